@@ -1,0 +1,138 @@
+/* cistern — the backend interface and registry.
+ *
+ * One const struct of operations per pool type (libvirt's
+ * virStorageBackend). A NULL operation means "not supported"; the core
+ * (core/pool.c) turns it into a clear error, checks the pool state before
+ * calling, and records the result. Backends never print, never exit and
+ * never draw; they fill a struct err. Each backends/X.c exports exactly one
+ * such struct; backends/registry.c registers them at start-up.
+ *
+ * Dry-run: when run_dry_run() is true, a backend must not change anything
+ * in process either (no mkdir, no writes through libparted, no file
+ * creation); it runs its commands through core/run.c (which only logs
+ * them) and skips checks that depend on a tool's output.
+ */
+#ifndef CISTERN_BACKEND_H
+#define CISTERN_BACKEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "job.h"
+#include "model.h"
+
+struct pool;
+
+/* pool_build / pool_start / pool_delete flags (virsh's). */
+enum {
+	POOL_BUILD_OVERWRITE = 1 << 0,     /* --overwrite: destroy what is there */
+	POOL_BUILD_NO_OVERWRITE = 1 << 1,  /* --no-overwrite: probe and refuse */
+	POOL_START_BUILD = 1 << 2,         /* pool-start --build */
+	POOL_DELETE_CONFIRMED = 1 << 3,    /* the operator confirmed destruction */
+	POOL_STOP_LAZY = 1 << 4,           /* lazy unmount (netfs, dead server) */
+};
+
+/* vol_create / vol_clone flags. */
+enum {
+	VOL_CREATE_PREALLOC_METADATA = 1 << 0,
+	VOL_CREATE_REFLINK = 1 << 1,        /* clone must reflink or fail */
+};
+
+/* vol_resize flags (the capacity given is absolute; the core converts
+ * --delta). */
+enum {
+	VOL_RESIZE_ALLOCATE = 1 << 0,
+	VOL_RESIZE_SHRINK = 1 << 1,
+	VOL_RESIZE_CONFIRMED = 1 << 2,      /* operator confirmed a shrink */
+};
+
+/* vol_download flags. */
+enum {
+	VOL_DOWNLOAD_SPARSE = 1 << 0,
+};
+
+/* Wipe algorithms, as libvirt's virStorageVolWipeAlgorithm. */
+enum wipe_alg {
+	WIPE_ZERO,
+	WIPE_NNSA,
+	WIPE_DOD,
+	WIPE_BSI,
+	WIPE_GUTMANN,
+	WIPE_SCHNEIER,
+	WIPE_PFITZNER7,
+	WIPE_PFITZNER33,
+	WIPE_RANDOM,
+	WIPE_TRIM,
+	WIPE_ALG_COUNT
+};
+const char *wipe_alg_name(enum wipe_alg a);
+int wipe_alg_from_name(const char *s);
+
+/* Parameters of find_sources (find-storage-pool-sources[-as]). */
+struct source_query {
+	const char *host;
+	int port;
+	const char *initiator;
+	const char *srcspec_xml;   /* optional <source> XML */
+};
+
+/* What the backend supports beyond its function pointers. */
+enum {
+	BACKEND_VOL_CREATE = 1 << 0,     /* volumes can be created/deleted */
+	BACKEND_NEEDS_ROOT = 1 << 1,     /* start/stop need root */
+	BACKEND_SHOWS_MAP = 1 << 2,      /* refresh fills device maps */
+	BACKEND_BUILD_DESTRUCTIVE = 1 << 3, /* build writes to a device */
+};
+
+struct backend {
+	enum pool_type type;
+	unsigned flags;
+
+	/* Is a pool recorded as running still usable? (cheap, in process:
+	 * mount table, sysfs, stat). Sets *running; may set a reason. */
+	int (*check)(struct pool *p, bool *running, struct err *e);
+
+	int (*build)(struct pool *p, unsigned flags, struct job *j,
+		     struct err *e);
+	int (*start)(struct pool *p, unsigned flags, struct job *j,
+		     struct err *e);
+	int (*stop)(struct pool *p, unsigned flags, struct err *e);
+	int (*delete)(struct pool *p, unsigned flags, struct job *j,
+		      struct err *e);
+	/* Fill p->def sizes, the volume list (pool_add_vol) and, for disk
+	 * and logical pools, device maps (pool_add_map) and free extents. */
+	int (*refresh)(struct pool *p, struct job *j, struct err *e);
+	/* libvirt's <sources> XML (malloc'd). */
+	char *(*find_sources)(const struct source_query *q, struct err *e);
+
+	/* Volumes. `v` is the requested definition; on success the backend
+	 * fills in what it really made (path, key, capacity after alignment). */
+	int (*vol_create)(struct pool *p, struct vol_def *v, unsigned flags,
+			  struct job *j, struct err *e);
+	int (*vol_create_from)(struct pool *p, struct vol_def *v,
+			       struct pool *src_pool, const struct vol_def *src,
+			       unsigned flags, struct job *j, struct err *e);
+	int (*vol_delete)(struct pool *p, const struct vol_def *v,
+			  unsigned flags, struct err *e);
+	int (*vol_wipe)(struct pool *p, const struct vol_def *v,
+			enum wipe_alg alg, struct job *j, struct err *e);
+	int (*vol_resize)(struct pool *p, const struct vol_def *v,
+			  uint64_t capacity, unsigned flags, struct job *j,
+			  struct err *e);
+	/* Copy `length` bytes (0: to the end) at `offset` between fd and the
+	 * volume. */
+	int (*vol_upload)(struct pool *p, const struct vol_def *v, int fd,
+			  uint64_t offset, uint64_t length, unsigned flags,
+			  struct job *j, struct err *e);
+	int (*vol_download)(struct pool *p, const struct vol_def *v, int fd,
+			    uint64_t offset, uint64_t length, unsigned flags,
+			    struct job *j, struct err *e);
+};
+
+/* Registry. */
+void backend_register(const struct backend *b);
+const struct backend *backend_get(enum pool_type t);
+void backends_register_all(void);     /* backends/registry.c */
+
+#endif

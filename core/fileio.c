@@ -1,0 +1,158 @@
+/* cistern — whole-file reads and atomic writes. */
+#include "fileio.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+char *
+file_read_all(const char *path, size_t max, size_t *len, struct err *e)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_errno(e, errno, "cannot open '%s'", path), NULL;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return err_setc(e, ERR_INVALID, "'%s' is a directory", path),
+		       NULL;
+	}
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			buf = xrealloc(buf, cap);
+		}
+		ssize_t r = read(fd, buf + n, cap - n - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			int saved = errno;
+			free(buf);
+			close(fd);
+			return err_errno(e, saved, "cannot read '%s'", path),
+			       NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max) {
+			free(buf);
+			close(fd);
+			return err_setc(e, ERR_INVALID,
+					"'%s' is larger than %zu bytes", path,
+					max), NULL;
+		}
+	}
+	close(fd);
+	if (buf == NULL)
+		buf = xmalloc(1);
+	buf[n] = '\0';
+	if (len != NULL)
+		*len = n;
+	return buf;
+}
+
+int
+dir_fsync(const char *dir, struct err *e)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return err_errno(e, errno, "cannot open directory '%s'", dir);
+	if (fsync(fd) < 0 && errno != EINVAL) {
+		int saved = errno;
+		close(fd);
+		return err_errno(e, saved, "cannot sync directory '%s'", dir);
+	}
+	close(fd);
+	return 0;
+}
+
+int
+file_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
+		  struct err *e)
+{
+	char *dcopy = xstrdup(path), *bcopy = xstrdup(path);
+	char *dir = dirname(dcopy), *base = basename(bcopy);
+	char *tmp = xasprintf("%s/.%s.XXXXXX", dir, base);
+	int fd = -1, rc = -1;
+	size_t off = 0;
+
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		err_errno(e, errno, "cannot create a temporary file in '%s'",
+			  dir);
+		goto out;
+	}
+	if (fchmod(fd, mode) < 0) {
+		err_errno(e, errno, "cannot set the mode of '%s'", tmp);
+		goto unlink;
+	}
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			err_errno(e, errno, "cannot write '%s'", tmp);
+			goto unlink;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) < 0) {
+		err_errno(e, errno, "cannot sync '%s'", tmp);
+		goto unlink;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		err_errno(e, errno, "cannot close '%s'", tmp);
+		goto unlink;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		err_errno(e, errno, "cannot rename '%s' to '%s'", tmp, path);
+		goto unlink;
+	}
+	rc = dir_fsync(dir, e);
+	goto out;
+unlink:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+out:
+	free(tmp);
+	free(dcopy);
+	free(bcopy);
+	return rc;
+}
+
+void
+dir_clean_temps(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		/* ".NAME.XXXXXX": a dot, a name, a dot and six characters */
+		if (de->d_name[0] != '.' || n < 9 || de->d_name[n - 7] != '.')
+			continue;
+		if (strcmp(de->d_name, ".lock") == 0)
+			continue;
+		unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
+}

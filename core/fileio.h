@@ -1,0 +1,25 @@
+/* cistern — whole-file reads and atomic writes. */
+#ifndef CISTERN_FILEIO_H
+#define CISTERN_FILEIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/* Read a whole file (at most max bytes) into a NUL-terminated buffer. */
+char *file_read_all(const char *path, size_t max, size_t *len, struct err *e);
+
+/* Replace `path` atomically: write a temporary file in the same directory
+ * (".NAME.XXXXXX"), fsync it, rename it over `path`, fsync the directory.
+ * A crash at any point leaves either the old or the new file. */
+int file_write_atomic(const char *path, const char *data, size_t len,
+		      mode_t mode, struct err *e);
+
+/* fsync a directory (after a rename or unlink in it). */
+int dir_fsync(const char *dir, struct err *e);
+
+/* Remove stale temporary files (".NAME.XXXXXX") left by a killed writer. */
+void dir_clean_temps(const char *dir);
+
+#endif

@@ -1,0 +1,245 @@
+/* cistern — the model: pool and volume definitions as libvirt defines them,
+ * plus the run-time facts a refresh fills in (sizes, volumes, extents).
+ *
+ * Strings are owned (malloc'd) by the structure that holds them.
+ * Formats are kept as strings, validated against the type's table
+ * (model_pool_formats / model_vol_formats), with libvirt's defaults filled
+ * in at parse time.
+ */
+#ifndef CISTERN_MODEL_H
+#define CISTERN_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "err.h"
+
+enum pool_type {
+	POOL_DIR,
+	POOL_FS,
+	POOL_NETFS,
+	POOL_LOGICAL,
+	POOL_DISK,
+	POOL_ISCSI,
+	POOL_ISCSI_DIRECT,
+	POOL_TYPE_COUNT
+};
+
+enum pool_state {
+	POOL_INACTIVE,
+	POOL_BUILDING,
+	POOL_RUNNING,
+	POOL_DEGRADED,
+	POOL_INACCESSIBLE,
+	POOL_STATE_COUNT
+};
+
+enum vol_type {
+	VOL_FILE,
+	VOL_BLOCK,
+	VOL_DIR,
+	VOL_NETWORK,
+	VOL_NETDIR,
+	VOL_TYPE_COUNT
+};
+
+/* Tri-state for optional yes/no attributes. */
+enum tristate { TRI_ABSENT = -1, TRI_NO = 0, TRI_YES = 1 };
+
+/* -1 in any field means "not given" (libvirt's (uid_t)-1). */
+struct perms {
+	int64_t mode;
+	int64_t uid;
+	int64_t gid;
+	char *label;
+};
+
+struct extent {
+	uint64_t start;   /* first byte */
+	uint64_t end;     /* one past the last byte */
+};
+
+struct pool_host {
+	char *name;
+	int port;         /* 0: not given */
+};
+
+struct pool_device {
+	char *path;
+	enum tristate part_separator;
+	struct extent *free;    /* disk pools: free extents (run-time) */
+	size_t nfree;
+};
+
+struct pool_auth {
+	char *type;             /* "chap" (or "ceph") */
+	char *username;
+	char *secret_uuid;      /* one of uuid / usage */
+	char *secret_usage;
+};
+
+struct pool_source {
+	struct pool_host *hosts;
+	size_t nhosts;
+	struct pool_device *devices;
+	size_t ndevices;
+	char *dir;
+	char *name;
+	char *format;           /* NULL for types without a format */
+	char *initiator_iqn;
+	struct pool_auth *auth;
+	char *protocol_ver;
+	char *vendor;
+	char *product;
+};
+
+struct pool_def {
+	enum pool_type type;
+	char *name;
+	unsigned char uuid[16];
+	/* sizes: run-time; a parsed definition has 0 (libvirt ignores them) */
+	uint64_t capacity, allocation, available;
+	enum tristate cow;      /* <features><cow state=.../> */
+	struct pool_source source;
+	char *target_path;      /* NULL for iscsi-direct */
+	struct perms target_perms;
+	bool has_fs_ns;         /* xmlns:fs declared / mount_opts present */
+	char **mount_opts;      /* fs:mount_opts option names */
+	size_t nmount_opts;
+};
+
+/* One extent of a volume on a device (disk partitions, LVM segments). */
+struct vol_extent {
+	char *device;
+	uint64_t start, end;
+};
+
+struct vol_secret {
+	char *type;             /* "passphrase" */
+	char *uuid;
+	char *usage;
+};
+
+struct vol_encryption {
+	char *format;           /* default, qcow, luks, luks2, luks-any */
+	char *engine;
+	struct vol_secret *secrets;
+	size_t nsecrets;
+	char *cipher_name, *cipher_mode, *cipher_hash;
+	unsigned cipher_size;   /* 0: no <cipher> */
+	char *ivgen_name, *ivgen_hash;
+	bool has_ivgen;
+};
+
+enum vol_feature {
+	VOL_FEAT_LAZY_REFCOUNTS = 1u << 0,
+	VOL_FEAT_EXTENDED_L2 = 1u << 1,
+};
+
+struct vol_timestamps {
+	struct timespec atime, mtime, ctime, btime;   /* tv_sec < 0: absent */
+};
+
+struct vol_target {
+	char *path;
+	char *format;           /* NULL where the pool type has no format */
+	struct perms perms;
+	bool has_perms;
+	struct vol_timestamps *timestamps;
+	struct vol_encryption *encryption;
+	char *compat;
+	uint64_t cluster_size;
+	bool nocow;
+	bool has_features;
+	unsigned features;      /* enum vol_feature bits */
+};
+
+struct vol_def {
+	enum vol_type type;
+	char *name;
+	char *key;
+	struct vol_extent *extents;
+	size_t nextents;
+	uint64_t capacity;
+	uint64_t allocation;
+	uint64_t physical;      /* run-time, 0: not shown */
+	bool has_capacity;
+	struct vol_target target;
+	struct vol_target *backing;   /* <backingStore> or NULL */
+	/* run-time facts a backend may fill in */
+	int part_num;           /* disk pools: partition number, 0 otherwise */
+	char *note;             /* a short remark the UI may show */
+};
+
+/* What a map of a pool's devices looks like (disk and logical pools):
+ * one ordered list per device of used and free segments. The UI draws it;
+ * the backend fills it on refresh. */
+enum seg_kind {
+	SEG_FREE,
+	SEG_PRIMARY,      /* a partition, or an LV segment */
+	SEG_EXTENDED,     /* dos extended partition (holds logicals) */
+	SEG_LOGICAL,      /* dos logical partition inside the extended one */
+	SEG_METADATA,     /* label/metadata areas, unusable */
+};
+
+struct map_seg {
+	enum seg_kind kind;
+	uint64_t start, end;    /* bytes, end exclusive */
+	char *vol;              /* volume name, NULL for free/metadata */
+	int depth;              /* 1 for segments inside an extended partition */
+};
+
+struct dev_map {
+	char *device;
+	uint64_t size;          /* bytes */
+	char *label;            /* partition table type or "lvm2 PV" */
+	struct map_seg *segs;
+	size_t nsegs;
+};
+
+/* Names. */
+const char *pool_type_name(enum pool_type t);
+int pool_type_from_name(const char *s);          /* -1 if unknown */
+const char *pool_state_name(enum pool_state s);
+int pool_state_from_name(const char *s);
+const char *vol_type_name(enum vol_type t);
+int vol_type_from_name(const char *s);
+
+/* Format tables. NULL-terminated; NULL table = the type has no format. */
+const char *const *model_pool_formats(enum pool_type t);
+const char *model_pool_default_format(enum pool_type t);
+const char *const *model_vol_formats(enum pool_type t);
+const char *model_vol_default_format(enum pool_type t);
+enum vol_type model_vol_default_type(enum pool_type t);
+bool model_format_allowed(const char *const *table, const char *fmt);
+
+/* Validate a pool or volume name: non-empty, at most 255 bytes, no '/',
+ * no control characters (newline included), not "." / ".." and not
+ * starting with '.' (the config dir keeps its temporary files there). */
+int model_check_name(const char *what, const char *name, struct err *e);
+
+/* UUIDs. */
+int uuid_parse(const char *s, unsigned char out[16]);
+void uuid_format(const unsigned char uuid[16], char out[37]);
+int uuid_generate(unsigned char out[16]);
+bool uuid_is_null(const unsigned char uuid[16]);
+
+void perms_init(struct perms *p);
+void perms_free(struct perms *p);
+
+/* Free and deep-copy. */
+void pool_def_free(struct pool_def *d);
+struct pool_def *pool_def_dup(const struct pool_def *d);
+void pool_source_clear(struct pool_source *s);
+void vol_def_free(struct vol_def *v);
+struct vol_def *vol_def_dup(const struct vol_def *v);
+void vol_target_clear(struct vol_target *t);
+void dev_map_clear(struct dev_map *m);
+
+/* A new empty definition with every optional field "absent". */
+struct pool_def *pool_def_new(enum pool_type t);
+struct vol_def *vol_def_new(void);
+
+#endif

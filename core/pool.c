@@ -1,0 +1,898 @@
+/* cistern — pools at run time: loading, life cycle, state. */
+#include "pool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "run.h"
+#include "util.h"
+#include "xml.h"
+
+static const char *const wipe_names[WIPE_ALG_COUNT] = {
+	[WIPE_ZERO] = "zero", [WIPE_NNSA] = "nnsa", [WIPE_DOD] = "dod",
+	[WIPE_BSI] = "bsi", [WIPE_GUTMANN] = "gutmann",
+	[WIPE_SCHNEIER] = "schneier", [WIPE_PFITZNER7] = "pfitzner7",
+	[WIPE_PFITZNER33] = "pfitzner33", [WIPE_RANDOM] = "random",
+	[WIPE_TRIM] = "trim",
+};
+
+const char *
+wipe_alg_name(enum wipe_alg a)
+{
+	return (unsigned)a < WIPE_ALG_COUNT ? wipe_names[a] : "unknown";
+}
+
+int
+wipe_alg_from_name(const char *s)
+{
+	for (int i = 0; s != NULL && i < WIPE_ALG_COUNT; i++)
+		if (strcmp(wipe_names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+static const struct backend *backends[POOL_TYPE_COUNT];
+
+void
+backend_register(const struct backend *b)
+{
+	if ((unsigned)b->type < POOL_TYPE_COUNT)
+		backends[b->type] = b;
+}
+
+const struct backend *
+backend_get(enum pool_type t)
+{
+	return (unsigned)t < POOL_TYPE_COUNT ? backends[t] : NULL;
+}
+
+/* ---- pools in memory ---- */
+
+static void
+pool_free(struct pool *p)
+{
+	if (p == NULL)
+		return;
+	pool_def_free(p->def);
+	free(p->error);
+	pool_clear_vols(p);
+	strv_free(p->facts);
+	free(p);
+}
+
+void
+pool_clear_vols(struct pool *p)
+{
+	for (size_t i = 0; i < p->nvols; i++)
+		vol_def_free(p->vols[i]);
+	free(p->vols);
+	p->vols = NULL;
+	p->nvols = 0;
+	for (size_t i = 0; i < p->nmaps; i++)
+		dev_map_clear(&p->maps[i]);
+	free(p->maps);
+	p->maps = NULL;
+	p->nmaps = 0;
+	for (size_t i = 0; i < p->def->source.ndevices; i++) {
+		free(p->def->source.devices[i].free);
+		p->def->source.devices[i].free = NULL;
+		p->def->source.devices[i].nfree = 0;
+	}
+	p->refreshed = false;
+}
+
+void
+pool_add_vol(struct pool *p, struct vol_def *v)
+{
+	if ((p->nvols & (p->nvols - 1)) == 0)
+		p->vols = xreallocarray(p->vols, p->nvols ? p->nvols * 2 : 16,
+					sizeof(*p->vols));
+	p->vols[p->nvols++] = v;
+}
+
+struct dev_map *
+pool_add_map(struct pool *p, const char *device, uint64_t size,
+	     const char *label)
+{
+	struct dev_map *m;
+
+	p->maps = xreallocarray(p->maps, p->nmaps + 1, sizeof(*p->maps));
+	m = &p->maps[p->nmaps++];
+	memset(m, 0, sizeof(*m));
+	m->device = xstrdup(device);
+	m->size = size;
+	m->label = label ? xstrdup(label) : NULL;
+	return m;
+}
+
+void
+map_add_seg(struct dev_map *m, enum seg_kind kind, uint64_t start,
+	    uint64_t end, const char *vol, int depth)
+{
+	m->segs = xreallocarray(m->segs, m->nsegs + 1, sizeof(*m->segs));
+	m->segs[m->nsegs++] = (struct map_seg){
+		.kind = kind, .start = start, .end = end,
+		.vol = vol ? xstrdup(vol) : NULL, .depth = depth,
+	};
+}
+
+const char *
+pool_fact(const struct pool *p, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (size_t i = 0; i < p->nfacts; i++)
+		if (strncmp(p->facts[i], key, kl) == 0 && p->facts[i][kl] == '=')
+			return p->facts[i] + kl + 1;
+	return NULL;
+}
+
+void
+pool_set_fact(struct pool *p, const char *key, const char *value)
+{
+	size_t kl = strlen(key);
+
+	for (size_t i = 0; i < p->nfacts; i++) {
+		if (strncmp(p->facts[i], key, kl) != 0 || p->facts[i][kl] != '=')
+			continue;
+		free(p->facts[i]);
+		if (value != NULL) {
+			p->facts[i] = xasprintf("%s=%s", key, value);
+		} else {
+			memmove(&p->facts[i], &p->facts[i + 1],
+				(p->nfacts - i) * sizeof(*p->facts));
+			p->nfacts--;
+		}
+		return;
+	}
+	if (value != NULL) {
+		char *kv = xasprintf("%s=%s", key, value);
+		strv_push(&p->facts, &p->nfacts, kv);
+		free(kv);
+	}
+}
+
+bool
+pool_is_active(const struct pool *p)
+{
+	return p->state != POOL_INACTIVE;
+}
+
+/* Persist state, sizes, last error and facts. */
+static int
+pool_save_status(struct cistern *c, struct pool *p, struct err *e)
+{
+	struct pool_status st = {
+		.state = p->state,
+		.capacity = p->def->capacity,
+		.allocation = p->def->allocation,
+		.available = p->def->available,
+		.error = p->error,
+		.facts = p->facts,
+		.nfacts = p->nfacts,
+	};
+
+	if (run_dry_run())
+		return 0;
+	if (p->state == POOL_INACTIVE && p->error == NULL && p->nfacts == 0)
+		return store_remove_status(&c->store, p->def->name) < 0 ?
+		       err_errno(e, errno, "cannot remove the state of pool "
+				 "'%s'", p->def->name) : 0;
+	return store_write_status(&c->store, p->def->name, &st, e);
+}
+
+static void
+pool_set_error(struct pool *p, const struct err *e)
+{
+	free(p->error);
+	p->error = (e != NULL && err_isset(e)) ? xstrdup(e->msg) : NULL;
+}
+
+/* Per-pool operation lock in the run dir: exclusive for life-cycle
+ * operations, shared for volume operations; never waits. */
+static int
+pool_lock(struct cistern *c, struct pool *p, bool exclusive, struct err *e)
+{
+	char *file = xasprintf("%s.lock", p->def->name);
+	char *path = path_join(c->store.run_dir, file);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	free(file);
+	if (fd < 0) {
+		err_errno(e, errno, "cannot open '%s'", path);
+		free(path);
+		return -1;
+	}
+	free(path);
+	if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) < 0) {
+		close(fd);
+		return err_setc(e, ERR_BUSY,
+				"pool '%s' is busy: another cistern is working "
+				"on it", p->def->name);
+	}
+	return fd;
+}
+
+static void
+pool_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+static bool
+pool_lock_held_elsewhere(struct cistern *c, struct pool *p)
+{
+	int fd = pool_lock(c, p, true, NULL);
+
+	if (fd < 0)
+		return true;
+	pool_unlock(fd);
+	return false;
+}
+
+/* Decide what a recorded state means now (after a reboot, an unmount by
+ * hand, a killed build). */
+static void
+pool_check_state(struct cistern *c, struct pool *p)
+{
+	const struct backend *b = backend_get(p->def->type);
+	struct err e;
+	bool running = true;
+
+	if (p->state == POOL_INACTIVE)
+		return;
+	if (p->state == POOL_BUILDING) {
+		if (!pool_lock_held_elsewhere(c, p)) {
+			p->state = POOL_INACTIVE;
+			free(p->error);
+			p->error = xstrdup("a build was interrupted; the device "
+					   "may be partly written");
+		}
+		return;
+	}
+	if (b == NULL || b->check == NULL)
+		return;
+	err_init(&e);
+	if (b->check(p, &running, &e) < 0) {
+		p->state = POOL_INACCESSIBLE;
+		pool_set_error(p, &e);
+	} else if (!running) {
+		p->state = POOL_INACCESSIBLE;
+		if (err_isset(&e))
+			pool_set_error(p, &e);
+		else {
+			free(p->error);
+			p->error = xstrdup("recorded as running, but its "
+					   "storage is not available");
+		}
+	} else if (p->state == POOL_INACCESSIBLE) {
+		p->state = POOL_RUNNING;
+	}
+	err_clear(&e);
+}
+
+static struct pool *
+pool_from_def(struct cistern *c, struct pool_def *d)
+{
+	struct pool *p = xcalloc(1, sizeof(*p));
+	struct pool_status st;
+	struct err e;
+
+	p->def = d;
+	p->owner = c;
+	p->state = POOL_INACTIVE;
+	err_init(&e);
+	if (store_read_status(&c->store, d->name, &st, &e) < 0) {
+		if (c->warn)
+			c->warn(c->warn_arg, e.msg);
+		err_clear(&e);
+	} else {
+		p->state = (enum pool_state)st.state;
+		d->capacity = st.capacity;
+		d->allocation = st.allocation;
+		d->available = st.available;
+		p->error = st.error;
+		st.error = NULL;
+		p->facts = st.facts;
+		p->nfacts = st.nfacts;
+		st.facts = NULL;
+		pool_status_clear(&st);
+	}
+	p->autostart = store_autostart_get(&c->store, d->name);
+	return p;
+}
+
+static void
+cistern_free_pools(struct cistern *c)
+{
+	for (size_t i = 0; i < c->npools; i++)
+		pool_free(c->pools[i]);
+	free(c->pools);
+	c->pools = NULL;
+	c->npools = 0;
+}
+
+static int
+cistern_load(struct cistern *c, struct err *e)
+{
+	struct pool_def **defs;
+	size_t n;
+
+	if (store_load(&c->store, &defs, &n, c->warn, c->warn_arg, e) < 0)
+		return -1;
+	c->pools = xcalloc(n ? n : 1, sizeof(*c->pools));
+	for (size_t i = 0; i < n; i++) {
+		c->pools[i] = pool_from_def(c, defs[i]);
+		pool_check_state(c, c->pools[i]);
+	}
+	c->npools = n;
+	free(defs);
+	return 0;
+}
+
+static void
+cistern_autostart(struct cistern *c)
+{
+	for (size_t i = 0; i < c->npools; i++) {
+		struct pool *p = c->pools[i];
+		struct err e;
+
+		if (!p->autostart || pool_is_active(p))
+			continue;
+		err_init(&e);
+		if (pool_start(c, p, 0, NULL, &e) < 0 && c->warn) {
+			char *m = xasprintf("autostart: %s", e.msg);
+			c->warn(c->warn_arg, m);
+			free(m);
+		}
+		err_clear(&e);
+	}
+}
+
+int
+cistern_open(struct cistern *c, const char *config_dir, const char *run_dir,
+	     unsigned flags, store_warn_fn warn, void *warn_arg, struct err *e)
+{
+	char *cfg, *run;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->warn = warn;
+	c->warn_arg = warn_arg;
+	store_default_dirs(config_dir, run_dir, &cfg, &run);
+	rc = store_open(&c->store, cfg, run, e);
+	free(cfg);
+	free(run);
+	if (rc < 0)
+		return -1;
+	if (cistern_load(c, e) < 0)
+		return -1;
+	if ((flags & CISTERN_LOAD_AUTOSTART) && !run_dry_run() &&
+	    store_first_since_boot(&c->store))
+		cistern_autostart(c);
+	return 0;
+}
+
+void
+cistern_close(struct cistern *c)
+{
+	cistern_free_pools(c);
+	store_close(&c->store);
+}
+
+int
+cistern_reload(struct cistern *c, struct err *e)
+{
+	cistern_free_pools(c);
+	return cistern_load(c, e);
+}
+
+struct pool *
+cistern_find_pool(struct cistern *c, const char *key)
+{
+	unsigned char u[16];
+	bool is_uuid = uuid_parse(key, u) == 0;
+
+	for (size_t i = 0; i < c->npools; i++)
+		if (strcmp(c->pools[i]->def->name, key) == 0)
+			return c->pools[i];
+	for (size_t i = 0; is_uuid && i < c->npools; i++)
+		if (memcmp(c->pools[i]->def->uuid, u, 16) == 0)
+			return c->pools[i];
+	return NULL;
+}
+
+struct pool *
+cistern_get_pool(struct cistern *c, const char *key, struct err *e)
+{
+	struct pool *p = cistern_find_pool(c, key);
+
+	if (p == NULL)
+		err_setc(e, ERR_NOT_FOUND,
+			 "no storage pool with matching name or uuid '%s'", key);
+	return p;
+}
+
+/* ---- life cycle ---- */
+
+static const struct backend *
+pool_backend(const struct pool *p, struct err *e)
+{
+	const struct backend *b = backend_get(p->def->type);
+
+	if (b == NULL)
+		err_setc(e, ERR_UNSUPPORTED,
+			 "pool '%s': no backend for pool type '%s' in this "
+			 "build", p->def->name, pool_type_name(p->def->type));
+	return b;
+}
+
+static int
+unsupported(const struct pool *p, const char *what, struct err *e)
+{
+	return err_setc(e, ERR_UNSUPPORTED,
+			"pool '%s': %s is not supported for %s pools",
+			p->def->name, what, pool_type_name(p->def->type));
+}
+
+static int
+need_writable(struct cistern *c, struct err *e)
+{
+	if (c->read_only)
+		return err_setc(e, ERR_REFUSED,
+				"cistern is in read-only mode");
+	return 0;
+}
+
+int
+pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
+	    struct err *e)
+{
+	struct pool_def **defs = NULL;
+	size_t n = 0;
+	struct pool *old;
+	int rc = -1;
+
+	if (need_writable(c, e) < 0) {
+		pool_def_free(d);
+		return -1;
+	}
+	if (model_check_name("pool", d->name, e) < 0) {
+		pool_def_free(d);
+		return -1;
+	}
+	if (store_lock(&c->store, e) < 0) {
+		pool_def_free(d);
+		return -1;
+	}
+	/* check against what is on disk now, not what we loaded earlier */
+	if (store_load(&c->store, &defs, &n, NULL, NULL, e) < 0)
+		goto out;
+	if (store_check_duplicates(d, defs, n, e) < 0)
+		goto out;
+	old = cistern_find_pool(c, d->name);
+	if (old != NULL) {
+		struct pool_status st;
+		struct err se;
+		err_init(&se);
+		store_read_status(&c->store, d->name, &st, &se);
+		err_clear(&se);
+		bool active = st.state != POOL_INACTIVE;
+		pool_status_clear(&st);
+		if (active) {
+			struct pool_def *a = pool_def_dup(old->def), *b = pool_def_dup(d);
+			char *xa, *xb;
+			a->capacity = a->allocation = a->available = 0;
+			for (size_t i = 0; i < a->source.ndevices; i++)
+				a->source.devices[i].nfree = 0;
+			xa = pool_def_format(a);
+			xb = pool_def_format(b);
+			bool same = strcmp(xa, xb) == 0;
+			free(xa);
+			free(xb);
+			pool_def_free(a);
+			pool_def_free(b);
+			if (!same) {
+				err_setc(e, ERR_STATE,
+					 "pool '%s' is active: stop it before "
+					 "changing its definition", d->name);
+				goto out;
+			}
+		}
+	}
+	if (!run_dry_run() && store_write_def(&c->store, d, e) < 0)
+		goto out;
+	if (old != NULL) {
+		/* keep run-time sizes */
+		d->capacity = old->def->capacity;
+		d->allocation = old->def->allocation;
+		d->available = old->def->available;
+		pool_clear_vols(old);
+		pool_def_free(old->def);
+		old->def = d;
+		if (out)
+			*out = old;
+	} else {
+		struct pool *p = xcalloc(1, sizeof(*p));
+		p->def = d;
+		p->owner = c;
+		p->state = POOL_INACTIVE;
+		c->pools = xreallocarray(c->pools, c->npools + 1,
+					 sizeof(*c->pools));
+		c->pools[c->npools++] = p;
+		if (out)
+			*out = p;
+	}
+	d = NULL;
+	rc = 0;
+out:
+	store_unlock(&c->store);
+	for (size_t i = 0; i < n; i++)
+		pool_def_free(defs[i]);
+	free(defs);
+	pool_def_free(d);
+	return rc;
+}
+
+int
+pool_undefine(struct cistern *c, struct pool *p, struct err *e)
+{
+	int lk, rc = -1;
+
+	if (need_writable(c, e) < 0)
+		return -1;
+	if (pool_is_active(p))
+		return err_setc(e, ERR_STATE,
+				"pool '%s' is still active: stop it first",
+				p->def->name);
+	if ((lk = pool_lock(c, p, true, e)) < 0)
+		return -1;
+	if (store_lock(&c->store, e) < 0)
+		goto out;
+	if (!run_dry_run() && store_remove_def(&c->store, p->def->name, e) < 0) {
+		store_unlock(&c->store);
+		goto out;
+	}
+	store_unlock(&c->store);
+	for (size_t i = 0; i < c->npools; i++) {
+		if (c->pools[i] != p)
+			continue;
+		memmove(&c->pools[i], &c->pools[i + 1],
+			(c->npools - i - 1) * sizeof(*c->pools));
+		c->npools--;
+		break;
+	}
+	pool_unlock(lk);
+	if (!run_dry_run()) {
+		char *file = xasprintf("%s.lock", p->def->name);
+		char *path = path_join(c->store.run_dir, file);
+		unlink(path);
+		free(path);
+		free(file);
+	}
+	pool_free(p);
+	return 0;
+out:
+	pool_unlock(lk);
+	return rc;
+}
+
+int
+pool_set_autostart(struct cistern *c, struct pool *p, bool on, struct err *e)
+{
+	if (need_writable(c, e) < 0)
+		return -1;
+	if (store_lock(&c->store, e) < 0)
+		return -1;
+	int rc = run_dry_run() ? 0 :
+		 store_autostart_set(&c->store, p->def->name, on, e);
+	store_unlock(&c->store);
+	if (rc == 0)
+		p->autostart = on;
+	return rc;
+}
+
+static int
+check_overwrite_flags(const struct pool *p, unsigned flags, struct err *e)
+{
+	if ((flags & POOL_BUILD_OVERWRITE) && (flags & POOL_BUILD_NO_OVERWRITE))
+		return err_setc(e, ERR_INVALID,
+				"pool '%s': --overwrite and --no-overwrite are "
+				"mutually exclusive", p->def->name);
+	return 0;
+}
+
+/* Build with the lock already held. */
+static int
+pool_build_locked(struct cistern *c, struct pool *p,
+		  const struct backend *b, unsigned flags, struct job *j,
+		  struct err *e)
+{
+	struct err se;
+	int rc;
+
+	p->state = POOL_BUILDING;
+	err_init(&se);
+	pool_save_status(c, p, &se);
+	err_clear(&se);
+	rc = b->build(p, flags, j, e);
+	p->state = POOL_INACTIVE;
+	if (rc < 0) {
+		err_prefix(e, "pool '%s'", p->def->name);
+		pool_set_error(p, e);
+	} else {
+		pool_set_error(p, NULL);
+	}
+	pool_save_status(c, p, &se);
+	err_clear(&se);
+	return rc;
+}
+
+int
+pool_build(struct cistern *c, struct pool *p, unsigned flags, struct job *j,
+	   struct err *e)
+{
+	const struct backend *b = pool_backend(p, e);
+	int lk, rc;
+
+	if (b == NULL || need_writable(c, e) < 0 ||
+	    check_overwrite_flags(p, flags, e) < 0)
+		return -1;
+	if (b->build == NULL)
+		return unsupported(p, "build", e);
+	if (pool_is_active(p))
+		return err_setc(e, ERR_STATE,
+				"pool '%s' is already active: stop it before "
+				"building", p->def->name);
+	if ((lk = pool_lock(c, p, true, e)) < 0)
+		return -1;
+	rc = pool_build_locked(c, p, b, flags, j, e);
+	pool_unlock(lk);
+	return rc;
+}
+
+static int pool_refresh_locked(struct cistern *c, struct pool *p,
+			       struct job *j, struct err *e);
+
+int
+pool_start(struct cistern *c, struct pool *p, unsigned flags, struct job *j,
+	   struct err *e)
+{
+	const struct backend *b = pool_backend(p, e);
+	struct err se;
+	int lk, rc = -1;
+
+	if (b == NULL || need_writable(c, e) < 0 ||
+	    check_overwrite_flags(p, flags, e) < 0)
+		return -1;
+	if (pool_is_active(p))
+		return err_setc(e, ERR_STATE, "pool '%s' is already active",
+				p->def->name);
+	if ((lk = pool_lock(c, p, true, e)) < 0)
+		return -1;
+	if (flags & POOL_START_BUILD) {
+		if (b->build == NULL) {
+			unsupported(p, "build", e);
+			goto out;
+		}
+		if (pool_build_locked(c, p, b, flags, j, e) < 0)
+			goto out;
+	}
+	if (b->start != NULL && b->start(p, flags, j, e) < 0) {
+		err_prefix(e, "pool '%s'", p->def->name);
+		pool_set_error(p, e);
+		p->state = POOL_INACTIVE;
+		err_init(&se);
+		pool_save_status(c, p, &se);
+		err_clear(&se);
+		goto out;
+	}
+	p->state = POOL_RUNNING;
+	if (run_dry_run()) {
+		rc = 0;
+		goto out;
+	}
+	if (pool_refresh_locked(c, p, j, e) < 0) {
+		/* as libvirt: a pool that cannot be refreshed is stopped */
+		struct err stop_err;
+		err_init(&stop_err);
+		if (b->stop != NULL)
+			b->stop(p, 0, &stop_err);
+		err_clear(&stop_err);
+		p->state = POOL_INACTIVE;
+		pool_clear_vols(p);
+		pool_set_error(p, e);
+		err_init(&se);
+		pool_save_status(c, p, &se);
+		err_clear(&se);
+		goto out;
+	}
+	pool_set_error(p, NULL);
+	err_init(&se);
+	pool_save_status(c, p, &se);
+	err_clear(&se);
+	rc = 0;
+out:
+	pool_unlock(lk);
+	return rc;
+}
+
+int
+pool_stop(struct cistern *c, struct pool *p, unsigned flags, struct err *e)
+{
+	const struct backend *b = pool_backend(p, e);
+	int lk, rc = 0;
+
+	if (b == NULL || need_writable(c, e) < 0)
+		return -1;
+	if (!pool_is_active(p))
+		return err_setc(e, ERR_STATE, "pool '%s' is not active",
+				p->def->name);
+	if ((lk = pool_lock(c, p, true, e)) < 0)
+		return -1;
+	if (b->stop != NULL && b->stop(p, flags, e) < 0) {
+		err_prefix(e, "pool '%s'", p->def->name);
+		pool_set_error(p, e);
+		rc = -1;
+	} else {
+		p->state = POOL_INACTIVE;
+		pool_clear_vols(p);
+		p->def->capacity = p->def->allocation = p->def->available = 0;
+		pool_set_error(p, NULL);
+	}
+	struct err se;
+	err_init(&se);
+	pool_save_status(c, p, &se);
+	err_clear(&se);
+	pool_unlock(lk);
+	return rc;
+}
+
+int
+pool_delete(struct cistern *c, struct pool *p, unsigned flags, struct job *j,
+	    struct err *e)
+{
+	const struct backend *b = pool_backend(p, e);
+	int lk, rc;
+
+	if (b == NULL || need_writable(c, e) < 0)
+		return -1;
+	if (b->delete == NULL)
+		return unsupported(p, "delete", e);
+	if (pool_is_active(p))
+		return err_setc(e, ERR_STATE,
+				"pool '%s' is still active: stop it before "
+				"deleting its storage", p->def->name);
+	if ((lk = pool_lock(c, p, true, e)) < 0)
+		return -1;
+	rc = b->delete(p, flags, j, e);
+	if (rc < 0) {
+		err_prefix(e, "pool '%s'", p->def->name);
+		pool_set_error(p, e);
+	} else {
+		pool_set_error(p, NULL);
+	}
+	struct err se;
+	err_init(&se);
+	pool_save_status(c, p, &se);
+	err_clear(&se);
+	pool_unlock(lk);
+	return rc;
+}
+
+static int
+pool_refresh_locked(struct cistern *c, struct pool *p, struct job *j,
+		    struct err *e)
+{
+	const struct backend *b = pool_backend(p, e);
+	int rc;
+
+	(void)c;
+	if (b == NULL)
+		return -1;
+	pool_clear_vols(p);
+	if (b->refresh == NULL) {
+		p->refreshed = true;
+		return 0;
+	}
+	if (p->state != POOL_DEGRADED)
+		p->state = POOL_RUNNING;
+	rc = b->refresh(p, j, e);
+	if (rc < 0) {
+		pool_clear_vols(p);
+		err_prefix(e, "pool '%s'", p->def->name);
+		return -1;
+	}
+	p->refreshed = true;
+	return 0;
+}
+
+int
+pool_refresh(struct cistern *c, struct pool *p, struct job *j, struct err *e)
+{
+	struct err se;
+	enum pool_state before = p->state;
+	int rc;
+
+	if (!pool_is_active(p))
+		return err_setc(e, ERR_STATE, "pool '%s' is not active",
+				p->def->name);
+	if (p->state == POOL_BUILDING)
+		return err_setc(e, ERR_STATE, "pool '%s' is being built",
+				p->def->name);
+	if (p->state == POOL_INACCESSIBLE)
+		p->state = POOL_RUNNING;
+	rc = pool_refresh_locked(c, p, j, e);
+	if (rc < 0) {
+		p->state = POOL_INACCESSIBLE;
+		pool_set_error(p, e);
+	} else {
+		pool_set_error(p, NULL);
+	}
+	if (c->read_only && before == p->state)
+		return rc;
+	err_init(&se);
+	pool_save_status(c, p, &se);
+	err_clear(&se);
+	return rc;
+}
+
+int
+pool_ensure_refreshed(struct cistern *c, struct pool *p, struct err *e)
+{
+	if (p->refreshed)
+		return 0;
+	return pool_refresh(c, p, NULL, e);
+}
+
+char *
+pool_find_sources(enum pool_type t, const struct source_query *q,
+		  struct err *e)
+{
+	const struct backend *b = backend_get(t);
+
+	if (b == NULL || b->find_sources == NULL)
+		return err_setc(e, ERR_UNSUPPORTED,
+				"finding pool sources is not supported for %s "
+				"pools", pool_type_name(t)), NULL;
+	return b->find_sources(q, e);
+}
+
+bool
+type_can(enum pool_type t, const char *op)
+{
+	const struct backend *b = backend_get(t);
+
+	if (b == NULL)
+		return false;
+	if (strcmp(op, "build") == 0) return b->build != NULL;
+	if (strcmp(op, "start") == 0) return true;
+	if (strcmp(op, "stop") == 0) return true;
+	if (strcmp(op, "delete") == 0) return b->delete != NULL;
+	if (strcmp(op, "refresh") == 0) return true;
+	if (strcmp(op, "find-sources") == 0) return b->find_sources != NULL;
+	if (strcmp(op, "vol-create") == 0)
+		return (b->flags & BACKEND_VOL_CREATE) && b->vol_create;
+	if (strcmp(op, "vol-clone") == 0)
+		return (b->flags & BACKEND_VOL_CREATE) && b->vol_create_from;
+	if (strcmp(op, "vol-delete") == 0)
+		return (b->flags & BACKEND_VOL_CREATE) && b->vol_delete;
+	if (strcmp(op, "vol-wipe") == 0) return b->vol_wipe != NULL;
+	if (strcmp(op, "vol-resize") == 0) return b->vol_resize != NULL;
+	if (strcmp(op, "vol-upload") == 0) return b->vol_upload != NULL;
+	if (strcmp(op, "vol-download") == 0) return b->vol_download != NULL;
+	if (strcmp(op, "map") == 0) return (b->flags & BACKEND_SHOWS_MAP) != 0;
+	return false;
+}
+
+bool
+pool_can(const struct pool *p, const char *op)
+{
+	return type_can(p->def->type, op);
+}

@@ -1,0 +1,131 @@
+/* cistern — pools at run time and the operations on them.
+ *
+ * This is the "driver": it checks names, states and flags, calls the
+ * backend through core/backend.h (turning a NULL operation into a clear
+ * error), records state in the store, and names the object in every error
+ * ("pool 'vg0': vgchange -aly vg0 failed (exit 5): ...").
+ */
+#ifndef CISTERN_POOL_H
+#define CISTERN_POOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "err.h"
+#include "job.h"
+#include "model.h"
+#include "store.h"
+
+struct pool {
+	struct pool_def *def;
+	enum pool_state state;
+	bool autostart;
+	char *error;              /* last operation's error (persisted) */
+	struct vol_def **vols;    /* after a refresh */
+	size_t nvols;
+	bool refreshed;
+	struct dev_map *maps;     /* disk/logical pools: device maps */
+	size_t nmaps;
+	char **facts;             /* backend facts "key=value" (persisted) */
+	size_t nfacts;
+	struct cistern *owner;
+};
+
+struct cistern {
+	struct store store;
+	struct pool **pools;
+	size_t npools;
+	bool read_only;
+	store_warn_fn warn;
+	void *warn_arg;
+};
+
+enum {
+	CISTERN_LOAD_AUTOSTART = 1 << 0,   /* start autostart pools after boot */
+};
+
+/* Open the store (directories as store_default_dirs) and load every pool. */
+int cistern_open(struct cistern *c, const char *config_dir,
+		 const char *run_dir, unsigned flags, store_warn_fn warn,
+		 void *warn_arg, struct err *e);
+void cistern_close(struct cistern *c);
+/* Re-read definitions and states (another cistern may have changed them). */
+int cistern_reload(struct cistern *c, struct err *e);
+
+/* Look up by name or UUID string. */
+struct pool *cistern_find_pool(struct cistern *c, const char *name_or_uuid);
+/* Error "no storage pool with matching name 'x'" when not found. */
+struct pool *cistern_get_pool(struct cistern *c, const char *name_or_uuid,
+			      struct err *e);
+
+/* Define (or redefine an inactive pool); takes ownership of `d`. */
+int pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
+		struct err *e);
+int pool_undefine(struct cistern *c, struct pool *p, struct err *e);
+int pool_set_autostart(struct cistern *c, struct pool *p, bool on,
+		       struct err *e);
+
+int pool_build(struct cistern *c, struct pool *p, unsigned flags,
+	       struct job *j, struct err *e);
+int pool_start(struct cistern *c, struct pool *p, unsigned flags,
+	       struct job *j, struct err *e);
+int pool_stop(struct cistern *c, struct pool *p, unsigned flags,
+	      struct err *e);
+int pool_delete(struct cistern *c, struct pool *p, unsigned flags,
+		struct job *j, struct err *e);
+int pool_refresh(struct cistern *c, struct pool *p, struct job *j,
+		 struct err *e);
+/* Refresh only if no refresh happened in this process yet. */
+int pool_ensure_refreshed(struct cistern *c, struct pool *p, struct err *e);
+bool pool_is_active(const struct pool *p);
+
+/* For backends during refresh: add a volume (ownership taken), a map. */
+void pool_clear_vols(struct pool *p);
+void pool_add_vol(struct pool *p, struct vol_def *v);
+struct dev_map *pool_add_map(struct pool *p, const char *device,
+			     uint64_t size, const char *label);
+void map_add_seg(struct dev_map *m, enum seg_kind kind, uint64_t start,
+		 uint64_t end, const char *vol, int depth);
+
+/* Backend facts that survive between runs ("mounted-by=cistern"). */
+const char *pool_fact(const struct pool *p, const char *key);
+void pool_set_fact(struct pool *p, const char *key, const char *value);
+
+/* Volumes. */
+struct vol_def *pool_find_vol(struct pool *p, const char *name);
+/* Find a volume by name in a pool, or by path or key in every active
+ * pool (virsh's vol-* lookups). */
+struct vol_def *cistern_find_vol(struct cistern *c, const char *pool_name,
+				 const char *vol, struct pool **pool_out,
+				 struct err *e);
+
+int vol_create(struct cistern *c, struct pool *p, struct vol_def *v,
+	       unsigned flags, struct job *j, struct err *e);
+int vol_create_from(struct cistern *c, struct pool *p, struct vol_def *v,
+		    struct pool *src_pool, const struct vol_def *src,
+		    unsigned flags, struct job *j, struct err *e);
+int vol_delete(struct cistern *c, struct pool *p, const struct vol_def *v,
+	       unsigned flags, struct err *e);
+int vol_wipe(struct cistern *c, struct pool *p, const struct vol_def *v,
+	     enum wipe_alg alg, struct job *j, struct err *e);
+int vol_resize(struct cistern *c, struct pool *p, const struct vol_def *v,
+	       uint64_t capacity, unsigned flags, struct job *j,
+	       struct err *e);
+int vol_upload(struct cistern *c, struct pool *p, const struct vol_def *v,
+	       int fd, uint64_t offset, uint64_t length, unsigned flags,
+	       struct job *j, struct err *e);
+int vol_download(struct cistern *c, struct pool *p, const struct vol_def *v,
+		 int fd, uint64_t offset, uint64_t length, unsigned flags,
+		 struct job *j, struct err *e);
+
+/* find-storage-pool-sources: libvirt's <sources> XML. */
+char *pool_find_sources(enum pool_type t, const struct source_query *q,
+			struct err *e);
+
+/* What a backend supports, for the UI and the CLI. */
+bool pool_can(const struct pool *p, const char *op);
+bool type_can(enum pool_type t, const char *op);
+
+#endif

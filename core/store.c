@@ -1,0 +1,565 @@
+/* cistern — the config store. */
+#include "store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "fileio.h"
+#include "util.h"
+#include "xml.h"
+
+#define LOCK_WAIT_MS 30000
+
+void
+store_default_dirs(const char *config_override, const char *run_override,
+		   char **config_dir, char **run_dir)
+{
+	const char *env_cfg = getenv("CISTERN_CONFIG_DIR");
+	const char *env_run = getenv("CISTERN_RUN_DIR");
+	const char *cfg = config_override ? config_override :
+			  (env_cfg && *env_cfg ? env_cfg : NULL);
+	const char *run = run_override ? run_override :
+			  (env_run && *env_run ? env_run : NULL);
+
+	if (cfg != NULL) {
+		*config_dir = path_sanitize(cfg);
+		*run_dir = run ? path_sanitize(run) :
+				 path_join(*config_dir, "run");
+		return;
+	}
+	if (geteuid() == 0) {
+		*config_dir = xstrdup("/etc/cistern/storage");
+	} else {
+		const char *x = getenv("XDG_CONFIG_HOME");
+		const char *home = getenv("HOME");
+		if (x && *x == '/')
+			*config_dir = xasprintf("%s/cistern/storage", x);
+		else
+			*config_dir = xasprintf("%s/.config/cistern/storage",
+						home ? home : "/tmp");
+	}
+	if (run != NULL) {
+		*run_dir = path_sanitize(run);
+	} else if (geteuid() == 0) {
+		*run_dir = xstrdup("/run/cistern");
+	} else {
+		const char *x = getenv("XDG_RUNTIME_DIR");
+		if (x && *x == '/')
+			*run_dir = xasprintf("%s/cistern", x);
+		else
+			*run_dir = xasprintf("/tmp/cistern-%u",
+					     (unsigned)geteuid());
+	}
+}
+
+int
+store_open(struct store *s, const char *config_dir, const char *run_dir,
+	   struct err *e)
+{
+	memset(s, 0, sizeof(*s));
+	s->lock_fd = -1;
+	s->config_dir = xstrdup(config_dir);
+	s->autostart_dir = path_join(config_dir, "autostart");
+	s->run_dir = xstrdup(run_dir);
+	if (mkdir_p(s->config_dir, 0755) < 0)
+		return err_errno(e, errno, "cannot create config dir '%s'",
+				 s->config_dir);
+	if (mkdir_p(s->autostart_dir, 0755) < 0)
+		return err_errno(e, errno, "cannot create '%s'",
+				 s->autostart_dir);
+	if (mkdir_p(s->run_dir, 0700) < 0)
+		return err_errno(e, errno, "cannot create run dir '%s'",
+				 s->run_dir);
+	return 0;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
+	free(s->config_dir);
+	free(s->autostart_dir);
+	free(s->run_dir);
+	memset(s, 0, sizeof(*s));
+	s->lock_fd = -1;
+}
+
+int
+store_lock(struct store *s, struct err *e)
+{
+	int64_t deadline = now_ms() + LOCK_WAIT_MS;
+	char *path;
+
+	if (s->lock_depth > 0) {
+		s->lock_depth++;
+		return 0;
+	}
+	path = path_join(s->config_dir, ".lock");
+	s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (s->lock_fd < 0) {
+		err_errno(e, errno, "cannot open lock file '%s'", path);
+		free(path);
+		return -1;
+	}
+	while (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			err_errno(e, errno, "cannot lock '%s'", path);
+			goto fail;
+		}
+		if (now_ms() > deadline) {
+			err_setc(e, ERR_BUSY,
+				 "the config dir '%s' is locked by another "
+				 "cistern (waited %d s)", s->config_dir,
+				 LOCK_WAIT_MS / 1000);
+			goto fail;
+		}
+		usleep(5000);
+	}
+	free(path);
+	s->lock_depth = 1;
+	/* a writer killed earlier may have left its temporary file */
+	dir_clean_temps(s->config_dir);
+	return 0;
+fail:
+	close(s->lock_fd);
+	s->lock_fd = -1;
+	free(path);
+	return -1;
+}
+
+void
+store_unlock(struct store *s)
+{
+	if (s->lock_depth == 0)
+		return;
+	if (--s->lock_depth > 0)
+		return;
+	flock(s->lock_fd, LOCK_UN);
+	close(s->lock_fd);
+	s->lock_fd = -1;
+}
+
+char *
+store_def_path(const struct store *s, const char *name)
+{
+	char *file = xasprintf("%s.xml", name);
+	char *p = path_join(s->config_dir, file);
+
+	free(file);
+	return p;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	const struct pool_def *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+int
+store_load(struct store *s, struct pool_def ***defs, size_t *n,
+	   store_warn_fn warn, void *arg, struct err *e)
+{
+	DIR *d = opendir(s->config_dir);
+	struct dirent *de;
+	struct pool_def **list = NULL;
+	size_t count = 0;
+
+	*defs = NULL;
+	*n = 0;
+	if (d == NULL)
+		return err_errno(e, errno, "cannot read config dir '%s'",
+				 s->config_dir);
+	while ((de = readdir(d)) != NULL) {
+		struct err fe;
+		char *path, *want;
+		struct pool_def *def;
+
+		if (de->d_name[0] == '.' || !str_endswith(de->d_name, ".xml"))
+			continue;
+		path = path_join(s->config_dir, de->d_name);
+		err_init(&fe);
+		def = pool_def_parse_file(path, &fe);
+		if (def == NULL) {
+			if (warn)
+				warn(arg, fe.msg);
+			err_clear(&fe);
+			free(path);
+			continue;
+		}
+		want = xasprintf("%s.xml", def->name);
+		if (strcmp(want, de->d_name) != 0) {
+			if (warn) {
+				char *m = xasprintf("%s: pool name '%s' does not "
+						    "match the file name; "
+						    "skipped", path, def->name);
+				warn(arg, m);
+				free(m);
+			}
+			pool_def_free(def);
+			free(want);
+			free(path);
+			continue;
+		}
+		free(want);
+		free(path);
+		list = xreallocarray(list, count + 1, sizeof(*list));
+		list[count++] = def;
+	}
+	closedir(d);
+	if (count > 1)
+		qsort(list, count, sizeof(*list), cmp_names);
+	*defs = list;
+	*n = count;
+	return 0;
+}
+
+static bool
+devices_shared(const struct pool_def *a, const struct pool_def *b,
+	       const char **which)
+{
+	for (size_t i = 0; i < a->source.ndevices; i++)
+		for (size_t j = 0; j < b->source.ndevices; j++)
+			if (str_eq(a->source.devices[i].path,
+				   b->source.devices[j].path)) {
+				*which = a->source.devices[i].path;
+				return true;
+			}
+	return false;
+}
+
+static bool
+hosts_match(const struct pool_def *a, const struct pool_def *b)
+{
+	if (a->source.nhosts != 1 || b->source.nhosts != 1)
+		return false;
+	return str_eq(a->source.hosts[0].name, b->source.hosts[0].name) &&
+	       a->source.hosts[0].port == b->source.hosts[0].port;
+}
+
+static bool
+is_file_type(enum pool_type t)
+{
+	return t == POOL_DIR || t == POOL_FS || t == POOL_NETFS;
+}
+
+static bool
+is_device_type(enum pool_type t)
+{
+	return t == POOL_FS || t == POOL_LOGICAL || t == POOL_DISK;
+}
+
+static bool
+is_iscsi_type(enum pool_type t)
+{
+	return t == POOL_ISCSI || t == POOL_ISCSI_DIRECT;
+}
+
+/* Why `a` and `b` use the same storage, or NULL. */
+static char *
+source_conflict(const struct pool_def *a, const struct pool_def *b)
+{
+	const char *dev;
+
+	if (is_file_type(a->type) && is_file_type(b->type) &&
+	    str_eq(a->target_path, b->target_path))
+		return xasprintf("the same target directory '%s'",
+				 a->target_path);
+	if (a->type == POOL_NETFS && b->type == POOL_NETFS &&
+	    str_eq(a->source.dir, b->source.dir) && hosts_match(a, b))
+		return xasprintf("the same export %s:%s",
+				 a->source.hosts[0].name, a->source.dir);
+	if (is_device_type(a->type) && is_device_type(b->type) &&
+	    devices_shared(a, b, &dev))
+		return xasprintf("the same device '%s'", dev);
+	if (a->type == POOL_LOGICAL && b->type == POOL_LOGICAL &&
+	    str_eq(a->source.name, b->source.name))
+		return xasprintf("the same volume group '%s'", a->source.name);
+	if (is_iscsi_type(a->type) && is_iscsi_type(b->type) &&
+	    hosts_match(a, b) && devices_shared(a, b, &dev) &&
+	    str_eq(a->source.initiator_iqn, b->source.initiator_iqn))
+		return xasprintf("the same iSCSI target %s on %s", dev,
+				 a->source.hosts[0].name);
+	return NULL;
+}
+
+int
+store_check_duplicates(const struct pool_def *d,
+		       struct pool_def *const *others, size_t n, struct err *e)
+{
+	char u1[37], u2[37];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pool_def *o = others[i];
+		bool same_name = strcmp(o->name, d->name) == 0;
+		bool same_uuid = memcmp(o->uuid, d->uuid, 16) == 0;
+
+		if (same_name && !same_uuid) {
+			uuid_format(o->uuid, u1);
+			return err_setc(e, ERR_EXISTS,
+					"pool '%s' already exists with uuid %s",
+					d->name, u1);
+		}
+		if (!same_name && same_uuid) {
+			uuid_format(d->uuid, u2);
+			return err_setc(e, ERR_EXISTS,
+					"pool '%s' is already defined with uuid "
+					"%s", o->name, u2);
+		}
+		if (same_name)
+			continue;   /* the definition being replaced */
+		char *why = source_conflict(d, o);
+		if (why != NULL) {
+			err_setc(e, ERR_EXISTS,
+				 "pool '%s': storage source conflicts with "
+				 "pool '%s' (%s)", d->name, o->name, why);
+			free(why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+store_write_def(struct store *s, const struct pool_def *d, struct err *e)
+{
+	struct pool_def *copy = pool_def_dup(d);
+	char *xml, *path;
+	int rc;
+
+	/* a definition holds no run-time facts */
+	copy->capacity = copy->allocation = copy->available = 0;
+	for (size_t i = 0; i < copy->source.ndevices; i++) {
+		free(copy->source.devices[i].free);
+		copy->source.devices[i].free = NULL;
+		copy->source.devices[i].nfree = 0;
+	}
+	xml = pool_def_format(copy);
+	path = store_def_path(s, d->name);
+	rc = file_write_atomic(path, xml, strlen(xml), 0600, e);
+	free(path);
+	free(xml);
+	pool_def_free(copy);
+	return rc;
+}
+
+int
+store_remove_def(struct store *s, const char *name, struct err *e)
+{
+	char *path = store_def_path(s, name);
+	int rc = 0;
+
+	store_autostart_set(s, name, false, NULL);
+	if (unlink(path) < 0 && errno != ENOENT)
+		rc = err_errno(e, errno, "cannot remove '%s'", path);
+	else
+		rc = dir_fsync(s->config_dir, e);
+	free(path);
+	store_remove_status(s, name);
+	return rc;
+}
+
+static char *
+autostart_link(const struct store *s, const char *name)
+{
+	char *file = xasprintf("%s.xml", name);
+	char *p = path_join(s->autostart_dir, file);
+
+	free(file);
+	return p;
+}
+
+bool
+store_autostart_get(const struct store *s, const char *name)
+{
+	char *link = autostart_link(s, name);
+	struct stat st;
+	bool on = lstat(link, &st) == 0;
+
+	free(link);
+	return on;
+}
+
+int
+store_autostart_set(struct store *s, const char *name, bool on, struct err *e)
+{
+	char *link = autostart_link(s, name);
+	char *target = store_def_path(s, name);
+	int rc = 0;
+
+	if (on) {
+		if (symlink(target, link) < 0 && errno != EEXIST)
+			rc = err_errno(e, errno, "cannot create '%s'", link);
+	} else if (unlink(link) < 0 && errno != ENOENT) {
+		rc = err_errno(e, errno, "cannot remove '%s'", link);
+	}
+	if (rc == 0)
+		rc = dir_fsync(s->autostart_dir, e);
+	free(link);
+	free(target);
+	return rc;
+}
+
+void
+pool_status_clear(struct pool_status *st)
+{
+	free(st->error);
+	strv_free(st->facts);
+	memset(st, 0, sizeof(*st));
+}
+
+static char *
+status_path(const struct store *s, const char *name)
+{
+	char *file = xasprintf("%s.json", name);
+	char *p = path_join(s->run_dir, file);
+
+	free(file);
+	return p;
+}
+
+static uint64_t
+json_u64(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return 0;
+	int64_t x = json_object_get_int64(v);
+	return x < 0 ? 0 : (uint64_t)x;
+}
+
+int
+store_read_status(struct store *s, const char *name, struct pool_status *st,
+		  struct err *e)
+{
+	char *path = status_path(s, name);
+	json_object *o, *v;
+	struct err le;
+	char *data;
+	size_t len;
+
+	memset(st, 0, sizeof(*st));
+	st->state = POOL_INACTIVE;
+	err_init(&le);
+	data = file_read_all(path, 1 << 20, &len, &le);
+	if (data == NULL) {
+		int missing = le.code == ERR_NOT_FOUND;
+		err_clear(&le);
+		free(path);
+		if (missing)
+			return 0;
+		return err_setc(e, ERR_GENERIC, "cannot read state of pool '%s'",
+				name);
+	}
+	o = json_tokener_parse(data);
+	free(data);
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+		if (o)
+			json_object_put(o);
+		err_setc(e, ERR_INVALID, "%s: broken state file; ignored", path);
+		free(path);
+		return -1;
+	}
+	free(path);
+	if (json_object_object_get_ex(o, "state", &v)) {
+		int stv = pool_state_from_name(json_object_get_string(v));
+		st->state = stv < 0 ? POOL_INACTIVE : stv;
+	}
+	st->capacity = json_u64(o, "capacity");
+	st->allocation = json_u64(o, "allocation");
+	st->available = json_u64(o, "available");
+	st->changed = (int64_t)json_u64(o, "changed");
+	if (json_object_object_get_ex(o, "error", &v) &&
+	    json_object_is_type(v, json_type_string))
+		st->error = xstrdup(json_object_get_string(v));
+	if (json_object_object_get_ex(o, "facts", &v) &&
+	    json_object_is_type(v, json_type_object)) {
+		json_object_object_foreach(v, key, val) {
+			char *kv = xasprintf("%s=%s", key,
+					     json_object_get_string(val));
+			strv_push(&st->facts, &st->nfacts, kv);
+			free(kv);
+		}
+	}
+	json_object_put(o);
+	return 0;
+}
+
+int
+store_write_status(struct store *s, const char *name,
+		   const struct pool_status *st, struct err *e)
+{
+	json_object *o = json_object_new_object();
+	json_object *facts = json_object_new_object();
+	char *path = status_path(s, name);
+	const char *text;
+	int rc;
+
+	json_object_object_add(o, "state",
+			       json_object_new_string(pool_state_name(st->state)));
+	json_object_object_add(o, "capacity",
+			       json_object_new_int64((int64_t)st->capacity));
+	json_object_object_add(o, "allocation",
+			       json_object_new_int64((int64_t)st->allocation));
+	json_object_object_add(o, "available",
+			       json_object_new_int64((int64_t)st->available));
+	json_object_object_add(o, "changed",
+			       json_object_new_int64((int64_t)time(NULL)));
+	if (st->error != NULL)
+		json_object_object_add(o, "error",
+				       json_object_new_string(st->error));
+	for (size_t i = 0; i < st->nfacts; i++) {
+		const char *eq = strchr(st->facts[i], '=');
+		if (eq == NULL)
+			continue;
+		char *key = xstrndup(st->facts[i], (size_t)(eq - st->facts[i]));
+		json_object_object_add(facts, key, json_object_new_string(eq + 1));
+		free(key);
+	}
+	json_object_object_add(o, "facts", facts);
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
+	rc = file_write_atomic(path, text, strlen(text), 0600, e);
+	json_object_put(o);
+	free(path);
+	return rc;
+}
+
+int
+store_remove_status(struct store *s, const char *name)
+{
+	char *path = status_path(s, name);
+	int rc = unlink(path);
+
+	free(path);
+	return rc < 0 && errno != ENOENT ? -1 : 0;
+}
+
+bool
+store_first_since_boot(struct store *s)
+{
+	char *marker = path_join(s->run_dir, "boot-id");
+	char *boot = file_read_all("/proc/sys/kernel/random/boot_id", 128, NULL,
+				   NULL);
+	char *seen = file_read_all(marker, 128, NULL, NULL);
+	bool first = boot != NULL && (seen == NULL || strcmp(seen, boot) != 0);
+
+	if (first)
+		file_write_atomic(marker, boot, strlen(boot), 0600, NULL);
+	free(marker);
+	free(boot);
+	free(seen);
+	return first;
+}

@@ -1,0 +1,1055 @@
+/* cistern — command-line verbs for pools. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../core/fileio.h"
+#include "../core/run.h"
+#include "../core/units.h"
+#include "../core/util.h"
+#include "../core/xml.h"
+#include "../core/xmlutil.h"
+#include "cli.h"
+#include "columns.h"
+#include "table.h"
+
+/* Read FILE, or stdin for "-". */
+static char *
+read_input(struct cli *cl, const char *file, size_t *len)
+{
+	struct err e;
+	char *data;
+
+	err_init(&e);
+	if (strcmp(file, "-") == 0)
+		data = file_read_all("/dev/stdin", XML_MAX_BYTES, len, &e);
+	else
+		data = file_read_all(file, XML_MAX_BYTES, len, &e);
+	if (data == NULL)
+		cli_error(cl, &e);
+	err_clear(&e);
+	return data;
+}
+
+static struct pool *
+get_pool(struct cli *cl, const struct cli_args *a)
+{
+	struct err e;
+	struct pool *p;
+
+	err_init(&e);
+	p = cistern_get_pool(cl->c, cli_get(a, "pool"), &e);
+	if (p == NULL)
+		cli_error(cl, &e);
+	err_clear(&e);
+	return p;
+}
+
+static int
+define_from(struct cli *cl, const char *data, size_t len, const char *origin,
+	    struct pool **out)
+{
+	struct err e;
+	struct pool_def *d;
+	int rc = 0;
+
+	err_init(&e);
+	d = pool_def_parse(data, len, origin, &e);
+	if (d == NULL || pool_define(cl->c, d, out, &e) < 0)
+		rc = cli_error(cl, &e);
+	err_clear(&e);
+	return rc;
+}
+
+CLI_HANDLER(cmd_pool_define)
+{
+	const char *file = cli_get(a, "file");
+	struct pool *p = NULL;
+	size_t len;
+	char *data = read_input(cl, file, &len);
+	int rc;
+
+	if (data == NULL)
+		return 1;
+	rc = define_from(cl, data, len, strcmp(file, "-") ? file : "<stdin>",
+			 &p);
+	free(data);
+	if (rc == 0)
+		fprintf(cl->out, "Pool %s defined from %s\n", p->def->name, file);
+	return rc;
+}
+
+static void
+attr_esc(struct sbuf *b, const char *s)
+{
+	xml_escape(b, s);
+}
+
+/* virsh's buildPoolXML, escaped. */
+static char *
+pool_xml_from_args(struct cli *cl, const struct cli_args *a)
+{
+	const char *host = cli_get(a, "source-host");
+	const char *port = cli_get(a, "source-port");
+	const char *path = cli_get(a, "source-path");
+	const char *name = cli_get(a, "source-name");
+	const char *target = cli_get(a, "target");
+	const char *fmt = cli_get(a, "source-format");
+	const char *auth_type = cli_get(a, "auth-type");
+	const char *auth_user = cli_get(a, "auth-username");
+	const char *sec_usage = cli_get(a, "secret-usage");
+	const char *sec_uuid = cli_get(a, "secret-uuid");
+	const char *initiator = cli_get(a, "source-initiator");
+	const char *proto = cli_get(a, "source-protocol-ver");
+	const char *devs[64];
+	size_t ndev = cli_get_all(a, "source-dev", devs, 64);
+	struct sbuf b;
+
+	if ((auth_type || auth_user || sec_usage || sec_uuid) &&
+	    !(auth_type && auth_user && (sec_usage || sec_uuid))) {
+		cli_fail(cl, "pool-define-as: --auth-type, --auth-username and "
+			 "--secret-usage or --secret-uuid go together");
+		return NULL;
+	}
+	if (sec_usage && sec_uuid) {
+		cli_fail(cl, "pool-define-as: give --secret-usage or "
+			 "--secret-uuid, not both");
+		return NULL;
+	}
+	sbuf_init(&b);
+	sbuf_add(&b, "<pool type='");
+	attr_esc(&b, cli_get(a, "type"));
+	sbuf_add(&b, "'>\n  <name>");
+	attr_esc(&b, cli_get(a, "name"));
+	sbuf_add(&b, "</name>\n");
+	if (host || path || ndev || initiator || fmt || name || auth_type ||
+	    proto) {
+		sbuf_add(&b, "  <source>\n");
+		if (host) {
+			sbuf_add(&b, "    <host name='");
+			attr_esc(&b, host);
+			sbuf_add(&b, "'");
+			if (port) {
+				sbuf_add(&b, " port='");
+				attr_esc(&b, port);
+				sbuf_add(&b, "'");
+			}
+			sbuf_add(&b, "/>\n");
+		}
+		if (path) {
+			sbuf_add(&b, "    <dir path='");
+			attr_esc(&b, path);
+			sbuf_add(&b, "'/>\n");
+		}
+		for (size_t i = 0; i < ndev; i++) {
+			sbuf_add(&b, "    <device path='");
+			attr_esc(&b, devs[i]);
+			sbuf_add(&b, "'/>\n");
+		}
+		if (fmt) {
+			sbuf_add(&b, "    <format type='");
+			attr_esc(&b, fmt);
+			sbuf_add(&b, "'/>\n");
+		}
+		if (name) {
+			sbuf_add(&b, "    <name>");
+			attr_esc(&b, name);
+			sbuf_add(&b, "</name>\n");
+		}
+		if (initiator) {
+			sbuf_add(&b, "    <initiator>\n      <iqn name='");
+			attr_esc(&b, initiator);
+			sbuf_add(&b, "'/>\n    </initiator>\n");
+		}
+		if (auth_type) {
+			sbuf_add(&b, "    <auth type='");
+			attr_esc(&b, auth_type);
+			sbuf_add(&b, "' username='");
+			attr_esc(&b, auth_user);
+			sbuf_add(&b, "'>\n      <secret ");
+			sbuf_add(&b, sec_usage ? "usage='" : "uuid='");
+			attr_esc(&b, sec_usage ? sec_usage : sec_uuid);
+			sbuf_add(&b, "'/>\n    </auth>\n");
+		}
+		if (proto) {
+			sbuf_add(&b, "    <protocol ver='");
+			attr_esc(&b, proto);
+			sbuf_add(&b, "'/>\n");
+		}
+		sbuf_add(&b, "  </source>\n");
+	}
+	if (target) {
+		sbuf_add(&b, "  <target>\n    <path>");
+		attr_esc(&b, target);
+		sbuf_add(&b, "</path>\n  </target>\n");
+	}
+	sbuf_add(&b, "</pool>\n");
+	return sbuf_take(&b);
+}
+
+static int
+define_as(struct cli *cl, const struct cli_args *a, struct pool **out)
+{
+	char *xml = pool_xml_from_args(cl, a);
+	struct err e;
+	int rc;
+
+	if (xml == NULL)
+		return 1;
+	if (cli_flag(a, "print-xml")) {
+		/* validate before printing, so a script learns of bad input */
+		struct pool_def *d;
+		err_init(&e);
+		d = pool_def_parse(xml, strlen(xml), "pool-define-as", &e);
+		if (d == NULL) {
+			rc = cli_error(cl, &e);
+		} else {
+			fputs(xml, cl->out);
+			rc = 0;
+		}
+		pool_def_free(d);
+		err_clear(&e);
+		free(xml);
+		return rc == 0 ? -1 : rc;   /* -1: printed, nothing defined */
+	}
+	rc = define_from(cl, xml, strlen(xml), "pool-define-as", out);
+	free(xml);
+	return rc;
+}
+
+CLI_HANDLER(cmd_pool_define_as)
+{
+	struct pool *p = NULL;
+	int rc = define_as(cl, a, &p);
+
+	if (rc < 0)
+		return 0;
+	if (rc == 0)
+		fprintf(cl->out, "Pool %s defined\n", p->def->name);
+	return rc;
+}
+
+static unsigned
+build_flags(const struct cli_args *a)
+{
+	unsigned f = 0;
+
+	if (cli_flag(a, "overwrite"))
+		f |= POOL_BUILD_OVERWRITE;
+	if (cli_flag(a, "no-overwrite"))
+		f |= POOL_BUILD_NO_OVERWRITE;
+	if (cli_flag(a, "build"))
+		f |= POOL_START_BUILD;
+	return f;
+}
+
+static int
+start_pool(struct cli *cl, struct pool *p, unsigned flags)
+{
+	struct job j;
+	struct err e;
+	int rc = 0;
+
+	err_init(&e);
+	cli_job_begin(cl, &j, (flags & POOL_START_BUILD) ? "building" :
+		      "starting");
+	if (pool_start(cl->c, p, flags, &j, &e) < 0)
+		rc = 1;
+	cli_job_end(cl, &j);
+	if (rc)
+		cli_error(cl, &e);
+	err_clear(&e);
+	return rc;
+}
+
+CLI_HANDLER(cmd_pool_create)
+{
+	const char *file = cli_get(a, "file");
+	struct pool *p = NULL;
+	size_t len;
+	char *data = read_input(cl, file, &len);
+	int rc;
+
+	if (data == NULL)
+		return 1;
+	rc = define_from(cl, data, len, strcmp(file, "-") ? file : "<stdin>",
+			 &p);
+	free(data);
+	if (rc == 0)
+		rc = start_pool(cl, p, build_flags(a));
+	if (rc == 0)
+		fprintf(cl->out, "Pool %s created from %s\n", p->def->name, file);
+	return rc;
+}
+
+CLI_HANDLER(cmd_pool_create_as)
+{
+	struct pool *p = NULL;
+	int rc = define_as(cl, a, &p);
+
+	if (rc < 0)
+		return 0;
+	if (rc == 0)
+		rc = start_pool(cl, p, build_flags(a));
+	if (rc == 0)
+		fprintf(cl->out, "Pool %s created\n", p->def->name);
+	return rc;
+}
+
+CLI_HANDLER(cmd_pool_undefine)
+{
+	struct pool *p = get_pool(cl, a);
+	struct err e;
+	char *name;
+	int rc = 0;
+
+	if (p == NULL)
+		return 1;
+	name = xstrdup(p->def->name);
+	err_init(&e);
+	if (pool_undefine(cl->c, p, &e) < 0)
+		rc = cli_error(cl, &e);
+	else
+		fprintf(cl->out, "Pool %s has been undefined\n", name);
+	err_clear(&e);
+	free(name);
+	return rc;
+}
+
+static bool
+type_selected(const struct cli_args *a, enum pool_type t)
+{
+	const char *types[32];
+	size_t n = cli_get_all(a, "type", types, 32);
+
+	if (n == 0)
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		char *copy = xstrdup(types[i]), *save = NULL;
+		bool hit = false;
+		for (char *w = strtok_r(copy, ",", &save); w && !hit;
+		     w = strtok_r(NULL, ",", &save))
+			hit = strcmp(w, pool_type_name(t)) == 0;
+		free(copy);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+CLI_HANDLER(cmd_pool_list)
+{
+	bool all = cli_flag(a, "all"), inactive = cli_flag(a, "inactive");
+	bool details = cli_flag(a, "details");
+	const char *types[32];
+	size_t ntypes = cli_get_all(a, "type", types, 32);
+	struct pool **sel = xcalloc(cl->c->npools + 1, sizeof(*sel));
+	size_t n = 0;
+
+	for (size_t i = 0; i < ntypes; i++) {
+		char *copy = xstrdup(types[i]), *save = NULL;
+		for (char *w = strtok_r(copy, ",", &save); w;
+		     w = strtok_r(NULL, ",", &save))
+			if (pool_type_from_name(w) < 0) {
+				cli_fail(cl, "pool-list: unknown pool type '%s'",
+					 w);
+				free(copy);
+				free(sel);
+				return 1;
+			}
+		free(copy);
+	}
+	for (size_t i = 0; i < cl->c->npools; i++) {
+		struct pool *p = cl->c->pools[i];
+		bool active = pool_is_active(p);
+		if (!all && (inactive ? active : !active))
+			continue;
+		if (!type_selected(a, p->def->type))
+			continue;
+		if (cli_flag(a, "autostart") && !p->autostart)
+			continue;
+		if (cli_flag(a, "no-autostart") && p->autostart)
+			continue;
+		sel[n++] = p;
+	}
+
+	if (cli_flag(a, "json")) {
+		json_object *arr = json_object_new_array();
+		for (size_t i = 0; i < n; i++) {
+			struct row r = { .pool = sel[i] };
+			json_object *o = columns_json(pool_columns, &r);
+			json_object_object_add(o, "active",
+					       json_object_new_boolean(
+						       pool_is_active(sel[i])));
+			if (sel[i]->error)
+				json_object_object_add(o, "error",
+						       json_object_new_string(
+							       sel[i]->error));
+			json_object_array_add(arr, o);
+		}
+		json_print(cl->out, arr);
+		json_object_put(arr);
+	} else if (cli_flag(a, "name") || cli_flag(a, "uuid")) {
+		for (size_t i = 0; i < n; i++) {
+			char u[37];
+			uuid_format(sel[i]->def->uuid, u);
+			if (cli_flag(a, "uuid") && cli_flag(a, "name"))
+				fprintf(cl->out, "%s  %s\n", u, sel[i]->def->name);
+			else
+				fprintf(cl->out, "%s\n", cli_flag(a, "uuid") ?
+					u : sel[i]->def->name);
+		}
+	} else {
+		static const char *const ids_short[] = {
+			"name", "state", "autostart", NULL,
+		};
+		static const char *const ids_details[] = {
+			"name", "state", "autostart", "persistent", "capacity",
+			"allocation", "available", NULL,
+		};
+		const char *const *ids = details ? ids_details : ids_short;
+		const char *hdr[8], *cells[8];
+		size_t nc = 0;
+		struct table t;
+
+		while (ids[nc] != NULL) {
+			hdr[nc] = column_find(pool_columns, ids[nc])->title;
+			nc++;
+		}
+		table_init(&t, nc, hdr);
+		for (size_t i = 0; i < n; i++) {
+			struct row r = { .pool = sel[i] };
+			struct cell cs[8];
+			for (size_t k = 0; k < nc; k++) {
+				column_cell(column_find(pool_columns, ids[k]),
+					    &r, &cs[k], false);
+				cells[k] = cs[k].text;
+			}
+			if (!details)
+				cells[1] = pool_state_short(sel[i]);
+			table_add(&t, cells);
+		}
+		table_print(cl->out, &t);
+		table_free(&t);
+		fputc('\n', cl->out);
+	}
+	free(sel);
+	return 0;
+}
+
+CLI_HANDLER(cmd_pool_info)
+{
+	struct pool *p = get_pool(cl, a);
+	bool bytes = cli_flag(a, "bytes");
+	struct row r;
+	char u[37];
+
+	if (p == NULL)
+		return 1;
+	r = (struct row){ .pool = p };
+	if (cli_flag(a, "json")) {
+		json_object *o = columns_json(pool_columns, &r);
+		json_object_object_add(o, "active",
+				       json_object_new_boolean(pool_is_active(p)));
+		json_object_object_add(o, "error", p->error ?
+				       json_object_new_string(p->error) : NULL);
+		json_print(cl->out, o);
+		json_object_put(o);
+		return 0;
+	}
+	uuid_format(p->def->uuid, u);
+	fprintf(cl->out, "%-15s %s\n", "Name:", p->def->name);
+	fprintf(cl->out, "%-15s %s\n", "UUID:", u);
+	fprintf(cl->out, "%-15s %s\n", "State:", pool_state_name(p->state));
+	fprintf(cl->out, "%-15s %s\n", "Persistent:", "yes");
+	fprintf(cl->out, "%-15s %s\n", "Autostart:", p->autostart ? "yes" : "no");
+	if (p->state == POOL_RUNNING || p->state == POOL_DEGRADED) {
+		static const char *const ids[] = {
+			"capacity", "allocation", "available",
+		};
+		for (size_t i = 0; i < 3; i++) {
+			const struct column *col = column_find(pool_columns, ids[i]);
+			struct cell c;
+			char label[32];
+			column_cell(col, &r, &c, bytes);
+			snprintf(label, sizeof(label), "%s:", col->title);
+			fprintf(cl->out, "%-15s %s\n", label, c.text);
+		}
+	}
+	fprintf(cl->out, "%-15s %s\n", "Type:", pool_type_name(p->def->type));
+	if (p->error)
+		fprintf(cl->out, "%-15s %s\n", "Last error:", p->error);
+	return 0;
+}
+
+CLI_HANDLER(cmd_pool_dumpxml)
+{
+	struct pool *p = get_pool(cl, a);
+	struct pool_def *d;
+	char *xml;
+
+	if (p == NULL)
+		return 1;
+	if (!cli_flag(a, "inactive") && pool_can(p, "map") &&
+	    (p->state == POOL_RUNNING || p->state == POOL_DEGRADED)) {
+		struct err e;
+		err_init(&e);
+		if (pool_ensure_refreshed(cl->c, p, &e) < 0)
+			cli_warn(cl, "%s", e.msg);
+		err_clear(&e);
+	}
+	d = pool_def_dup(p->def);
+	if (cli_flag(a, "inactive") ||
+	    !(p->state == POOL_RUNNING || p->state == POOL_DEGRADED)) {
+		d->capacity = d->allocation = d->available = 0;
+		for (size_t i = 0; i < d->source.ndevices; i++)
+			d->source.devices[i].nfree = 0;
+	}
+	xml = pool_def_format(d);
+	fputs(xml, cl->out);
+	free(xml);
+	pool_def_free(d);
+	return 0;
+}
+
+CLI_HANDLER(cmd_pool_name)
+{
+	struct pool *p = get_pool(cl, a);
+
+	if (p == NULL)
+		return 1;
+	fprintf(cl->out, "%s\n", p->def->name);
+	return 0;
+}
+
+CLI_HANDLER(cmd_pool_uuid)
+{
+	struct pool *p = get_pool(cl, a);
+	char u[37];
+
+	if (p == NULL)
+		return 1;
+	uuid_format(p->def->uuid, u);
+	fprintf(cl->out, "%s\n", u);
+	return 0;
+}
+
+CLI_HANDLER(cmd_pool_autostart)
+{
+	struct pool *p = get_pool(cl, a);
+	bool on = !cli_flag(a, "disable");
+	struct err e;
+	int rc = 0;
+
+	if (p == NULL)
+		return 1;
+	err_init(&e);
+	if (pool_set_autostart(cl->c, p, on, &e) < 0)
+		rc = cli_error(cl, &e);
+	else
+		fprintf(cl->out, on ? "Pool %s marked as autostarted\n" :
+			"Pool %s unmarked as autostarted\n", p->def->name);
+	err_clear(&e);
+	return rc;
+}
+
+/* Run $VISUAL/$EDITOR (split on blanks, no shell) on a file. */
+static int
+run_editor(struct cli *cl, const char *file)
+{
+	const char *ed = getenv("VISUAL");
+	char *copy, *save = NULL;
+	const char *argv[16];
+	size_t n = 0;
+	struct run_opts o = { .interactive = true, .keep_locale = true };
+	struct err e;
+	int rc = 0;
+
+	if (ed == NULL || *ed == '\0')
+		ed = getenv("EDITOR");
+	if (ed == NULL || *ed == '\0')
+		ed = "vi";
+	copy = xstrdup(ed);
+	for (char *w = strtok_r(copy, " \t", &save); w && n < 14;
+	     w = strtok_r(NULL, " \t", &save))
+		argv[n++] = w;
+	argv[n++] = file;
+	argv[n] = NULL;
+	err_init(&e);
+	if (run_argv(argv, &o, NULL, &e) < 0)
+		rc = cli_error(cl, &e);
+	err_clear(&e);
+	free(copy);
+	return rc;
+}
+
+CLI_HANDLER(cmd_pool_edit)
+{
+	struct pool *p = get_pool(cl, a);
+	char tmpl[] = "/tmp/cistern-edit-XXXXXX.xml";
+	struct pool_def *d;
+	char *orig;
+	int fd, rc = 1;
+
+	if (p == NULL)
+		return 1;
+	if (cl->c->read_only)
+		return cli_fail(cl, "cistern is in read-only mode");
+	d = pool_def_dup(p->def);
+	d->capacity = d->allocation = d->available = 0;
+	for (size_t i = 0; i < d->source.ndevices; i++)
+		d->source.devices[i].nfree = 0;
+	orig = pool_def_format(d);
+	pool_def_free(d);
+	fd = mkstemps(tmpl, 4);
+	if (fd < 0) {
+		free(orig);
+		return cli_fail(cl, "cannot create a temporary file: %s",
+				strerror(errno));
+	}
+	if (write(fd, orig, strlen(orig)) != (ssize_t)strlen(orig)) {
+		close(fd);
+		unlink(tmpl);
+		free(orig);
+		return cli_fail(cl, "cannot write '%s'", tmpl);
+	}
+	close(fd);
+	for (;;) {
+		struct err e;
+		size_t len;
+		char *data;
+		struct pool_def *nd;
+
+		if (run_editor(cl, tmpl) != 0)
+			break;
+		err_init(&e);
+		data = file_read_all(tmpl, XML_MAX_BYTES, &len, &e);
+		if (data == NULL) {
+			cli_error(cl, &e);
+			err_clear(&e);
+			break;
+		}
+		if (strcmp(data, orig) == 0) {
+			fprintf(cl->out, "Pool %s XML configuration not changed.\n",
+				p->def->name);
+			free(data);
+			rc = 0;
+			break;
+		}
+		nd = pool_def_parse(data, len, tmpl, &e);
+		free(data);
+		if (nd != NULL && strcmp(nd->name, p->def->name) != 0) {
+			err_setc(&e, ERR_INVALID,
+				 "the pool name cannot be changed by editing "
+				 "(was '%s')", p->def->name);
+			pool_def_free(nd);
+			nd = NULL;
+		}
+		if (nd != NULL) {
+			char *name = xstrdup(nd->name);
+			if (pool_define(cl->c, nd, NULL, &e) == 0) {
+				fprintf(cl->out, "Pool %s XML configuration "
+					"edited.\n", name);
+				free(name);
+				rc = 0;
+				break;
+			}
+			free(name);
+		}
+		cli_error(cl, &e);
+		err_clear(&e);
+		if (!cli_confirm(cl, "Failed. Edit again?"))
+			break;
+	}
+	unlink(tmpl);
+	free(orig);
+	return rc;
+}
+
+CLI_HANDLER(cmd_pool_capabilities)
+{
+	(void)a;
+	fputs("<storagepoolCapabilities>\n", cl->out);
+	for (int t = 0; t < POOL_TYPE_COUNT; t++) {
+		const char *const *pf = model_pool_formats((enum pool_type)t);
+		const char *const *vf = model_vol_formats((enum pool_type)t);
+		bool have = backend_get((enum pool_type)t) != NULL;
+
+		fprintf(cl->out, "  <pool type='%s' supported='%s'",
+			pool_type_name((enum pool_type)t), have ? "yes" : "no");
+		if (!have || (pf == NULL && vf == NULL)) {
+			fputs("/>\n", cl->out);
+			continue;
+		}
+		fputs(">\n", cl->out);
+		if (pf != NULL) {
+			fprintf(cl->out, "    <poolOptions>\n"
+				"      <defaultFormat type='%s'/>\n"
+				"      <enum name='sourceFormatType'>\n",
+				model_pool_default_format((enum pool_type)t));
+			for (size_t i = 0; pf[i]; i++)
+				fprintf(cl->out, "        <value>%s</value>\n",
+					pf[i]);
+			fputs("      </enum>\n    </poolOptions>\n", cl->out);
+		}
+		if (vf != NULL) {
+			fprintf(cl->out, "    <volOptions>\n"
+				"      <defaultFormat type='%s'/>\n"
+				"      <enum name='targetFormatType'>\n",
+				model_vol_default_format((enum pool_type)t));
+			for (size_t i = 0; vf[i]; i++)
+				fprintf(cl->out, "        <value>%s</value>\n",
+					vf[i]);
+			fputs("      </enum>\n    </volOptions>\n", cl->out);
+		}
+		fputs("  </pool>\n", cl->out);
+	}
+	fputs("</storagepoolCapabilities>\n", cl->out);
+	return 0;
+}
+
+CLI_HANDLER(cmd_pool_build)
+{
+	struct pool *p = get_pool(cl, a);
+	struct job j;
+	struct err e;
+	int rc = 0;
+
+	if (p == NULL)
+		return 1;
+	err_init(&e);
+	cli_job_begin(cl, &j, "building");
+	if (pool_build(cl->c, p, build_flags(a), &j, &e) < 0)
+		rc = 1;
+	cli_job_end(cl, &j);
+	if (rc)
+		cli_error(cl, &e);
+	else if (!run_dry_run())
+		fprintf(cl->out, "Pool %s built\n", p->def->name);
+	err_clear(&e);
+	return rc;
+}
+
+CLI_HANDLER(cmd_pool_start)
+{
+	struct pool *p = get_pool(cl, a);
+	int rc;
+
+	if (p == NULL)
+		return 1;
+	rc = start_pool(cl, p, build_flags(a));
+	if (rc == 0 && !run_dry_run())
+		fprintf(cl->out, "Pool %s started\n", p->def->name);
+	return rc;
+}
+
+CLI_HANDLER(cmd_pool_destroy)
+{
+	struct pool *p = get_pool(cl, a);
+	struct err e;
+	int rc = 0;
+
+	if (p == NULL)
+		return 1;
+	err_init(&e);
+	if (pool_stop(cl->c, p, cli_flag(a, "lazy") ? POOL_STOP_LAZY : 0,
+		      &e) < 0)
+		rc = cli_error(cl, &e);
+	else if (!run_dry_run())
+		fprintf(cl->out, "Pool %s destroyed\n", p->def->name);
+	err_clear(&e);
+	return rc;
+}
+
+CLI_HANDLER(cmd_pool_delete)
+{
+	struct pool *p = get_pool(cl, a);
+	struct job j;
+	struct err e;
+	int rc = 0;
+
+	if (p == NULL)
+		return 1;
+	err_init(&e);
+	cli_job_begin(cl, &j, "deleting");
+	if (pool_delete(cl->c, p, cli_flag(a, "overwrite") ?
+			POOL_DELETE_CONFIRMED : 0, &j, &e) < 0)
+		rc = 1;
+	cli_job_end(cl, &j);
+	if (rc)
+		cli_error(cl, &e);
+	else if (!run_dry_run())
+		fprintf(cl->out, "Pool %s deleted\n", p->def->name);
+	err_clear(&e);
+	return rc;
+}
+
+CLI_HANDLER(cmd_pool_refresh)
+{
+	struct pool *p = get_pool(cl, a);
+	struct err e;
+	int rc = 0;
+
+	if (p == NULL)
+		return 1;
+	err_init(&e);
+	if (pool_refresh(cl->c, p, NULL, &e) < 0)
+		rc = cli_error(cl, &e);
+	else
+		fprintf(cl->out, "Pool %s refreshed\n", p->def->name);
+	err_clear(&e);
+	return rc;
+}
+
+CLI_HANDLER(cmd_start_autostart)
+{
+	int rc = 0;
+
+	(void)a;
+	for (size_t i = 0; i < cl->c->npools; i++) {
+		struct pool *p = cl->c->pools[i];
+		if (!p->autostart || pool_is_active(p))
+			continue;
+		if (start_pool(cl, p, 0) != 0)
+			rc = 1;
+		else
+			fprintf(cl->out, "Pool %s started\n", p->def->name);
+	}
+	return rc;
+}
+
+static int
+find_sources(struct cli *cl, const char *type, struct source_query *q)
+{
+	int t = pool_type_from_name(type);
+	struct err e;
+	char *xml;
+
+	if (t < 0)
+		return cli_fail(cl, "unknown pool type '%s'", type);
+	err_init(&e);
+	xml = pool_find_sources((enum pool_type)t, q, &e);
+	if (xml == NULL) {
+		int rc = cli_error(cl, &e);
+		err_clear(&e);
+		return rc;
+	}
+	fputs(xml, cl->out);
+	free(xml);
+	return 0;
+}
+
+CLI_HANDLER(cmd_find_sources)
+{
+	const char *spec = cli_get(a, "srcspec");
+	struct source_query q = { 0 };
+	char *data = NULL, *host = NULL, *port = NULL, *init = NULL;
+	int rc;
+
+	if (spec != NULL) {
+		size_t len;
+		struct err e;
+		xmlDocPtr doc;
+
+		data = read_input(cl, spec, &len);
+		if (data == NULL)
+			return 1;
+		err_init(&e);
+		doc = xml_parse(data, len, spec, &e);
+		if (doc == NULL) {
+			free(data);
+			rc = cli_error(cl, &e);
+			err_clear(&e);
+			return rc;
+		}
+		xmlNodePtr root = xmlDocGetRootElement(doc);
+		host = xml_path_attr(root, "host", "name");
+		port = xml_path_attr(root, "host", "port");
+		init = xml_path_attr(root, "initiator/iqn", "name");
+		xmlFreeDoc(doc);
+		q.host = host;
+		q.port = port ? atoi(port) : 0;
+		q.initiator = init;
+		q.srcspec_xml = data;
+	}
+	rc = find_sources(cl, cli_get(a, "type"), &q);
+	free(host);
+	free(port);
+	free(init);
+	free(data);
+	return rc;
+}
+
+CLI_HANDLER(cmd_find_sources_as)
+{
+	struct source_query q = { 0 };
+	const char *port = cli_get(a, "port");
+
+	q.host = cli_get(a, "host");
+	q.initiator = cli_get(a, "initiator");
+	if (port != NULL) {
+		int64_t v;
+		if (str_to_i64(port, 10, &v) < 0 || v < 1 || v > 65535)
+			return cli_fail(cl, "invalid port '%s'", port);
+		q.port = (int)v;
+	}
+	return find_sources(cl, cli_get(a, "type"), &q);
+}
+
+CLI_HANDLER(cmd_import_libvirt)
+{
+	const char *dir = cli_get(a, "dir");
+	char *autodir;
+	struct store src;
+	struct pool_def **defs;
+	size_t n, imported = 0, skipped = 0;
+	struct err e;
+
+	if (dir == NULL)
+		dir = "/etc/libvirt/storage";
+	err_init(&e);
+	/* read libvirt's directory as a store (no run dir is touched) */
+	memset(&src, 0, sizeof(src));
+	src.config_dir = xstrdup(dir);
+	src.lock_fd = -1;
+	if (store_load(&src, &defs, &n, (store_warn_fn)NULL, NULL, &e) < 0) {
+		free(src.config_dir);
+		int rc = cli_error(cl, &e);
+		err_clear(&e);
+		return rc;
+	}
+	autodir = path_join(dir, "autostart");
+	for (size_t i = 0; i < n; i++) {
+		char *name = xstrdup(defs[i]->name);
+		char *file = xasprintf("%s/%s.xml", autodir, name);
+		bool autostart = access(file, F_OK) == 0;
+		struct pool *p = NULL;
+
+		free(file);
+		if (cistern_find_pool(cl->c, name) != NULL) {
+			cli_warn(cl, "pool '%s' is already defined; skipped", name);
+			pool_def_free(defs[i]);
+			skipped++;
+		} else if (pool_define(cl->c, defs[i], &p, &e) < 0) {
+			cli_warn(cl, "%s; skipped", e.msg);
+			err_clear(&e);
+			skipped++;
+		} else {
+			imported++;
+			fprintf(cl->out, "Pool %s imported\n", name);
+			if (autostart && pool_set_autostart(cl->c, p, true, &e) < 0) {
+				cli_warn(cl, "%s", e.msg);
+				err_clear(&e);
+			}
+		}
+		free(name);
+	}
+	free(defs);
+	free(autodir);
+	free(src.config_dir);
+	fprintf(cl->out, "%zu pools imported, %zu skipped\n", imported, skipped);
+	return 0;
+}
+
+static const char *
+seg_kind_name(enum seg_kind k)
+{
+	switch (k) {
+	case SEG_FREE: return "free";
+	case SEG_PRIMARY: return "primary";
+	case SEG_EXTENDED: return "extended";
+	case SEG_LOGICAL: return "logical";
+	case SEG_METADATA: return "metadata";
+	}
+	return "unknown";
+}
+
+CLI_HANDLER(cmd_pool_map)
+{
+	struct pool *p = get_pool(cl, a);
+	bool bytes = cli_flag(a, "bytes");
+	struct err e;
+
+	if (p == NULL)
+		return 1;
+	if (!pool_can(p, "map"))
+		return cli_fail(cl, "pool '%s': %s pools have no device map",
+				p->def->name, pool_type_name(p->def->type));
+	err_init(&e);
+	if (pool_ensure_refreshed(cl->c, p, &e) < 0) {
+		int rc = cli_error(cl, &e);
+		err_clear(&e);
+		return rc;
+	}
+	if (cli_flag(a, "json")) {
+		json_object *arr = json_object_new_array();
+		for (size_t i = 0; i < p->nmaps; i++) {
+			const struct dev_map *m = &p->maps[i];
+			json_object *o = json_object_new_object();
+			json_object *segs = json_object_new_array();
+			json_object_object_add(o, "device",
+					       json_object_new_string(m->device));
+			json_object_object_add(o, "size",
+					       json_object_new_int64((int64_t)m->size));
+			json_object_object_add(o, "label", m->label ?
+					       json_object_new_string(m->label) : NULL);
+			for (size_t k = 0; k < m->nsegs; k++) {
+				const struct map_seg *s = &m->segs[k];
+				json_object *so = json_object_new_object();
+				json_object_object_add(so, "kind",
+					json_object_new_string(seg_kind_name(s->kind)));
+				json_object_object_add(so, "start",
+					json_object_new_int64((int64_t)s->start));
+				json_object_object_add(so, "end",
+					json_object_new_int64((int64_t)s->end));
+				json_object_object_add(so, "volume", s->vol ?
+					json_object_new_string(s->vol) : NULL);
+				json_object_object_add(so, "depth",
+					json_object_new_int(s->depth));
+				json_object_array_add(segs, so);
+			}
+			json_object_object_add(o, "segments", segs);
+			json_object_array_add(arr, o);
+		}
+		json_print(cl->out, arr);
+		json_object_put(arr);
+		return 0;
+	}
+	for (size_t i = 0; i < p->nmaps; i++) {
+		const struct dev_map *m = &p->maps[i];
+		static const char *const hdr[] = {
+			"Start", "End", "Size", "Kind", "Volume",
+		};
+		struct table t;
+		char sz[32];
+
+		fprintf(cl->out, "%s  %s  %s\n", m->device,
+			m->label ? m->label : "-",
+			bytes ? (snprintf(sz, sizeof(sz), "%llu",
+					  (unsigned long long)m->size), sz) :
+			size_pretty(m->size, sz, sizeof(sz)));
+		table_init(&t, 5, hdr);
+		for (size_t k = 0; k < m->nsegs; k++) {
+			const struct map_seg *s = &m->segs[k];
+			char st[32], en[32], size[32];
+			const char *cells[5] = { st, en, size,
+						 seg_kind_name(s->kind),
+						 s->vol ? s->vol : "" };
+			snprintf(st, sizeof(st), "%llu", (unsigned long long)s->start);
+			snprintf(en, sizeof(en), "%llu", (unsigned long long)s->end);
+			if (bytes)
+				snprintf(size, sizeof(size), "%llu",
+					 (unsigned long long)(s->end - s->start));
+			else
+				size_pretty(s->end - s->start, size, sizeof(size));
+			table_add(&t, cells);
+		}
+		table_print(cl->out, &t);
+		table_free(&t);
+		fputc('\n', cl->out);
+	}
+	return 0;
+}

@@ -1,0 +1,32 @@
+/* cistern — what the entry point shares with the full-screen interface. */
+#ifndef CISTERN_MAIN_H
+#define CISTERN_MAIN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../core/pool.h"
+
+struct options {
+	const char *config_dir;
+	const char *run_dir;
+	const char *theme;
+	const char *color;       /* auto, always, never */
+	bool dry_run;
+	bool verbose;
+	bool read_only;
+	bool version;
+	bool help;
+	bool no_mouse;
+};
+
+/* Is the full-screen interface built in? */
+bool ui_available(void);
+/* Run it on the terminal; returns the exit status. */
+int ui_main(struct cistern *c, const struct options *o);
+
+/* First start with no pools: offer libvirt's 'default' dir pool (asks on a
+ * terminal, prints the commands otherwise). */
+int offer_default_pool(struct cistern *c, bool ask, FILE *out);
+
+#endif
