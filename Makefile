@@ -49,7 +49,7 @@ BACK_OBJ := $(BACK_SRC:%.c=$(BUILD)/%.o)
 TUI_OBJ  := $(TUI_SRC:%.c=$(BUILD)/%.o)
 LIB_OBJ  := $(CORE_OBJ) $(BACK_OBJ)
 
-TEST_C    := $(wildcard tests/unit/*.c tests/conformance/*.c tests/store/*.c \
+TEST_C    := $(wildcard tests/unit/*.c tests/conformance/*.c tests/store/*.c tests/lib/*.c \
                tests/backends/*.c tests/bench/*.c tests/fuzz/*.c)
 TEST_BIN  := $(TEST_C:%.c=$(BUILD)/%)
 

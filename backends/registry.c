@@ -2,9 +2,21 @@
 #include "../core/backend.h"
 
 extern const struct backend dir_backend;
+extern const struct backend fs_backend;
+extern const struct backend netfs_backend;
+extern const struct backend logical_backend;
+extern const struct backend disk_backend;
+extern const struct backend iscsi_backend;
+extern const struct backend iscsi_direct_backend;
 
 void
 backends_register_all(void)
 {
 	backend_register(&dir_backend);
+	backend_register(&fs_backend);
+	backend_register(&netfs_backend);
+	backend_register(&logical_backend);
+	backend_register(&disk_backend);
+	backend_register(&iscsi_backend);
+	backend_register(&iscsi_direct_backend);
 }

@@ -671,6 +671,8 @@ pool_start(struct cistern *c, struct pool *p, unsigned flags, struct job *j,
 	if (b == NULL || need_writable(c, e) < 0 ||
 	    check_overwrite_flags(p, flags, e) < 0)
 		return -1;
+	if (b->start == NULL && b->refresh == NULL)
+		return unsupported(p, "start", e);
 	if (pool_is_active(p))
 		return err_setc(e, ERR_STATE, "pool '%s' is already active",
 				p->def->name);

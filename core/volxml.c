@@ -402,6 +402,10 @@ format_target(struct sbuf *b, const struct vol_target *t, const char *tag,
 	if (t->cluster_size > 0)
 		sbuf_line(b, "<clusterSize unit='B'>%llu</clusterSize>\n",
 			  (unsigned long long)t->cluster_size);
+	/* libvirt reads <nocow/> but never writes it back; cistern keeps it so
+	 * a definition survives a round trip */
+	if (t->nocow)
+		sbuf_line(b, "<nocow/>\n");
 	if (t->has_features) {
 		if (t->features == 0) {
 			sbuf_line(b, "<features/>\n");

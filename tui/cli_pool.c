@@ -676,7 +676,8 @@ CLI_HANDLER(cmd_pool_capabilities)
 	for (int t = 0; t < POOL_TYPE_COUNT; t++) {
 		const char *const *pf = model_pool_formats((enum pool_type)t);
 		const char *const *vf = model_vol_formats((enum pool_type)t);
-		bool have = backend_get((enum pool_type)t) != NULL;
+		const struct backend *b = backend_get((enum pool_type)t);
+		bool have = b != NULL && b->refresh != NULL;
 
 		fprintf(cl->out, "  <pool type='%s' supported='%s'",
 			pool_type_name((enum pool_type)t), have ? "yes" : "no");
