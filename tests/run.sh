@@ -35,7 +35,7 @@ for f in "$top"/tests/cli/*.sh "$top"/tests/conformance/*.sh \
 done
 
 selected() {
-	[ $# -eq 0 ] && return 0
+	[ $# -le 1 ] && return 0
 	local t=$1; shift
 	for p in "$@"; do
 		case "$t" in *"$p"*) return 0 ;; esac
@@ -66,7 +66,7 @@ for t in "${tests[@]}"; do
 	fi
 	pass=$((pass + np)); fail=$((fail + nf)); skip=$((skip + ns))
 	printf '%-44s %4d ok %3d failed %3d skipped  %6.1fs\n' "$name" "$np" "$nf" "$ns" \
-		"$(echo "$t1 - $t0" | bc)"
+		"$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
 	grep -E '^(not ok|skip) ' "$log" | sed 's/^/    /'
 	[ "$nf" -gt 0 ] && failed_list+=("$log")
 done
