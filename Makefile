@@ -90,9 +90,16 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	./cistern
 
+# Under SANITIZE=1 the whole suite runs with ASan/UBSan (and fails on any
+# report); tests/asan.supp names bugs of linked libraries, not ours.
+SAN_ENV := ASAN_OPTIONS=suppressions=$(CURDIR)/tests/asan.supp:detect_leaks=1:abort_on_error=0 \
+           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+           LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
+
 check: deps
 	@$(MAKE) --no-print-directory all tests
-	@CISTERN=$(CURDIR)/$(BIN) BUILD=$(CURDIR)/$(BUILD) \
+	@$(if $(filter 1,$(SANITIZE)),$(SAN_ENV)) \
+		CISTERN=$(CURDIR)/$(BIN) BUILD=$(CURDIR)/$(BUILD) \
 		bash tests/run.sh $(TESTS)
 
 bench: deps

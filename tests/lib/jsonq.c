@@ -40,16 +40,18 @@ main(int argc, char **argv)
 		     k = strtok_r(NULL, ".", &save)) {
 			if (json_object_is_type(o, json_type_array)) {
 				if (strcmp(k, "length") == 0) {
-					o = json_object_new_int(
-						(int)json_object_array_length(o));
-					continue;
+					printf("%zu\n", json_object_array_length(o));
+					o = NULL;
+					break;
 				}
 				o = json_object_array_get_idx(o, (size_t)atoi(k));
 			} else if (!json_object_object_get_ex(o, k, &o)) {
 				o = NULL;
 			}
 		}
-		if (o == NULL)
+		if (o == NULL && strstr(argv[i], "length") != NULL)
+			;   /* printed above */
+		else if (o == NULL)
 			printf("null\n");
 		else if (json_object_is_type(o, json_type_string))
 			printf("%s\n", json_object_get_string(o));
@@ -57,5 +59,8 @@ main(int argc, char **argv)
 			printf("%s\n", json_object_to_json_string(o));
 		free(path);
 	}
+	json_object_put(root);
+	json_tokener_free(tok);
+	free(all);
 	return 0;
 }

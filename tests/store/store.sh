@@ -21,11 +21,17 @@ mkdir -p "$CFG"
 "$CISTERN" --config-dir "$T/ca" pool-define "$T/a.xml" >/dev/null && cp "$T/ca/p.xml" "$T/canon-a"
 "$CISTERN" --config-dir "$T/cb" pool-define "$T/b.xml" >/dev/null && cp "$T/cb/p.xml" "$T/canon-b"
 
+# a first writer runs long enough to have written the file
+"$W" "$CFG" "$T/a.xml" "$T/b.xml" 2>/dev/null &
+pid=$!
+for i in $(seq 1 100); do [ -e "$CFG/p.xml" ] && break; sleep 0.05; done
+sleep 0.1
+kill -9 "$pid"; wait "$pid" 2>/dev/null
 torn=0 neither=0 seen_a=0 seen_b=0 kills=0
 for i in $(seq 1 200); do
 	"$W" "$CFG" "$T/a.xml" "$T/b.xml" 2>/dev/null &
 	pid=$!
-	sleep "0.00$((RANDOM % 10))$((RANDOM % 10))"
+	sleep "0.0$((RANDOM % 5))$((RANDOM % 10))"
 	kill -9 "$pid" 2>/dev/null && kills=$((kills + 1))
 	wait "$pid" 2>/dev/null
 	[ -e "$CFG/p.xml" ] || continue
@@ -53,7 +59,7 @@ for i in $(seq 1 50); do
 	v=a; [ $((i % 2)) = 0 ] && v=b
 	"$CISTERN" --config-dir "$CFG" pool-define "$T/$v.xml" >/dev/null 2>&1 &
 	pid=$!
-	sleep "0.00$((RANDOM % 10))"
+	sleep "0.0$((RANDOM % 5))$((RANDOM % 10))"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	cmp -s "$CFG/p.xml" "$T/canon-a" || cmp -s "$CFG/p.xml" "$T/canon-b" || bad=$((bad + 1))
