@@ -115,7 +115,7 @@ install: all
 			$(DESTDIR)$(PREFIX)/share/cistern/themes/ || true; \
 	done
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0644 docs/cistern.1 $(DESTDIR)$(PREFIX)/share/man/man1/cistern.1
+	$(BIN) help --man > $(DESTDIR)$(PREFIX)/share/man/man1/cistern.1
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed 's|@BINDIR@|$(PREFIX)/bin|' docs/cistern-autostart.service > \
 		$(DESTDIR)$(PREFIX)/lib/systemd/system/cistern-autostart.service

@@ -473,8 +473,8 @@ child_fail:;
 		goto fail;
 	}
 	if (r->timed_out) {
-		err_setc(e, ERR_TOOL, "%s timed out after %d s", argv[0],
-			 timeout / 1000);
+		err_setc(e, ERR_TOOL, "%s timed out after %.1f s", argv[0],
+			 timeout / 1000.0);
 		err_set_tool(e, argv, r->errtext, -1);
 		goto fail;
 	}

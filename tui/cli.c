@@ -187,7 +187,8 @@ const struct cli_verb cli_verbs[] = {
 	{ "vol-download", cmd_vol_download, "vol file",
 	  "pool= offset= length= sparse",
 	  "download a volume's content into a file", NULL, 0 },
-	{ "help", cmd_help, "verb?", "", "show help", NULL, VERB_NO_STORE },
+	{ "help", cmd_help, "verb?", "man", "show help",
+	  "  --man            the manual page (roff)\n", VERB_NO_STORE },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
 };
 
@@ -396,7 +397,10 @@ cli_help(FILE *out, const char *verb)
 
 CLI_HANDLER(cmd_help)
 {
-	cli_help(cl->out, cli_get(a, "verb"));
+	if (cli_flag(a, "man"))
+		cli_man(cl->out);
+	else
+		cli_help(cl->out, cli_get(a, "verb"));
 	return 0;
 }
 
