@@ -336,14 +336,14 @@ parse_target(xmlNodePtr root, struct pool_def *d, const char *origin,
 		free(path);
 		path = t;
 	}
-	if (path[0] != '/' || path[1] == '\0') {
+	d->target_path = path_sanitize(path);
+	if (d->target_path[0] != '/' || d->target_path[1] == '\0') {
 		err_setc(e, ERR_INVALID,
 			 "%s: target path '%s' must be an absolute path below /",
 			 origin, path);
 		free(path);
 		return -1;
 	}
-	d->target_path = path_sanitize(path);
 	free(path);
 	if (str_has_ctrl(d->target_path))
 		return err_setc(e, ERR_INVALID,
