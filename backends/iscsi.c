@@ -160,22 +160,24 @@ iface_setup(const char *iqn, const char *portal, char **name, bool *created,
 		free(iface);
 		return -1;
 	}
+	/* from here on the caller removes `iface` if the start fails */
 	*created = true;
-	if (!run_dry_run() && (rc = iface_find(iqn, name, e)) != 1) {
-		if (rc == 0)
-			err_setc(e, ERR_TOOL, "iscsiadm did not make an iSCSI "
-				 "interface for initiator %s%s%s", iqn,
-				 r.errtext && *r.errtext ? ": " : "",
-				 r.errtext ? r.errtext : "");
-		run_result_free(&r);
-		free(iface);
-		return -1;
+	*name = iface;
+	if (!run_dry_run()) {
+		char *found = NULL;
+		if ((rc = iface_find(iqn, &found, e)) != 1) {
+			if (rc == 0)
+				err_setc(e, ERR_TOOL, "iscsiadm did not make an "
+					 "iSCSI interface for initiator %s%s%s",
+					 iqn, r.errtext && *r.errtext ? ": " : "",
+					 r.errtext ? r.errtext : "");
+			run_result_free(&r);
+			return -1;
+		}
+		free(*name);
+		*name = found;
 	}
 	run_result_free(&r);
-	if (run_dry_run())
-		*name = iface;
-	else
-		free(iface);
 	const char *st[] = { ISCSIADM, "--mode", "discovery", "--type",
 			     "sendtargets", "--portal", portal, "--interface",
 			     *name, NULL };
@@ -270,16 +272,15 @@ iscsi_start(struct pool *p, unsigned flags, struct job *j, struct err *e)
 
 	(void)flags;
 	(void)j;
-	if (iscsi_check_source(d, e) < 0 ||
-	    iscsi_pool_secret(p, &secret, &slen, e) < 0)
+	if (iscsi_check_source(d, e) < 0)
 		return -1;
 	target = d->source.devices[0].path;
 	host = d->source.hosts[0].name;
-	if ((s = iscsi_sysfs_session(target, &sid, e)) != 0) {
-		/* already logged in (libvirt does nothing either) */
-		secret_free(secret, slen);
+	/* already logged in: nothing to do (libvirt does nothing either) */
+	if ((s = iscsi_sysfs_session(target, &sid, e)) != 0)
 		return s < 0 ? -1 : 0;
-	}
+	if (iscsi_pool_secret(p, &secret, &slen, e) < 0)
+		return -1;
 	portal = iscsi_portal(host, d->source.hosts[0].port, true);
 	had_record = iscsi_node_exists(target, host, d->source.hosts[0].port);
 	const char *mk[] = { ISCSIADM, "--mode", "node", "--portal", portal,
