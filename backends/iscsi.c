@@ -259,6 +259,8 @@ iscsi_check(struct pool *p, bool *running, struct err *e)
 	return 0;
 }
 
+/* Log in to the target (libvirt's virStorageBackendISCSIStartPool);
+ * undo the node record and interface this start made if it fails. */
 static int
 iscsi_start(struct pool *p, unsigned flags, struct job *j, struct err *e)
 {
@@ -315,6 +317,7 @@ out:
 	return rc;
 }
 
+/* Log out of the target, if logged in. */
 static int
 iscsi_stop(struct pool *p, unsigned flags, struct err *e)
 {
@@ -339,6 +342,7 @@ iscsi_stop(struct pool *p, unsigned flags, struct err *e)
 	return rc;
 }
 
+/* Rescan the session and list its LUNs as volumes. */
 static int
 iscsi_refresh(struct pool *p, struct job *j, struct err *e)
 {
@@ -387,6 +391,7 @@ lun_open(const struct vol_def *v, int flags, struct err *e)
 	return fd;
 }
 
+/* Wipe a LUN through its block device (core/wipe.c). */
 static int
 iscsi_vol_wipe(struct pool *p, const struct vol_def *v, enum wipe_alg alg,
 	       struct job *j, struct err *e)
@@ -403,6 +408,7 @@ iscsi_vol_wipe(struct pool *p, const struct vol_def *v, enum wipe_alg alg,
 	return rc;
 }
 
+/* Copy a file into a LUN's block device, refusing what does not fit. */
 static int
 iscsi_vol_upload(struct pool *p, const struct vol_def *v, int fd,
 		 uint64_t offset, uint64_t length, unsigned flags,
@@ -441,6 +447,7 @@ iscsi_vol_upload(struct pool *p, const struct vol_def *v, int fd,
 	return rc;
 }
 
+/* Copy (a range of) a LUN's block device out to a file. */
 static int
 iscsi_vol_download(struct pool *p, const struct vol_def *v, int fd,
 		   uint64_t offset, uint64_t length, unsigned flags,

@@ -50,6 +50,7 @@ direct_open(struct pool *p, struct job *j, struct err *e)
 	return c;
 }
 
+/* Log in, list the target's LUNs as volumes, log out. */
 static int
 direct_refresh(struct pool *p, struct job *j, struct err *e)
 {
@@ -98,6 +99,17 @@ direct_refresh(struct pool *p, struct job *j, struct err *e)
 	return 0;
 }
 
+/* Free what a probe filled in. */
+static void
+lun_clear(struct iscsi_lun *l)
+{
+	free(l->vendor);
+	free(l->model);
+	free(l->serial);
+	free(l->key);
+	memset(l, 0, sizeof(*l));
+}
+
 /* Log in and probe the volume's LUN. */
 static struct iscsi_conn *
 direct_open_lun(struct pool *p, const struct vol_def *v, struct iscsi_lun *l,
@@ -119,20 +131,10 @@ direct_open_lun(struct pool *p, const struct vol_def *v, struct iscsi_lun *l,
 			err_setc(e, ERR_UNSUPPORTED, "LUN %d is not a disk",
 				 (int)lun);
 		iscsi_conn_close(c);
+		lun_clear(l);
 		return NULL;
 	}
 	return c;
-}
-
-/* Free what a probe filled in. */
-static void
-lun_clear(struct iscsi_lun *l)
-{
-	free(l->vendor);
-	free(l->model);
-	free(l->serial);
-	free(l->key);
-	memset(l, 0, sizeof(*l));
 }
 
 /* Fill a buffer for pass `pass`; `off` is the buffer's byte offset from
@@ -179,6 +181,8 @@ pass_verify(struct iscsi_conn *c, const struct iscsi_lun *l, enum wipe_alg alg,
 	return 0;
 }
 
+/* Write every pass of the algorithm over the LUN with WRITE 16,
+ * reading back the passes the standard verifies. */
 static int
 direct_vol_wipe(struct pool *p, const struct vol_def *v, enum wipe_alg alg,
 		struct job *j, struct err *e)
@@ -266,6 +270,7 @@ write_bytes(struct iscsi_conn *c, const struct iscsi_lun *l, uint64_t pos,
 	return iscsi_conn_write(c, l, lba, nb, span, e);
 }
 
+/* Write a file (or a stream) into the LUN at a byte offset. */
 static int
 direct_vol_upload(struct pool *p, const struct vol_def *v, int fd,
 		  uint64_t offset, uint64_t length, unsigned flags,
@@ -369,6 +374,7 @@ out_write(int fd, const unsigned char *buf, size_t n, bool sparse,
 	return 0;
 }
 
+/* Read (a range of) the LUN out to a file, optionally sparse. */
 static int
 direct_vol_download(struct pool *p, const struct vol_def *v, int fd,
 		    uint64_t offset, uint64_t length, unsigned flags,

@@ -40,6 +40,8 @@ const struct cli_verb cli_verbs[] = {
 	  "  --source-format FMT     source format (ext4, nfs, gpt, lvm2, ...)\n"
 	  "  --auth-type chap --auth-username USER --secret-usage U | "
 	  "--secret-uuid U\n"
+	  "                          CHAP (iSCSI); store the password with\n"
+	  "                          'cistern secret-set-value U'\n"
 	  "  --source-initiator IQN  initiator IQN (iSCSI)\n"
 	  "  --source-protocol-ver V NFS protocol version\n"
 	  "  --print-xml             print the XML instead of defining it\n",

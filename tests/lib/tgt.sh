@@ -11,11 +11,13 @@
 # and then the system (--op delete --mode system), by PID as a last resort.
 
 TGT_PORT= TGT_CTL= TGT_PID= TGT_TIDS=
+_tgt_rundir_made=
 
 _port_free() { ! ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
 
 tgt_start() {
 	local try port ctl pid i
+	[ -d /var/run/tgtd ] || _tgt_rundir_made=1
 	for try in 1 2 3 4 5 6 7 8; do
 		port=$((20000 + RANDOM % 30000))
 		ctl=$((1000 + RANDOM % 30000))
@@ -56,6 +58,7 @@ tgt_stop() {
 	kill -9 "$TGT_PID" 2>/dev/null
 	wait "$TGT_PID" 2>/dev/null
 	rm -f "/var/run/tgtd/socket.$TGT_CTL" "/var/run/tgtd/socket.$TGT_CTL.lock"
+	[ -n "$_tgt_rundir_made" ] && rmdir /var/run/tgtd 2>/dev/null
 	TGT_PID=
 }
 
