@@ -44,17 +44,6 @@ secret_file_name(const char *uuid, const char *usage, struct err *e)
 	return xasprintf(USAGE_PREFIX "%s", usage);
 }
 
-/* The file name for an operator's id: a UUID if it parses as one. */
-static char *
-secret_id_file(const char *id, struct err *e)
-{
-	unsigned char u[16];
-
-	if (uuid_parse(id, u) == 0)
-		return secret_file_name(id, NULL, e);
-	return secret_file_name(NULL, id, e);
-}
-
 int
 secret_check_value(const char *value, size_t len, struct err *e)
 {
@@ -76,15 +65,15 @@ secret_check_value(const char *value, size_t len, struct err *e)
 }
 
 int
-secret_set(const struct store *s, const char *id, const char *value,
-	   size_t len, struct err *e)
+secret_set(const struct store *s, const char *uuid, const char *usage,
+	   const char *value, size_t len, struct err *e)
 {
 	char *name, *dir, *path;
 	int rc = -1;
 
 	if (secret_check_value(value, len, e) < 0)
 		return -1;
-	if ((name = secret_id_file(id, e)) == NULL)
+	if ((name = secret_file_name(uuid, usage, e)) == NULL)
 		return -1;
 	if (run_dry_run()) {
 		free(name);
@@ -106,12 +95,14 @@ out:
 }
 
 int
-secret_remove(const struct store *s, const char *id, struct err *e)
+secret_remove(const struct store *s, const char *uuid, const char *usage,
+	      struct err *e)
 {
+	const char *id = uuid ? uuid : usage;
 	char *name, *dir, *path;
 	int rc = 0;
 
-	if ((name = secret_id_file(id, e)) == NULL)
+	if ((name = secret_file_name(uuid, usage, e)) == NULL)
 		return -1;
 	dir = secret_dir(s);
 	path = path_join(dir, name);

@@ -27,13 +27,14 @@
  * or NULL with `e` set when the name cannot be used. */
 char *secret_file_name(const char *uuid, const char *usage, struct err *e);
 
-/* Store a value (atomically, mode 0600). `id` is a UUID or a usage name.
+/* Store a value (atomically, mode 0600) under a UUID or a usage name.
  * Respects dry-run (nothing written). */
-int secret_set(const struct store *s, const char *id, const char *value,
-	       size_t len, struct err *e);
+int secret_set(const struct store *s, const char *uuid, const char *usage,
+	       const char *value, size_t len, struct err *e);
 
 /* Remove a secret; ERR_NOT_FOUND when there is none. */
-int secret_remove(const struct store *s, const char *id, struct err *e);
+int secret_remove(const struct store *s, const char *uuid, const char *usage,
+		  struct err *e);
 
 /* The names of the stored secrets ("UUID" or "usage NAME"), sorted. */
 int secret_list(const struct store *s, char ***names, size_t *n,

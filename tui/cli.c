@@ -190,18 +190,20 @@ const struct cli_verb cli_verbs[] = {
 	  "pool= offset= length= sparse",
 	  "download a volume's content into a file", NULL, 0 },
 	/* secrets (CHAP passwords for iSCSI pools) */
-	{ "secret-set-value", cmd_secret_set_value, "secret", "file=",
+	{ "secret-set-value", cmd_secret_set_value, "secret", "file= usage",
 	  "store a secret value (a CHAP password) for <auth><secret>",
 	  "  SECRET           the secret's uuid or usage name, as the pool's\n"
 	  "                   <secret uuid='...'/> or <secret usage='...'/>\n"
 	  "  --file FILE      read the value from FILE ('-': stdin); without\n"
 	  "                   it, stdin, or the terminal with echo off\n"
+	  "  --usage          SECRET is a usage name even if it looks like a\n"
+	  "                   uuid\n"
 	  "The value is kept in CONFIG/secrets/ (mode 0600) and never shown,\n"
 	  "logged or put on a command line. One trailing newline is dropped.\n",
 	  VERB_WRITES },
 	{ "secret-list", cmd_secret_list, "", "",
 	  "list the stored secrets (names only, never values)", NULL, 0 },
-	{ "secret-undefine", cmd_secret_undefine, "secret", "",
+	{ "secret-undefine", cmd_secret_undefine, "secret", "usage",
 	  "remove a stored secret", NULL, VERB_WRITES },
 	{ "help", cmd_help, "verb?", "", "show help", NULL, VERB_NO_STORE },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },

@@ -12,9 +12,25 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "../core/run.h"
 #include "../core/secret.h"
 #include "../core/util.h"
 #include "cli.h"
+
+/* Split the operator's SECRET into a UUID or a usage name (--usage
+ * forces a usage name that looks like a UUID). */
+static void
+secret_id(const struct cli_args *a, const char **uuid, const char **usage)
+{
+	const char *id = cli_get(a, "secret");
+	unsigned char u[16];
+
+	*uuid = *usage = NULL;
+	if (!cli_flag(a, "usage") && uuid_parse(id, u) == 0)
+		*uuid = id;
+	else
+		*usage = id;
+}
 
 /* Read at most SECRET_MAX + 2 bytes from fd into buf; returns the count or
  * -1. Reading stops at the first newline when `line` is set (a terminal). */
@@ -60,8 +76,8 @@ read_from_terminal(struct cli *cl, char *buf, size_t cap)
 
 CLI_HANDLER(cmd_secret_set_value)
 {
-	const char *id = cli_get(a, "secret");
 	const char *file = cli_get(a, "file");
+	const char *uuid, *usage;
 	char buf[SECRET_MAX + 2];
 	ssize_t n;
 	struct err e;
@@ -90,11 +106,13 @@ CLI_HANDLER(cmd_secret_set_value)
 		n--;
 	if (n > 0 && buf[n - 1] == '\r')
 		n--;
+	secret_id(a, &uuid, &usage);
 	err_init(&e);
-	if (secret_set(&cl->c->store, id, buf, (size_t)n, &e) < 0)
+	if (secret_set(&cl->c->store, uuid, usage, buf, (size_t)n, &e) < 0)
 		rc = cli_error(cl, &e);
 	else
-		fputs("Secret value set\n", cl->out);
+		fputs(run_dry_run() ? "Secret value not set (dry run)\n" :
+		      "Secret value set\n", cl->out);
 	explicit_bzero(buf, sizeof(buf));
 	err_clear(&e);
 	return rc;
@@ -102,16 +120,19 @@ CLI_HANDLER(cmd_secret_set_value)
 
 CLI_HANDLER(cmd_secret_undefine)
 {
+	const char *uuid, *usage;
 	struct err e;
 	int rc = 0;
 
 	if (cl->c->read_only)
 		return cli_fail(cl, "cistern is in read-only mode");
+	secret_id(a, &uuid, &usage);
 	err_init(&e);
-	if (secret_remove(&cl->c->store, cli_get(a, "secret"), &e) < 0)
+	if (secret_remove(&cl->c->store, uuid, usage, &e) < 0)
 		rc = cli_error(cl, &e);
 	else
-		fprintf(cl->out, "Secret %s deleted\n", cli_get(a, "secret"));
+		fprintf(cl->out, "Secret %s %s\n", cli_get(a, "secret"),
+			run_dry_run() ? "not deleted (dry run)" : "deleted");
 	err_clear(&e);
 	return rc;
 }
