@@ -101,6 +101,10 @@ run pool-list --all
 expect_match "a dry-run start leaves the pool inactive" "$(out)" "kb +inactive"
 
 # ---- start for real: iscsiadm's error on this kernel, intact ----
+if [ -d /sys/module/iscsi_tcp ] || modprobe -n -q iscsi_tcp 2>/dev/null; then
+	t_skip "iscsi real start" "this kernel has an iSCSI initiator (iscsi_tcp): the cases below expect one without"
+	exit 0
+fi
 # what iscsiadm itself says when it tries that login here
 iscsiadm --mode node --portal "$P,1" --targetname "$B" --op new >/dev/null 2>&1
 iscsiadm --mode node --portal "$P,1" --targetname "$B" --login >/dev/null 2>"$T/iscsiadm.err"
