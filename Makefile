@@ -19,10 +19,12 @@ BUILD   := build-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 OPT     := -O1
+SAN_ENV := ASAN_OPTIONS=suppressions=$(CURDIR)/tests/asan.supp
 else
 BUILD   := build
 SANFLAGS :=
 OPT     := -O2
+SAN_ENV :=
 endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

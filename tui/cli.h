@@ -132,6 +132,9 @@ CLI_HANDLER(cmd_vol_resize);
 CLI_HANDLER(cmd_vol_upload);
 CLI_HANDLER(cmd_vol_download);
 CLI_HANDLER(cmd_pool_map);
+CLI_HANDLER(cmd_secret_set_value);
+CLI_HANDLER(cmd_secret_list);
+CLI_HANDLER(cmd_secret_undefine);
 CLI_HANDLER(cmd_help);
 
 #endif
