@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -325,7 +327,7 @@ build_check(const struct pool *p, const char *vg, unsigned flags,
 		const char *dev = s->devices[i].path;
 		struct probe_info pi;
 		char why[512];
-		int fd, busy;
+		int fd, busy, ro = 0;
 
 		if (run_dry_run() && access(dev, F_OK) != 0)
 			continue;
@@ -340,12 +342,14 @@ build_check(const struct pool *p, const char *vg, unsigned flags,
 		if (probe_signatures(dev, &pi, e) < 0)
 			goto out;
 		if (pi.found && strcmp(pi.type, "LVM2_member") == 0) {
+			/* overwriting it would break that VG on its other
+			 * disks too: never, even with --overwrite */
 			const struct lvm_pvrow *r = find_pvrow(rows, n, dev);
-			if (r != NULL && r->vg[0] != '\0' && !overwrite) {
+			if (r != NULL && r->vg[0] != '\0') {
 				err_setc(e, ERR_REFUSED, "device '%s' is a "
-					 "physical volume of volume group '%s' "
-					 "(give --overwrite to destroy it)", dev,
-					 r->vg);
+					 "physical volume of volume group '%s'; "
+					 "take it out of that group first "
+					 "(vgreduce or vgremove)", dev, r->vg);
 				goto out;
 			}
 		} else if (pi.found && !overwrite) {
@@ -359,6 +363,12 @@ build_check(const struct pool *p, const char *vg, unsigned flags,
 		if (fd < 0) {
 			err_errno(e, errno, "cannot open device '%s' for "
 				  "writing", dev);
+			goto out;
+		}
+		if (ioctl(fd, BLKROGET, &ro) == 0 && ro) {
+			close(fd);
+			err_setc(e, ERR_REFUSED, "device '%s' is read-only",
+				 dev);
 			goto out;
 		}
 		close(fd);
