@@ -110,8 +110,15 @@ fill_map(struct pool *p, const struct lvm_report *r, size_t pvi)
 		if (x->pe > at)
 			map_add_seg(m, SEG_FREE, pv->pe_start + at * ext,
 				    pv->pe_start + x->pe * ext, NULL, 0);
-		map_add_seg(m, SEG_PRIMARY, pv->pe_start + x->pe * ext,
-			    pv->pe_start + (x->pe + x->npe) * ext, x->owner, 0);
+		struct map_seg *last = m->nsegs ? &m->segs[m->nsegs - 1] : NULL;
+		if (last != NULL && x->pe == at && last->kind == SEG_PRIMARY &&
+		    str_eq(last->vol, x->owner))
+			/* the next piece of the same LV (raid meta + image) */
+			last->end = pv->pe_start + (x->pe + x->npe) * ext;
+		else
+			map_add_seg(m, SEG_PRIMARY, pv->pe_start + x->pe * ext,
+				    pv->pe_start + (x->pe + x->npe) * ext,
+				    x->owner, 0);
 		at = x->pe + x->npe;
 	}
 	if (at < pv->pe_count)
