@@ -137,15 +137,16 @@ vgs_row(struct lvm_report *r, json_object *row, const char *vg,
 	uint64_t size, vfree, ext;
 	struct lvm_pv *x;
 
-	if ((name = field(row, "vg_name", "vgs", e)) == NULL ||
-	    (uuid = field(row, "vg_uuid", "vgs", e)) == NULL ||
-	    (pv = field(row, "pv_name", "vgs", e)) == NULL ||
-	    (pvuuid = field(row, "pv_uuid", "vgs", e)) == NULL ||
-	    (missing = field(row, "pv_missing", "vgs", e)) == NULL)
+	if ((name = field(row, "vg_name", "vgs", e)) == NULL)
 		return -1;
 	if (strcmp(name, vg) != 0)
 		return err_setc(e, ERR_TOOL, "vgs reports volume group '%s' "
 				"when asked for '%s'", name, vg);
+	if ((uuid = field(row, "vg_uuid", "vgs", e)) == NULL ||
+	    (pv = field(row, "pv_name", "vgs", e)) == NULL ||
+	    (pvuuid = field(row, "pv_uuid", "vgs", e)) == NULL ||
+	    (missing = field(row, "pv_missing", "vgs", e)) == NULL)
+		return -1;
 	if (!lvm_uuid_ok(uuid))
 		return err_setc(e, ERR_TOOL, "vgs reports a malformed UUID "
 				"'%s' for volume group '%s'", uuid, vg);
@@ -243,31 +244,36 @@ out:
 }
 
 /* Parse a `devices` field: "PATH(N),NAME(N),...". A path may itself hold
- * '(' or ',', so an entry ends only at "(digits)" followed by ',' or the
- * end. */
+ * "(N)," so an entry ends at the first "(digits)" followed by ',' or the
+ * end that makes a known PV name, else at the first one (an LV name
+ * holds neither '(' nor ','). */
 static int
-parse_devices(const char *s, struct lvm_seg *seg, const char *lv,
-	      struct err *e)
+parse_devices(const struct lvm_report *r, const char *s, struct lvm_seg *seg,
+	      const char *lv, struct err *e)
 {
 	const char *p = s;
 
 	while (*p != '\0') {
-		const char *open = p, *close = NULL;
-		for (;;) {
-			const char *d;
-			open = strchr(open, '(');
-			if (open == NULL)
-				break;
-			for (d = open + 1; isdigit((unsigned char)*d); d++)
-				;
-			if (d > open + 1 && *d == ')' &&
-			    (d[1] == ',' || d[1] == '\0')) {
+		const char *open = NULL, *close = NULL;
+		for (const char *q = strchr(p, '('); q != NULL;
+		     q = strchr(q + 1, '(')) {
+			const char *d = q + 1;
+			while (isdigit((unsigned char)*d))
+				d++;
+			if (q == p || d == q + 1 || *d != ')' ||
+			    (d[1] != ',' && d[1] != '\0'))
+				continue;
+			char *name = xstrndup(p, (size_t)(q - p));
+			bool pv = lvm_find_pv(r, name, NULL) != NULL;
+			free(name);
+			if (open == NULL || pv) {
+				open = q;
 				close = d;
-				break;
 			}
-			open++;
+			if (pv)
+				break;
 		}
-		if (close == NULL || open == p)
+		if (close == NULL)
 			return err_setc(e, ERR_TOOL, "lvs reports malformed "
 					"devices '%s' for logical volume '%s'",
 					s, lv);
@@ -425,7 +431,7 @@ lvs_row(struct lvm_report *r, json_object *row, const char *vg,
 				"volume '%s' at %llu where %llu was expected",
 				lv->name, (unsigned long long)seg->start,
 				(unsigned long long)end);
-	if (parse_devices(devices, seg, lv->name, e) < 0)
+	if (parse_devices(r, devices, seg, lv->name, e) < 0)
 		return -1;
 	if ((strcmp(segtype, "linear") == 0 && seg->nrefs != 1) ||
 	    (strcmp(segtype, "striped") == 0 &&
