@@ -64,8 +64,8 @@ lvm_error_text(struct err *e)
 	e->argv = NULL;
 	e->tool_stderr = NULL;
 	if (status > 0) {
-		err_setc(e, ERR_TOOL, "%s failed (exit %d): %s", argv[0], status,
-			 b.s);
+		err_setc(e, ERR_TOOL, "%s failed (exit %d): %s", argv[0],
+			 status, b.s);
 	} else {
 		char *old = xstrdup(e->msg);
 		char *colon = strstr(old, ": ");
@@ -106,8 +106,7 @@ lvm_name_ok(const char *s)
 	for (; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
-		    !(c >= '0' && c <= '9') && c != '+' && c != '_' && c != '.' &&
-		    c != '-')
+		    !(c >= '0' && c <= '9') && strchr("+_.-", c) == NULL)
 			return false;
 	}
 	return true;
@@ -164,6 +163,7 @@ same_device(const char *a, const char *b)
 	       sa.st_rdev == sb.st_rdev;
 }
 
+/* The pvs row of a device (by path or device number). */
 static const struct lvm_pvrow *
 find_pvrow(const struct lvm_pvrow *rows, size_t n, const char *dev)
 {
@@ -219,14 +219,16 @@ match_source(const struct pool *p, const char *vg, struct err *e)
 		const struct lvm_pvrow *r = find_pvrow(rows, n, dev);
 		if (r == NULL)
 			err_setc(e, ERR_INVALID, "source device '%s' is not a "
-				 "physical volume of volume group '%s'", dev, vg);
+				 "physical volume of volume group '%s'", dev,
+				 vg);
 		else if (r->vg[0] == '\0')
 			err_setc(e, ERR_INVALID, "source device '%s' is a "
 				 "physical volume in no volume group, not in "
 				 "'%s'", dev, vg);
 		else if (strcmp(r->vg, vg) != 0)
-			err_setc(e, ERR_INVALID, "source device '%s' belongs to "
-				 "volume group '%s', not '%s'", dev, r->vg, vg);
+			err_setc(e, ERR_INVALID, "source device '%s' belongs "
+				 "to volume group '%s', not '%s'", dev, r->vg,
+				 vg);
 		else
 			continue;
 		goto out;
@@ -237,6 +239,7 @@ out:
 	return rc;
 }
 
+/* vgchange -aly, once pvs shows the VG as the pool defines it. */
 static int
 logical_start(struct pool *p, unsigned flags, struct job *j, struct err *e)
 {
@@ -275,14 +278,15 @@ check_busy(const struct pool *p, const char *vg, struct err *e)
 		node = xasprintf("/dev/%s/%s", vg, lv->name);
 		if (access(node, F_OK) == 0 &&
 		    probe_in_use(node, why, sizeof(why), NULL) == 1)
-			rc = err_setc(e, ERR_BUSY, "logical volume '%s/%s' is in "
-				      "use: %s", vg, lv->name, why);
+			rc = err_setc(e, ERR_BUSY, "logical volume '%s/%s' is "
+				      "in use: %s", vg, lv->name, why);
 		free(node);
 	}
 	lvm_report_free(&r);
 	return rc;
 }
 
+/* vgchange -aln, unless an LV is open or mounted. */
 static int
 logical_stop(struct pool *p, unsigned flags, struct err *e)
 {
@@ -347,9 +351,10 @@ build_check(const struct pool *p, const char *vg, unsigned flags,
 			const struct lvm_pvrow *r = find_pvrow(rows, n, dev);
 			if (r != NULL && r->vg[0] != '\0') {
 				err_setc(e, ERR_REFUSED, "device '%s' is a "
-					 "physical volume of volume group '%s'; "
-					 "take it out of that group first "
-					 "(vgreduce or vgremove)", dev, r->vg);
+					 "physical volume of volume group "
+					 "'%s'; take it out of that group "
+					 "first (vgreduce or vgremove)", dev,
+					 r->vg);
 				goto out;
 			}
 		} else if (pi.found && !overwrite) {
@@ -400,6 +405,7 @@ build_undo(const char *dev, struct err *e)
 	err_clear(&le);
 }
 
+/* Probe, then clear, pvcreate and vgcreate; undo on any failure. */
 static int
 logical_build(struct pool *p, unsigned flags, struct job *j, struct err *e)
 {
@@ -428,7 +434,7 @@ logical_build(struct pool *p, unsigned flags, struct job *j, struct err *e)
 		    probe_wipe_signatures(dev, e) < 0)
 			goto undo;
 		if (lvm_run(pv, NULL, e) < 0) {
-			made = i + 1;   /* a failed pvcreate may leave a label */
+			made = i + 1;   /* a failed pvcreate may label */
 			goto undo;
 		}
 		made = i + 1;
@@ -447,6 +453,7 @@ out:
 	return rc;
 }
 
+/* vgremove, then pvremove of each PV it had; only when confirmed. */
 static int
 logical_delete(struct pool *p, unsigned flags, struct job *j, struct err *e)
 {
@@ -463,9 +470,9 @@ logical_delete(struct pool *p, unsigned flags, struct job *j, struct err *e)
 		return -1;
 	if (!(flags & POOL_DELETE_CONFIRMED))
 		return err_setc(e, ERR_REFUSED, "deleting it destroys volume "
-				"group '%s', every logical volume in it and the "
-				"physical volume labels of its devices; give "
-				"--overwrite to confirm", vg);
+				"group '%s', every logical volume in it and "
+				"the physical volume labels of its devices; "
+				"give --overwrite to confirm", vg);
 	if (lvm_pvs(&rows, &n, e) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)

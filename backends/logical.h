@@ -1,7 +1,8 @@
-/* cistern — logical (LVM) pools: what the three files of the backend
- * share. logical.c holds the pool life cycle and the backend table,
- * logical_report.c reads `lvs`/`vgs` reports into volumes and device
- * maps, logical_vol.c holds the volume operations. */
+/* cistern — logical (LVM) pools: what the files of the backend share.
+ * logical.c holds the pool life cycle and the backend table,
+ * logical_report.c reads and checks the `lvs`/`vgs`/`pvs` reports,
+ * logical_map.c turns a report into volumes and device maps,
+ * logical_vol.c holds the volume operations. */
 #ifndef CISTERN_BACKEND_LOGICAL_H
 #define CISTERN_BACKEND_LOGICAL_H
 
@@ -99,7 +100,7 @@ extern const char lvm_vgs_fields[];
 int lvm_report_vgs(struct lvm_report *r, const char *json, const char *vg,
 		   struct err *e);
 /* Parse `lvs -a --reportformat json -o lvm_lvs_fields VG` output (after
- * lvm_report_vgs: sizes are checked against the VG's extent size). */
+ * lvm_report_vgs: devices and extents are checked against its PVs). */
 int lvm_report_lvs(struct lvm_report *r, const char *json, const char *vg,
 		   struct err *e);
 void lvm_report_free(struct lvm_report *r);
@@ -137,7 +138,7 @@ void lvm_pvs_free(struct lvm_pvrow *rows, size_t n);
 /* The refresh operation. */
 int logical_refresh(struct pool *p, struct job *j, struct err *e);
 
-/* Volume operations (logical_vol.c). */
+/* Volume operations (logical_vol.c), as core/backend.h describes. */
 int logical_vol_create(struct pool *p, struct vol_def *v, unsigned flags,
 		       struct job *j, struct err *e);
 int logical_vol_create_from(struct pool *p, struct vol_def *v,

@@ -92,6 +92,7 @@ lvm_uuid_ok(const char *s)
 	return *s == '\0';
 }
 
+/* Free what an LV of a report holds. */
 static void
 lv_clear(struct lvm_lv *lv)
 {
@@ -179,7 +180,8 @@ vgs_row(struct lvm_report *r, json_object *row, const char *vg,
 	if ((pv[0] != '/' && !(x->missing && strcmp(pv, "[unknown]") == 0)) ||
 	    str_has_ctrl(pv))
 		return err_setc(e, ERR_TOOL, "vgs reports a malformed physical "
-				"volume name '%s' in volume group '%s'", pv, vg);
+				"volume name '%s' in volume group '%s'", pv,
+				vg);
 	if (!lvm_uuid_ok(pvuuid))
 		return err_setc(e, ERR_TOOL, "vgs reports a malformed UUID "
 				"'%s' for physical volume '%s'", pvuuid, pv);
@@ -278,7 +280,8 @@ parse_devices(const struct lvm_report *r, const char *s, struct lvm_seg *seg,
 					"devices '%s' for logical volume '%s'",
 					s, lv);
 		char *num = xstrndup(open + 1, (size_t)(close - open - 1));
-		struct lvm_ref ref = { .name = xstrndup(p, (size_t)(open - p)) };
+		struct lvm_ref ref;
+		ref.name = xstrndup(p, (size_t)(open - p));
 		int bad = str_to_u64(num, 10, &ref.pe);
 		free(num);
 		if (bad < 0 || str_has_ctrl(ref.name)) {
@@ -352,8 +355,9 @@ row_lv(struct lvm_report *r, json_object *row, const char *vg,
 	lv->name = bare;
 	lv->hidden = hidden;
 	if (!lvm_uuid_ok(uuid))
-		return err_setc(e, ERR_TOOL, "lvs reports a malformed UUID '%s' "
-				"for logical volume '%s'", uuid, name), NULL;
+		return err_setc(e, ERR_TOOL, "lvs reports a malformed UUID "
+				"'%s' for logical volume '%s'", uuid, name),
+		       NULL;
 	lv->uuid = xstrdup(uuid);
 	lv->path = xstrdup(path);
 	if (path[0] != '\0') {
@@ -361,9 +365,9 @@ row_lv(struct lvm_report *r, json_object *row, const char *vg,
 		bool ok = !hidden && strcmp(path, want) == 0;
 		free(want);
 		if (!ok)
-			return err_setc(e, ERR_TOOL, "lvs reports path '%s' for "
-					"logical volume '%s' of volume group "
-					"'%s'", path, name, vg), NULL;
+			return err_setc(e, ERR_TOOL, "lvs reports path '%s' "
+					"for logical volume '%s' of volume "
+					"group '%s'", path, name, vg), NULL;
 	}
 	lv->origin = xstrdup(origin);
 	if (origin[0] != '\0') {
@@ -442,6 +446,7 @@ lvs_row(struct lvm_report *r, json_object *row, const char *vg,
 	return 0;
 }
 
+/* LVs by name (qsort, bsearch). */
 static int
 cmp_lv(const void *a, const void *b)
 {
@@ -494,6 +499,7 @@ lvm_ref_bytes(const struct lvm_seg *s)
 	return s->size;
 }
 
+/* Pieces by PV, then by first extent. */
 static int
 cmp_piece(const void *a, const void *b)
 {
@@ -504,7 +510,42 @@ cmp_piece(const void *a, const void *b)
 	return x->pe < y->pe ? -1 : x->pe > y->pe;
 }
 
-/* Check every device reference and collect who uses which extents. */
+/* Check one device reference of an LV's segment; a PV's extents become
+ * a piece of the maps. */
+static int
+check_ref(struct lvm_report *r, const struct lvm_lv *lv,
+	  const struct lvm_ref *ref, uint64_t bytes, struct err *e)
+{
+	uint64_t ext = r->extent_size, n = bytes / ext;
+	size_t pvi;
+	struct lvm_pv *pv = lvm_find_pv(r, ref->name, &pvi);
+
+	if (pv == NULL) {
+		if (strcmp(ref->name, "[unknown]") == 0 ||
+		    lvm_report_find(r, ref->name) != NULL)
+			return 0;
+		return err_setc(e, ERR_TOOL, "lvs reports device '%s' for "
+				"logical volume '%s', which is neither a "
+				"physical volume of '%s' nor a logical volume",
+				ref->name, lv->name, r->vg_name);
+	}
+	if (bytes % ext != 0 || ref->pe > pv->pe_count ||
+	    n > pv->pe_count - ref->pe)
+		return err_setc(e, ERR_TOOL, "lvs reports extents %llu+%llu of "
+				"'%s' for logical volume '%s', beyond its %llu "
+				"extents", (unsigned long long)ref->pe,
+				(unsigned long long)n, pv->name, lv->name,
+				(unsigned long long)pv->pe_count);
+	r->pieces = xreallocarray(r->pieces, r->npieces + 1,
+				  sizeof(*r->pieces));
+	r->pieces[r->npieces++] = (struct lvm_piece){
+		.pv = pvi, .pe = ref->pe, .npe = n, .owner = owner_of(r, lv),
+	};
+	return 0;
+}
+
+/* Check every device reference and collect who uses which extents; no
+ * extent may belong to two LVs. */
 static int
 check_refs(struct lvm_report *r, struct err *e)
 {
@@ -512,53 +553,20 @@ check_refs(struct lvm_report *r, struct err *e)
 		const struct lvm_lv *lv = &r->lvs[i];
 		for (size_t s = 0; s < lv->nsegs; s++) {
 			const struct lvm_seg *sg = &lv->segs[s];
-			uint64_t bytes = lvm_ref_bytes(sg);
-			for (size_t k = 0; k < sg->nrefs; k++) {
-				const struct lvm_ref *ref = &sg->refs[k];
-				size_t pvi;
-				struct lvm_pv *pv = lvm_find_pv(r, ref->name, &pvi);
-				if (pv == NULL) {
-					if (strcmp(ref->name, "[unknown]") == 0 ||
-					    lvm_report_find(r, ref->name))
-						continue;
-					return err_setc(e, ERR_TOOL, "lvs reports "
-						"device '%s' for logical volume "
-						"'%s', which is neither a "
-						"physical volume of '%s' nor a "
-						"logical volume", ref->name,
-						lv->name, r->vg_name);
-				}
-				if (bytes % r->extent_size != 0 ||
-				    ref->pe > pv->pe_count ||
-				    bytes / r->extent_size >
-				    pv->pe_count - ref->pe)
-					return err_setc(e, ERR_TOOL, "lvs reports "
-						"extents %llu+%llu of '%s' for "
-						"logical volume '%s', beyond its "
-						"%llu extents",
-						(unsigned long long)ref->pe,
-						(unsigned long long)(bytes /
-							r->extent_size),
-						pv->name, lv->name,
-						(unsigned long long)pv->pe_count);
-				r->pieces = xreallocarray(r->pieces,
-							  r->npieces + 1,
-							  sizeof(*r->pieces));
-				r->pieces[r->npieces++] = (struct lvm_piece){
-					.pv = pvi, .pe = ref->pe,
-					.npe = bytes / r->extent_size,
-					.owner = owner_of(r, lv),
-				};
-			}
+			for (size_t k = 0; k < sg->nrefs; k++)
+				if (check_ref(r, lv, &sg->refs[k],
+					      lvm_ref_bytes(sg), e) < 0)
+					return -1;
 		}
 	}
 	if (r->npieces > 1)
 		qsort(r->pieces, r->npieces, sizeof(*r->pieces), cmp_piece);
 	for (size_t i = 1; i < r->npieces; i++) {
-		const struct lvm_piece *a = &r->pieces[i - 1], *b = &r->pieces[i];
+		const struct lvm_piece *a = &r->pieces[i - 1];
+		const struct lvm_piece *b = &r->pieces[i];
 		if (a->pv == b->pv && a->pe + a->npe > b->pe)
-			return err_setc(e, ERR_TOOL, "lvs reports extent %llu of "
-					"'%s' used by both '%s' and '%s'",
+			return err_setc(e, ERR_TOOL, "lvs reports extent %llu "
+					"of '%s' used by both '%s' and '%s'",
 					(unsigned long long)b->pe,
 					r->pvs[b->pv].name, a->owner, b->owner);
 	}

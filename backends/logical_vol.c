@@ -104,8 +104,8 @@ lv_node(const struct pool *p, const struct vol_def *v, const char *what,
 		return 0;
 	if (errno == ENOENT || errno == ENOTDIR)
 		return err_setc(e, ERR_STATE, "cannot %s '%s': its device node "
-				"%s does not exist, so the logical volume is not "
-				"active (activation needs device-mapper: "
+				"%s does not exist, so the logical volume is "
+				"not active (activation needs device-mapper: "
 				"'vgchange -aly %s')", what, v->name,
 				v->target.path, p->def->source.name);
 	return err_errno(e, errno, "cannot %s '%s': %s is not a block device",
@@ -233,18 +233,19 @@ lv_create(struct pool *p, struct vol_def *v, bool plain, struct err *e)
 	if (!plain && v->backing != NULL) {
 		const struct vol_def *b = backing_vol(p, v->backing->path);
 		if (b == NULL)
-			return err_setc(e, ERR_INVALID, "backing volume '%s' is "
-					"not a logical volume of pool '%s' (a "
-					"snapshot stays in its volume group)",
-					v->backing->path, p->def->name);
+			return err_setc(e, ERR_INVALID, "backing volume '%s' "
+					"is not a logical volume of pool '%s' "
+					"(a snapshot stays in its volume "
+					"group)", v->backing->path,
+					p->def->name);
 		origin = lvm_lv_spec(vg, b->name);
 	}
 	if (!run_dry_run()) {
 		if (lv_lookup(vg, v->name, &uuid, e) < 0)
 			goto out;
 		if (uuid != NULL) {
-			err_setc(e, ERR_EXISTS, "logical volume '%s/%s' already "
-				 "exists", vg, v->name);
+			err_setc(e, ERR_EXISTS, "logical volume '%s/%s' "
+				 "already exists", vg, v->name);
 			goto out;
 		}
 	}
@@ -307,8 +308,9 @@ logical_vol_create(struct pool *p, struct vol_def *v, unsigned flags,
 {
 	(void)j;
 	if (flags & VOL_CREATE_PREALLOC_METADATA)
-		return err_setc(e, ERR_INVALID, "preallocating metadata is for "
-				"qcow2 volumes; logical volumes have no format");
+		return err_setc(e, ERR_INVALID, "preallocating metadata is "
+				"for qcow2 volumes; logical volumes have no "
+				"format");
 	return lv_create(p, v, false, e);
 }
 
@@ -324,13 +326,15 @@ logical_vol_create_from(struct pool *p, struct vol_def *v,
 		return err_setc(e, ERR_UNSUPPORTED, "logical volumes cannot "
 				"share extents with another volume (reflink)");
 	if (flags & VOL_CREATE_PREALLOC_METADATA)
-		return err_setc(e, ERR_INVALID, "preallocating metadata is for "
-				"qcow2 volumes; logical volumes have no format");
+		return err_setc(e, ERR_INVALID, "preallocating metadata is "
+				"for qcow2 volumes; logical volumes have no "
+				"format");
 	if (src->target.format != NULL && strcmp(src->target.format, "raw") &&
 	    strcmp(src->target.format, "iso"))
 		return err_setc(e, ERR_UNSUPPORTED, "volume '%s' is in %s "
 				"format; only raw data can be copied into a "
-				"logical volume", src->name, src->target.format);
+				"logical volume", src->name,
+				src->target.format);
 	if (v->capacity < length)
 		return err_setc(e, ERR_INVALID, "capacity %llu is smaller than "
 				"the %llu bytes of volume '%s'",
@@ -468,7 +472,8 @@ logical_vol_resize(struct pool *p, const struct vol_def *v,
 		if (lv == NULL) {
 			lvm_report_free(&r);
 			return err_setc(e, ERR_NOT_FOUND, "logical volume "
-					"'%s/%s' no longer exists", vg, v->name);
+					"'%s/%s' no longer exists", vg,
+					v->name);
 		}
 		ext = r.extent_size;
 		cur = lv->size;
@@ -476,8 +481,9 @@ logical_vol_resize(struct pool *p, const struct vol_def *v,
 		lvm_report_free(&r);
 	}
 	if (snapshot)
-		return err_setc(e, ERR_UNSUPPORTED, "volume '%s' is a snapshot; "
-				"resizing snapshots is not supported", v->name);
+		return err_setc(e, ERR_UNSUPPORTED, "volume '%s' is a "
+				"snapshot; resizing snapshots is not "
+				"supported", v->name);
 	want = (capacity + ext - 1) / ext * ext;
 	if (want == cur)
 		return 0;   /* the same number of extents */
@@ -515,8 +521,8 @@ logical_vol_upload(struct pool *p, const struct vol_def *v, int fd,
 	(void)flags;
 	if (offset > v->capacity ||
 	    (length > 0 && length > v->capacity - offset))
-		return err_setc(e, ERR_INVALID, "the range goes past the end of "
-				"volume '%s' (%llu bytes)", v->name,
+		return err_setc(e, ERR_INVALID, "the range goes past the end "
+				"of volume '%s' (%llu bytes)", v->name,
 				(unsigned long long)v->capacity);
 	if (run_dry_run())
 		return 0;
@@ -542,8 +548,8 @@ logical_vol_download(struct pool *p, const struct vol_def *v, int fd,
 	int in, rc;
 
 	if (offset > v->capacity)
-		return err_setc(e, ERR_INVALID, "offset %llu is past the end of "
-				"volume '%s'", (unsigned long long)offset,
+		return err_setc(e, ERR_INVALID, "offset %llu is past the end "
+				"of volume '%s'", (unsigned long long)offset,
 				v->name);
 	if (run_dry_run())
 		return 0;
