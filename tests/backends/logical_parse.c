@@ -133,15 +133,6 @@ lvs_all(void)
 	return s;
 }
 
-static struct vol_def *
-find(struct pool *p, const char *name)
-{
-	for (size_t i = 0; i < p->nvols; i++)
-		if (strcmp(p->vols[i]->name, name) == 0)
-			return p->vols[i];
-	return NULL;
-}
-
 /* "kind:vol:startMiB-endMiB ..." of a map. */
 static char *
 map_text(const struct dev_map *m)
@@ -179,10 +170,10 @@ check_good(void)
 		def.allocation == 110 * EXT, "parse_pool_sizes");
 	T_CHECK(p.nvols == 7, "parse_volumes_skip_hidden_and_thin_pool (%zu)",
 		p.nvols);
-	T_CHECK(find(&p, "tp") == NULL && find(&p, "tp_tdata") == NULL &&
-		find(&p, "sparse_vorigin") == NULL, "parse_no_internal_lvs");
+	T_CHECK(pool_find_vol(&p, "tp") == NULL && pool_find_vol(&p, "tp_tdata") == NULL &&
+		pool_find_vol(&p, "sparse_vorigin") == NULL, "parse_no_internal_lvs");
 
-	v = find(&p, "root");
+	v = pool_find_vol(&p, "root");
 	T_CHECK(v && v->type == VOL_BLOCK && str_eq(v->key, U(1)) &&
 		str_eq(v->target.path, "/dev/vg/root") &&
 		v->capacity == 60 * MIB && v->allocation == 60 * MIB,
@@ -194,22 +185,22 @@ check_good(void)
 		v->extents[1].start == 0 && v->extents[1].end == 20 * MIB,
 		"parse_extents_across_pvs");
 	T_CHECK(v && str_eq(v->note, "open"), "parse_open_noted");
-	v = find(&p, "snap");
+	v = pool_find_vol(&p, "snap");
 	T_CHECK(v && v->capacity == 8 * MIB && v->allocation == 4 * MIB &&
 		v->backing && str_eq(v->backing->path, "/dev/vg/origin") &&
 		str_eq(v->note, "snapshot of origin"), "parse_snapshot");
-	v = find(&p, "sparse");
+	v = pool_find_vol(&p, "sparse");
 	T_CHECK(v && v->capacity == 1024 * MIB && v->allocation == 4 * MIB &&
 		v->backing == NULL && str_eq(v->note, "sparse (thin snapshot)"),
 		"parse_sparse_snapshot");
-	v = find(&p, "st");
+	v = pool_find_vol(&p, "st");
 	T_CHECK(v && v->nextents == 2 && v->extents[0].start == 14 * EXT &&
 		v->extents[0].end == 15 * EXT && v->extents[1].start == 9 * EXT &&
 		v->extents[1].end == 10 * EXT, "parse_striped_extent_per_stripe");
-	v = find(&p, "thin1");
+	v = pool_find_vol(&p, "thin1");
 	T_CHECK(v && v->nextents == 0 && v->capacity == 10240 * MIB &&
 		str_eq(v->note, "thin volume"), "parse_thin_volume");
-	v = find(&p, "idle");
+	v = pool_find_vol(&p, "idle");
 	T_CHECK(v && str_eq(v->note, "inactive"), "parse_inactive_noted");
 
 	T_CHECK(p.nmaps == 2 && str_eq(p.maps[0].device, "/dev/sda") &&
