@@ -468,11 +468,6 @@ logical_delete(struct pool *p, unsigned flags, struct job *j, struct err *e)
 	(void)j;
 	if (vg == NULL)
 		return -1;
-	if (!(flags & POOL_DELETE_CONFIRMED))
-		return err_setc(e, ERR_REFUSED, "deleting it destroys volume "
-				"group '%s', every logical volume in it and "
-				"the physical volume labels of its devices; "
-				"give --overwrite to confirm", vg);
 	if (lvm_pvs(&rows, &n, e) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
@@ -485,6 +480,18 @@ logical_delete(struct pool *p, unsigned flags, struct job *j, struct err *e)
 	if (ndevs == 0)
 		return err_setc(e, ERR_NOT_FOUND, "volume group '%s' does not "
 				"exist", vg);
+	if (!(flags & POOL_DELETE_CONFIRMED)) {
+		struct sbuf list;
+		sbuf_init(&list);
+		for (size_t i = 0; i < ndevs; i++)
+			sbuf_printf(&list, "%s%s", i ? ", " : "", devs[i]);
+		err_setc(e, ERR_REFUSED, "deleting it destroys volume group "
+			 "'%s' with every logical volume in it, and the "
+			 "physical volume labels of %s; give --overwrite to "
+			 "confirm", vg, list.s);
+		sbuf_free(&list);
+		goto out;
+	}
 	const char *argv[] = { "vgremove", "-f", vg, NULL };
 	if (lvm_run(argv, NULL, e) < 0)
 		goto out;

@@ -125,7 +125,9 @@ expect_eq logical_vol_delete_frees_extents "$(lvm_field vgs vg_free "$VG")" \
 # stop, then delete the storage (only when confirmed)
 check logical_stop cis pool-destroy lc
 expect_match logical_stopped "$(cis pool-info lc)" "State: +inactive"
-check_fails logical_delete_needs_overwrite cis pool-delete lc
+out=$(cis pool-delete lc 2>&1)
+expect_match logical_delete_needs_overwrite "$out" \
+	"destroys volume group '$VG' .* physical volume labels of ($A, $B|$B, $A); give --overwrite"
 expect_eq logical_delete_refused_vg_kept "$(lvm_field vgs vg_name "$VG")" "$VG"
 check logical_delete cis pool-delete lc --overwrite
 expect_eq logical_delete_no_vg "$(lvm_q vgs --noheadings -o vg_name | tr -d ' ' | grep -c "^$VG\$")" 0

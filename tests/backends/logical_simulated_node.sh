@@ -13,6 +13,9 @@ VG=cistsn$$
 vg_cleanup "$VG"
 S1=$(loop_new 4M) && S2=$(loop_new 4M) || { t_skip logical_simulated_node "no loop device"; exit 0; }
 on_exit "rm -rf /dev/$VG"
+# cistern sets an LV node's mode (0600 unless given), as libvirt does:
+# give the loop devices standing in for nodes their own mode back
+on_exit "chmod $(stat -c %a "$S1") $S1 $S2"
 
 cis pool-define-as sn logical --source-name "$VG" --source-dev "${LVM_DEVS[0]}" >/dev/null
 cis pool-build sn >/dev/null
