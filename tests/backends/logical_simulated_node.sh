@@ -15,7 +15,7 @@ S1=$(loop_new 4M) && S2=$(loop_new 4M) || { t_skip logical_simulated_node "no lo
 on_exit "rm -rf /dev/$VG"
 # cistern sets an LV node's mode (0600 unless given), as libvirt does:
 # give the loop devices standing in for nodes their own mode back
-on_exit "chmod $(stat -c %a "$S1") $S1 $S2"
+on_exit "chown $(stat -c %u:%g "$S1") $S1 $S2; chmod $(stat -c %a "$S1") $S1 $S2"
 
 cis pool-define-as sn logical --source-name "$VG" --source-dev "${LVM_DEVS[0]}" >/dev/null
 cis pool-build sn >/dev/null
@@ -67,6 +67,26 @@ check logical_simnode_clone cis vol-clone --pool sn lv1 lv2
 expect_eq logical_simnode_clone_lvs "$(lvm_field lvs lv_size "$VG/lv2")" \
 	"$(lvm_field lvs lv_size "$VG/lv1")"
 check logical_simnode_clone_data cmp "$S1" "$S2"
+
+# a new LV's node gets the owner and mode asked for
+check logical_simnode_delete_clone cis vol-delete --pool sn lv2
+rm "/dev/$VG/lv2"
+ln -s "$S2" "/dev/$VG/lv3"
+cat >"$T/lv3.xml" <<EOF
+<volume>
+  <name>lv3</name>
+  <capacity unit='M'>4</capacity>
+  <target>
+    <permissions>
+      <mode>0640</mode>
+      <owner>0</owner>
+      <group>6</group>
+    </permissions>
+  </target>
+</volume>
+EOF
+check logical_simnode_create_with_perms cis vol-create sn "$T/lv3.xml"
+expect_eq logical_simnode_node_perms "$(stat -L -c '%a %u %g' "/dev/$VG/lv3")" "640 0 6"
 
 # a mounted LV stops the pool from stopping, and is neither deleted
 # nor wiped
