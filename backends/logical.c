@@ -286,17 +286,39 @@ check_busy(const struct pool *p, const char *vg, struct err *e)
 	return rc;
 }
 
-/* vgchange -aln, unless an LV is open or mounted. */
+/* Does LVM see the VG at all (on some PV)? */
+static int
+vg_exists(const char *vg, struct err *e)
+{
+	struct lvm_pvrow *rows;
+	size_t n;
+	int found = 0;
+
+	if (lvm_pvs(&rows, &n, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n && !found; i++)
+		found = strcmp(rows[i].vg, vg) == 0;
+	lvm_pvs_free(rows, n);
+	return found;
+}
+
+/* vgchange -aln, unless an LV is open or mounted. A VG that is gone
+ * (its disks pulled, removed by hand) has nothing left to deactivate. */
 static int
 logical_stop(struct pool *p, unsigned flags, struct err *e)
 {
 	const char *vg = lvm_vg_name(p, e);
+	int exists;
 
 	(void)flags;
 	if (vg == NULL)
 		return -1;
-	if (!run_dry_run() && check_busy(p, vg, e) < 0)
-		return -1;
+	if (!run_dry_run()) {
+		if ((exists = vg_exists(vg, e)) <= 0)
+			return exists;
+		if (check_busy(p, vg, e) < 0)
+			return -1;
+	}
 	const char *argv[] = { "vgchange", "-aln", vg, NULL };
 	return lvm_run(argv, NULL, e);
 }
@@ -423,8 +445,9 @@ logical_build(struct pool *p, unsigned flags, struct job *j, struct err *e)
 	job_phase(j, "checking devices");
 	if (build_check(p, vg, flags, e) < 0)
 		return -1;
-	vgargv = xcalloc(s->ndevices + 3, sizeof(*vgargv));
+	vgargv = xcalloc(s->ndevices + 4, sizeof(*vgargv));
 	vgargv[n++] = "vgcreate";
+	vgargv[n++] = "--yes";
 	vgargv[n++] = vg;
 	for (size_t i = 0; i < s->ndevices; i++) {
 		const char *dev = s->devices[i].path;

@@ -82,3 +82,9 @@ cis pool-define-as ac logical --source-name "$VG" --source-dev "$A" >/dev/null
 check logical_start_matching cis pool-start ac
 expect_match logical_start_lists_volume "$(cis vol-list ac)" lv1
 check logical_stop cis pool-destroy ac
+
+# a pool whose VG went away behind its back can still be stopped
+check logical_start_again cis pool-start ac
+lvm_q vgremove -f "$VG" >/dev/null
+check logical_stop_vg_gone cis pool-destroy ac
+expect_match logical_stop_vg_gone_inactive "$(cis pool-info ac)" "State: +inactive"

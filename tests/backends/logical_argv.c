@@ -205,7 +205,7 @@ check_volumes(const struct backend *b)
 	check_eq("logical_argv_build", lines.s,
 		 "pvcreate --yes /dev/sdb1\npvcreate --yes /dev/sdb2\n"
 		 "pvcreate --yes /dev/sdb3\n"
-		 "vgcreate HostVG /dev/sdb1 /dev/sdb2 /dev/sdb3\n");
+		 "vgcreate --yes HostVG /dev/sdb1 /dev/sdb2 /dev/sdb3\n");
 
 	reset();
 	T_CHECK(b->delete(&p, 0, NULL, &e) < 0 && e.code == ERR_REFUSED &&
