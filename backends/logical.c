@@ -379,6 +379,14 @@ build_check(const struct pool *p, const char *vg, unsigned flags,
 					 r->vg);
 				goto out;
 			}
+			if (r == NULL && !overwrite) {
+				/* a PV LVM does not list: whose is it? */
+				err_setc(e, ERR_REFUSED, "device '%s' holds %s "
+					 "that LVM does not list (filtered "
+					 "out?); give --overwrite to destroy "
+					 "it", dev, pi.what);
+				goto out;
+			}
 		} else if (pi.found && !overwrite) {
 			err_setc(e, ERR_REFUSED, "device '%s' holds %s (give "
 				 "--overwrite to destroy it)", dev, pi.what);

@@ -15,6 +15,19 @@ label() { blkid -p -o value -s TYPE "$1"; }
 cis pool-define-as bd logical --source-name "$VG" --source-dev "$A" \
 	--source-dev "$B" >/dev/null
 
+# 0. a PV label LVM does not list (filtered out) is nobody's to take
+lvm_q pvcreate -q "$B" >/dev/null
+all=("${LVM_DEVS[@]}")
+LVM_DEVS=("$A")
+lvm_conf
+out=$(cis pool-build bd 2>&1)
+expect_match logical_build_refuses_unlisted_pv "$out" \
+	"device '$B' holds an LVM2 physical volume .* that LVM does not list"
+expect_eq logical_build_unlisted_pv_first_untouched "$(label "$A")" ""
+LVM_DEVS=("${all[@]}")
+lvm_conf
+lvm_q pvremove -y "$B" >/dev/null
+
 # 1. the second device fails in pvcreate (LVM's filter rejects it):
 # the first one was initialised, and must be cleaned again
 all=("${LVM_DEVS[@]}")
