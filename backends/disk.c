@@ -454,7 +454,10 @@ disk_delete(struct pool *p, unsigned flags, struct job *j, struct err *e)
 	/* through libparted first, so the kernel drops the partitions */
 	if (label[0] && dparted_remove_all(dev, e) < 0)
 		return -1;
-	return probe_wipe_signatures(dev, e);
+	if (probe_wipe_signatures(dev, e) < 0)
+		return -1;
+	/* what a label keeps of itself (mac's map) has no label left */
+	return dparted_kernel_forget(dev, e);
 }
 
 static int

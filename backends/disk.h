@@ -71,6 +71,9 @@ int dparted_mklabel(const char *path, const char *format, struct err *e);
 /* Remove every partition (the kernel is told), leaving an empty label. */
 int dparted_remove_all(const char *path, struct err *e);
 
+/* Make the kernel drop every partition it has of block device `path`. */
+int dparted_kernel_forget(const char *path, struct err *e);
+
 /* What a new partition should be: made by disk_plan.c. */
 struct dplan {
 	enum seg_kind kind;     /* SEG_PRIMARY, SEG_LOGICAL or SEG_EXTENDED */

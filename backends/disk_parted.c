@@ -245,9 +245,13 @@ layout_alignment(struct dlayout *l, PedDisk *disk)
 
 	if (a != NULL && a->grain_size > 1)
 		grain = (uint64_t)a->grain_size;
-	if (d != NULL && d->grain_size > 1)
-		grain = grain / gcd64(grain, (uint64_t)d->grain_size) *
-			(uint64_t)d->grain_size;
+	if (d != NULL && d->grain_size > 1) {
+		uint64_t dg = (uint64_t)d->grain_size;
+		uint64_t lcm = grain / gcd64(grain, dg) * dg;
+		/* the label's own rule wins where both cannot be met on a
+		 * sane scale (pc98 and sun cylinders of 255x2 sectors) */
+		grain = lcm <= 16 * (grain > dg ? grain : dg) ? lcm : dg;
+	}
 	if (a != NULL)
 		ped_alignment_destroy(a);
 	if (d != NULL)
@@ -443,6 +447,23 @@ kernel_sync(PedDisk *disk, const char *path, struct err *e)
 	return rc;
 }
 
+int
+dparted_kernel_forget(const char *path, struct err *e)
+{
+	struct stat st;
+	struct kpart *kp;
+	size_t nk;
+	int rc = 0;
+
+	if (run_dry_run() || stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
+		return 0;
+	nk = kernel_parts(st.st_rdev, &kp);
+	for (size_t i = 0; i < nk && rc == 0; i++)
+		rc = run_partx("-d", kp[i].num, path, e);
+	free(kp);
+	return rc;
+}
+
 /* Write the label and tell the kernel. */
 static int
 sess_commit(struct dsess *s, const char *path, struct err *e)
@@ -487,15 +508,21 @@ int
 dparted_remove_all(const char *path, struct err *e)
 {
 	struct dsess s;
+	PedDisk *fresh;
 	int rc;
 
 	if (sess_open(&s, path, true, e) < 0)
 		return -1;
-	if (!ped_disk_delete_all(s.disk)) {
+	/* a new label of the same type: what a label needs of itself (the
+	 * mac partition map) stays, every partition goes */
+	fresh = ped_disk_new_fresh(s.dev, s.disk->type);
+	if (fresh == NULL) {
 		ped_fail(e, "remove the partitions of", path);
 		sess_close(&s);
 		return -1;
 	}
+	ped_disk_destroy(s.disk);
+	s.disk = fresh;
 	rc = sess_commit(&s, path, e);
 	sess_close(&s);
 	return rc;
