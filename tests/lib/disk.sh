@@ -41,7 +41,7 @@ xml_free() {
 
 # The type column of `parted print` (dos: primary/extended/logical).
 parted_types() {
-	parted -s "$1" unit B print 2>/dev/null | awk '$1 ~ /^[0-9]+$/ { print $1, $5 }'
+	parted -s "$1" unit B print 2>/dev/null | awk '$1 ~ /^[0-9]+$/ { print $1, $5 }' | sort -n
 }
 
 # A loop device over image file IMG, in $LOOP (not echoed: the cleanup
