@@ -180,13 +180,22 @@ names_scan_links(struct names *n, const char *dir)
 		closedir(d);
 }
 
+char *
+disk_part_prefix(const char *disk, enum tristate part_separator)
+{
+	size_t n = strlen(disk);
+	bool digit = n > 0 && isdigit((unsigned char)disk[n - 1]);
+
+	return xasprintf("%s%s", disk,
+			 part_separator == TRI_YES || digit ? "p" : "");
+}
+
 static void
 names_init(const struct pool *p, struct names *n)
 {
 	const struct pool_device *pd = &p->def->source.devices[0];
 	char real[PATH_MAX];
 	const char *base, *canon = pd->path;
-	size_t bl;
 
 	memset(n, 0, sizeof(*n));
 	n->file = disk_is_file(p);
@@ -203,12 +212,8 @@ names_init(const struct pool *p, struct names *n)
 	base = strrchr(canon, '/');
 	n->dir = base && base != canon ? xstrndup(canon, (size_t)(base - canon)) :
 		 xstrdup("/dev");
-	base = base ? base + 1 : canon;
-	bl = strlen(base);
-	n->prefix = xasprintf("%s%s", base,
-			      pd->part_separator == TRI_YES ||
-			      (bl > 0 && isdigit((unsigned char)base[bl - 1])) ?
-			      "p" : "");
+	n->prefix = disk_part_prefix(base ? base + 1 : canon,
+				     pd->part_separator);
 	if (p->def->target_path != NULL &&
 	    !str_eq(p->def->target_path, n->dir) &&
 	    !str_eq(p->def->target_path, "/dev"))

@@ -142,7 +142,12 @@ struct dplan_req {
 int dplan_make(const struct dlayout *l, const struct dplan_req *rq,
 	       const char *dev, struct dplan *pl, struct err *e);
 
-/* ---- disk.c helpers used by disk_io.c ---- */
+/* ---- disk.c helpers ---- */
+
+/* What the kernel puts before a partition number in the node names of
+ * disk `disk` (a node name): "sda", "nvme0n1p", "loop0p"; with
+ * part_separator='yes' always a 'p' ("mpathap"), as libvirt. */
+char *disk_part_prefix(const char *disk, enum tristate part_separator);
 
 /* Is the pool's source device a regular (image) file? */
 bool disk_is_file(const struct pool *p);
