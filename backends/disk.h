@@ -62,6 +62,10 @@ const char *dparted_label_name(const char *format);
 int dparted_probe(const char *path, char *label, size_t n, char *other,
 		  size_t on, struct err *e);
 
+/* The libparted filesystem type (a PedFileSystemType) used as the type
+ * hint `name` ("ext2", "fat16", "fat32", "linux-swap"), or NULL. */
+const void *dparted_hint(const char *name);
+
 /* Read the label of `path` into a layout. */
 int dparted_read(const char *path, struct dlayout *l, struct err *e);
 

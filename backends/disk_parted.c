@@ -23,6 +23,7 @@
 
 #include <parted/parted.h>
 
+#include "../core/probe.h"
 #include "../core/run.h"
 #include "../core/util.h"
 
@@ -55,13 +56,61 @@ dparted_exception(PedException *ex)
 	return PED_EXCEPTION_UNHANDLED;
 }
 
-/* Install the handler and forget the last message. */
+/* The filesystem types cistern hands libparted as type hints. */
+static const char *const hint_names[] = {
+	"ext2", "fat16", "fat32", "linux-swap",
+};
+static const PedFileSystemType *hint_types[ARRAY_SIZE(hint_names)];
+
+const void *
+dparted_hint(const char *name)
+{
+	for (size_t i = 0; name != NULL && i < ARRAY_SIZE(hint_names); i++)
+		if (strcmp(hint_names[i], name) == 0)
+			return hint_types[i];
+	return NULL;
+}
+
+/* libparted's filesystem types while a session has them unregistered. */
+static PedFileSystemType *fs_saved[64];
+static size_t fs_nsaved;
+
+/* Install the handler and forget the last message, and for the length of
+ * a session unregister libparted's filesystem types: cistern takes
+ * partition types from the label (libblkid), never filesystems from
+ * partition contents, and without them libparted's read of a label no
+ * longer probes every partition's content for every filesystem it knows
+ * (most of the time of a refresh with many partitions). The hints are
+ * kept aside; ped_end puts everything back (libparted checks at exit). */
 static void
 ped_begin(void)
 {
+	static bool hints;
+	PedFileSystemType *t;
+
 	ped_exception_set_handler(dparted_exception);
 	ped_msg[0] = '\0';
 	ped_msg_is_error = false;
+	if (!hints) {
+		for (size_t i = 0; i < ARRAY_SIZE(hint_names); i++)
+			hint_types[i] = ped_file_system_type_get(hint_names[i]);
+		hints = true;
+	}
+	if (fs_nsaved > 0)
+		return;
+	while (fs_nsaved < ARRAY_SIZE(fs_saved) &&
+	       (t = ped_file_system_type_get_next(NULL)) != NULL) {
+		ped_file_system_type_unregister(t);
+		fs_saved[fs_nsaved++] = t;
+	}
+}
+
+/* Register the filesystem types again, in their order. */
+static void
+ped_end(void)
+{
+	while (fs_nsaved > 0)
+		ped_file_system_type_register(fs_saved[--fs_nsaved]);
 }
 
 /* Fail with `what` and libparted's last message. */
@@ -113,41 +162,74 @@ struct dsess {
 	PedDevice *dev;
 	PedDisk *disk;
 	bool opened;
+	bool cached;            /* dev belongs to the read cache */
 };
+
+/* The last device read, kept open: libparted flushes a block device and
+ * every partition node of it (an fsync and a scan of the mount tables
+ * each) whenever it opens it read-write, which is most of a refresh of
+ * a disk with many partitions. A refresh of the same device reuses the
+ * open device (the label is read again every time); anything else, and
+ * every write, closes it first. */
+static struct {
+	PedDevice *dev;
+	char *path;
+	dev_t rdev;
+	ino_t ino;
+	uint64_t size;
+} cache;
+
+static void
+cache_drop(void)
+{
+	if (cache.dev != NULL) {
+		ped_device_close(cache.dev);
+		ped_device_destroy(cache.dev);
+	}
+	free(cache.path);
+	memset(&cache, 0, sizeof(cache));
+}
+
+/* Identity and size of `path`, to know the cached device is still it. */
+static bool
+dev_ident(const char *path, dev_t *rdev, ino_t *ino, uint64_t *size)
+{
+	struct stat st;
+	struct err e;
+	bool ok;
+
+	if (stat(path, &st) < 0)
+		return false;
+	*rdev = st.st_rdev;
+	*ino = st.st_ino;
+	err_init(&e);
+	ok = probe_size(path, size, &e) == 0;
+	err_clear(&e);
+	return ok;
+}
 
 static void
 sess_close(struct dsess *s)
 {
 	if (s->disk != NULL)
 		ped_disk_destroy(s->disk);
-	if (s->opened)
-		ped_device_close(s->dev);
-	/* drop libparted's cached device: the next call sees a new size */
-	if (s->dev != NULL)
-		ped_device_destroy(s->dev);
+	if (!s->cached) {
+		if (s->opened)
+			ped_device_close(s->dev);
+		/* drop libparted's device: the next call sees a new size */
+		if (s->dev != NULL)
+			ped_device_destroy(s->dev);
+	}
 	memset(s, 0, sizeof(*s));
+	ped_end();
 }
 
-/* Open the device; with `label`, read its partition table too. */
+/* Read the label of an open device. */
 static int
-sess_open(struct dsess *s, const char *path, bool label, struct err *e)
+sess_label(struct dsess *s, const char *path, struct err *e)
 {
-	PedDiskType *t;
+	PedDiskType *t = ped_disk_probe(s->dev);
 
-	memset(s, 0, sizeof(*s));
-	ped_begin();
-	s->dev = ped_device_get(path);
-	if (s->dev == NULL)
-		return ped_fail(e, "open", path);
-	if (!ped_device_open(s->dev)) {
-		ped_fail(e, "open", path);
-		sess_close(s);
-		return -1;
-	}
-	s->opened = true;
-	if (!label)
-		return 0;
-	t = ped_disk_probe(s->dev);
 	if (t == NULL || strcmp(t->name, "loop") == 0) {
 		err_setc(e, ERR_NOT_FOUND, "no partition table on '%s' "
 			 "(requires build)", path);
@@ -165,6 +247,66 @@ sess_open(struct dsess *s, const char *path, bool label, struct err *e)
 	if (ped_disk_is_flag_available(s->disk, PED_DISK_CYLINDER_ALIGNMENT))
 		ped_disk_set_flag(s->disk, PED_DISK_CYLINDER_ALIGNMENT, 0);
 	return 0;
+}
+
+/* Open the device; with `label`, read its partition table too. Every
+ * session but a cached read closes the cached device first (libparted
+ * keeps one object per path). */
+static int
+sess_open(struct dsess *s, const char *path, bool label, struct err *e)
+{
+	memset(s, 0, sizeof(*s));
+	cache_drop();
+	ped_begin();
+	s->dev = ped_device_get(path);
+	if (s->dev == NULL) {
+		ped_fail(e, "open", path);
+		sess_close(s);
+		return -1;
+	}
+	if (!ped_device_open(s->dev)) {
+		ped_fail(e, "open", path);
+		sess_close(s);
+		return -1;
+	}
+	s->opened = true;
+	return label ? sess_label(s, path, e) : 0;
+}
+
+/* A read session through the cache (see above). */
+static int
+sess_open_read(struct dsess *s, const char *path, struct err *e)
+{
+	static bool at_exit;
+	dev_t rdev;
+	ino_t ino;
+	uint64_t size;
+
+	if (!dev_ident(path, &rdev, &ino, &size))
+		return sess_open(s, path, true, e);
+	if (cache.dev != NULL && strcmp(cache.path, path) == 0 &&
+	    cache.rdev == rdev && cache.ino == ino && cache.size == size &&
+	    (uint64_t)cache.dev->length * (uint64_t)cache.dev->sector_size ==
+	    size) {
+		memset(s, 0, sizeof(*s));
+		ped_begin();
+		s->dev = cache.dev;
+		s->opened = s->cached = true;
+		return sess_label(s, path, e);
+	}
+	if (sess_open(s, path, false, e) < 0)
+		return -1;
+	cache.dev = s->dev;
+	cache.path = xstrdup(path);
+	cache.rdev = rdev;
+	cache.ino = ino;
+	cache.size = size;
+	s->cached = true;
+	if (!at_exit) {
+		atexit(cache_drop);
+		at_exit = true;
+	}
+	return sess_label(s, path, e);
 }
 
 int
@@ -316,7 +458,7 @@ dparted_read(const char *path, struct dlayout *l, struct err *e)
 	struct dsess s;
 
 	memset(l, 0, sizeof(*l));
-	if (sess_open(&s, path, true, e) < 0)
+	if (sess_open_read(&s, path, e) < 0)
 		return -1;
 	layout_fill(l, s.disk, path);
 	sess_close(&s);
@@ -534,7 +676,7 @@ add_exact(PedDisk *disk, PedPartitionType type, const char *hint,
 	  uint64_t start, uint64_t end)
 {
 	uint64_t sec = (uint64_t)disk->dev->sector_size;
-	const PedFileSystemType *fs = hint ? ped_file_system_type_get(hint) : NULL;
+	const PedFileSystemType *fs = dparted_hint(hint);
 	PedPartition *p;
 	PedConstraint *c;
 
