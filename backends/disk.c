@@ -554,7 +554,8 @@ disk_make_part(struct pool *p, struct vol_def *v, struct err *e)
 		goto out;
 	memset(&made, 0, sizeof(made));
 	made.kind = pl.kind;
-	made.format = rq.format;
+	/* the table's string: v's own is replaced by vol_fill */
+	made.format = dformat_rule(l.label, rq.format)->format;
 	if (dparted_add(dev, &pl, rq.format, check_name, &nc, &made.num,
 			&made.start, &made.end, e) < 0)
 		goto out;
