@@ -37,6 +37,7 @@ disk_dev(const struct pool *p, struct err *e)
 	return p->def->source.devices[0].path;
 }
 
+/* Is the pool's source an image file rather than a block device? */
 bool
 disk_is_file(const struct pool *p)
 {
@@ -109,6 +110,7 @@ file_loops(const char *file, char ***out)
 	return n;
 }
 
+/* Refuse a write while a partition of the disk is in use (see disk.h). */
 int
 disk_check_unused(const struct pool *p, struct err *e)
 {
@@ -180,6 +182,7 @@ names_scan_links(struct names *n, const char *dir)
 		closedir(d);
 }
 
+/* The kernel's partition node prefix of a disk (see disk.h). */
 char *
 disk_part_prefix(const char *disk, enum tristate part_separator)
 {
@@ -190,6 +193,7 @@ disk_part_prefix(const char *disk, enum tristate part_separator)
 			 part_separator == TRI_YES || digit ? "p" : "");
 }
 
+/* How this pool names and finds its partitions. */
 static void
 names_init(const struct pool *p, struct names *n)
 {
@@ -220,6 +224,7 @@ names_init(const struct pool *p, struct names *n)
 		names_scan_links(n, p->def->target_path);
 }
 
+/* Free what names_init made. */
 static void
 names_free(struct names *n)
 {
@@ -231,6 +236,7 @@ names_free(struct names *n)
 	memset(n, 0, sizeof(*n));
 }
 
+/* The volume name of partition `num`. */
 static char *
 names_vol(const struct names *n, int num)
 {
@@ -301,6 +307,7 @@ vol_fill(struct vol_def *v, const struct pool *p, const struct names *n,
 	}
 }
 
+/* Record a free extent in the pool's XML (libvirt's <freeExtent>). */
 static void
 free_add(struct pool_device *pd, uint64_t start, uint64_t end)
 {
@@ -352,6 +359,7 @@ disk_load(struct pool *p, const struct dlayout *l)
 
 /* ---- the pool ---- */
 
+/* Is a running pool's disk still there? */
 static int
 disk_check(struct pool *p, bool *running, struct err *e)
 {
@@ -363,6 +371,7 @@ disk_check(struct pool *p, bool *running, struct err *e)
 	return dev == NULL ? -1 : 0;
 }
 
+/* libvirt's error for a source device that is not there. */
 static int
 dev_exists(const char *dev, struct err *e)
 {
@@ -372,6 +381,7 @@ dev_exists(const char *dev, struct err *e)
 	return 0;
 }
 
+/* Write a new label; without --overwrite only on a disk holding nothing. */
 static int
 disk_build(struct pool *p, unsigned flags, struct job *j, struct err *e)
 {
@@ -408,6 +418,7 @@ disk_build(struct pool *p, unsigned flags, struct job *j, struct err *e)
 	return dparted_mklabel(dev, format, e);
 }
 
+/* Check the disk carries a label of the pool's format. */
 static int
 disk_start(struct pool *p, unsigned flags, struct job *j, struct err *e)
 {
@@ -438,6 +449,7 @@ disk_start(struct pool *p, unsigned flags, struct job *j, struct err *e)
 	return 0;
 }
 
+/* Destroy the label (confirmed only), its partitions and old signatures. */
 static int
 disk_delete(struct pool *p, unsigned flags, struct job *j, struct err *e)
 {
@@ -465,6 +477,7 @@ disk_delete(struct pool *p, unsigned flags, struct job *j, struct err *e)
 	return dparted_kernel_forget(dev, e);
 }
 
+/* Read the label: volumes, free extents, the map and the sizes. */
 static int
 disk_refresh(struct pool *p, struct job *j, struct err *e)
 {
@@ -580,6 +593,7 @@ out:
 	return rc;
 }
 
+/* Make a partition for a new volume. */
 static int
 disk_vol_create(struct pool *p, struct vol_def *v, unsigned flags,
 		struct job *j, struct err *e)
@@ -589,6 +603,7 @@ disk_vol_create(struct pool *p, struct vol_def *v, unsigned flags,
 	return disk_make_part(p, v, e);
 }
 
+/* Remove a volume's partition from the label. */
 static int
 disk_vol_delete(struct pool *p, const struct vol_def *v, unsigned flags,
 		struct err *e)
@@ -606,6 +621,7 @@ disk_vol_delete(struct pool *p, const struct vol_def *v, unsigned flags,
 	return dparted_delete(dev, v->part_num, v->extents[0].start, e);
 }
 
+/* Make a partition and copy (or convert) another volume into it. */
 static int
 disk_vol_create_from(struct pool *p, struct vol_def *v,
 		     struct pool *src_pool, const struct vol_def *src,
@@ -644,7 +660,7 @@ disk_vol_create_from(struct pool *p, struct vol_def *v,
 
 const struct backend disk_backend = {
 	.type = POOL_DISK,
-	.flags = BACKEND_VOL_CREATE | BACKEND_NEEDS_ROOT | BACKEND_SHOWS_MAP |
+	.flags = BACKEND_VOL_CREATE | BACKEND_SHOWS_MAP |
 		 BACKEND_BUILD_DESTRUCTIVE | BACKEND_VOL_REFRESH,
 	.check = disk_check,
 	.build = disk_build,

@@ -57,6 +57,7 @@ static const struct {
 		{ "none", NULL, 0 }, { "linux-swap", NULL, PED_PARTITION_SWAP } } },
 };
 
+/* How a label holds a volume format, or NULL when it cannot. */
 const struct fmt_rule *
 dformat_rule(const char *label, const char *format)
 {
@@ -71,6 +72,7 @@ dformat_rule(const char *label, const char *format)
 	return NULL;
 }
 
+/* Refuse a format the label cannot hold, saying what it can. */
 int
 dparted_format_ok(const char *label, const char *format, struct err *e)
 {
@@ -103,6 +105,7 @@ dparted_format_ok(const char *label, const char *format, struct err *e)
 	return -1;
 }
 
+/* The partition type codes of the label on `path`, read with libblkid. */
 size_t
 dformat_typecodes(const char *path, struct typecode **out)
 {
@@ -137,6 +140,7 @@ dformat_typecodes(const char *path, struct typecode **out)
 	return n;
 }
 
+/* The type code of the partition starting at `start`, or NULL. */
 const struct typecode *
 dformat_typecode_at(const struct typecode *tc, size_t n, uint64_t start)
 {
@@ -146,6 +150,7 @@ dformat_typecode_at(const struct typecode *tc, size_t n, uint64_t start)
 	return NULL;
 }
 
+/* The volume format of a partition: its flags, then its type code. */
 const char *
 dformat_read(const char *label, PedPartition *p, const struct typecode *tc)
 {

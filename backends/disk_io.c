@@ -51,6 +51,7 @@ vol_check_unused(const struct pool *p, const struct vol_def *v,
 	return 0;
 }
 
+/* Open a volume's data: its node, or the image file at its offset. */
 int
 disk_vol_open(const struct pool *p, const struct vol_def *v, bool write,
 	      uint64_t *offset, uint64_t *length, struct err *e)
@@ -92,6 +93,7 @@ close_written(int fd, const char *path, int rc, struct err *e)
 	return rc;
 }
 
+/* Wipe a partition with one of libvirt's algorithms. */
 int
 disk_vol_wipe(struct pool *p, const struct vol_def *v, enum wipe_alg alg,
 	      struct job *j, struct err *e)
@@ -195,6 +197,7 @@ fill_convert(struct pool *p, const struct vol_def *v,
 	return rc;
 }
 
+/* Copy a volume of any pool into a new partition. */
 int
 disk_vol_fill(struct pool *p, const struct vol_def *v, struct pool *src_pool,
 	      const struct vol_def *src, struct job *j, struct err *e)
@@ -206,6 +209,7 @@ disk_vol_fill(struct pool *p, const struct vol_def *v, struct pool *src_pool,
 	return fill_convert(p, v, src, j, e);
 }
 
+/* Write a file's content into a partition, within its bounds. */
 int
 disk_vol_upload(struct pool *p, const struct vol_def *v, int fd,
 		uint64_t offset, uint64_t length, unsigned flags,
@@ -252,6 +256,7 @@ disk_vol_upload(struct pool *p, const struct vol_def *v, int fd,
 	return close_written(out, v->target.path, rc, e);
 }
 
+/* Read a partition (or a range of it) into a file. */
 int
 disk_vol_download(struct pool *p, const struct vol_def *v, int fd,
 		  uint64_t offset, uint64_t length, unsigned flags,

@@ -62,6 +62,7 @@ static const char *const hint_names[] = {
 };
 static const PedFileSystemType *hint_types[ARRAY_SIZE(hint_names)];
 
+/* The libparted filesystem type used as type hint `name`. */
 const void *
 dparted_hint(const char *name)
 {
@@ -137,6 +138,7 @@ static const struct {
 	{ "dvh", "dvh" },
 };
 
+/* libparted's name of a label format (dos is msdos). */
 const char *
 dparted_label_name(const char *format)
 {
@@ -179,6 +181,7 @@ static struct {
 	uint64_t size;
 } cache;
 
+/* Close the cached device. */
 static void
 cache_drop(void)
 {
@@ -208,6 +211,7 @@ dev_ident(const char *path, dev_t *rdev, ino_t *ino, uint64_t *size)
 	return ok;
 }
 
+/* End a session (a cached device stays open). */
 static void
 sess_close(struct dsess *s)
 {
@@ -309,6 +313,7 @@ sess_open_read(struct dsess *s, const char *path, struct err *e)
 	return sess_label(s, path, e);
 }
 
+/* Which label libparted finds on a device, if any. */
 int
 dparted_probe(const char *path, char *label, size_t n, char *other,
 	      size_t on, struct err *e)
@@ -334,6 +339,7 @@ dparted_probe(const char *path, char *label, size_t n, char *other,
 
 /* ---- reading a layout ---- */
 
+/* Free a layout. */
 void
 dlayout_clear(struct dlayout *l)
 {
@@ -341,6 +347,7 @@ dlayout_clear(struct dlayout *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* The partition numbered `num` of a layout, or NULL. */
 const struct dpart *
 dlayout_find(const struct dlayout *l, int num)
 {
@@ -351,6 +358,7 @@ dlayout_find(const struct dlayout *l, int num)
 	return NULL;
 }
 
+/* Append a region to a layout. */
 static void
 layout_add(struct dlayout *l, enum seg_kind kind, int depth, int num,
 	   uint64_t start, uint64_t end, const char *format)
@@ -364,6 +372,7 @@ layout_add(struct dlayout *l, enum seg_kind kind, int depth, int num,
 	};
 }
 
+/* Greatest common divisor. */
 static uint64_t
 gcd64(uint64_t a, uint64_t b)
 {
@@ -452,6 +461,7 @@ layout_fill(struct dlayout *l, PedDisk *disk, const char *path)
 	free(tc);
 }
 
+/* Read the label of a device into a layout (through the cache). */
 int
 dparted_read(const char *path, struct dlayout *l, struct err *e)
 {
@@ -474,6 +484,7 @@ struct kpart {
 	char name[64];
 };
 
+/* Read one number from a (sysfs) file. */
 static bool
 read_u64_file(const char *path, uint64_t *v)
 {
@@ -589,6 +600,7 @@ kernel_sync(PedDisk *disk, const char *path, struct err *e)
 	return rc;
 }
 
+/* Make the kernel drop every partition of a block device. */
 int
 dparted_kernel_forget(const char *path, struct err *e)
 {
@@ -622,6 +634,7 @@ sess_commit(struct dsess *s, const char *path, struct err *e)
 
 /* ---- writing ---- */
 
+/* Write a new empty label. */
 int
 dparted_mklabel(const char *path, const char *format, struct err *e)
 {
@@ -646,6 +659,7 @@ dparted_mklabel(const char *path, const char *format, struct err *e)
 	return rc;
 }
 
+/* Remove every partition, leaving an empty label. */
 int
 dparted_remove_all(const char *path, struct err *e)
 {
@@ -695,6 +709,7 @@ add_exact(PedDisk *disk, PedPartitionType type, const char *hint,
 	return p;
 }
 
+/* Add the planned partition, check its number, commit. */
 int
 dparted_add(const char *path, const struct dplan *pl, const char *format,
 	    dparted_check_fn check, void *arg, int *num, uint64_t *start,
@@ -748,6 +763,7 @@ fail:
 	return -1;
 }
 
+/* Delete a partition that is where the pool saw it. */
 int
 dparted_delete(const char *path, int num, uint64_t start, struct err *e)
 {

@@ -19,6 +19,7 @@
 
 #include "../core/util.h"
 
+/* Round `x` up to a multiple of `a`. */
 static uint64_t
 align_up(uint64_t x, uint64_t a)
 {
@@ -151,6 +152,7 @@ named_extent(const struct dlayout *l, uint64_t start, const char *dev,
 	return NULL;
 }
 
+/* Where a new partition goes (see the top of the file). */
 int
 dplan_make(const struct dlayout *l, const struct dplan_req *rq,
 	   const char *dev, struct dplan *pl, struct err *e)

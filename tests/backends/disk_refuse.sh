@@ -106,6 +106,9 @@ refused "an encrypted volume" "do not support encrypted" "$img" \
 		"</encryption></target></volume>")
 cp --sparse=always "$img" "$T/before"
 check "dry run: the create is planned" cis --dry-run vol-create-as p-req "${base}2" 4M
+check "dry run: delete and wipe" sh -c "'$CISTERN' --config-dir '$CFG' --dry-run \
+	vol-delete --pool p-req ${base}1 && '$CISTERN' --config-dir '$CFG' --dry-run \
+	vol-wipe --pool p-req ${base}1"
 check "dry run: disk unchanged" cmp "$T/before" "$img"
 
 # a full gpt label: 128 partitions made by parted, the 129th refused
@@ -144,6 +147,11 @@ refused "dos: an extended partition holding logical ones is not deleted" \
 	cis vol-delete --pool p-ext "${b}4"
 refused "dos: a second extended partition" "has an extended partition already" \
 	"$img" cis vol-create-as p-ext "${b}6" 4M --format extended
+refused "dos: the extended partition is not wiped" "cannot wipe the extended partition" \
+	"$img" cis vol-wipe --pool p-ext "${b}4"
+expect_match "dos: the map nests logical partitions in the extended one" \
+	"$(cis pool-map p-ext --json | tr -d ' \n')" \
+	'"kind":"extended","start":13631488,"end":41943040,"volume":"ext.img-part4","depth":0\},\{"kind":"free","start":13647872,"end":14614528,"volume":null,"depth":1\},\{"kind":"logical","start":14680064,"end":20971520,"volume":"ext.img-part5","depth":1'
 check "dos: a logical partition in the extended one's free space" \
 	cis vol-create-as p-ext "${b}6" 4M
 expect_eq "dos: it is logical, inside the extended partition" \
