@@ -65,59 +65,73 @@ next_num() {
 	echo "$n"
 }
 
-declare -A pools
-while read -r lab fmt want flags type; do
-	[ -n "$lab" ] || continue
-	pool="fmt-$lab"
-	if [ -z "${pools[$lab]:-}" ]; then
+declare -A devs imgs used
+
+# One row of the table, on MEDIUM (file: the image itself; loop: a loop
+# device over an image).
+run_row() {
+	local medium=$1 lab=$2 fmt=$3 want=$4 flags=$5 type=$6
+	local key="$lab-$medium" pool="fmt-$lab-$medium" img dev base size num name out
+	if [ -z "${devs[$key]:-}" ]; then
 		img=$(image_new "$pool.img" 64M)
-		cis pool-define-as "$pool" disk --source-dev "$img" --source-format "$lab" \
+		dev=$img
+		if [ "$medium" = loop ]; then loop_over "$img"; dev=$LOOP; fi
+		cis pool-define-as "$pool" disk --source-dev "$dev" --source-format "$lab" \
 			--target /dev >/dev/null
 		cis pool-build "$pool" >/dev/null && cis pool-start "$pool" >/dev/null ||
-			{ t_fail "$pool build" "cannot build"; continue; }
-		pools[$lab]="$img"
-		used=""
+			{ t_fail "$pool build" "cannot build"; return; }
+		devs[$key]=$dev
+		imgs[$key]=$img
+		used[$key]=""
 	fi
-	img=${pools[$lab]}
-	base="$(basename "$img")-part"
+	dev=${devs[$key]}
+	img=${imgs[$key]}
+	if [ "$medium" = file ]; then base="$(basename "$img")-part"
+	else base="$(basename "$dev")p"; fi
 	size=4M
 	[ "$fmt" = extended ] && size=40M
 	if [ "$want" = - ]; then
 		cp "$img" "$T/before"
 		out=$(cis vol-create-as "$pool" "${base}99" "$size" --format "$fmt" 2>&1)
-		expect_match "$lab $fmt refused with the reason" "$out" \
+		expect_match "$key $fmt refused with the reason" "$out" \
 			"no partition type for the format|one partition type for FAT|on dos labels only"
-		check "$lab $fmt refused: image unchanged" cmp "$T/before" "$img"
-		continue
+		check "$key $fmt refused: disk unchanged" cmp "$T/before" "$img"
+		return
 	fi
-	num=$(next_num "$lab" "$used")
+	num=$(next_num "$lab" "${used[$key]}")
 	name="$base$num"
 	if ! out=$(cis vol-create-as "$pool" "$name" "$size" --format "$fmt" 2>&1); then
-		t_fail "$lab $fmt create" "$out"
-		continue
+		t_fail "$key $fmt create" "$out"
+		return
 	fi
-	used="$used $num"
+	used[$key]="${used[$key]} $num"
+	local xml start
 	xml=$(cis vol-dumpxml --pool "$pool" "$name")
 	start=$(echo "$xml" | sed -n "s/.*<extent start='\([0-9]*\)'.*/\1/p")
-	expect_eq "$lab $fmt reads back as $want" \
+	expect_eq "$key $fmt reads back as $want" \
 		"$(echo "$xml" | sed -n "s/.*<format type='\([^']*\)'.*/\1/p")" "$want"
 	[ "$flags" = - ] && flags=""
-	expect_eq "$lab $fmt: parted's flags" \
-		"$(parted -m -s "$img" unit B print | awk -F: -v n="$num" '$1 == n { sub(/;$/, "", $7); print $7 }')" \
+	expect_eq "$key $fmt: parted's flags" \
+		"$(parted -m -s "$dev" unit B print | awk -F: -v n="$num" '$1 == n { sub(/;$/, "", $7); print $7 }')" \
 		"$flags"
 	if [ "$type" != - ]; then
-		expect_eq "$lab $fmt: partition type code (libblkid, partx)" \
-			"$(partx -g -o START,TYPE "$img" | awk -v s=$((start / 512)) '$1 == s { print $2 }')" \
+		expect_eq "$key $fmt: partition type code (libblkid, partx)" \
+			"$(partx -g -o START,TYPE "$dev" | awk -v s=$((start / 512)) '$1 == s { print $2 }')" \
 			"$type"
 	fi
-done <<<"$table"
+}
 
-# dos: the extended partition, primaries, then logical ones, as parted says
-expect_eq "dos: partition kinds agree with parted" \
-	"$(parted_types "${pools[dos]}" | tr '\n' ' ')" \
-	"1 extended 2 primary 3 primary 4 primary 5 logical 6 logical 7 logical 8 logical "
-crosscheck "dos: formats layout agrees with parted" fmt-dos "${pools[dos]}"
-for lab in gpt mac bsd sun dvh; do
-	crosscheck "$lab: formats layout agrees with parted" "fmt-$lab" "${pools[$lab]}"
+for medium in file loop; do
+	while read -r lab fmt want flags type; do
+		[ -n "$lab" ] && run_row "$medium" "$lab" "$fmt" "$want" "$flags" "$type"
+	done <<<"$table"
+	# dos: the extended partition, primaries, then logical ones
+	expect_eq "dos-$medium: partition kinds agree with parted" \
+		"$(parted_types "${devs[dos-$medium]}" | tr '\n' ' ')" \
+		"1 extended 2 primary 3 primary 4 primary 5 logical 6 logical 7 logical 8 logical "
+	for lab in dos gpt mac bsd pc98 sun dvh; do
+		crosscheck "$lab-$medium: formats layout agrees with parted" \
+			"fmt-$lab-$medium" "${devs[$lab-$medium]}"
+	done
 done
 exit 0
