@@ -474,7 +474,7 @@ disk_delete(struct pool *p, unsigned flags, struct job *j, struct err *e)
 	if (probe_wipe_signatures(dev, e) < 0)
 		return -1;
 	/* what a label keeps of itself (mac's map) has no label left */
-	return dparted_kernel_forget(dev, e);
+	return dkernel_forget(dev, e);
 }
 
 /* Read the label: volumes, free extents, the map and the sizes. */

@@ -3,6 +3,7 @@
  * backends/disk.c is the backend (pool life cycle, refresh, volume create
  * and delete); disk_parted.c reads and writes labels with libparted;
  * disk_format.c maps volume formats to partition types and flags;
+ * disk_kernel.c makes the kernel's partitions follow the label;
  * disk_plan.c decides where a new partition goes (pure arithmetic on a
  * layout); disk_io.c moves volume data (wipe, clone, upload, download).
  *
@@ -75,8 +76,7 @@ int dparted_mklabel(const char *path, const char *format, struct err *e);
 /* Remove every partition (the kernel is told), leaving an empty label. */
 int dparted_remove_all(const char *path, struct err *e);
 
-/* Make the kernel drop every partition it has of block device `path`. */
-int dparted_kernel_forget(const char *path, struct err *e);
+
 
 /* What a new partition should be: made by disk_plan.c. */
 struct dplan {
@@ -99,6 +99,24 @@ int dparted_add(const char *path, const struct dplan *pl, const char *format,
 
 /* Delete partition `num`, which must still start at `start`. */
 int dparted_delete(const char *path, int num, uint64_t start, struct err *e);
+
+/* ---- disk_kernel.c: the kernel's partitions ---- */
+
+/* A partition of a disk, as the kernel has it or should have it. */
+struct kpart {
+	int num;
+	uint64_t start, size;   /* 512-byte sectors */
+	bool extended;          /* the kernel shows 1 KiB of it */
+	char name[64];
+};
+
+/* Make the kernel's partitions of block device `path` those of `want`
+ * (partx adds and removes what differs); nothing for image files. */
+int dkernel_sync(const char *path, const struct kpart *want, size_t nwant,
+		 struct err *e);
+
+/* Make the kernel drop every partition it has of block device `path`. */
+int dkernel_forget(const char *path, struct err *e);
 
 /* ---- disk_format.c: volume formats as partition types ---- */
 

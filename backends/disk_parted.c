@@ -10,7 +10,6 @@
  */
 #include "disk.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -18,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <parted/parted.h>
@@ -475,147 +473,28 @@ dparted_read(const char *path, struct dlayout *l, struct err *e)
 	return 0;
 }
 
-/* ---- telling the kernel ---- */
-
-/* A partition the kernel has for a disk. */
-struct kpart {
-	int num;
-	uint64_t start, size;   /* 512-byte sectors */
-	char name[64];
-};
-
-/* Read one number from a (sysfs) file. */
-static bool
-read_u64_file(const char *path, uint64_t *v)
-{
-	FILE *f = fopen(path, "r");
-	unsigned long long x;
-	bool ok;
-
-	if (f == NULL)
-		return false;
-	ok = fscanf(f, "%llu", &x) == 1;
-	fclose(f);
-	if (ok)
-		*v = x;
-	return ok;
-}
-
-/* The kernel's partitions of block device `rdev` (from sysfs). */
+/* The partitions the label has, as the kernel should have them. */
 static size_t
-kernel_parts(dev_t rdev, struct kpart **out)
+label_parts(PedDisk *disk, struct kpart **out)
 {
-	char dir[64], sub[PATH_MAX];
+	uint64_t per = (uint64_t)disk->dev->sector_size / 512;
 	struct kpart *kp = NULL;
 	size_t n = 0;
-	DIR *d;
-	struct dirent *de;
 
-	snprintf(dir, sizeof(dir), "/sys/dev/block/%u:%u", major(rdev),
-		 minor(rdev));
-	d = opendir(dir);
-	while (d != NULL && (de = readdir(d)) != NULL) {
-		uint64_t num, start, size;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s/partition", dir, de->d_name);
-		if (!read_u64_file(sub, &num))
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s/start", dir, de->d_name);
-		if (!read_u64_file(sub, &start))
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s/size", dir, de->d_name);
-		if (!read_u64_file(sub, &size))
-			continue;
-		kp = xreallocarray(kp, n + 1, sizeof(*kp));
-		kp[n] = (struct kpart){ .num = (int)num, .start = start,
-					.size = size };
-		snprintf(kp[n].name, sizeof(kp[n].name), "%.63s", de->d_name);
-		n++;
-	}
-	if (d != NULL)
-		closedir(d);
-	*out = kp;
-	return n;
-}
-
-/* Run "partx OP --nr N DEV". */
-static int
-run_partx(const char *op, int num, const char *path, struct err *e)
-{
-	char nr[16];
-	const char *argv[] = { "partx", op, "--nr", nr, path, NULL };
-
-	snprintf(nr, sizeof(nr), "%d", num);
-	return run_simple(argv, e);
-}
-
-/* After a commit, make the kernel's partitions of a block device match
- * the label: libparted's commit to the OS does it with BLKPG where it
- * can; whatever it could not is done with partx (this kernel has no
- * partition parser, so nothing else would add the nodes). */
-static int
-kernel_sync(PedDisk *disk, const char *path, struct err *e)
-{
-	struct stat st;
-	struct kpart *kp;
-	size_t nk;
-	uint64_t per = (uint64_t)disk->dev->sector_size / 512;
-	int rc = 0;
-
-	if (stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
-		return 0;
-	nk = kernel_parts(st.st_rdev, &kp);
-	/* the kernel's partitions the label no longer has (or has moved) */
-	for (size_t i = 0; i < nk && rc == 0; i++) {
-		PedPartition *p = ped_disk_get_partition(disk, kp[i].num);
-		uint64_t len = p ? (uint64_t)p->geom.length * per : 0;
-
-		if (p != NULL && (p->type & PED_PARTITION_EXTENDED))
-			len = kp[i].size;   /* the kernel shows 1 KiB of it */
-		if (p == NULL || (uint64_t)p->geom.start * per != kp[i].start ||
-		    len != kp[i].size) {
-			rc = run_partx("-d", kp[i].num, path, e);
-			kp[i].num = -1;
-		}
-	}
-	/* the label's partitions the kernel lacks */
-	for (PedPartition *p = ped_disk_next_partition(disk, NULL);
-	     p != NULL && rc == 0; p = ped_disk_next_partition(disk, p)) {
-		bool have = false;
-
+	for (PedPartition *p = ped_disk_next_partition(disk, NULL); p != NULL;
+	     p = ped_disk_next_partition(disk, p)) {
 		if (p->num <= 0 || !ped_partition_is_active(p))
 			continue;
-		for (size_t i = 0; i < nk; i++)
-			if (kp[i].num == p->num)
-				have = true;
-		if (!have)
-			rc = run_partx("-a", p->num, path, e);
+		kp = xreallocarray(kp, n + 1, sizeof(*kp));
+		kp[n++] = (struct kpart){
+			.num = p->num,
+			.start = (uint64_t)p->geom.start * per,
+			.size = (uint64_t)p->geom.length * per,
+			.extended = (p->type & PED_PARTITION_EXTENDED) != 0,
+		};
 	}
-	free(kp);
-	if (rc < 0)
-		err_prefix(e, "the label of '%s' is written, but the kernel "
-			   "does not show its partitions", path);
-	return rc;
-}
-
-/* Make the kernel drop every partition of a block device. */
-int
-dparted_kernel_forget(const char *path, struct err *e)
-{
-	struct stat st;
-	struct kpart *kp;
-	size_t nk;
-	int rc = 0;
-
-	if (run_dry_run() || stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
-		return 0;
-	nk = kernel_parts(st.st_rdev, &kp);
-	for (size_t i = 0; i < nk && rc == 0; i++)
-		rc = run_partx("-d", kp[i].num, path, e);
-	free(kp);
-	return rc;
+	*out = kp;
+	return n;
 }
 
 /* Write the label and tell the kernel. */
@@ -627,9 +506,15 @@ sess_commit(struct dsess *s, const char *path, struct err *e)
 	ped_begin();
 	if (!ped_disk_commit_to_dev(s->disk))
 		return ped_fail(e, "write the partition table of", path);
-	/* a kernel that cannot be told is handled by kernel_sync */
+	/* a kernel that cannot be told is handled by dkernel_sync */
 	ped_disk_commit_to_os(s->disk);
-	return kernel_sync(s->disk, path, e);
+	{
+		struct kpart *want;
+		size_t n = label_parts(s->disk, &want);
+		int rc = dkernel_sync(path, want, n, e);
+		free(want);
+		return rc;
+	}
 }
 
 /* ---- writing ---- */
