@@ -83,6 +83,9 @@ enum {
 	BACKEND_NEEDS_ROOT = 1 << 1,     /* start/stop need root */
 	BACKEND_SHOWS_MAP = 1 << 2,      /* refresh fills device maps */
 	BACKEND_BUILD_DESTRUCTIVE = 1 << 3, /* build writes to a device */
+	BACKEND_VOL_REFRESH = 1 << 4,    /* re-read the pool after a volume is
+					    made or deleted (names, free
+					    space and sizes move) */
 };
 
 struct backend {

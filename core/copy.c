@@ -255,6 +255,15 @@ copy_fd(int in, uint64_t in_off, int out, uint64_t out_off, uint64_t length,
 		pos = (uint64_t)hole;
 	}
 out:
+	/* a hole at the end of the range must still make a file that long
+	 * (punched holes keep the size; the file is only ever extended) */
+	if (rc == 0 && !to_eof && c.file_out) {
+		struct stat st;
+		uint64_t want = out_off + length;
+		if (fstat(out, &st) == 0 && (uint64_t)st.st_size < want &&
+		    ftruncate(out, (off_t)want) < 0)
+			rc = err_errno(e, errno, "cannot extend the destination");
+	}
 	free(c.buf);
 	if (copied)
 		*copied = c.done;

@@ -529,6 +529,7 @@ vol_def_free(struct vol_def *v)
 		free(v->backing);
 	}
 	free(v->note);
+	free(v->want_device);
 	free(v);
 }
 
@@ -554,6 +555,7 @@ vol_def_dup(const struct vol_def *v)
 		vol_target_copy(n->backing, v->backing);
 	}
 	n->note = sdup(v->note);
+	n->want_device = sdup(v->want_device);
 	return n;
 }
 

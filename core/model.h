@@ -168,6 +168,13 @@ struct vol_def {
 	bool has_capacity;
 	struct vol_target target;
 	struct vol_target *backing;   /* <backingStore> or NULL */
+	/* vol-create only: where the caller wants the volume (disk pools: the
+	 * start of a free extent). Read from <source><device path><extent
+	 * start/> of a volume XML, or set by the caller; never written back
+	 * (libvirt's volume XML has no such request). */
+	bool has_want_start;
+	uint64_t want_start;
+	char *want_device;      /* the device that extent is on, or NULL */
 	/* run-time facts a backend may fill in */
 	int part_num;           /* disk pools: partition number, 0 otherwise */
 	char *note;             /* a short remark the UI may show */

@@ -101,6 +101,9 @@ struct vol_def *cistern_find_vol(struct cistern *c, const char *pool_name,
 				 const char *vol, struct pool **pool_out,
 				 struct err *e);
 
+/* After vol_create, vol_create_from and vol_delete, a pool whose backend
+ * has BACKEND_VOL_REFRESH (disk) is re-read: every pointer into its
+ * volume list (a clone's source too) is stale afterwards. */
 int vol_create(struct cistern *c, struct pool *p, struct vol_def *v,
 	       unsigned flags, struct job *j, struct err *e);
 int vol_create_from(struct cistern *c, struct pool *p, struct vol_def *v,

@@ -157,6 +157,22 @@ vol_remove_from_list(struct pool *p, const struct vol_def *v)
 	}
 }
 
+/* After a volume was made or deleted: backends whose volumes move (disk
+ * partitions renumber, free space and sizes change) have the whole pool
+ * re-read; the others keep the list up to date by hand. */
+static bool
+vol_reread(struct cistern *c, struct pool *p, const struct backend *b)
+{
+	struct err re;
+
+	if (!(b->flags & BACKEND_VOL_REFRESH))
+		return false;
+	err_init(&re);
+	pool_refresh(c, p, NULL, &re);   /* a failure is recorded there */
+	err_clear(&re);
+	return true;
+}
+
 static int
 vol_check_new(struct cistern *c, struct pool *p, struct vol_def *v,
 	      struct err *e)
@@ -206,7 +222,7 @@ vol_create(struct cistern *c, struct pool *p, struct vol_def *v,
 	if (rc < 0)
 		return err_prefix(e, "pool '%s': volume '%s'", p->def->name,
 				  v->name);
-	if (!run_dry_run())
+	if (!run_dry_run() && !vol_reread(c, p, b))
 		pool_add_vol(p, vol_def_dup(v));
 	return 0;
 }
@@ -236,7 +252,7 @@ vol_create_from(struct cistern *c, struct pool *p, struct vol_def *v,
 	if (rc < 0)
 		return err_prefix(e, "pool '%s': volume '%s'", p->def->name,
 				  v->name);
-	if (!run_dry_run())
+	if (!run_dry_run() && !vol_reread(c, p, b))
 		pool_add_vol(p, vol_def_dup(v));
 	return 0;
 }
@@ -260,7 +276,7 @@ vol_delete(struct cistern *c, struct pool *p, const struct vol_def *v,
 	if (rc < 0)
 		return err_prefix(e, "pool '%s': volume '%s'", p->def->name,
 				  v->name);
-	if (!run_dry_run())
+	if (!run_dry_run() && !vol_reread(c, p, b))
 		vol_remove_from_list(p, v);
 	return 0;
 }

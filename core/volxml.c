@@ -205,6 +205,32 @@ parse_backing(xmlNodePtr root, struct vol_def *v, enum pool_type ptype,
 			       origin, e);
 }
 
+/* <source><device path='DEV'><extent start='S' end='E'/>: libvirt ignores
+ * a volume's source on input; cistern reads the first extent's start as
+ * the place a new volume should go (disk pools), and never writes it
+ * back. `end` may be left out. */
+static int
+parse_want_start(xmlNodePtr root, struct vol_def *v, const char *origin,
+		 struct err *e)
+{
+	xmlNodePtr dev = xml_find(root, "source/device");
+	xmlNodePtr x = dev ? xml_first(dev, "extent") : NULL;
+	char *s;
+
+	if (x == NULL || (s = xml_attr(x, "start")) == NULL)
+		return 0;
+	if (str_to_u64(s, 10, &v->want_start) < 0) {
+		err_setc(e, ERR_INVALID, "%s: malformed extent start '%s'",
+			 origin, s);
+		free(s);
+		return -1;
+	}
+	free(s);
+	v->has_want_start = true;
+	v->want_device = xml_attr(dev, "path");
+	return 0;
+}
+
 static struct vol_def *
 vol_def_parse_doc(xmlDocPtr doc, const char *origin, enum pool_type ptype,
 		  unsigned flags, struct err *e)
@@ -243,6 +269,8 @@ vol_def_parse_doc(xmlDocPtr doc, const char *origin, enum pool_type ptype,
 		goto fail;
 	}
 	v->key = xml_text(root, "key");
+	if (parse_want_start(root, v, origin, e) < 0)
+		goto fail;
 
 	if (parse_backing(root, v, ptype, origin, e) < 0)
 		goto fail;

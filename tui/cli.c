@@ -147,7 +147,7 @@ const struct cli_verb cli_verbs[] = {
 	  "create a volume from an XML file", NULL, VERB_WRITES },
 	{ "vol-create-as", cmd_vol_create_as, "pool name capacity",
 	  "allocation= format= backing-vol= backing-vol-format= "
-	  "prealloc-metadata print-xml",
+	  "prealloc-metadata print-xml extent-start=",
 	  "create a volume from a set of arguments",
 	  "  CAPACITY               size with a unit (20G = 20 GiB, 20GB = "
 	  "20e9 bytes)\n"
@@ -155,6 +155,11 @@ const struct cli_verb cli_verbs[] = {
 	  "capacity)\n"
 	  "  --format FMT           raw, qcow2, ... (file pools); partition "
 	  "type (disk)\n"
+	  "  --extent-start BYTES   disk pools: put the partition in the free "
+	  "extent\n"
+	  "                         starting there (pool-map lists them); "
+	  "default:\n"
+	  "                         the smallest free extent that fits\n"
 	  "  --backing-vol VOL      backing volume (name in this pool, path or "
 	  "key)\n"
 	  "  --backing-vol-format F its format\n"

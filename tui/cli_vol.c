@@ -296,10 +296,11 @@ CLI_HANDLER(cmd_vol_create_as)
 	const char *fmt = cli_get(a, "format");
 	const char *bvol = cli_get(a, "backing-vol");
 	const char *bfmt = cli_get(a, "backing-vol-format");
+	const char *xstart = cli_get(a, "extent-start");
 	struct sbuf b;
 	struct vol_def *v;
 	struct err e;
-	uint64_t cap, al = 0;
+	uint64_t cap, al = 0, start = 0;
 	char *xml;
 	int rc;
 
@@ -307,16 +308,32 @@ CLI_HANDLER(cmd_vol_create_as)
 		return 1;
 	err_init(&e);
 	if (size_parse(cli_get(a, "capacity"), &cap, &e) < 0 ||
-	    (alloc && size_parse(alloc, &al, &e) < 0)) {
+	    (alloc && size_parse(alloc, &al, &e) < 0) ||
+	    (xstart && size_parse(xstart, &start, &e) < 0)) {
 		err_prefix(&e, "vol-create-as");
 		rc = cli_error(cl, &e);
 		err_clear(&e);
 		return rc;
 	}
+	if (xstart && (p->def->source.ndevices == 0 ||
+		       p->def->source.devices[0].path == NULL))
+		return cli_fail(cl, "vol-create-as: --extent-start places a "
+				"partition on a disk pool's device; pool '%s' "
+				"has none", p->def->name);
 	sbuf_init(&b);
 	sbuf_add(&b, "<volume>\n  <name>");
 	xml_escape(&b, cli_get(a, "name"));
-	sbuf_printf(&b, "</name>\n  <capacity>%llu</capacity>\n",
+	sbuf_add(&b, "</name>\n");
+	if (xstart) {
+		/* where the new partition goes (see vol_def.want_start) */
+		sbuf_add(&b, "  <source>\n    <device path='");
+		xml_escape(&b, p->def->source.devices[0].path);
+		sbuf_printf(&b, "'>\n      <extent start='%llu' end='%llu'/>\n"
+			    "    </device>\n  </source>\n",
+			    (unsigned long long)start,
+			    (unsigned long long)(start + cap));
+	}
+	sbuf_printf(&b, "  <capacity>%llu</capacity>\n",
 		    (unsigned long long)cap);
 	if (alloc)
 		sbuf_printf(&b, "  <allocation>%llu</allocation>\n",
@@ -402,6 +419,7 @@ CLI_HANDLER(cmd_vol_create_from)
 	struct pool *p = active_pool(cl, cli_get(a, "pool"));
 	struct pool *sp = NULL;
 	struct vol_def *src, *nv;
+	char *src_name;
 	struct err e;
 	int rc;
 
@@ -432,10 +450,13 @@ CLI_HANDLER(cmd_vol_create_from)
 		nv->capacity = src->capacity;
 		nv->has_capacity = true;
 	}
+	/* the source's entry may be re-read away by the create */
+	src_name = xstrdup(src->name);
 	rc = clone_vol(cl, p, nv, sp, src, clone_flags(a));
 	if (rc == 0 && !run_dry_run())
 		fprintf(cl->out, "Vol %s created from input vol %s\n", nv->name,
-			src->name);
+			src_name);
+	free(src_name);
 	vol_def_free(nv);
 	return rc;
 }
@@ -445,6 +466,7 @@ CLI_HANDLER(cmd_vol_clone)
 	struct pool *p = NULL;
 	struct vol_def *src = get_vol(cl, a, &p);
 	struct vol_def *nv;
+	char *src_name;
 	int rc;
 
 	if (src == NULL)
@@ -463,9 +485,12 @@ CLI_HANDLER(cmd_vol_clone)
 	nv->extents = NULL;
 	nv->nextents = 0;
 	nv->part_num = 0;
+	/* the source's entry may be re-read away by the create */
+	src_name = xstrdup(src->name);
 	rc = clone_vol(cl, p, nv, p, src, clone_flags(a));
 	if (rc == 0 && !run_dry_run())
-		fprintf(cl->out, "Vol %s cloned from %s\n", nv->name, src->name);
+		fprintf(cl->out, "Vol %s cloned from %s\n", nv->name, src_name);
+	free(src_name);
 	vol_def_free(nv);
 	return rc;
 }
