@@ -285,6 +285,24 @@ ui_refresh_selected(struct ui *ui)
 	ui_rebuild_vols(ui);
 }
 
+/* Refresh every running pool, so sizes and usage are current; errors
+ * land in each pool's details. */
+static void
+ui_refresh_all(struct ui *ui)
+{
+	for (size_t i = 0; i < ui->c->npools; i++) {
+		struct pool *p = ui->c->pools[i];
+		struct err e;
+		if (p->refreshed || (p->state != POOL_RUNNING &&
+				     p->state != POOL_DEGRADED))
+			continue;
+		err_init(&e);
+		pool_refresh(ui->c, p, NULL, &e);
+		err_clear(&e);
+	}
+	ui_ino_drain(ui);
+}
+
 void
 ui_reload(struct ui *ui)
 {
@@ -295,6 +313,7 @@ ui_reload(struct ui *ui)
 	if (cistern_reload(ui->c, &e) < 0)
 		ui_status(ui, R_ERROR, "%s", e.msg);
 	err_clear(&e);
+	ui_refresh_all(ui);
 	ui_rebuild_pools(ui);
 	ui_ensure_vols(ui);
 	ui_rebuild_vols(ui);
@@ -682,7 +701,16 @@ ui_loop(struct ui *ui)
 			break;
 		/* keys (and a resize after EINTR) */
 		for (int key; (key = read_key()) != K_NONE;) {
-			flags |= handle_key(ui, key);
+			/* each key sees the state the previous one left */
+			int r = handle_key(ui, key);
+			if (r & UI_RELOAD)
+				ui_reload(ui);
+			if (r & UI_REVOLS)
+				ui_follow_pool(ui);
+			flags |= r & ~(UI_RELOAD | UI_REVOLS);
+			if (r & (UI_RELOAD | UI_REVOLS))
+				flags |= UI_DRAW;
+			ui_sync(ui);
 			if (flags & UI_QUIT)
 				break;
 		}
@@ -726,6 +754,7 @@ ui_main(struct cistern *c, const struct options *o)
 		free(ui);
 		return 1;
 	}
+	ui_refresh_all(ui);
 	ui_rebuild_pools(ui);
 	ui_ensure_vols(ui);
 	ui_rebuild_vols(ui);

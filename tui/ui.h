@@ -217,6 +217,17 @@ struct form {
 };
 
 void dialog_push(struct ui *ui, struct dialog *d);
+struct dialog *dialog_new(const char *title, dlg_draw_fn draw, dlg_key_fn key,
+			  dlg_free_fn fr, void *data);
+/* Take the top dialog off the stack without freeing it; destroy one. */
+struct dialog *dialog_unlink(struct ui *ui);
+void dialog_destroy(struct dialog *d);
+/* Line editing shared by forms and the status-line editor. */
+bool key_printable(int key);
+bool key_backspace(int key);
+bool edit_key(char **value, size_t *cursor, int key);
+void input_draw(struct ui *ui, int y, int x, int w, const char *value,
+		size_t cursor, bool focused, attr_t a);
 /* Close the top dialog. */
 void dialog_pop(struct ui *ui);
 void dialog_draw_all(struct ui *ui);
