@@ -329,6 +329,12 @@ dir_vol_download(struct pool *p, const struct vol_def *v, int fd,
 	job_phase(j, "downloading");
 	rc = copy_fd(in, offset, fd, 0, length,
 		     (flags & VOL_DOWNLOAD_SPARSE) ? COPY_SPARSE : 0, j, NULL, e);
+	/* trailing holes: the file still gets the volume's full length */
+	struct stat st;
+	uint64_t want = length ? length : v->capacity - offset;
+	if (rc == 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size < want && ftruncate(fd, (off_t)want) < 0)
+		rc = err_errno(e, errno, "cannot extend the download");
 	close(in);
 	return rc;
 }

@@ -412,7 +412,6 @@ bad:;
 	ec->file = xstrdup(file);
 	ec->orig = xstrdup(orig);
 	struct form *f = form_new(t, edit_again, ec, edit_ctx_free);
-	f->danger = true;
 	form_add_button(f, "Edit again");
 	form_add_button(f, "Discard");
 	form_open(ui, "Edit pool XML", f);
