@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +34,7 @@ ui_available(void)
 /* ---- signals: handlers only set flags ---- */
 
 static volatile sig_atomic_t quit_signal;
+static int wake_pipe[2] = { -1, -1 };   /* SIGWINCH wakes the poll */
 static struct termios saved_tio;
 static bool have_tio;
 static char crash_seq[256];
@@ -42,6 +44,38 @@ static void
 on_quit_signal(int sig)
 {
 	quit_signal = sig;
+}
+
+static void
+on_winch(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	if (wake_pipe[1] >= 0 && write(wake_pipe[1], "w", 1) < 0) {
+		/* the pipe is full: a wake-up is pending anyway */
+	}
+	errno = saved;
+}
+
+/* Follow the terminal's real size (a resize may have come at any time). */
+static bool
+ui_check_size(struct ui *ui)
+{
+	struct winsize ws;
+	char buf[64];
+
+	while (wake_pipe[0] >= 0 && read(wake_pipe[0], buf, sizeof(buf)) > 0)
+		;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_row == 0 ||
+	    ws.ws_col == 0)
+		return false;
+	if (ws.ws_row == LINES && ws.ws_col == COLS)
+		return false;
+	resizeterm(ws.ws_row, ws.ws_col);
+	ui_layout(ui);
+	clearok(curscr, TRUE);
+	return true;
 }
 
 /* A crash: restore the terminal with async-signal-safe calls only. */
@@ -100,6 +134,10 @@ signals_install(struct ui *ui)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) == 0) {
+		sa.sa_handler = on_winch;
+		sigaction(SIGWINCH, &sa, NULL);
+	}
 	sa.sa_handler = on_crash;
 	sa.sa_flags = SA_RESETHAND;
 	for (size_t i = 0; i < ARRAY_SIZE(crash); i++)
@@ -360,6 +398,7 @@ ui_resume(struct ui *ui)
 {
 	reset_prog_mode();
 	clearok(curscr, TRUE);
+	ui_check_size(ui);
 	ui_layout(ui);
 	refresh();
 }
@@ -652,6 +691,12 @@ ui_stop(struct ui *ui)
 	free(ui->vol_name);
 	if (ui->ino_fd >= 0)
 		close(ui->ino_fd);
+	signal(SIGWINCH, SIG_DFL);
+	for (int i = 0; i < 2; i++) {
+		if (wake_pipe[i] >= 0)
+			close(wake_pipe[i]);
+		wake_pipe[i] = -1;
+	}
 }
 
 static int
@@ -675,12 +720,17 @@ ui_loop(struct ui *ui)
 			ui_follow_pool(ui);
 			flags |= UI_DRAW;
 		}
+		if (ui_check_size(ui))
+			flags |= UI_DRAW;
 		ui_sync(ui);
 		if (flags & UI_DRAW)
 			ui_draw(ui);
 		flags = 0;
-		pf = xreallocarray(pf, ui->njobs + 2, sizeof(*pf));
+		pf = xreallocarray(pf, ui->njobs + 3, sizeof(*pf));
 		pf[npf++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+		if (wake_pipe[0] >= 0)
+			pf[npf++] = (struct pollfd){ .fd = wake_pipe[0],
+						     .events = POLLIN };
 		if (ui->ino_fd >= 0)
 			pf[npf++] = (struct pollfd){ .fd = ui->ino_fd,
 						     .events = POLLIN };
@@ -717,7 +767,9 @@ ui_loop(struct ui *ui)
 		for (int i = 1; k > 0 && i < npf; i++) {
 			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
-			if (pf[i].fd == ui->ino_fd) {
+			if (pf[i].fd == wake_pipe[0]) {
+				flags |= UI_DRAW;
+			} else if (pf[i].fd == ui->ino_fd) {
 				if (ino_read(ui) && ui->reload_at == 0)
 					ui->reload_at = now_ms() + DEBOUNCE_MS;
 			} else {
