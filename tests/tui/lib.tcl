@@ -60,7 +60,7 @@ proc define_xml {xml} {
 }
 
 # Start cistern in tmux: ENV is a list of NAME=VALUE, ARGS extra options.
-proc tui_start {cols rows {envs {}} {args {}}} {
+proc tui_start {cols rows {envs {}} {extra {}}} {
 	global cistern CFG SOCK T
 	catch {exec tmux -S $SOCK kill-server}
 	file delete -force $SOCK
@@ -68,7 +68,7 @@ proc tui_start {cols rows {envs {}} {args {}}} {
 	foreach v $envs {
 		append e " '$v'"
 	}
-	set cmd "$e $cistern --config-dir $CFG $args; echo CISTERN-EXITED \$?; sleep 600"
+	set cmd "$e $cistern --config-dir $CFG $extra; echo CISTERN-EXITED \$?; sleep 600"
 	exec tmux -S $SOCK -f /dev/null new-session -d -x $cols -y $rows $cmd
 	exec tmux -S $SOCK set-option -g status off
 }
