@@ -64,7 +64,7 @@ proc tui_start {cols rows {envs {}} {extra {}}} {
 	global cistern CFG SOCK T
 	catch {exec tmux -S $SOCK kill-server}
 	file delete -force $SOCK
-	set e "env"
+	set e "env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES"
 	foreach v $envs {
 		append e " '$v'"
 	}
