@@ -90,9 +90,16 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	./cistern
 
+# libparted's constructor reads a getline() buffer with strchr in a way
+# ASan's strchr interceptor reports at load time, before main: skip that
+# one interceptor (everything of ours is still checked).
+ifeq ($(SANITIZE),1)
+SAN_ENV := ASAN_OPTIONS=$${ASAN_OPTIONS:-intercept_strchr=0}
+endif
+
 check: deps
 	@$(MAKE) --no-print-directory all tests
-	@CISTERN=$(CURDIR)/$(BIN) BUILD=$(CURDIR)/$(BUILD) \
+	@$(SAN_ENV) CISTERN=$(CURDIR)/$(BIN) BUILD=$(CURDIR)/$(BUILD) \
 		bash tests/run.sh $(TESTS)
 
 bench: deps

@@ -58,9 +58,9 @@ pool_free(struct pool *p)
 {
 	if (p == NULL)
 		return;
+	pool_clear_vols(p);   /* reads p->def: before it is freed */
 	pool_def_free(p->def);
 	free(p->error);
-	pool_clear_vols(p);
 	strv_free(p->facts);
 	free(p);
 }
