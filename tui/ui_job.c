@@ -434,13 +434,12 @@ ui_draw_progress(struct ui *ui, const struct ui_job *j, int y, int x, int w)
 		if (eta >= 0)
 			snprintf(left, sizeof(left), "  %lld:%02lld left",
 				 (long long)(eta / 60), (long long)(eta % 60));
-		snprintf(info, sizeof(info), " %3d%%  %s/s%s  %s", pct, rate, left,
-			 m->phase);
+		snprintf(info, sizeof(info), " %3d%%  %s/s%s", pct, rate, left);
 		int iw = text_width(info);
-		int bw = w - iw;
-		if (bw > 40)
-			bw = 40;
-		if (bw < 6) {
+		int bw = w - iw - 2;
+		if (bw > 30)
+			bw = 30;
+		if (bw < 8) {
 			text_put(y, x, info, w, ui->attr[R_NORMAL], false, false);
 			return;
 		}
@@ -454,8 +453,10 @@ ui_draw_progress(struct ui *ui, const struct ui_job *j, int y, int x, int w)
 		}
 		attrset(ui->attr[R_NORMAL]);
 		mvaddstr(y, x + bw - 1, "]");
-		text_put(y, x + bw, info, w - bw, ui->attr[R_NORMAL], false,
-			 false);
+		text_put(y, x + bw, info, iw, ui->attr[R_NORMAL], false, false);
+		if (w - bw - iw > 4)
+			text_put(y, x + bw + iw + 2, m->phase, w - bw - iw - 2,
+				 ui->attr[R_DIM], false, false);
 	} else {
 		snprintf(info, sizeof(info), "%s  %s%s%s", m->phase,
 			 m->done ? done : "", m->done ? "  " : "",
