@@ -69,7 +69,7 @@ proc tui_start {cols rows {envs {}} {extra {}}} {
 		append e " '$v'"
 	}
 	set cmd "$e $cistern --config-dir $CFG $extra; echo CISTERN-EXITED \$?; sleep 600"
-	exec tmux -S $SOCK -f /dev/null new-session -d -x $cols -y $rows $cmd
+	exec tmux -S $SOCK -f /dev/null new-session -d -c $T -x $cols -y $rows $cmd
 	exec tmux -S $SOCK set-option -g status off
 }
 
