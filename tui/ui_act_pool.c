@@ -147,23 +147,17 @@ ACT(act_pool_stop)
 	return pool_job(ui, "stop", ui_pool(ui)->def->name, job_pool_stop, 0);
 }
 
-/* The ctx of the forms below: the pool's name. */
-static int
-build_change_cb(struct ui *ui, struct form *f, int fi)
-{
-	(void)ui;
-	(void)fi;
-	/* field 0: the overwrite choice; field 1: the name typed back */
-	bool over = form_choice(f, 0) == 1;
-	f->fields[1].hidden = !over;
-	f->confirm_field = over ? 1 : -1;
-	return 0;
-}
-
+/* The overwrite choice (field 0) shows the name to type back (field 1)
+ * and makes it required. */
 static void
 build_change(struct ui *ui, struct form *f, int fi)
 {
-	build_change_cb(ui, f, fi);
+	bool over = form_choice(f, 0) == 1;
+
+	(void)ui;
+	(void)fi;
+	f->fields[1].hidden = !over;
+	f->confirm_field = over ? 1 : -1;
 }
 
 static int
