@@ -91,6 +91,7 @@ struct pane_col {
 	int maxw;              /* 0: no cap */
 	int extra;             /* columns the pane's own drawing adds */
 	const char *title;     /* a shorter title for the pane, or NULL */
+	bool tail;             /* cut on the left (paths: the end matters) */
 };
 
 struct list_ops {
@@ -122,7 +123,9 @@ struct list {
 	char filter[128];
 	const struct column *sort;
 	bool desc;
-	int *maxw;                         /* widest cell per show[] entry */
+	int *maxw;                         /* widest cell per show[] entry,
+					      capped */
+	int *fullw;                        /* the same, uncapped */
 	int nshow;
 	/* the last draw, for the mouse */
 	int y, x, h, w;
@@ -379,6 +382,8 @@ struct log_line {
 /* ---- the whole state ---- */
 
 enum focus { FOCUS_POOLS, FOCUS_VOLS, FOCUS_BOTTOM };
+/* The bottom pane's kinds, each with its own draw function (ui_draw.c's
+ * bottoms[]); the extent map of disk and logical pools is the next. */
 enum bottom { BOTTOM_DETAILS, BOTTOM_LOG, BOTTOM_COUNT };
 
 struct ui {
@@ -449,6 +454,8 @@ int text_width(const char *s);
  * when pad; right-aligns when right. Returns columns drawn. */
 int text_put(int y, int x, const char *s, int w, attr_t a, bool pad,
 	     bool right);
+/* The same, but a cut keeps the end ("…/images/web.img"). */
+int text_put_tail(int y, int x, const char *s, int w, attr_t a);
 /* Wrap text to width w; returns a strv of lines. */
 char **text_wrap(const char *s, int w, size_t *n);
 void text_hline(struct ui *ui, int y, int x, int w, attr_t a);

@@ -129,16 +129,16 @@ const struct list_ops pool_list_ops = {
 };
 
 const struct pane_col pool_pane_cols[] = {
-	{ "name", 24, 0, NULL },
-	{ "type", 12, 0, NULL },
-	{ "state", 10, 2, NULL },
-	{ "usage", 0, 11, "Used" },
-	{ "autostart", 0, 0, "Auto" },
-	{ "capacity", 0, 0, NULL },
-	{ "allocation", 0, 0, "Alloc" },
-	{ "available", 0, 0, "Avail" },
-	{ "target", 40, 0, NULL },
-	{ NULL, 0, 0, NULL },
+	{ "name", 24, 0, NULL , false },
+	{ "type", 12, 0, NULL , false },
+	{ "state", 10, 2, NULL , false },
+	{ "usage", 0, 11, "Used" , false },
+	{ "autostart", 0, 0, "Auto" , false },
+	{ "capacity", 0, 0, NULL , false },
+	{ "allocation", 0, 0, "Alloc" , false },
+	{ "available", 0, 0, "Avail" , false },
+	{ "target", 40, 0, NULL, true },
+	{ NULL, 0, 0, NULL, false },
 };
 
 /* ---- the volumes pane ---- */
@@ -161,14 +161,14 @@ const struct list_ops vol_list_ops = {
 };
 
 const struct pane_col vol_pane_cols[] = {
-	{ "name", 40, 0, NULL },
-	{ "format", 8, 0, NULL },
-	{ "capacity", 0, 0, NULL },
-	{ "allocation", 0, 0, "Alloc" },
-	{ "type", 0, 0, NULL },
-	{ "path", 0, 0, NULL },
-	{ "backing", 40, 0, NULL },
-	{ NULL, 0, 0, NULL },
+	{ "name", 40, 0, NULL , false },
+	{ "format", 8, 0, NULL , false },
+	{ "capacity", 0, 0, NULL , false },
+	{ "allocation", 0, 0, "Alloc" , false },
+	{ "type", 0, 0, NULL , false },
+	{ "path", 0, 0, NULL, true },
+	{ "backing", 40, 0, NULL, true },
+	{ NULL, 0, 0, NULL, false },
 };
 
 /* ---- layout ---- */
@@ -191,7 +191,9 @@ ui_layout(struct ui *ui)
 	ui->bottom_y = ui->jobs_y - ui->bottom_h;
 	ui->main_y = 1;
 	ui->main_h = ui->bottom_y - 1;
-	ui->pools_w = ui->cols * 2 / 5 + 10;
+	/* past 80 columns, the pools pane takes a third of what is added */
+	ui->pools_w = ui->cols <= 80 ? ui->cols * 2 / 5 + 10 :
+		      42 + (ui->cols - 80) / 3;
 	if (ui->pools_w > 80)
 		ui->pools_w = 80;
 }

@@ -36,6 +36,7 @@ list_init(struct list *l, const char *what, const struct column *cols,
 	while (show[l->nshow].id != NULL)
 		l->nshow++;
 	l->maxw = xcalloc((size_t)l->nshow, sizeof(*l->maxw));
+	l->fullw = xcalloc((size_t)l->nshow, sizeof(*l->fullw));
 	l->sort = column_find(cols, sort_id);
 }
 
@@ -45,6 +46,7 @@ list_free(struct list *l)
 	free(l->rows);
 	free(l->view);
 	free(l->maxw);
+	free(l->fullw);
 	free(l->order);
 	memset(l, 0, sizeof(*l));
 }
@@ -168,7 +170,7 @@ list_set_rows(struct list *l, struct row *rows, size_t n, const char *keep)
 		if (col->kind == COL_SIZE) {
 			w = 6;
 		} else if (col->kind == COL_TEXT) {
-			int cap = l->show[c].maxw > 0 ? l->show[c].maxw : 1 << 20;
+			int cap = 1 << 20;
 			for (size_t i = 0; i < n && w < cap; i++) {
 				struct cell cell;
 				column_cell(col, &rows[i], &cell, false);
@@ -178,9 +180,12 @@ list_set_rows(struct list *l, struct row *rows, size_t n, const char *keep)
 						w = tw;
 				}
 			}
+		} else if (col->kind == COL_BOOL) {
+			w = 3;
 		} else {
 			w = col->min_width;
 		}
+		l->fullw[c] = w + l->show[c].extra;
 		if (l->show[c].maxw > 0 && w > l->show[c].maxw)
 			w = l->show[c].maxw;
 		l->maxw[c] = w + l->show[c].extra;
@@ -274,9 +279,10 @@ list_key(struct list *l, int key)
 }
 
 /* Choose the columns that fit in w and their widths: by priority, each
- * as wide as its content needs if that fits, else as wide as what is
- * left (not below its narrowest useful width); the last text column
- * takes what remains. */
+ * as wide as its (capped) content needs if that fits, else as wide as
+ * what is left (not below its narrowest useful width); then capped
+ * columns get their full width back while room is left, and a path
+ * column (else the name) takes the rest. */
 static void
 list_layout(struct list *l, int w)
 {
@@ -329,15 +335,27 @@ list_layout(struct list *l, int w)
 		l->ncol++;
 	}
 	int extra = w - used;
+	/* room left: capped columns get back what their content needs */
+	for (int c = 0; c < l->ncol && extra > 0; c++) {
+		int si = (int)(l->colpc[c] - l->show);
+		int need = l->fullw[si] - l->colw[c];
+		if (need <= 0)
+			continue;
+		int give = need < extra ? need : extra;
+		l->colw[c] += give;
+		for (int k = c + 1; k < l->ncol; k++)
+			l->colx[k] += give;
+		extra -= give;
+	}
+	/* the rest: to a path column if one shows, else to the name */
 	if (l->ncol > 0 && extra > 0) {
-		for (int i = l->ncol - 1; i >= 0; i--) {
-			if (l->colp[i]->kind != COL_TEXT)
-				continue;
-			l->colw[i] += extra;
-			for (int k = i + 1; k < l->ncol; k++)
-				l->colx[k] += extra;
-			break;
-		}
+		int i = 0;
+		for (int c = 0; c < l->ncol; c++)
+			if (l->colpc[c]->tail)
+				i = c;
+		l->colw[i] += extra;
+		for (int k = i + 1; k < l->ncol; k++)
+			l->colx[k] += extra;
 	}
 }
 
@@ -403,7 +421,11 @@ list_draw(struct ui *ui, struct list *l, int y, int x, int h, int w,
 			char sb[32];
 			if (col->kind == COL_SIZE && cell.has_num)
 				txt = size_short(cell.num, sb, sizeof(sb));
-			text_put(ry, cx, txt, l->colw[c], base, false, col->right);
+			if (l->colpc[c]->tail)
+				text_put_tail(ry, cx, txt, l->colw[c], base);
+			else
+				text_put(ry, cx, txt, l->colw[c], base, false,
+					 col->right);
 		}
 	}
 	attrset(ui->attr[R_NORMAL]);

@@ -118,6 +118,24 @@ text_put(int y, int x, const char *s, int w, attr_t a, bool pad, bool right)
 	return pad ? w : used;
 }
 
+int
+text_put_tail(int y, int x, const char *s, int w, attr_t a)
+{
+	int tw = text_width(s), ew = text_width(text_ellipsis), cw;
+	const char *p = s;
+	char buf[1024];
+
+	if (tw <= w || w < ew + 2)
+		return text_put(y, x, s, w, a, false, false);
+	/* skip characters until the rest fits after the ellipsis */
+	while (*p && tw > w - ew) {
+		p += text_next(p, &cw);
+		tw -= cw;
+	}
+	snprintf(buf, sizeof(buf), "%s%s", text_ellipsis, p);
+	return text_put(y, x, buf, w, a, false, false);
+}
+
 void
 text_fill(int y, int x, int w, attr_t a)
 {
