@@ -25,6 +25,7 @@
 #define TICK_MS 10000        /* refresh the selected pool this often */
 #define DEBOUNCE_MS 100      /* coalesce bursts of config changes */
 
+/* The full-screen interface is built in. */
 bool
 ui_available(void)
 {
@@ -40,12 +41,14 @@ static bool have_tio;
 static char crash_seq[256];
 static size_t crash_len;
 
+/* SIGINT, SIGTERM, SIGHUP: remember it; the loop leaves cleanly. */
 static void
 on_quit_signal(int sig)
 {
 	quit_signal = sig;
 }
 
+/* SIGWINCH: wake the poll; the loop reads the new size. */
 static void
 on_winch(int sig)
 {
@@ -91,12 +94,14 @@ on_crash(int sig)
 	raise(sig);
 }
 
+/* fatal(): give the terminal back before the message. */
 static void
 ui_fatal_hook(void)
 {
 	endwin();
 }
 
+/* Append a terminfo string to what a crash writes. */
 static void
 crash_add(const char *cap)
 {
@@ -111,6 +116,7 @@ crash_add(const char *cap)
 	}
 }
 
+/* Signal handlers (flags only), the crash path and the fatal hook. */
 static void
 signals_install(struct ui *ui)
 {
@@ -147,6 +153,7 @@ signals_install(struct ui *ui)
 
 /* ---- status line and log ---- */
 
+/* Say something on the status line. */
 void
 ui_status(struct ui *ui, int role, const char *fmt, ...)
 {
@@ -161,6 +168,7 @@ ui_status(struct ui *ui, int role, const char *fmt, ...)
 	ui->status_role = role;
 }
 
+/* Add an entry to the log pane (a ring of LOG_MAX). */
 void
 ui_log(struct ui *ui, int role, const char *text, const char *detail)
 {
@@ -195,6 +203,7 @@ ui_run_logger(const struct run_log_entry *ent, void *arg)
 	free(line);
 }
 
+/* A store warning goes to the log and the status line. */
 static void
 ui_store_warning(void *arg, const char *msg)
 {
@@ -206,6 +215,7 @@ ui_store_warning(void *arg, const char *msg)
 
 /* ---- the model ---- */
 
+/* The selected pool, or NULL (valid until the next reload). */
 struct pool *
 ui_pool(struct ui *ui)
 {
@@ -214,6 +224,7 @@ ui_pool(struct ui *ui)
 	return cistern_find_pool(ui->c, ui->pool_name);
 }
 
+/* The selected volume, or NULL. */
 const struct vol_def *
 ui_vol(struct ui *ui)
 {
@@ -222,6 +233,7 @@ ui_vol(struct ui *ui)
 	return r != NULL ? r->vol : NULL;
 }
 
+/* Replace a remembered name. */
 static void
 set_name(char **slot, const char *name)
 {
@@ -231,6 +243,7 @@ set_name(char **slot, const char *name)
 	*slot = name ? xstrdup(name) : NULL;
 }
 
+/* Remember the selected pool and volume by name. */
 void
 ui_sync(struct ui *ui)
 {
@@ -243,6 +256,7 @@ ui_sync(struct ui *ui)
 		set_name(&ui->vol_name, r->vol->name);
 }
 
+/* Remember the selection, then drop the rows before the model changes. */
 void
 ui_detach(struct ui *ui)
 {
@@ -251,6 +265,7 @@ ui_detach(struct ui *ui)
 	list_clear(&ui->vols);
 }
 
+/* Forget pending inotify events (our own writes). */
 void
 ui_ino_drain(struct ui *ui)
 {
@@ -262,6 +277,7 @@ ui_ino_drain(struct ui *ui)
 		;
 }
 
+/* Rows of the pools pane from the model. */
 void
 ui_rebuild_pools(struct ui *ui)
 {
@@ -275,6 +291,7 @@ ui_rebuild_pools(struct ui *ui)
 	set_name(&ui->pool_name, r ? r->pool->def->name : NULL);
 }
 
+/* Rows of the volumes pane from the selected pool. */
 void
 ui_rebuild_vols(struct ui *ui)
 {
@@ -309,6 +326,7 @@ ui_ensure_vols(struct ui *ui)
 	ui_ino_drain(ui);
 }
 
+/* Refresh the selected pool now (F5). */
 void
 ui_refresh_selected(struct ui *ui)
 {
@@ -341,6 +359,7 @@ ui_refresh_all(struct ui *ui)
 	ui_ino_drain(ui);
 }
 
+/* Re-read every pool, refresh the running ones, keep the selection. */
 void
 ui_reload(struct ui *ui)
 {
@@ -377,6 +396,7 @@ ui_follow_pool(struct ui *ui)
 	ui_rebuild_vols(ui);
 }
 
+/* Select a pool by name and show its volumes. */
 void
 ui_select_pool(struct ui *ui, const char *name)
 {
@@ -385,6 +405,7 @@ ui_select_pool(struct ui *ui, const char *name)
 	ui_follow_pool(ui);
 }
 
+/* Give the terminal to another program (the editor). */
 void
 ui_suspend(struct ui *ui)
 {
@@ -393,6 +414,7 @@ ui_suspend(struct ui *ui)
 	endwin();
 }
 
+/* Take the terminal back and repaint. */
 void
 ui_resume(struct ui *ui)
 {
@@ -405,6 +427,7 @@ ui_resume(struct ui *ui)
 
 /* ---- keys ---- */
 
+/* One key from the terminal, or K_NONE. */
 static int
 read_key(void)
 {
@@ -418,6 +441,7 @@ read_key(void)
 	return (int)wc;
 }
 
+/* A mouse event: dialogs first, then the screen. */
 static int
 handle_mouse(struct ui *ui)
 {
@@ -442,6 +466,7 @@ handle_mouse(struct ui *ui)
 	return ui_draw_click(ui, ev.y, ev.x, button);
 }
 
+/* The list pane that has the focus. */
 static struct list *
 focused_list(struct ui *ui)
 {
@@ -468,6 +493,7 @@ main_escape(struct ui *ui)
 	return UI_NONE;
 }
 
+/* One key on the main screen or the top dialog. */
 static int
 handle_key(struct ui *ui, int key)
 {
@@ -531,6 +557,7 @@ handle_key(struct ui *ui, int key)
 
 /* ---- live state ---- */
 
+/* Watch the config, autostart and run dirs for other cisterns. */
 static void
 ino_watch(struct ui *ui)
 {
@@ -570,6 +597,7 @@ ino_read(struct ui *ui)
 
 /* ---- start and the loop ---- */
 
+/* Host and user names for the title. */
 static void
 ui_identity(struct ui *ui)
 {
@@ -581,6 +609,7 @@ ui_identity(struct ui *ui)
 	snprintf(ui->user, sizeof(ui->user), "%s", pw ? pw->pw_name : "?");
 }
 
+/* NO_COLOR and --color decide whether colours are off. */
 static bool
 want_mono(const struct options *o)
 {
@@ -593,6 +622,7 @@ want_mono(const struct options *o)
 	return nc != NULL && nc[0] != '\0';
 }
 
+/* Set up the terminal, theme, mouse, signals and panes. */
 static int
 ui_start(struct ui *ui, struct cistern *c, const struct options *o,
 	 char *why, size_t whylen)
@@ -660,6 +690,7 @@ ui_start(struct ui *ui, struct cistern *c, const struct options *o,
 	return 0;
 }
 
+/* Cancel jobs, restore the terminal, free everything. */
 static void
 ui_stop(struct ui *ui)
 {
@@ -699,6 +730,7 @@ ui_stop(struct ui *ui)
 	}
 }
 
+/* The main loop: draw, then poll keys, jobs, inotify and the timer. */
 static int
 ui_loop(struct ui *ui)
 {
@@ -792,6 +824,7 @@ ui_loop(struct ui *ui)
 	return quit_signal ? 128 + quit_signal : 0;
 }
 
+/* Run the interface until the operator leaves. */
 int
 ui_main(struct cistern *c, const struct options *o)
 {

@@ -95,8 +95,6 @@ struct pane_col {
 };
 
 struct list_ops {
-	/* Colour role of a row (state), or -1 for the default. */
-	int (*row_role)(const struct row *r);
 	/* Does the row match the filter (lower-case needle)? */
 	bool (*match)(const struct row *r, const char *needle);
 	/* Draw a special cell; false lets the list draw the text. */

@@ -66,6 +66,7 @@ struct pool_op {
 	unsigned flags;
 };
 
+/* Free a pool job's arguments. */
 static void
 pool_op_free(struct pool_op *o)
 {
@@ -73,6 +74,7 @@ pool_op_free(struct pool_op *o)
 	free(o);
 }
 
+/* In the job's child: start the pool. */
 static int
 job_pool_start(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	       struct err *e)
@@ -84,6 +86,7 @@ job_pool_start(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	return p == NULL ? -1 : pool_start(c, p, o->flags, j, e);
 }
 
+/* In the job's child: stop the pool. */
 static int
 job_pool_stop(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	      struct err *e)
@@ -96,6 +99,7 @@ job_pool_stop(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	return p == NULL ? -1 : pool_stop(c, p, o->flags, e);
 }
 
+/* In the job's child: build the pool. */
 static int
 job_pool_build(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	       struct err *e)
@@ -107,6 +111,7 @@ job_pool_build(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	return p == NULL ? -1 : pool_build(c, p, o->flags, j, e);
 }
 
+/* In the job's child: delete the pool's storage. */
 static int
 job_pool_delete(struct cistern *c, struct job *j, void *arg,
 		struct sbuf *out, struct err *e)
@@ -160,6 +165,7 @@ build_change(struct ui *ui, struct form *f, int fi)
 	f->confirm_field = over ? 1 : -1;
 }
 
+/* The build form was answered. */
 static int
 build_done(struct ui *ui, struct form *f, int b)
 {
@@ -229,6 +235,7 @@ ACT(act_pool_build)
 	return UI_DRAW;
 }
 
+/* The delete form was answered. */
 static int
 delete_done(struct ui *ui, struct form *f, int b)
 {
@@ -259,6 +266,7 @@ ACT(act_pool_delete)
 	return UI_DRAW;
 }
 
+/* The undefine confirmation was answered. */
 static int
 undefine_done(struct ui *ui, struct form *f, int b)
 {
@@ -333,6 +341,7 @@ struct edit_ctx {
 	char *pool, *file, *orig;
 };
 
+/* Remove the edited file and free the context. */
 static void
 edit_ctx_free(void *p)
 {
@@ -345,6 +354,7 @@ edit_ctx_free(void *p)
 	free(ec);
 }
 
+/* "Edit again" or "Discard" after a bad edit. */
 static int
 edit_again(struct ui *ui, struct form *f, int b)
 {
@@ -451,6 +461,7 @@ ACT(act_pool_edit)
 enum { NP_NAME, NP_TYPE, NP_TARGET, NP_HOST, NP_DEV, NP_DIR, NP_SRCNAME,
        NP_FORMAT, NP_START };
 
+/* Show only the fields the chosen pool type uses. */
 static void
 newpool_change(struct ui *ui, struct form *f, int fi)
 {
@@ -472,6 +483,7 @@ newpool_change(struct ui *ui, struct form *f, int fi)
 	f->fields[NP_FORMAT].hidden = strchr(n, 'f') == NULL;
 }
 
+/* Define the pool through pool-define-as, then build and start it. */
 static int
 newpool_done(struct ui *ui, struct form *f, int b)
 {
@@ -559,6 +571,7 @@ ACT(act_pool_new)
 
 /* ---- the first start ---- */
 
+/* Create (or not) the default pool offered on the first start. */
 static int
 default_done(struct ui *ui, struct form *f, int b)
 {
@@ -589,6 +602,7 @@ default_done(struct ui *ui, struct form *f, int b)
 	return UI_RELOAD;
 }
 
+/* The first start with no pools: offer libvirt's default pool. */
 void
 ui_offer_default_pool(struct ui *ui)
 {

@@ -23,6 +23,7 @@ struct vol_op {
 	int alg;
 };
 
+/* Arguments of a volume job for the selection. */
 static struct vol_op *
 vol_op_new(struct ui *ui)
 {
@@ -34,6 +35,7 @@ vol_op_new(struct ui *ui)
 	return o;
 }
 
+/* Free a volume job's arguments. */
 static void
 vol_op_free(void *p)
 {
@@ -66,6 +68,7 @@ op_find(struct cistern *c, struct vol_op *o, struct vol_def **v,
 	return p;
 }
 
+/* In the job's child: create the volume. */
 static int
 job_vol_create(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	       struct err *e)
@@ -80,6 +83,7 @@ job_vol_create(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	return vol_create(c, p, o->def, o->flags, j, e);
 }
 
+/* In the job's child: clone the volume. */
 static int
 job_vol_clone(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	      struct err *e)
@@ -94,6 +98,7 @@ job_vol_clone(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	return vol_create_from(c, p, o->def, p, src, o->flags, j, e);
 }
 
+/* In the job's child: wipe the volume. */
 static int
 job_vol_wipe(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	     struct err *e)
@@ -106,6 +111,7 @@ job_vol_wipe(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	return p == NULL ? -1 : vol_wipe(c, p, v, (enum wipe_alg)o->alg, j, e);
 }
 
+/* In the job's child: resize the volume. */
 static int
 job_vol_resize(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	       struct err *e)
@@ -118,6 +124,7 @@ job_vol_resize(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	return p == NULL ? -1 : vol_resize(c, p, v, o->size, o->flags, j, e);
 }
 
+/* In the job's child: delete the volume. */
 static int
 job_vol_delete(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	       struct err *e)
@@ -131,6 +138,7 @@ job_vol_delete(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	return p == NULL ? -1 : vol_delete(c, p, v, 0, e);
 }
 
+/* In the job's child: copy a file into the volume. */
 static int
 job_vol_upload(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	       struct err *e)
@@ -154,6 +162,7 @@ job_vol_upload(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	return rc;
 }
 
+/* In the job's child: copy the volume into a new file. */
 static int
 job_vol_download(struct cistern *c, struct job *j, void *arg,
 		 struct sbuf *out, struct err *e)
@@ -193,6 +202,7 @@ vol_job(struct ui *ui, const char *title, job_fn fn, struct vol_op *o)
 
 enum { VC_NAME, VC_CAP, VC_FORMAT, VC_ALLOC };
 
+/* Check the create form and start the job. */
 static int
 create_done(struct ui *ui, struct form *f, int b)
 {
@@ -292,6 +302,7 @@ ACT(act_vol_create)
 
 /* ---- clone ---- */
 
+/* Check the clone form and start the job. */
 static int
 clone_done(struct ui *ui, struct form *f, int b)
 {
@@ -360,6 +371,7 @@ ACT(act_vol_clone)
 
 /* ---- wipe ---- */
 
+/* Show how many passes the chosen algorithm makes. */
 static void
 wipe_change(struct ui *ui, struct form *f, int fi)
 {
@@ -374,6 +386,7 @@ wipe_change(struct ui *ui, struct form *f, int fi)
 	f->fields[0].hint = xstrdup(h);
 }
 
+/* Start the wipe (the name was typed back). */
 static int
 wipe_done(struct ui *ui, struct form *f, int b)
 {
@@ -421,6 +434,7 @@ ACT(act_vol_wipe)
 
 /* ---- resize ---- */
 
+/* Check the resize form and start the job. */
 static int
 resize_done(struct ui *ui, struct form *f, int b)
 {
@@ -484,6 +498,7 @@ ACT(act_vol_resize)
 
 /* ---- delete ---- */
 
+/* The delete form was answered. */
 static int
 delete_done(struct ui *ui, struct form *f, int b)
 {
@@ -520,6 +535,7 @@ ACT(act_vol_delete)
 
 /* ---- upload and download ---- */
 
+/* Check the file and start the upload. */
 static int
 upload_done(struct ui *ui, struct form *f, int b)
 {
@@ -559,6 +575,7 @@ ACT(act_vol_upload)
 	return UI_DRAW;
 }
 
+/* Check the file name and start the download. */
 static int
 download_done(struct ui *ui, struct form *f, int b)
 {

@@ -77,6 +77,7 @@ const struct action ui_actions[] = {
 	{ NULL, 0, 0, NULL, NULL, 0, NULL, NULL, NULL },
 };
 
+/* Is the action offered here (mode, selection, backend)? */
 bool
 action_offered(struct ui *ui, const struct action *a)
 {
@@ -94,6 +95,7 @@ action_offered(struct ui *ui, const struct action *a)
 	return true;
 }
 
+/* Offered, meant for the focused pane and usable now. */
 bool
 action_ready(struct ui *ui, const struct action *a)
 {
@@ -108,6 +110,7 @@ action_ready(struct ui *ui, const struct action *a)
 	return a->usable == NULL || a->usable(ui) == NULL;
 }
 
+/* Run an action, or say why it cannot run. */
 int
 action_run(struct ui *ui, const struct action *a)
 {
@@ -132,6 +135,7 @@ action_run(struct ui *ui, const struct action *a)
 	return a->run(ui) | UI_DRAW;
 }
 
+/* An action by name. */
 const struct action *
 action_find(const char *name)
 {
@@ -173,6 +177,7 @@ action_for_key(struct ui *ui, int key)
 	return first;
 }
 
+/* The keys column of the help: "F6   s". */
 static void
 help_keys(const struct action *a, char *k, size_t n)
 {
@@ -187,6 +192,7 @@ help_keys(const struct action *a, char *k, size_t n)
 	snprintf(k, n, "%-4s %-5s", f, l);
 }
 
+/* One section of the help: the actions with these flags. */
 static void
 help_section(struct ui *ui, struct sbuf *b, const char *title, unsigned want,
 	     unsigned not)
@@ -209,6 +215,7 @@ help_section(struct ui *ui, struct sbuf *b, const char *title, unsigned want,
 	sbuf_add(b, "\n");
 }
 
+/* The help overlay's text, generated from the action table. */
 char *
 action_help_text(struct ui *ui)
 {
@@ -248,6 +255,7 @@ ACT(act_help)
 	return UI_DRAW;
 }
 
+/* Quit or stay, with jobs running. */
 static int
 quit_done(struct ui *ui, struct form *f, int b)
 {
@@ -283,12 +291,14 @@ ACT(act_log)
 	return UI_DRAW;
 }
 
+/* The list pane that has the focus. */
 static struct list *
 focused_list(struct ui *ui)
 {
 	return ui->focus == FOCUS_VOLS ? &ui->vols : &ui->pools;
 }
 
+/* Sort by the chosen column (again: the other way). */
 static int
 sort_pick(struct ui *ui, int idx, void *ctx)
 {
@@ -335,6 +345,7 @@ struct theme_pick {
 	char **names;
 };
 
+/* Free the picker's state. */
 static void
 theme_pick_free(void *p)
 {
@@ -344,6 +355,7 @@ theme_pick_free(void *p)
 	free(tp);
 }
 
+/* Preview the theme under the cursor. */
 static int
 theme_move(struct ui *ui, int idx, void *ctx)
 {
@@ -359,6 +371,7 @@ theme_move(struct ui *ui, int idx, void *ctx)
 	return UI_DRAW;
 }
 
+/* Keep the picked theme, or go back to the one before. */
 static int
 theme_done(struct ui *ui, int idx, void *ctx)
 {
@@ -398,6 +411,7 @@ ACT(act_theme)
 	return UI_DRAW;
 }
 
+/* Show the chosen job's progress. */
 static int
 jobs_pick(struct ui *ui, int idx, void *ctx)
 {

@@ -9,6 +9,7 @@
 
 #include "ui.h"
 
+/* Put a dialog on top. */
 void
 dialog_push(struct ui *ui, struct dialog *d)
 {
@@ -27,6 +28,7 @@ dialog_unlink(struct ui *ui)
 	return d;
 }
 
+/* Free a dialog that is off the stack. */
 void
 dialog_destroy(struct dialog *d)
 {
@@ -38,6 +40,7 @@ dialog_destroy(struct dialog *d)
 	free(d);
 }
 
+/* Close the top dialog. */
 void
 dialog_pop(struct ui *ui)
 {
@@ -55,12 +58,14 @@ dialog_draw_rec(struct ui *ui, struct dialog *d)
 	d->draw(ui, d);
 }
 
+/* Draw every dialog, the top one last. */
 void
 dialog_draw_all(struct ui *ui)
 {
 	dialog_draw_rec(ui, ui->dlg);
 }
 
+/* A dialog of some kind with its draw and key functions. */
 struct dialog *
 dialog_new(const char *title, dlg_draw_fn draw, dlg_key_fn key,
 	   dlg_free_fn fr, void *data)
@@ -75,6 +80,7 @@ dialog_new(const char *title, dlg_draw_fn draw, dlg_key_fn key,
 	return d;
 }
 
+/* Draw a framed box with its title, centred. */
 void
 dialog_box(struct ui *ui, struct dialog *d, int h, int w, int role)
 {
@@ -117,12 +123,14 @@ dialog_box(struct ui *ui, struct dialog *d, int h, int w, int role)
 	attrset(ui->attr[R_NORMAL]);
 }
 
+/* A key that inserts a character. */
 bool
 key_printable(int key)
 {
 	return key >= 0x20 && key != 0x7f && key < 0x110000;
 }
 
+/* The keys that delete backwards. */
 bool
 key_backspace(int key)
 {
@@ -235,6 +243,7 @@ struct textview {
 	int page;
 };
 
+/* Free a text view. */
 static void
 textview_free(struct dialog *d)
 {
@@ -245,6 +254,7 @@ textview_free(struct dialog *d)
 	free(t);
 }
 
+/* Draw the visible lines of a text view. */
 static void
 textview_draw(struct ui *ui, struct dialog *d)
 {
@@ -280,6 +290,7 @@ textview_draw(struct ui *ui, struct dialog *d)
 		 text_width(foot), ui->attr[R_DIALOG_TITLE], false, false);
 }
 
+/* Scroll or close a text view. */
 static int
 textview_key(struct ui *ui, struct dialog *d, int key)
 {
@@ -316,6 +327,7 @@ textview_key(struct ui *ui, struct dialog *d, int key)
 	return UI_DRAW;
 }
 
+/* A scrollable text view (help, XML, output, details). */
 void
 dialog_text(struct ui *ui, const char *title, const char *text)
 {
@@ -336,6 +348,7 @@ struct chooser {
 	void (*ctx_free)(void *);
 };
 
+/* Free a chooser. */
 static void
 chooser_free(struct dialog *d)
 {
@@ -347,6 +360,7 @@ chooser_free(struct dialog *d)
 	free(c);
 }
 
+/* Draw a chooser's list. */
 static void
 chooser_draw(struct ui *ui, struct dialog *d)
 {
@@ -376,6 +390,7 @@ chooser_draw(struct ui *ui, struct dialog *d)
 	}
 }
 
+/* Move, pick or cancel in a chooser. */
 static int
 chooser_key(struct ui *ui, struct dialog *d, int key)
 {
@@ -402,6 +417,7 @@ chooser_key(struct ui *ui, struct dialog *d, int key)
 	return r;
 }
 
+/* A list to pick from, with an optional preview on moves. */
 void
 dialog_chooser(struct ui *ui, const char *title, char **items, int n, int sel,
 	       chooser_fn on_move, chooser_fn pick, void *ctx,
@@ -431,6 +447,7 @@ struct lineed {
 	void *ctx;
 };
 
+/* Free a line editor. */
 static void
 line_free(struct dialog *d)
 {
@@ -441,6 +458,7 @@ line_free(struct dialog *d)
 	free(l);
 }
 
+/* Draw the line editor on the status line. */
 static void
 line_draw(struct ui *ui, struct dialog *d)
 {
@@ -457,6 +475,7 @@ line_draw(struct ui *ui, struct dialog *d)
 		   ui->attr[R_STATUS]);
 }
 
+/* Edit, complete, accept or leave the line. */
 static int
 line_key(struct ui *ui, struct dialog *d, int key)
 {
@@ -491,6 +510,7 @@ line_key(struct ui *ui, struct dialog *d, int key)
 	return r;
 }
 
+/* A one-line editor on the status line (':' and '/'). */
 void
 dialog_line(struct ui *ui, const char *prompt, const char *init,
 	    line_fn change, line_fn done, complete_fn complete, void *ctx)

@@ -16,6 +16,7 @@
 
 /* ---- the pools pane ---- */
 
+/* The colour role of a pool's state. */
 static int
 pool_role(const struct pool *p)
 {
@@ -28,12 +29,7 @@ pool_role(const struct pool *p)
 	}
 }
 
-static int
-pool_row_role(const struct row *r)
-{
-	return pool_role(r->pool);
-}
-
+/* The glyph of a pool's state. */
 static const char *
 state_glyph(const struct glyphs *g, const struct pool *p)
 {
@@ -46,6 +42,7 @@ state_glyph(const struct glyphs *g, const struct pool *p)
 	}
 }
 
+/* Does a pool match the filter (name, type or state)? */
 static bool
 pool_match(const struct row *r, const char *needle)
 {
@@ -54,6 +51,7 @@ pool_match(const struct row *r, const char *needle)
 	       strcasestr(pool_state_name(r->pool->state), needle) != NULL;
 }
 
+/* A pool row's name. */
 static const char *
 pool_row_name(const struct row *r)
 {
@@ -83,12 +81,14 @@ draw_bar(struct ui *ui, int y, int x, int w, int pct, int role)
 	}
 }
 
+/* The colour role of a usage percentage. */
 static int
 usage_role(int pct)
 {
 	return pct >= 90 ? R_USAGE_HIGH : pct >= 70 ? R_USAGE_MID : R_USAGE_LOW;
 }
 
+/* The pools pane's own cells: state with its glyph, usage with a bar. */
 static bool
 pool_cell(struct ui *ui, const struct column *col, const struct row *r, int y,
 	  int x, int w, attr_t base, bool sel)
@@ -122,7 +122,6 @@ pool_cell(struct ui *ui, const struct column *col, const struct row *r, int y,
 }
 
 const struct list_ops pool_list_ops = {
-	.row_role = pool_row_role,
 	.match = pool_match,
 	.cell = pool_cell,
 	.name = pool_row_name,
@@ -143,12 +142,14 @@ const struct pane_col pool_pane_cols[] = {
 
 /* ---- the volumes pane ---- */
 
+/* Does a volume match the filter (its name)? */
 static bool
 vol_match(const struct row *r, const char *needle)
 {
 	return strcasestr(r->vol->name, needle) != NULL;
 }
 
+/* A volume row's name. */
 static const char *
 vol_row_name(const struct row *r)
 {
@@ -173,6 +174,7 @@ const struct pane_col vol_pane_cols[] = {
 
 /* ---- layout ---- */
 
+/* Where each part of the screen goes at this size. */
 void
 ui_layout(struct ui *ui)
 {
@@ -200,6 +202,7 @@ ui_layout(struct ui *ui)
 
 /* ---- pieces ---- */
 
+/* The title line: host, user, config dir, pool count. */
 static void
 draw_title(struct ui *ui)
 {
@@ -242,6 +245,7 @@ draw_pane_title(struct ui *ui, int y, int x, int w, const char *title,
 	}
 }
 
+/* The pools pane, the separator and the volumes pane. */
 static void
 draw_panes(struct ui *ui)
 {
@@ -291,6 +295,7 @@ detail_line(struct ui *ui, int *y, int ymax, const char *label,
 	(*y)++;
 }
 
+/* A pool's source in one line. */
 static char *
 pool_source_text(const struct pool_def *d)
 {
@@ -323,6 +328,7 @@ pool_source_text(const struct pool_def *d)
 	return sbuf_take(&b);
 }
 
+/* The details pane for a pool. */
 static void
 draw_pool_details(struct ui *ui, struct pool *p, int y, int ymax)
 {
@@ -355,6 +361,7 @@ draw_pool_details(struct ui *ui, struct pool *p, int y, int ymax)
 	detail_line(ui, &y, ymax, "UUID", uuid, R_DIM);
 }
 
+/* The details pane for a volume. */
 static void
 draw_vol_details(struct ui *ui, struct pool *p, const struct vol_def *v, int y,
 		 int ymax)
@@ -401,6 +408,7 @@ draw_details(struct ui *ui, int y, int h)
 		draw_pool_details(ui, p, y, y + h);
 }
 
+/* The log pane: newest at the bottom, stderr under its command. */
 static void
 draw_log(struct ui *ui, int y, int h)
 {
@@ -452,6 +460,7 @@ static const struct {
 	[BOTTOM_LOG] = { "Log (L hides)", draw_log },
 };
 
+/* The bottom pane's frame and content. */
 static void
 draw_bottom(struct ui *ui)
 {
@@ -474,6 +483,7 @@ draw_bottom(struct ui *ui)
 	bottoms[ui->bottom].draw(ui, y + 1, h - 1);
 }
 
+/* One line per running job, with its progress. */
 static void
 draw_jobs(struct ui *ui)
 {
@@ -508,6 +518,7 @@ bar_key(const struct action *a, char *k, size_t n)
 		snprintf(k, n, "%c", a->key);
 }
 
+/* Key bar order: F-keys by number, then letters. */
 static int
 bar_order(const void *x, const void *y)
 {
@@ -520,6 +531,7 @@ bar_order(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
+/* The key bar, generated from the action table. */
 static void
 draw_keybar(struct ui *ui)
 {
@@ -568,6 +580,7 @@ draw_keybar(struct ui *ui)
 	}
 }
 
+/* The status line and the running jobs count. */
 static void
 draw_status(struct ui *ui)
 {
@@ -586,6 +599,7 @@ draw_status(struct ui *ui)
 			 ui->attr[R_WARNING], false, false);
 }
 
+/* The screen shown below the minimum size. */
 static void
 draw_too_small(struct ui *ui)
 {
@@ -603,6 +617,7 @@ draw_too_small(struct ui *ui)
 	strv_free(lines);
 }
 
+/* Draw the whole screen (ncurses sends only what changed). */
 void
 ui_draw(struct ui *ui)
 {
@@ -632,6 +647,7 @@ ui_draw(struct ui *ui)
 	refresh();
 }
 
+/* A click or wheel on the main screen. */
 int
 ui_draw_click(struct ui *ui, int y, int x, int button)
 {

@@ -10,6 +10,7 @@
 
 /* ---- forms ---- */
 
+/* A form with an explanation and a callback. */
 struct form *
 form_new(const char *text, form_done_fn done, void *ctx,
 	 void (*ctx_free)(void *))
@@ -26,6 +27,7 @@ form_new(const char *text, form_done_fn done, void *ctx,
 	return f;
 }
 
+/* Append a field of some kind. */
 static int
 form_add(struct form *f, enum field_kind k, const char *label)
 {
@@ -39,6 +41,7 @@ form_add(struct form *f, enum field_kind k, const char *label)
 	return f->nfields++;
 }
 
+/* Append a text field. */
 int
 form_add_text(struct form *f, const char *label, const char *value,
 	      const char *hint)
@@ -52,6 +55,7 @@ form_add_text(struct form *f, const char *label, const char *value,
 	return i;
 }
 
+/* Append a choice among fixed values. */
 int
 form_add_choice(struct form *f, const char *label, const char *const *choices,
 		int n, int choice)
@@ -67,6 +71,7 @@ form_add_choice(struct form *f, const char *label, const char *const *choices,
 	return i;
 }
 
+/* Append a check box. */
 int
 form_add_check(struct form *f, const char *label, bool on)
 {
@@ -76,6 +81,7 @@ form_add_check(struct form *f, const char *label, bool on)
 	return i;
 }
 
+/* Append a read-only line. */
 int
 form_add_label(struct form *f, const char *label, const char *value)
 {
@@ -86,6 +92,7 @@ form_add_label(struct form *f, const char *label, const char *value)
 	return i;
 }
 
+/* Append a button (the last is Cancel). */
 void
 form_add_button(struct form *f, const char *label)
 {
@@ -97,6 +104,7 @@ form_add_button(struct form *f, const char *label)
 	f->nbuttons = (int)n;
 }
 
+/* Require a name typed back before a button works. */
 void
 form_require_name(struct form *f, int fi, const char *name, int bi)
 {
@@ -106,6 +114,7 @@ form_require_name(struct form *f, int fi, const char *name, int bi)
 	f->confirm_button = bi;
 }
 
+/* Show an error in the form (it stays open). */
 void
 form_error(struct form *f, const char *fmt, ...)
 {
@@ -117,24 +126,28 @@ form_error(struct form *f, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The text of a field. */
 const char *
 form_text(const struct form *f, int fi)
 {
 	return fi >= 0 && fi < f->nfields ? f->fields[fi].value : "";
 }
 
+/* The index chosen in a field. */
 int
 form_choice(const struct form *f, int fi)
 {
 	return fi >= 0 && fi < f->nfields ? f->fields[fi].choice : -1;
 }
 
+/* Is a check box ticked? */
 bool
 form_check(const struct form *f, int fi)
 {
 	return fi >= 0 && fi < f->nfields && f->fields[fi].on;
 }
 
+/* Free a form. */
 static void
 form_free(struct dialog *d)
 {
@@ -156,6 +169,7 @@ form_free(struct dialog *d)
 	free(f);
 }
 
+/* Can the focus go to this field or button? */
 static bool
 form_focusable(const struct form *f, int i)
 {
@@ -164,6 +178,7 @@ form_focusable(const struct form *f, int i)
 	return f->fields[i].kind != F_LABEL && !f->fields[i].hidden;
 }
 
+/* Is this button waiting for the name to be typed back? */
 static bool
 button_locked(const struct form *f, int b)
 {
@@ -171,6 +186,7 @@ button_locked(const struct form *f, int b)
 	       strcmp(f->fields[f->confirm_field].value, f->confirm) != 0;
 }
 
+/* Draw a form: text, fields, error, buttons. */
 static void
 form_draw(struct ui *ui, struct dialog *d)
 {
@@ -319,6 +335,7 @@ form_press(struct ui *ui, struct dialog *d, int b)
 	return r | UI_DRAW;
 }
 
+/* Move the focus to the next usable field or button. */
 static void
 form_move(struct form *f, int dir)
 {
@@ -331,6 +348,7 @@ form_move(struct form *f, int dir)
 	}
 }
 
+/* Keys in a form. */
 static int
 form_key(struct ui *ui, struct dialog *d, int key)
 {
@@ -426,6 +444,7 @@ form_click(struct ui *ui, struct dialog *d, int y, int x)
 	return UI_NONE;
 }
 
+/* Show a form; destructive ones focus Cancel. */
 void
 form_open(struct ui *ui, const char *title, struct form *f)
 {
@@ -444,6 +463,7 @@ form_open(struct ui *ui, const char *title, struct form *f)
 	dialog_push(ui, d);
 }
 
+/* A message was acknowledged. */
 static int
 message_done(struct ui *ui, struct form *f, int b)
 {
@@ -453,6 +473,7 @@ message_done(struct ui *ui, struct form *f, int b)
 	return UI_DRAW;
 }
 
+/* A message with one OK button. */
 void
 dialog_message(struct ui *ui, const char *title, const char *text, bool error)
 {

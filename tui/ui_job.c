@@ -25,6 +25,7 @@
 static int child_fd = -1;
 static struct job *child_job;
 
+/* In the child: send one record to the screen. */
 static void
 child_send(char type, const char *data, size_t len)
 {
@@ -51,6 +52,7 @@ child_send(char type, const char *data, size_t len)
 	}
 }
 
+/* In the child: report progress. */
 static void
 child_notify(struct job *j, void *arg)
 {
@@ -64,6 +66,7 @@ child_notify(struct job *j, void *arg)
 	child_send('P', buf, (size_t)(n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1));
 }
 
+/* In the child: report a command that ran. */
 static void
 child_log(const struct run_log_entry *ent, void *arg)
 {
@@ -80,6 +83,7 @@ child_log(const struct run_log_entry *ent, void *arg)
 	free(line);
 }
 
+/* In the child: report a store warning. */
 static void
 child_warn(void *arg, const char *msg)
 {
@@ -87,6 +91,7 @@ child_warn(void *arg, const char *msg)
 	child_send('W', msg, strlen(msg));
 }
 
+/* In the child: SIGTERM cancels the job. */
 static void
 child_on_term(int sig)
 {
@@ -94,6 +99,7 @@ child_on_term(int sig)
 	job_cancel(child_job);
 }
 
+/* The job's child: run it with its own copy, report, exit. */
 static void __attribute__((noreturn))
 child_main(struct ui *ui, int fd, job_fn fn, void *arg)
 {
@@ -146,6 +152,7 @@ child_main(struct ui *ui, int fd, job_fn fn, void *arg)
 
 /* ---- the parent ---- */
 
+/* Fork a job; returns its id or -1. */
 int
 ui_job_start(struct ui *ui, const char *title, const char *pool, job_fn fn,
 	     void *arg, bool show_output)
@@ -189,6 +196,7 @@ ui_job_start(struct ui *ui, const char *title, const char *pool, job_fn fn,
 	return j->id;
 }
 
+/* Free a job's record. */
 static void
 job_free(struct ui_job *j)
 {
@@ -221,6 +229,7 @@ jobs_trim(struct ui *ui)
 	}
 }
 
+/* A job by id, or NULL. */
 struct ui_job *
 ui_job_by_id(struct ui *ui, int id)
 {
@@ -230,6 +239,7 @@ ui_job_by_id(struct ui *ui, int id)
 	return NULL;
 }
 
+/* How many jobs are running. */
 size_t
 ui_jobs_running(const struct ui *ui)
 {
@@ -240,6 +250,7 @@ ui_jobs_running(const struct ui *ui)
 	return n;
 }
 
+/* Ask a job to stop (SIGTERM to its child). */
 void
 ui_job_cancel(struct ui *ui, struct ui_job *j)
 {
@@ -250,6 +261,7 @@ ui_job_cancel(struct ui *ui, struct ui_job *j)
 	ui_status(ui, R_WARNING, "Cancelling %s...", j->title);
 }
 
+/* Ask every running job to stop. */
 void
 ui_jobs_cancel_all(struct ui *ui)
 {
@@ -368,6 +380,7 @@ job_end(struct ui *ui, struct ui_job *j)
 	return UI_RELOAD | UI_DRAW;
 }
 
+/* Read what a job's child sent; at its end, report the result. */
 int
 ui_jobs_poll(struct ui *ui, int fd)
 {
@@ -416,6 +429,7 @@ ui_jobs_poll(struct ui *ui, int fd)
 	return UI_DRAW;
 }
 
+/* A progress bar with percentage, rate, time left and phase. */
 void
 ui_draw_progress(struct ui *ui, const struct ui_job *j, int y, int x, int w)
 {
@@ -467,6 +481,7 @@ ui_draw_progress(struct ui *ui, const struct ui_job *j, int y, int x, int w)
 
 /* ---- the progress dialog ---- */
 
+/* Draw a job's progress dialog. */
 static void
 progress_draw(struct ui *ui, struct dialog *d)
 {
@@ -486,6 +501,7 @@ progress_draw(struct ui *ui, struct dialog *d)
 		 false);
 }
 
+/* Esc cancels the job, Enter sends it to the background. */
 static int
 progress_key(struct ui *ui, struct dialog *d, int key)
 {
@@ -508,6 +524,7 @@ progress_key(struct ui *ui, struct dialog *d, int key)
 	return UI_NONE;
 }
 
+/* Show a job's progress dialog. */
 void
 dialog_progress(struct ui *ui, int job_id)
 {

@@ -23,6 +23,7 @@ struct sortctx {
 	struct sortkey *keys;
 };
 
+/* Set up a list pane over declared columns. */
 void
 list_init(struct list *l, const char *what, const struct column *cols,
 	  const struct pane_col *show, const struct list_ops *ops,
@@ -40,6 +41,7 @@ list_init(struct list *l, const char *what, const struct column *cols,
 	l->sort = column_find(cols, sort_id);
 }
 
+/* Free a list pane. */
 void
 list_free(struct list *l)
 {
@@ -51,6 +53,7 @@ list_free(struct list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* The selected row, or NULL. */
 const struct row *
 list_selected(const struct list *l)
 {
@@ -136,6 +139,7 @@ list_reselect(struct list *l, const char *name, size_t old_sel)
 	l->sel = old_sel < l->nview ? old_sel : (l->nview ? l->nview - 1 : 0);
 }
 
+/* The selected row's name (malloc'd), or NULL. */
 static char *
 list_sel_name(const struct list *l)
 {
@@ -145,6 +149,7 @@ list_sel_name(const struct list *l)
 	       NULL;
 }
 
+/* Drop the rows without reading them. */
 void
 list_clear(struct list *l)
 {
@@ -154,6 +159,7 @@ list_clear(struct list *l)
 	l->nview = 0;
 }
 
+/* Take new rows: widths, order, filter, selection by name. */
 void
 list_set_rows(struct list *l, struct row *rows, size_t n, const char *keep)
 {
@@ -196,6 +202,7 @@ list_set_rows(struct list *l, struct row *rows, size_t n, const char *keep)
 	free(name);
 }
 
+/* Filter as typed: a longer filter only narrows what is shown. */
 void
 list_set_filter(struct list *l, const char *filter)
 {
@@ -222,6 +229,7 @@ list_set_filter(struct list *l, const char *filter)
 	free(name);
 }
 
+/* Sort by a column, keeping the selection. */
 void
 list_sort_by(struct list *l, const struct column *col, bool desc)
 {
@@ -235,12 +243,14 @@ list_sort_by(struct list *l, const struct column *col, bool desc)
 	free(name);
 }
 
+/* Select the row with this name. */
 void
 list_select_name(struct list *l, const char *name)
 {
 	list_reselect(l, name, l->sel);
 }
 
+/* Move the selection, clamped. */
 void
 list_move(struct list *l, long delta)
 {
@@ -257,6 +267,7 @@ list_move(struct list *l, long delta)
 	l->sel = (size_t)s;
 }
 
+/* Navigation keys; -1 when the key is not one. */
 int
 list_key(struct list *l, int key)
 {
@@ -359,6 +370,7 @@ list_layout(struct list *l, int w)
 	}
 }
 
+/* Draw the header and the visible rows. */
 void
 list_draw(struct ui *ui, struct list *l, int y, int x, int h, int w,
 	  bool focused)
@@ -431,6 +443,7 @@ list_draw(struct ui *ui, struct list *l, int y, int x, int h, int w,
 	attrset(ui->attr[R_NORMAL]);
 }
 
+/* A click on a header sorts, on a row selects. */
 int
 list_click(struct list *l, int y, int x, bool *row_hit)
 {

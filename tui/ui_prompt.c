@@ -86,6 +86,7 @@ prompt_job(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	return rc != 0 ? -1 : 0;
 }
 
+/* Run what was typed at ':': an action or a verb. */
 static int
 prompt_done(struct ui *ui, const char *text, bool done, void *ctx)
 {
@@ -158,6 +159,7 @@ prompt_candidates(struct ui *ui, bool first, char ***v, size_t *n)
 		strv_push(v, n, p->vols[i]->name);
 }
 
+/* Tab: complete the word being typed. */
 static char *
 prompt_complete(struct ui *ui, const char *text)
 {
@@ -204,6 +206,7 @@ prompt_complete(struct ui *ui, const char *text)
 	return res;
 }
 
+/* Open the ':' prompt. */
 void
 ui_prompt_open(struct ui *ui, const char *init)
 {
@@ -220,6 +223,7 @@ ACT(act_prompt)
 
 /* ---- the filter ---- */
 
+/* The filter line changed, was accepted or left. */
 static int
 filter_change(struct ui *ui, const char *text, bool done, void *ctx)
 {
@@ -238,6 +242,7 @@ filter_change(struct ui *ui, const char *text, bool done, void *ctx)
 	return UI_DRAW | (l == &ui->pools ? UI_REVOLS : 0);
 }
 
+/* Open the '/' filter of the focused list. */
 void
 ui_filter_open(struct ui *ui)
 {

@@ -45,6 +45,7 @@ text_next(const char *s, int *width)
 	return n;
 }
 
+/* Display width of a string. */
 int
 text_width(const char *s)
 {
@@ -90,6 +91,7 @@ text_fit(const char *s, int w, char *buf, size_t cap, bool *cut)
 	return used;
 }
 
+/* Draw text in w columns, cut with an ellipsis. */
 int
 text_put(int y, int x, const char *s, int w, attr_t a, bool pad, bool right)
 {
@@ -118,6 +120,7 @@ text_put(int y, int x, const char *s, int w, attr_t a, bool pad, bool right)
 	return pad ? w : used;
 }
 
+/* Draw text in w columns, cut on the left. */
 int
 text_put_tail(int y, int x, const char *s, int w, attr_t a)
 {
@@ -136,6 +139,7 @@ text_put_tail(int y, int x, const char *s, int w, attr_t a)
 	return text_put(y, x, buf, w, a, false, false);
 }
 
+/* Blank w columns with an attribute. */
 void
 text_fill(int y, int x, int w, attr_t a)
 {
@@ -145,6 +149,7 @@ text_fill(int y, int x, int w, attr_t a)
 	mvhline(y, x, ' ', w);
 }
 
+/* A horizontal line of w columns. */
 void
 text_hline(struct ui *ui, int y, int x, int w, attr_t a)
 {
@@ -153,6 +158,7 @@ text_hline(struct ui *ui, int y, int x, int w, attr_t a)
 		mvaddstr(y, x + i, ui->g->hline);
 }
 
+/* Encode a code point as UTF-8; returns its length. */
 int
 text_utf8(char *buf, unsigned cp)
 {
@@ -178,6 +184,7 @@ text_utf8(char *buf, unsigned cp)
 	return 4;
 }
 
+/* Wrap text at word boundaries to w columns. */
 char **
 text_wrap(const char *s, int w, size_t *n)
 {

@@ -107,6 +107,7 @@ static const char builtin_mono[] =
 	"dim = default,default\n"
 	"filter = default,default,bold+underline\n";
 
+/* A role's name in theme files. */
 const char *
 role_name(int role)
 {
@@ -258,6 +259,7 @@ theme_parse(const char *text, const char *origin, struct theme *t,
 	return 0;
 }
 
+/* The built-in theme (default or mono). */
 void
 theme_builtin(struct theme *t, bool mono)
 {
@@ -295,6 +297,7 @@ theme_dirs(char dirs[][PATH_MAX], size_t max)
 	return k;
 }
 
+/* Load a theme by name or path over the built-in one. */
 int
 theme_load(const char *name, struct theme *t, char *why, size_t n)
 {
@@ -348,12 +351,14 @@ theme_load(const char *name, struct theme *t, char *why, size_t n)
 	return 0;
 }
 
+/* qsort: strings in order. */
 static int
 cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Every theme that can be picked, sorted. */
 char **
 theme_names(size_t *count)
 {
@@ -434,6 +439,7 @@ color_nearest(int c, int n)
 	return (short)best;
 }
 
+/* Turn the theme into colour pairs and attributes for this terminal. */
 void
 theme_apply(struct ui *ui)
 {
@@ -496,6 +502,7 @@ static const struct glyphs glyphs_ascii = {
 	.check_off = "[ ]", .ext_free = ":", .ext_used = "#", .job = "@",
 };
 
+/* UTF-8 glyphs, or plain ASCII. */
 const struct glyphs *
 glyphs_get(bool utf8)
 {

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Monotonic milliseconds. */
 static double
 now(void)
 {
@@ -65,6 +66,7 @@ drain(int fd, double quiet_ms, double max_ms, char *seen, size_t cap,
 	}
 }
 
+/* qsort: doubles in order. */
 static int
 cmp_d(const void *a, const void *b)
 {
@@ -73,6 +75,7 @@ cmp_d(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Time the first screen and each key. */
 int
 main(int argc, char **argv)
 {
