@@ -23,15 +23,61 @@ struct vol_op {
 	int alg;
 };
 
-/* Arguments of a volume job for the selection. */
-static struct vol_op *
-vol_op_new(struct ui *ui)
+/* What a form acts on, named when it opened: a reload while the form is
+ * open may move the selection, never the form's object. */
+struct vol_ref {
+	char *pool, *vol;
+};
+
+/* The selected pool and volume, by name. */
+static struct vol_ref *
+vol_ref_new(struct ui *ui)
 {
-	struct vol_op *o = xcalloc(1, sizeof(*o));
+	struct vol_ref *r = xcalloc(1, sizeof(*r));
 	const struct vol_def *v = ui_vol(ui);
 
-	o->pool = xstrdup(ui_pool(ui)->def->name);
-	o->vol = v ? xstrdup(v->name) : NULL;
+	r->pool = xstrdup(ui_pool(ui)->def->name);
+	r->vol = v != NULL ? xstrdup(v->name) : NULL;
+	return r;
+}
+
+/* Free a form's reference. */
+static void
+vol_ref_free(void *p)
+{
+	struct vol_ref *r = p;
+
+	free(r->pool);
+	free(r->vol);
+	free(r);
+}
+
+/* The form's pool and volume now; -1 (and the form says why) if gone. */
+static int
+vol_ref_get(struct ui *ui, struct form *f, struct pool **p,
+	    const struct vol_def **v)
+{
+	struct vol_ref *r = f->ctx;
+
+	*p = cistern_find_pool(ui->c, r->pool);
+	*v = *p != NULL && r->vol != NULL ? pool_find_vol(*p, r->vol) : NULL;
+	if (*p == NULL || (r->vol != NULL && *v == NULL)) {
+		form_error(f, "%s %s is gone (another program removed it).",
+			   r->vol ? "Volume" : "Pool", r->vol ? r->vol : r->pool);
+		return -1;
+	}
+	return 0;
+}
+
+/* Arguments of a volume job for the form's object. */
+static struct vol_op *
+vol_op_new(const struct form *f)
+{
+	const struct vol_ref *r = f->ctx;
+	struct vol_op *o = xcalloc(1, sizeof(*o));
+
+	o->pool = xstrdup(r->pool);
+	o->vol = r->vol ? xstrdup(r->vol) : NULL;
 	return o;
 }
 
@@ -206,7 +252,8 @@ enum { VC_NAME, VC_CAP, VC_FORMAT, VC_ALLOC };
 static int
 create_done(struct ui *ui, struct form *f, int b)
 {
-	struct pool *p = ui_pool(ui);
+	struct pool *p;
+	const struct vol_def *nov;
 	const char *const *formats;
 	uint64_t cap;
 	struct err e;
@@ -216,8 +263,8 @@ create_done(struct ui *ui, struct form *f, int b)
 
 	if (b != 0)
 		return UI_DRAW;
-	if (p == NULL)
-		return UI_DRAW;
+	if (vol_ref_get(ui, f, &p, &nov) < 0)
+		return -1;
 	err_init(&e);
 	if (model_check_name("volume", form_text(f, VC_NAME), &e) < 0 ||
 	    size_parse(form_text(f, VC_CAP), &cap, &e) < 0) {
@@ -256,7 +303,7 @@ create_done(struct ui *ui, struct form *f, int b)
 		err_clear(&e);
 		return -1;
 	}
-	struct vol_op *o = vol_op_new(ui);
+	struct vol_op *o = vol_op_new(f);
 	free(o->vol);
 	o->vol = NULL;
 	o->def = v;
@@ -279,7 +326,7 @@ ACT(act_vol_create)
 	hint = xasprintf("of %s free", avail);
 	t = xasprintf("Create a volume in pool %s (%s).", p->def->name,
 		      pool_type_name(p->def->type));
-	f = form_new(t, create_done, NULL, NULL);
+	f = form_new(t, create_done, vol_ref_new(ui), vol_ref_free);
 	form_add_text(f, "Name", "", NULL);
 	form_add_text(f, "Capacity", "1G", hint);
 	for (; formats != NULL && formats[nf] != NULL; nf++)
@@ -306,15 +353,17 @@ ACT(act_vol_create)
 static int
 clone_done(struct ui *ui, struct form *f, int b)
 {
-	struct pool *p = ui_pool(ui);
-	const struct vol_def *src = ui_vol(ui);
+	struct pool *p;
+	const struct vol_def *src;
 	const char *name = form_text(f, 0);
 	struct vol_def *nv;
 	struct err e;
 	char *title;
 
-	if (b != 0 || p == NULL || src == NULL)
+	if (b != 0)
 		return UI_DRAW;
+	if (vol_ref_get(ui, f, &p, &src) < 0)
+		return -1;
 	err_init(&e);
 	if (model_check_name("volume", name, &e) < 0) {
 		form_error(f, "%s", e.msg);
@@ -340,7 +389,7 @@ clone_done(struct ui *ui, struct form *f, int b)
 	nv->extents = NULL;
 	nv->nextents = 0;
 	nv->part_num = 0;
-	struct vol_op *o = vol_op_new(ui);
+	struct vol_op *o = vol_op_new(f);
 	o->def = nv;
 	title = xasprintf("clone %s to %s", src->name, name);
 	vol_job(ui, title, job_vol_clone, o);
@@ -358,7 +407,7 @@ ACT(act_vol_clone)
 	char *t = xasprintf("Clone volume %s of pool %s (%s) into a new "
 			    "volume.", v->name, ui_pool(ui)->def->name,
 			    size_short(v->capacity, (char[32]){ 0 }, 32));
-	struct form *f = form_new(t, clone_done, NULL, NULL);
+	struct form *f = form_new(t, clone_done, vol_ref_new(ui), vol_ref_free);
 
 	form_add_text(f, "New name", name, NULL);
 	form_add_button(f, "Clone");
@@ -391,11 +440,15 @@ static int
 wipe_done(struct ui *ui, struct form *f, int b)
 {
 	struct vol_op *o;
+	struct pool *p;
+	const struct vol_def *v;
 	char *title;
 
-	if (b != 0 || ui_vol(ui) == NULL)
+	if (b != 0)
 		return UI_DRAW;
-	o = vol_op_new(ui);
+	if (vol_ref_get(ui, f, &p, &v) < 0)
+		return -1;
+	o = vol_op_new(f);
 	o->alg = form_choice(f, 0);
 	title = xasprintf("wipe %s (%s)", o->vol,
 			  wipe_alg_name((enum wipe_alg)o->alg));
@@ -415,7 +468,7 @@ ACT(act_vol_wipe)
 			    ui_pool(ui)->def->name,
 			    size_short(v->capacity, cap, sizeof(cap)),
 			    v->target.path ? v->target.path : v->name);
-	struct form *f = form_new(t, wipe_done, NULL, NULL);
+	struct form *f = form_new(t, wipe_done, vol_ref_new(ui), vol_ref_free);
 
 	for (int i = 0; i < WIPE_ALG_COUNT; i++)
 		algs[i] = wipe_alg_name((enum wipe_alg)i);
@@ -438,14 +491,17 @@ ACT(act_vol_wipe)
 static int
 resize_done(struct ui *ui, struct form *f, int b)
 {
-	const struct vol_def *v = ui_vol(ui);
+	const struct vol_def *v;
+	struct pool *p;
 	uint64_t size;
 	struct err e;
 	struct vol_op *o;
 	char *title;
 
-	if (b != 0 || v == NULL)
+	if (b != 0)
 		return UI_DRAW;
+	if (vol_ref_get(ui, f, &p, &v) < 0)
+		return -1;
 	err_init(&e);
 	if (size_parse(form_text(f, 0), &size, &e) < 0) {
 		form_error(f, "%s", e.msg);
@@ -464,7 +520,7 @@ resize_done(struct ui *ui, struct form *f, int b)
 			   size_pretty(v->capacity, cur, sizeof(cur)));
 		return -1;
 	}
-	o = vol_op_new(ui);
+	o = vol_op_new(f);
 	o->size = size;
 	o->flags = (form_check(f, 1) ? VOL_RESIZE_ALLOCATE : 0) |
 		   (size < v->capacity ? VOL_RESIZE_SHRINK |
@@ -484,7 +540,7 @@ ACT(act_vol_resize)
 	size_short(v->capacity, cur, sizeof(cur));
 	t = xasprintf("Resize volume %s of pool %s (now %s).", v->name,
 		      ui_pool(ui)->def->name, cur);
-	f = form_new(t, resize_done, NULL, NULL);
+	f = form_new(t, resize_done, vol_ref_new(ui), vol_ref_free);
 	form_add_text(f, "New capacity", cur, "e.g. 20G");
 	form_add_check(f, "Allocate the new space now", false);
 	form_add_check(f, "Allow shrinking (data past the new end is lost)",
@@ -506,9 +562,14 @@ delete_done(struct ui *ui, struct form *f, int b)
 	char *title;
 
 	(void)f;
-	if (b != 0 || ui_vol(ui) == NULL)
+	struct pool *p;
+	const struct vol_def *v;
+
+	if (b != 0)
 		return UI_DRAW;
-	o = vol_op_new(ui);
+	if (vol_ref_get(ui, f, &p, &v) < 0)
+		return -1;
+	o = vol_op_new(f);
 	title = xasprintf("delete %s from %s", o->vol, o->pool);
 	vol_job(ui, title, job_vol_delete, o);
 	free(title);
@@ -523,7 +584,7 @@ ACT(act_vol_delete)
 			    "lost.", v->name, ui_pool(ui)->def->name,
 			    v->target.path ? v->target.path : "-",
 			    size_short(v->capacity, cap, sizeof(cap)));
-	struct form *f = form_new(t, delete_done, NULL, NULL);
+	struct form *f = form_new(t, delete_done, vol_ref_new(ui), vol_ref_free);
 
 	f->danger = true;
 	form_add_button(f, "Delete");
@@ -543,13 +604,18 @@ upload_done(struct ui *ui, struct form *f, int b)
 	struct vol_op *o;
 	char *title;
 
-	if (b != 0 || ui_vol(ui) == NULL)
+	struct pool *p;
+	const struct vol_def *v;
+
+	if (b != 0)
 		return UI_DRAW;
+	if (vol_ref_get(ui, f, &p, &v) < 0)
+		return -1;
 	if (access(file, R_OK) < 0) {
 		form_error(f, "Cannot read '%s': %s", file, strerror(errno));
 		return -1;
 	}
-	o = vol_op_new(ui);
+	o = vol_op_new(f);
 	o->file = xstrdup(file);
 	title = xasprintf("upload %s into %s", file, o->vol);
 	vol_job(ui, title, job_vol_upload, o);
@@ -563,7 +629,7 @@ ACT(act_vol_upload)
 	char *t = xasprintf("Upload a file into volume %s of pool %s: its "
 			    "content is overwritten from the start.", v->name,
 			    ui_pool(ui)->def->name);
-	struct form *f = form_new(t, upload_done, NULL, NULL);
+	struct form *f = form_new(t, upload_done, vol_ref_new(ui), vol_ref_free);
 
 	f->danger = true;
 	form_add_text(f, "File", "", NULL);
@@ -583,14 +649,19 @@ download_done(struct ui *ui, struct form *f, int b)
 	struct vol_op *o;
 	char *title;
 
-	if (b != 0 || ui_vol(ui) == NULL)
+	struct pool *p;
+	const struct vol_def *v;
+
+	if (b != 0)
 		return UI_DRAW;
+	if (vol_ref_get(ui, f, &p, &v) < 0)
+		return -1;
 	if (access(file, F_OK) == 0) {
 		form_error(f, "'%s' exists; cistern does not overwrite files. "
 			   "Choose another name.", file);
 		return -1;
 	}
-	o = vol_op_new(ui);
+	o = vol_op_new(f);
 	o->file = xstrdup(file);
 	o->flags = form_check(f, 1) ? VOL_DOWNLOAD_SPARSE : 0;
 	title = xasprintf("download %s to %s", o->vol, file);
@@ -611,7 +682,7 @@ ACT(act_vol_download)
 	path = xasprintf("%s/%s", cwd, v->name);
 	t = xasprintf("Download volume %s of pool %s into a new file.", v->name,
 		      ui_pool(ui)->def->name);
-	f = form_new(t, download_done, NULL, NULL);
+	f = form_new(t, download_done, vol_ref_new(ui), vol_ref_free);
 	form_add_text(f, "File", path, NULL);
 	form_add_check(f, "Keep holes (sparse file)", true);
 	form_add_button(f, "Download");
