@@ -198,7 +198,14 @@ text_wrap(const char *s, int w, size_t *n)
 		size_t len = eol ? (size_t)(eol - s) : strlen(s);
 		char *para = xstrndup(s, len);
 		const char *p = para;
+		int hang = 0, lw = w;
 
+		/* continuation lines line up after the last run of blanks in
+		 * the first half ("  F6  s  Start  text", "  <target>") */
+		for (int i = 1; para[i] != '\0' && i < w / 2; i++)
+			if (para[i] != ' ' && para[i - 1] == ' ' &&
+			    (i == 1 || para[i - 2] == ' '))
+				hang = i;
 		if (*p == '\0')
 			strv_push(&lines, &nl, "");
 		while (*p != '\0') {
@@ -207,7 +214,7 @@ text_wrap(const char *s, int w, size_t *n)
 			int used = 0, cw;
 			while (*q != '\0') {
 				size_t cn = text_next(q, &cw);
-				if (used + cw > w)
+				if (used + cw > lw)
 					break;
 				used += cw;
 				q += cn;
@@ -216,12 +223,14 @@ text_wrap(const char *s, int w, size_t *n)
 			}
 			if (*q != '\0' && brk != NULL && brk > p)
 				q = brk;
-			char *line = xstrndup(p, (size_t)(q - p));
+			char *line = xasprintf("%*s%.*s", lw < w ? hang : 0, "",
+					       (int)(q - p), p);
 			strv_push(&lines, &nl, line);
 			free(line);
 			p = q;
 			while (*p == ' ')
 				p++;
+			lw = w - hang;
 		}
 		free(para);
 		s += len;
