@@ -202,7 +202,8 @@ text_wrap(const char *s, int w, size_t *n)
 
 		/* continuation lines line up after the last run of blanks in
 		 * the first half ("  F6  s  Start  text", "  <target>") */
-		for (int i = 1; para[i] != '\0' && i < w / 2; i++)
+		for (int i = 1; para[0] != '\0' && para[i] != '\0' &&
+				i < w / 2; i++)
 			if (para[i] != ' ' && para[i - 1] == ' ' &&
 			    (i == 1 || para[i - 2] == ' '))
 				hang = i;
