@@ -28,6 +28,9 @@ proc cleanup {} {
 	catch {exec rm -rf $T}
 }
 
+# A test killed (timeout, Ctrl-C, a closed pipe) still cleans up.
+trap {cleanup; exit 1} {SIGINT SIGTERM SIGHUP SIGPIPE}
+
 proc ok {name} {
 	puts "ok $name"
 	flush stdout
