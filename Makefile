@@ -40,11 +40,7 @@ LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
 CORE_SRC := $(wildcard core/*.c)
 BACK_SRC := $(wildcard backends/*.c)
-TUI_SRC  := $(filter-out tui/ui_stub.c,$(wildcard tui/*.c))
-# The full-screen interface replaces the stub once tui/ui.c exists.
-ifeq ($(wildcard tui/ui.c),)
-TUI_SRC  += tui/ui_stub.c
-endif
+TUI_SRC  := $(wildcard tui/*.c)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 BACK_OBJ := $(BACK_SRC:%.c=$(BUILD)/%.o)

@@ -410,6 +410,9 @@ cli_help(FILE *out, const char *verb)
 	      "  --verbose, -v      print each command run and failing tools' "
 	      "stderr\n"
 	      "  --read-only        refuse every change\n"
+	      "  --theme NAME       the interface's colour theme (CISTERN_THEME)\n"
+	      "  --color WHEN       auto, always or never (NO_COLOR is honoured)\n"
+	      "  --no-mouse         the interface leaves the mouse alone\n"
 	      "  --version, -V      print the version\n"
 	      "\n"
 	      "Verbs:\n", out);

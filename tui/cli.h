@@ -91,6 +91,9 @@ void cli_job_end(struct cli *cl, struct job *j);
 bool cli_confirm(struct cli *cl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Run $VISUAL or $EDITOR (no shell) on a file; 0 when it exits 0. */
+int cli_editor(const char *file, struct err *e);
+
 /* Verb handlers live in cli_pool.c and cli_vol.c. */
 #define CLI_HANDLER(name) int name(struct cli *cl, const struct cli_args *a)
 CLI_HANDLER(cmd_pool_define);

@@ -569,17 +569,17 @@ CLI_HANDLER(cmd_pool_autostart)
 	return rc;
 }
 
-/* Run $VISUAL/$EDITOR (split on blanks, no shell) on a file. */
-static int
-run_editor(struct cli *cl, const char *file)
+/* Run $VISUAL/$EDITOR (split on blanks, no shell) on a file; the
+ * full-screen interface uses it too. */
+int
+cli_editor(const char *file, struct err *e)
 {
 	const char *ed = getenv("VISUAL");
 	char *copy, *save = NULL;
 	const char *argv[16];
 	size_t n = 0;
 	struct run_opts o = { .interactive = true, .keep_locale = true };
-	struct err e;
-	int rc = 0;
+	int rc;
 
 	if (ed == NULL || *ed == '\0')
 		ed = getenv("EDITOR");
@@ -591,11 +591,21 @@ run_editor(struct cli *cl, const char *file)
 		argv[n++] = w;
 	argv[n++] = file;
 	argv[n] = NULL;
+	rc = run_argv(argv, &o, NULL, e);
+	free(copy);
+	return rc;
+}
+
+static int
+run_editor(struct cli *cl, const char *file)
+{
+	struct err e;
+	int rc = 0;
+
 	err_init(&e);
-	if (run_argv(argv, &o, NULL, &e) < 0)
+	if (cli_editor(file, &e) < 0)
 		rc = cli_error(cl, &e);
 	err_clear(&e);
-	free(copy);
 	return rc;
 }
 

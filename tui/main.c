@@ -103,7 +103,7 @@ parse_globals(int argc, char **argv, struct options *o)
 }
 
 /* libvirt's convention: a 'default' dir pool for images. */
-static char *
+char *
 default_pool_dir(void)
 {
 	const char *x = getenv("XDG_DATA_HOME");

@@ -31,5 +31,7 @@ void ui_man_keys(FILE *out);
 /* First start with no pools: offer libvirt's 'default' dir pool (asks on a
  * terminal, prints the commands otherwise). */
 int offer_default_pool(struct cistern *c, bool ask, FILE *out);
+/* Where libvirt's 'default' pool lives for this user (malloc'd). */
+char *default_pool_dir(void);
 
 #endif

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# cistern — layering: ncurses is called only from tui/ui*.c, tui/ includes
+# no backend, and core/ and backends/ include neither ncurses nor tui/.
+. "$(dirname "$0")/../lib/lib.sh"
+cd "$TOP"
+calls='(^|[^>.[:alnum:]_])(initscr|newterm|endwin|refresh|wrefresh|doupdate|getch|wgetch|wget_wch|get_wch|mvaddstr|waddstr|addstr|mvprintw|printw|wprintw|attrset|wattrset|attron|attroff|init_pair|start_color|has_colors|mousemask|getmouse|keypad|cbreak|nocbreak|noecho|curs_set|newwin|delwin|mvhline|hline|erase|werase|clear|wclear|resizeterm|set_escdelay|use_default_colors|tigetstr|getmaxyx)[[:space:]]*\('
+bad=$(grep -nE "$calls" core/*.c core/*.h backends/*.c tui/*.c tui/*.h 2>/dev/null |
+	grep -vE '^tui/ui[^/]*\.(c|h):' | grep -v '^core/.*sbuf' || true)
+if [ -z "$bad" ]; then t_ok "no ncurses call outside tui/ui*.c"; else
+	t_fail "no ncurses call outside tui/ui*.c" "$(echo "$bad" | head -3 | tr '\n' ' ')"; fi
+bad=$(grep -nE '#[[:space:]]*include[[:space:]]*[<"].*(n?curses|form|menu|panel|term)\.h' core/* backends/* tui/*.c tui/*.h |
+	grep -vE '^tui/ui[^/]*\.(c|h):' || true)
+if [ -z "$bad" ]; then t_ok "curses headers only in tui/ui*"; else
+	t_fail "curses headers only in tui/ui*" "$(echo "$bad" | head -3 | tr '\n' ' ')"; fi
+bad=$(grep -nE '#[[:space:]]*include[[:space:]]*"(\.\./)?backends/' tui/* core/* || true)
+if [ -z "$bad" ]; then t_ok "tui/ and core/ include no backend"; else
+	t_fail "tui/ and core/ include no backend" "$(echo "$bad" | head -3 | tr '\n' ' ')"; fi
+bad=$(grep -nE '#[[:space:]]*include[[:space:]]*"(\.\./)?tui/' core/* backends/* || true)
+if [ -z "$bad" ]; then t_ok "core/ and backends/ include nothing of tui/"; else
+	t_fail "core/ and backends/ include nothing of tui/" "$(echo "$bad" | head -3 | tr '\n' ' ')"; fi
+# the check itself finds a call where one would be
+printf 'static void f(void) { refresh(); }\n' > "$T/x.c"
+if grep -qE "$calls" "$T/x.c"; then t_ok "the pattern finds an ncurses call"; else
+	t_fail "the pattern finds an ncurses call" "grep missed refresh()"; fi

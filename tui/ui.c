@@ -1,0 +1,855 @@
+/* cistern — the full-screen interface: start-up, the terminal, signals,
+ * the main loop (poll over the terminal, the jobs' pipes, inotify on the
+ * config and run dirs, and a timer) and the model's reload. */
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+
+
+#include "../core/run.h"
+#include "ui.h"
+
+#define TICK_MS 10000        /* refresh the selected pool this often */
+#define DEBOUNCE_MS 100      /* coalesce bursts of config changes */
+
+/* The full-screen interface is built in. */
+bool
+ui_available(void)
+{
+	return true;
+}
+
+/* ---- signals: handlers only set flags ---- */
+
+static volatile sig_atomic_t quit_signal;
+static int wake_pipe[2] = { -1, -1 };   /* SIGWINCH wakes the poll */
+static struct termios saved_tio;
+static bool have_tio;
+static char crash_seq[256];
+static size_t crash_len;
+
+/* SIGINT, SIGTERM, SIGHUP: remember it; the loop leaves cleanly. */
+static void
+on_quit_signal(int sig)
+{
+	quit_signal = sig;
+}
+
+/* SIGWINCH: wake the poll; the loop reads the new size. */
+static void
+on_winch(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	if (wake_pipe[1] >= 0 && write(wake_pipe[1], "w", 1) < 0) {
+		/* the pipe is full: a wake-up is pending anyway */
+	}
+	errno = saved;
+}
+
+/* Follow the terminal's real size (a resize may have come at any time). */
+static bool
+ui_check_size(struct ui *ui)
+{
+	struct winsize ws;
+	char buf[64];
+
+	while (wake_pipe[0] >= 0 && read(wake_pipe[0], buf, sizeof(buf)) > 0)
+		;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_row == 0 ||
+	    ws.ws_col == 0)
+		return false;
+	if (ws.ws_row == LINES && ws.ws_col == COLS)
+		return false;
+	resizeterm(ws.ws_row, ws.ws_col);
+	ui_layout(ui);
+	clearok(curscr, TRUE);
+	return true;
+}
+
+/* A crash: restore the terminal with async-signal-safe calls only. */
+static void
+on_crash(int sig)
+{
+	if (have_tio)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	if (write(STDOUT_FILENO, crash_seq, crash_len) < 0) {
+		/* nothing more to do */
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* fatal(): give the terminal back before the message. */
+static void
+ui_fatal_hook(void)
+{
+	endwin();
+}
+
+/* Append a terminfo string to what a crash writes. */
+static void
+crash_add(const char *cap)
+{
+	char *s = tigetstr((char *)cap);
+
+	if (s == NULL || s == (char *)-1)
+		return;
+	size_t n = strlen(s);
+	if (crash_len + n < sizeof(crash_seq)) {
+		memcpy(crash_seq + crash_len, s, n);
+		crash_len += n;
+	}
+}
+
+/* Signal handlers (flags only), the crash path and the fatal hook. */
+static void
+signals_install(struct ui *ui)
+{
+	struct sigaction sa;
+	static const int crash[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL };
+
+	crash_len = 0;
+	if (ui->mouse) {
+		static const char off[] = "\033[?1000l\033[?1006l";
+		memcpy(crash_seq, off, sizeof(off) - 1);
+		crash_len = sizeof(off) - 1;
+	}
+	crash_add("sgr0");
+	crash_add("cnorm");
+	crash_add("rmcup");
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_quit_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) == 0) {
+		sa.sa_handler = on_winch;
+		sigaction(SIGWINCH, &sa, NULL);
+	}
+	sa.sa_handler = on_crash;
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < ARRAY_SIZE(crash); i++)
+		sigaction(crash[i], &sa, NULL);
+	util_set_fatal_hook(ui_fatal_hook);
+}
+
+/* ---- status line and log ---- */
+
+/* Say something on the status line. */
+void
+ui_status(struct ui *ui, int role, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ui->status, sizeof(ui->status), fmt, ap);
+	va_end(ap);
+	for (char *p = ui->status; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	ui->status_role = role;
+}
+
+/* Add an entry to the log pane (a ring of LOG_MAX). */
+void
+ui_log(struct ui *ui, int role, const char *text, const char *detail)
+{
+	struct log_line *l = &ui->log[ui->log_head];
+
+	free(l->text);
+	free(l->detail);
+	l->when = (int64_t)time(NULL);
+	l->role = role;
+	l->text = xstrdup(text);
+	l->detail = detail && *detail ? xstrdup(detail) : NULL;
+	ui->log_head = (ui->log_head + 1) % LOG_MAX;
+	if (ui->nlog < LOG_MAX)
+		ui->nlog++;
+}
+
+/* Every command the core runs in this process lands in the log pane. */
+static void
+ui_run_logger(const struct run_log_entry *ent, void *arg)
+{
+	struct ui *ui = arg;
+	char *line, *t;
+
+	if (ent->status == RUN_PENDING)
+		return;
+	line = run_argv_line(ent->argv);
+	t = xasprintf("%s %s  (exit %d, %lld ms)", ent->dry_run ? "dry-run" :
+		      ent->status == 0 ? ui->g->check_on : "FAILED", line,
+		      ent->status, (long long)ent->ms);
+	ui_log(ui, ent->status == 0 ? R_NORMAL : R_ERROR, t, ent->errtext);
+	free(t);
+	free(line);
+}
+
+/* A store warning goes to the log and the status line. */
+static void
+ui_store_warning(void *arg, const char *msg)
+{
+	struct ui *ui = arg;
+
+	ui_log(ui, R_WARNING, msg, NULL);
+	ui_status(ui, R_WARNING, "%s", msg);
+}
+
+/* ---- the model ---- */
+
+/* The selected pool, or NULL (valid until the next reload). */
+struct pool *
+ui_pool(struct ui *ui)
+{
+	if (ui->pool_name == NULL)
+		return NULL;
+	return cistern_find_pool(ui->c, ui->pool_name);
+}
+
+/* The selected volume, or NULL. */
+const struct vol_def *
+ui_vol(struct ui *ui)
+{
+	const struct row *r = list_selected(&ui->vols);
+
+	return r != NULL ? r->vol : NULL;
+}
+
+/* Replace a remembered name. */
+static void
+set_name(char **slot, const char *name)
+{
+	if (str_eq(*slot, name))
+		return;
+	free(*slot);
+	*slot = name ? xstrdup(name) : NULL;
+}
+
+/* Remember the selected pool and volume by name. */
+void
+ui_sync(struct ui *ui)
+{
+	const struct row *r = list_selected(&ui->pools);
+
+	if (r != NULL)
+		set_name(&ui->pool_name, r->pool->def->name);
+	r = list_selected(&ui->vols);
+	if (r != NULL)
+		set_name(&ui->vol_name, r->vol->name);
+}
+
+/* Remember the selection, then drop the rows before the model changes. */
+void
+ui_detach(struct ui *ui)
+{
+	ui_sync(ui);
+	list_clear(&ui->pools);
+	list_clear(&ui->vols);
+}
+
+/* Forget pending inotify events (our own writes). */
+void
+ui_ino_drain(struct ui *ui)
+{
+	char buf[4096];
+
+	if (ui->ino_fd < 0)
+		return;
+	while (read(ui->ino_fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+/* Rows of the pools pane from the model. */
+void
+ui_rebuild_pools(struct ui *ui)
+{
+	struct row *rows = xcalloc(ui->c->npools + 1, sizeof(*rows));
+	const struct row *r;
+
+	for (size_t i = 0; i < ui->c->npools; i++)
+		rows[i].pool = ui->c->pools[i];
+	list_set_rows(&ui->pools, rows, ui->c->npools, ui->pool_name);
+	r = list_selected(&ui->pools);
+	set_name(&ui->pool_name, r ? r->pool->def->name : NULL);
+}
+
+/* Rows of the volumes pane from the selected pool. */
+void
+ui_rebuild_vols(struct ui *ui)
+{
+	struct pool *p = ui_pool(ui);
+	size_t n = p ? p->nvols : 0;
+	struct row *rows = xcalloc(n + 1, sizeof(*rows));
+	const struct row *r;
+
+	for (size_t i = 0; i < n; i++) {
+		rows[i].pool = p;
+		rows[i].vol = p->vols[i];
+	}
+	list_set_rows(&ui->vols, rows, n, ui->vol_name);
+	r = list_selected(&ui->vols);
+	set_name(&ui->vol_name, r ? r->vol->name : NULL);
+}
+
+/* Make sure the selected pool's volumes are known (refresh once). */
+static void
+ui_ensure_vols(struct ui *ui)
+{
+	struct pool *p = ui_pool(ui);
+	struct err e;
+
+	if (p == NULL || !pool_is_active(p) || p->refreshed ||
+	    p->state == POOL_BUILDING)
+		return;
+	err_init(&e);
+	if (pool_refresh(ui->c, p, NULL, &e) < 0)
+		ui_status(ui, R_ERROR, "%s", e.msg);
+	err_clear(&e);
+	ui_ino_drain(ui);
+}
+
+/* Refresh the selected pool now (F5). */
+void
+ui_refresh_selected(struct ui *ui)
+{
+	struct pool *p;
+
+	ui_sync(ui);
+	list_clear(&ui->vols);
+	p = ui_pool(ui);
+	if (p != NULL)
+		p->refreshed = false;
+	ui_ensure_vols(ui);
+	ui_rebuild_vols(ui);
+}
+
+/* Refresh every running pool, so sizes and usage are current; errors
+ * land in each pool's details. */
+static void
+ui_refresh_all(struct ui *ui)
+{
+	for (size_t i = 0; i < ui->c->npools; i++) {
+		struct pool *p = ui->c->pools[i];
+		struct err e;
+		if (p->refreshed || (p->state != POOL_RUNNING &&
+				     p->state != POOL_DEGRADED))
+			continue;
+		err_init(&e);
+		pool_refresh(ui->c, p, NULL, &e);
+		err_clear(&e);
+	}
+	ui_ino_drain(ui);
+}
+
+/* Re-read every pool, refresh the running ones, keep the selection. */
+void
+ui_reload(struct ui *ui)
+{
+	struct err e;
+
+	ui_detach(ui);
+	err_init(&e);
+	if (cistern_reload(ui->c, &e) < 0)
+		ui_status(ui, R_ERROR, "%s", e.msg);
+	err_clear(&e);
+	ui_refresh_all(ui);
+	ui_rebuild_pools(ui);
+	ui_ensure_vols(ui);
+	ui_rebuild_vols(ui);
+	ui_ino_drain(ui);
+}
+
+/* The pools pane moved: follow it with the volumes pane. */
+static void
+ui_follow_pool(struct ui *ui)
+{
+	const struct row *r = list_selected(&ui->pools);
+	const char *name = r ? r->pool->def->name : NULL;
+
+	if (str_eq(name, ui->pool_name) && ui->vols.rows != NULL)
+		return;
+	if (!str_eq(name, ui->pool_name)) {
+		set_name(&ui->vol_name, NULL);
+		ui->vols.filter[0] = '\0';
+		ui->vols.sel = ui->vols.top = 0;
+	}
+	set_name(&ui->pool_name, name);
+	ui_ensure_vols(ui);
+	ui_rebuild_vols(ui);
+}
+
+/* Select a pool by name and show its volumes. */
+void
+ui_select_pool(struct ui *ui, const char *name)
+{
+	ui_sync(ui);
+	list_select_name(&ui->pools, name);
+	ui_follow_pool(ui);
+}
+
+/* Give the terminal to another program (the editor). */
+void
+ui_suspend(struct ui *ui)
+{
+	(void)ui;
+	def_prog_mode();
+	endwin();
+}
+
+/* Take the terminal back and repaint. */
+void
+ui_resume(struct ui *ui)
+{
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	ui_check_size(ui);
+	ui_layout(ui);
+	refresh();
+}
+
+/* ---- keys ---- */
+
+/* One key from the terminal, or K_NONE. */
+static int
+read_key(void)
+{
+	wint_t wc;
+	int r = wget_wch(stdscr, &wc);
+
+	if (r == ERR)
+		return K_NONE;
+	if (r == KEY_CODE_YES)
+		return K_FN((int)wc);
+	return (int)wc;
+}
+
+/* A mouse event: dialogs first, then the screen. */
+static int
+handle_mouse(struct ui *ui)
+{
+	MEVENT ev;
+	int button = 0;
+
+	if (getmouse(&ev) != OK)
+		return UI_NONE;
+	if (ev.bstate & BUTTON1_PRESSED)
+		button = 1;
+	else if (ev.bstate & BUTTON4_PRESSED)
+		button = 4;
+	else if (ev.bstate & BUTTON5_PRESSED)
+		button = 5;
+	if (button == 0 || ui->too_small)
+		return UI_NONE;
+	if (ui->dlg != NULL) {
+		if (button == 1 && dialog_is_form(ui->dlg))
+			return form_click(ui, ui->dlg, ev.y, ev.x);
+		return UI_NONE;
+	}
+	return ui_draw_click(ui, ev.y, ev.x, button);
+}
+
+/* The list pane that has the focus. */
+static struct list *
+focused_list(struct ui *ui)
+{
+	return ui->focus == FOCUS_VOLS ? &ui->vols : &ui->pools;
+}
+
+/* Esc on the main screen: clear a filter, else show the newest job. */
+static int
+main_escape(struct ui *ui)
+{
+	struct list *l = focused_list(ui);
+
+	if (l->filter[0] != '\0') {
+		list_set_filter(l, "");
+		ui_status(ui, R_STATUS, "Filter cleared.");
+		return UI_DRAW | (l == &ui->pools ? UI_REVOLS : 0);
+	}
+	for (size_t i = ui->njobs; i > 0; i--) {
+		if (!ui->jobs[i - 1]->ended) {
+			dialog_progress(ui, ui->jobs[i - 1]->id);
+			return UI_DRAW;
+		}
+	}
+	return UI_NONE;
+}
+
+/* One key on the main screen or the top dialog. */
+static int
+handle_key(struct ui *ui, int key)
+{
+	const struct action *a;
+	int r;
+
+	if (key == K_RESIZE) {
+		ui_layout(ui);
+		return UI_DRAW;
+	}
+	if (key == K_CTRL('l')) {
+		clearok(curscr, TRUE);
+		return UI_DRAW;
+	}
+	if (key == K_MOUSE)
+		return handle_mouse(ui);
+	if (ui->too_small)
+		return key == 'q' || key == K_FN(KEY_F(10)) ? UI_QUIT : UI_NONE;
+	if (ui->dlg != NULL)
+		return ui->dlg->key(ui, ui->dlg, key);
+	switch (key) {
+	case K_TAB:
+	case K_FN(KEY_BTAB): {
+		int n = ui->bottom == BOTTOM_LOG ? 3 : 2;
+		int d = key == K_TAB ? 1 : n - 1;
+		ui->focus = (enum focus)(((int)ui->focus + d) % n);
+		return UI_DRAW;
+	}
+	case K_FN(KEY_LEFT): case 'h':
+		ui->focus = FOCUS_POOLS;
+		return UI_DRAW;
+	case K_FN(KEY_RIGHT): case 'l':
+		ui->focus = FOCUS_VOLS;
+		return UI_DRAW;
+	case K_ESC:
+		return main_escape(ui);
+	}
+	if (ui->focus == FOCUS_BOTTOM) {
+		if (key == K_FN(KEY_UP) || key == 'k')
+			ui->log_scroll++;
+		else if ((key == K_FN(KEY_DOWN) || key == 'j') && ui->log_scroll)
+			ui->log_scroll--;
+		else if (key == K_FN(KEY_END) || key == 'G')
+			ui->log_scroll = 0;
+		if (key == K_FN(KEY_UP) || key == 'k' || key == K_FN(KEY_DOWN) ||
+		    key == 'j' || key == K_FN(KEY_END) || key == 'G')
+			return UI_DRAW;
+	} else if ((r = list_key(focused_list(ui), key)) >= 0) {
+		return r | (ui->focus == FOCUS_POOLS ? UI_REVOLS : 0);
+	}
+	if (key == '\n')
+		key = K_ENTER;
+	a = action_for_key(ui, key);
+	if (a != NULL)
+		return action_run(ui, a);
+	if (key >= 0x20 && key < 0x7f)
+		ui_status(ui, R_STATUS, "No action on '%c' here: ? shows the keys.",
+			  key);
+	return UI_DRAW;
+}
+
+/* ---- live state ---- */
+
+/* Watch the config, autostart and run dirs for other cisterns. */
+static void
+ino_watch(struct ui *ui)
+{
+	const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM |
+			      IN_DELETE | IN_CREATE | IN_ATTRIB;
+
+	ui->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (ui->ino_fd < 0)
+		return;
+	inotify_add_watch(ui->ino_fd, ui->c->store.config_dir, mask);
+	if (ui->c->store.autostart_dir)
+		inotify_add_watch(ui->ino_fd, ui->c->store.autostart_dir, mask);
+	if (ui->c->store.run_dir)
+		inotify_add_watch(ui->ino_fd, ui->c->store.run_dir, mask);
+}
+
+/* Did another program change a definition or a state? */
+static bool
+ino_read(struct ui *ui)
+{
+	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool relevant = false;
+	ssize_t n;
+
+	while ((n = read(ui->ino_fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+			const char *name = ev->len ? ev->name : "";
+			if (name[0] != '.' && !str_endswith(name, ".lock") &&
+			    strcmp(name, "boot-id") != 0)
+				relevant = true;
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	return relevant;
+}
+
+/* ---- start and the loop ---- */
+
+/* Host and user names for the title. */
+static void
+ui_identity(struct ui *ui)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	if (gethostname(ui->host, sizeof(ui->host)) < 0)
+		snprintf(ui->host, sizeof(ui->host), "localhost");
+	ui->host[sizeof(ui->host) - 1] = '\0';
+	snprintf(ui->user, sizeof(ui->user), "%s", pw ? pw->pw_name : "?");
+}
+
+/* NO_COLOR and --color decide whether colours are off. */
+static bool
+want_mono(const struct options *o)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (o->color != NULL && strcmp(o->color, "never") == 0)
+		return true;
+	if (o->color != NULL && strcmp(o->color, "always") == 0)
+		return false;
+	return nc != NULL && nc[0] != '\0';
+}
+
+/* Set up the terminal, theme, mouse, signals and panes. */
+static int
+ui_start(struct ui *ui, struct cistern *c, const struct options *o,
+	 char *why, size_t whylen)
+{
+	const char *cs = nl_langinfo(CODESET);
+	const char *tname = o->theme ? o->theme : getenv("CISTERN_THEME");
+	SCREEN *scr;
+
+	memset(ui, 0, sizeof(*ui));
+	ui->c = c;
+	ui->o = o;
+	ui->read_only = o->read_only;
+	ui->utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
+				  strcmp(cs, "utf8") == 0);
+	ui->g = glyphs_get(ui->utf8);
+	text_init(ui->utf8, ui->g->ellipsis);
+	ui->ino_fd = -1;
+	ui->status_role = R_STATUS;
+	ui_identity(ui);
+	/* nothing prints over the screen from here on */
+	run_set_logger(ui_run_logger, ui);
+	c->warn = ui_store_warning;
+	c->warn_arg = ui;
+	if (tcgetattr(STDIN_FILENO, &saved_tio) == 0)
+		have_tio = true;
+	scr = newterm(NULL, stdout, stdin);
+	if (scr == NULL) {
+		snprintf(why, whylen, "cannot use the terminal (TERM=%s)",
+			 getenv("TERM") ? getenv("TERM") : "");
+		return -1;
+	}
+	set_term(scr);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	ui->mono = want_mono(o) || !has_colors();
+	if (!ui->mono)
+		start_color();
+	if (ui->mono)
+		tname = "mono";
+	if (tname == NULL)
+		tname = "default";
+	if (theme_load(tname, &ui->theme, why, whylen) < 0)
+		ui_status(ui, R_ERROR, "%s; using the built-in theme.", why);
+	why[0] = '\0';
+	theme_apply(ui);
+	ui->mouse = !o->no_mouse;
+	if (ui->mouse) {
+		/* button presses only: no motion tracking; Shift+click still
+		 * selects text in xterm-like terminals */
+		mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED,
+			  NULL);
+		mouseinterval(0);
+	}
+	signals_install(ui);
+	list_init(&ui->pools, "pools", pool_columns, pool_pane_cols,
+		  &pool_list_ops, "name");
+	list_init(&ui->vols, "volumes", vol_columns, vol_pane_cols,
+		  &vol_list_ops, "name");
+	ino_watch(ui);
+	ui_layout(ui);
+	return 0;
+}
+
+/* Cancel jobs, restore the terminal, free everything. */
+static void
+ui_stop(struct ui *ui)
+{
+	ui_jobs_cancel_all(ui);
+	endwin();
+	util_set_fatal_hook(NULL);
+	run_set_logger(NULL, NULL);
+	ui->c->warn = NULL;
+	list_free(&ui->pools);
+	list_free(&ui->vols);
+	while (ui->dlg != NULL)
+		dialog_pop(ui);
+	for (size_t i = 0; i < ui->njobs; i++) {
+		if (ui->jobs[i]->fd >= 0)
+			close(ui->jobs[i]->fd);
+		free(ui->jobs[i]->title);
+		free(ui->jobs[i]->pool);
+		free(ui->jobs[i]->msg);
+		free(ui->jobs[i]->output);
+		free(ui->jobs[i]->buf);
+		free(ui->jobs[i]);
+	}
+	free(ui->jobs);
+	for (size_t i = 0; i < LOG_MAX; i++) {
+		free(ui->log[i].text);
+		free(ui->log[i].detail);
+	}
+	free(ui->pool_name);
+	free(ui->vol_name);
+	if (ui->ino_fd >= 0)
+		close(ui->ino_fd);
+	signal(SIGWINCH, SIG_DFL);
+	for (int i = 0; i < 2; i++) {
+		if (wake_pipe[i] >= 0)
+			close(wake_pipe[i]);
+		wake_pipe[i] = -1;
+	}
+}
+
+/* The main loop: draw, then poll keys, jobs, inotify and the timer. */
+static int
+ui_loop(struct ui *ui)
+{
+	int flags = UI_DRAW;
+	struct pollfd *pf = NULL;
+
+	ui->next_tick = now_ms() + TICK_MS;
+	for (;;) {
+		int64_t now;
+		int timeout, npf = 0, k;
+
+		if (quit_signal || (flags & UI_QUIT))
+			break;
+		if (flags & UI_RELOAD) {
+			ui_reload(ui);
+			flags |= UI_DRAW;
+		}
+		if (flags & UI_REVOLS) {
+			ui_follow_pool(ui);
+			flags |= UI_DRAW;
+		}
+		if (ui_check_size(ui))
+			flags |= UI_DRAW;
+		ui_sync(ui);
+		if (flags & UI_DRAW)
+			ui_draw(ui);
+		flags = 0;
+		pf = xreallocarray(pf, ui->njobs + 3, sizeof(*pf));
+		pf[npf++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+		if (wake_pipe[0] >= 0)
+			pf[npf++] = (struct pollfd){ .fd = wake_pipe[0],
+						     .events = POLLIN };
+		if (ui->ino_fd >= 0)
+			pf[npf++] = (struct pollfd){ .fd = ui->ino_fd,
+						     .events = POLLIN };
+		for (size_t i = 0; i < ui->njobs; i++)
+			if (!ui->jobs[i]->ended)
+				pf[npf++] = (struct pollfd){ .fd = ui->jobs[i]->fd,
+							     .events = POLLIN };
+		now = now_ms();
+		timeout = (int)(ui->next_tick - now);
+		if (ui->reload_at > 0 && ui->reload_at - now < timeout)
+			timeout = (int)(ui->reload_at - now);
+		if (ui_jobs_running(ui) > 0 && timeout > 500)
+			timeout = 500;   /* rates and times left move */
+		if (timeout < 0)
+			timeout = 0;
+		k = poll(pf, (nfds_t)npf, timeout);
+		if (k < 0 && errno != EINTR)
+			break;
+		/* keys (and a resize after EINTR) */
+		for (int key; (key = read_key()) != K_NONE;) {
+			/* each key sees the state the previous one left */
+			int r = handle_key(ui, key);
+			if (r & UI_RELOAD)
+				ui_reload(ui);
+			if (r & UI_REVOLS)
+				ui_follow_pool(ui);
+			flags |= r & ~(UI_RELOAD | UI_REVOLS);
+			if (r & (UI_RELOAD | UI_REVOLS))
+				flags |= UI_DRAW;
+			ui_sync(ui);
+			if (flags & UI_QUIT)
+				break;
+		}
+		for (int i = 1; k > 0 && i < npf; i++) {
+			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (pf[i].fd == wake_pipe[0]) {
+				flags |= UI_DRAW;
+			} else if (pf[i].fd == ui->ino_fd) {
+				if (ino_read(ui) && ui->reload_at == 0)
+					ui->reload_at = now_ms() + DEBOUNCE_MS;
+			} else {
+				flags |= ui_jobs_poll(ui, pf[i].fd);
+			}
+		}
+		now = now_ms();
+		if (ui->reload_at > 0 && now >= ui->reload_at) {
+			ui->reload_at = 0;
+			flags |= UI_RELOAD;
+		}
+		if (now >= ui->next_tick) {
+			ui->next_tick = now + TICK_MS;
+			flags |= UI_RELOAD;
+		}
+		if (ui_jobs_running(ui) > 0)
+			flags |= UI_DRAW;
+	}
+	free(pf);
+	return quit_signal ? 128 + quit_signal : 0;
+}
+
+/* Run the interface until the operator leaves. */
+int
+ui_main(struct cistern *c, const struct options *o)
+{
+	struct ui *ui = xcalloc(1, sizeof(*ui));
+	char why[512] = "";
+	int rc;
+
+	if (ui_start(ui, c, o, why, sizeof(why)) < 0) {
+		run_set_logger(NULL, NULL);
+		c->warn = NULL;
+		fprintf(stderr, "error: %s\n", why);
+		free(ui);
+		return 1;
+	}
+	ui_refresh_all(ui);
+	ui_rebuild_pools(ui);
+	ui_ensure_vols(ui);
+	ui_rebuild_vols(ui);
+	if (ui->status[0] == '\0')
+		ui_status(ui, R_STATUS, "%zu pool%s. ? shows every key; : runs a "
+			  "command.", c->npools, c->npools == 1 ? "" : "s");
+	if (c->npools == 0 && !ui->read_only)
+		ui_offer_default_pool(ui);
+	rc = ui_loop(ui);
+	ui_stop(ui);
+	free(ui);
+	return rc;
+}

@@ -1,0 +1,620 @@
+/* cistern — what the pools pane's actions do: each names the exact
+ * object, destructive ones default to Cancel and whole-device writes need
+ * the pool's name typed back. Anything that calls a backend runs as a
+ * job. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/fileio.h"
+#include "../core/units.h"
+#include "../core/xml.h"
+#include "cli.h"
+#include "ui.h"
+
+/* ---- preconditions ---- */
+
+static char why_buf[256];
+
+USABLE(need_inactive)
+{
+	struct pool *p = ui_pool(ui);
+
+	if (p == NULL || !pool_is_active(p))
+		return NULL;
+	snprintf(why_buf, sizeof(why_buf), "Pool %s is %s: stop it first (F6 "
+		 "or s).", p->def->name, pool_state_name(p->state));
+	return why_buf;
+}
+
+USABLE(need_active)
+{
+	struct pool *p = ui_pool(ui);
+
+	if (p == NULL || pool_is_active(p))
+		return NULL;
+	snprintf(why_buf, sizeof(why_buf), "Pool %s is not running.",
+		 p->def->name);
+	return why_buf;
+}
+
+USABLE(need_running)
+{
+	struct pool *p = ui_pool(ui);
+
+	if (p == NULL || p->state == POOL_RUNNING || p->state == POOL_DEGRADED)
+		return NULL;
+	snprintf(why_buf, sizeof(why_buf), "Pool %s is %s: start it first (F6 "
+		 "or s).", p->def->name, pool_state_name(p->state));
+	return why_buf;
+}
+
+USABLE(need_vol)
+{
+	if (ui_vol(ui) != NULL && ui->focus == FOCUS_VOLS)
+		return NULL;
+	return "Select a volume first (Tab or Right moves to the volumes).";
+}
+
+/* ---- jobs on pools ---- */
+
+struct pool_op {
+	char *pool;
+	unsigned flags;
+};
+
+/* Free a pool job's arguments. */
+static void
+pool_op_free(struct pool_op *o)
+{
+	free(o->pool);
+	free(o);
+}
+
+/* In the job's child: start the pool. */
+static int
+job_pool_start(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
+	       struct err *e)
+{
+	struct pool_op *o = arg;
+	struct pool *p = cistern_get_pool(c, o->pool, e);
+
+	(void)out;
+	return p == NULL ? -1 : pool_start(c, p, o->flags, j, e);
+}
+
+/* In the job's child: stop the pool. */
+static int
+job_pool_stop(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
+	      struct err *e)
+{
+	struct pool_op *o = arg;
+	struct pool *p = cistern_get_pool(c, o->pool, e);
+
+	(void)out;
+	(void)j;
+	return p == NULL ? -1 : pool_stop(c, p, o->flags, e);
+}
+
+/* In the job's child: build the pool. */
+static int
+job_pool_build(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
+	       struct err *e)
+{
+	struct pool_op *o = arg;
+	struct pool *p = cistern_get_pool(c, o->pool, e);
+
+	(void)out;
+	return p == NULL ? -1 : pool_build(c, p, o->flags, j, e);
+}
+
+/* In the job's child: delete the pool's storage. */
+static int
+job_pool_delete(struct cistern *c, struct job *j, void *arg,
+		struct sbuf *out, struct err *e)
+{
+	struct pool_op *o = arg;
+	struct pool *p = cistern_get_pool(c, o->pool, e);
+
+	(void)out;
+	return p == NULL ? -1 : pool_delete(c, p, o->flags, j, e);
+}
+
+/* Start a job on a pool and show its progress. */
+static int
+pool_job(struct ui *ui, const char *verb, const char *pool, job_fn fn,
+	 unsigned flags)
+{
+	struct pool_op *o = xcalloc(1, sizeof(*o));
+	char *title = xasprintf("%s pool %s", verb, pool);
+	int id;
+
+	o->pool = xstrdup(pool);
+	o->flags = flags;
+	id = ui_job_start(ui, title, pool, fn, o, false);
+	pool_op_free(o);
+	free(title);
+	if (id > 0)
+		dialog_progress(ui, id);
+	return UI_DRAW;
+}
+
+ACT(act_pool_start)
+{
+	return pool_job(ui, "start", ui_pool(ui)->def->name, job_pool_start, 0);
+}
+
+ACT(act_pool_stop)
+{
+	return pool_job(ui, "stop", ui_pool(ui)->def->name, job_pool_stop, 0);
+}
+
+/* The overwrite choice (field 0) shows the name to type back (field 1)
+ * and makes it required. */
+static void
+build_change(struct ui *ui, struct form *f, int fi)
+{
+	bool over = form_choice(f, 0) == 1;
+
+	(void)ui;
+	(void)fi;
+	f->fields[1].hidden = !over;
+	f->confirm_field = over ? 1 : -1;
+}
+
+/* The build form was answered. */
+static int
+build_done(struct ui *ui, struct form *f, int b)
+{
+	const char *name = f->ctx;
+	unsigned flags;
+
+	if (b != 0)
+		return UI_DRAW;
+	if (f->nfields >= 1 && f->fields[0].kind == F_CHOICE)
+		flags = form_choice(f, 0) == 1 ? POOL_BUILD_OVERWRITE :
+			POOL_BUILD_NO_OVERWRITE;
+	else
+		flags = 0;
+	return pool_job(ui, "build", name, job_pool_build, flags);
+}
+
+/* A sentence on the storage a pool uses, for confirmations. */
+static char *
+pool_storage(const struct pool *p)
+{
+	const struct pool_source *s = &p->def->source;
+
+	if (s->ndevices > 0)
+		return xasprintf("device %s%s", s->devices[0].path,
+				 s->ndevices > 1 ? " and more" : "");
+	if (s->name != NULL)
+		return xasprintf("volume group %s", s->name);
+	return xasprintf("directory %s", p->def->target_path ?
+			 p->def->target_path : "?");
+}
+
+ACT(act_pool_build)
+{
+	struct pool *p = ui_pool(ui);
+	const struct backend *b = backend_get(p->def->type);
+	bool destructive = b != NULL && (b->flags & BACKEND_BUILD_DESTRUCTIVE);
+	char *where = pool_storage(p), *t;
+	struct form *f;
+
+	if (destructive)
+		t = xasprintf("Build pool %s (%s) on %s. If it holds data, cistern "
+			      "refuses unless you choose to overwrite it.",
+			      p->def->name, pool_type_name(p->def->type), where);
+	else
+		t = xasprintf("Build pool %s (%s): create %s.", p->def->name,
+			      pool_type_name(p->def->type), where);
+	f = form_new(t, build_done, xstrdup(p->def->name), free);
+	if (destructive) {
+		static const char *const ch[] = {
+			"refuse if it holds data", "overwrite whatever is there",
+		};
+		form_add_choice(f, "Existing data", ch, 2, 0);
+		int fi = form_add_text(f, "Type the pool's name", "", NULL);
+		f->fields[fi].hidden = true;
+		f->change = build_change;
+		f->danger = true;
+	}
+	form_add_button(f, "Build");
+	form_add_button(f, "Cancel");
+	if (destructive) {
+		form_require_name(f, 1, p->def->name, 0);
+		f->confirm_field = -1;
+	}
+	form_open(ui, "Build pool", f);
+	free(t);
+	free(where);
+	return UI_DRAW;
+}
+
+/* The delete form was answered. */
+static int
+delete_done(struct ui *ui, struct form *f, int b)
+{
+	if (b != 0)
+		return UI_DRAW;
+	return pool_job(ui, "delete", f->ctx, job_pool_delete,
+			POOL_DELETE_CONFIRMED);
+}
+
+ACT(act_pool_delete)
+{
+	struct pool *p = ui_pool(ui);
+	char *where = pool_storage(p);
+	char *t = xasprintf("Delete the storage of pool %s (%s): %s is "
+			    "destroyed. The definition stays (Undefine removes "
+			    "it). Type the pool's name to confirm.",
+			    p->def->name, pool_type_name(p->def->type), where);
+	struct form *f = form_new(t, delete_done, xstrdup(p->def->name), free);
+
+	f->danger = true;
+	int fi = form_add_text(f, "Pool name", "", NULL);
+	form_add_button(f, "Delete");
+	form_add_button(f, "Cancel");
+	form_require_name(f, fi, p->def->name, 0);
+	form_open(ui, "Delete pool storage", f);
+	free(t);
+	free(where);
+	return UI_DRAW;
+}
+
+/* The undefine confirmation was answered. */
+static int
+undefine_done(struct ui *ui, struct form *f, int b)
+{
+	struct pool *p;
+	struct err e;
+
+	if (b != 0)
+		return UI_DRAW;
+	ui_detach(ui);
+	p = cistern_find_pool(ui->c, f->ctx);
+	err_init(&e);
+	if (p == NULL || pool_undefine(ui->c, p, &e) < 0)
+		ui_status(ui, R_ERROR, "%s", err_isset(&e) ? e.msg :
+			  "the pool is gone");
+	else
+		ui_status(ui, R_GOOD, "Pool %s undefined.", (char *)f->ctx);
+	err_clear(&e);
+	return UI_RELOAD;
+}
+
+ACT(act_pool_undefine)
+{
+	struct pool *p = ui_pool(ui);
+	char *t = xasprintf("Forget pool %s? Its definition is removed; its "
+			    "storage (%s) is left as it is.", p->def->name,
+			    p->def->target_path ? p->def->target_path : "-");
+	struct form *f = form_new(t, undefine_done, xstrdup(p->def->name), free);
+
+	f->danger = true;
+	form_add_button(f, "Undefine");
+	form_add_button(f, "Cancel");
+	form_open(ui, "Undefine pool", f);
+	free(t);
+	return UI_DRAW;
+}
+
+ACT(act_pool_autostart)
+{
+	struct pool *p = ui_pool(ui);
+	bool on = !p->autostart;
+	struct err e;
+
+	err_init(&e);
+	if (pool_set_autostart(ui->c, p, on, &e) < 0)
+		ui_status(ui, R_ERROR, "%s", e.msg);
+	else
+		ui_status(ui, R_GOOD, "Pool %s: autostart %s.", p->def->name,
+			  on ? "on" : "off");
+	err_clear(&e);
+	ui_ino_drain(ui);
+	return UI_DRAW;
+}
+
+ACT(act_pool_xml)
+{
+	struct pool *p = ui_pool(ui);
+	char *xml = pool_def_format(p->def);
+	char *t = xasprintf("XML of pool %s", p->def->name);
+
+	dialog_text(ui, t, xml);
+	free(t);
+	free(xml);
+	return UI_DRAW;
+}
+
+/* ---- editing the XML in $EDITOR ---- */
+
+static int edit_loop(struct ui *ui, const char *pool, const char *file,
+		     const char *orig);
+
+struct edit_ctx {
+	char *pool, *file, *orig;
+};
+
+/* Remove the edited file and free the context. */
+static void
+edit_ctx_free(void *p)
+{
+	struct edit_ctx *ec = p;
+
+	unlink(ec->file);
+	free(ec->pool);
+	free(ec->file);
+	free(ec->orig);
+	free(ec);
+}
+
+/* "Edit again" or "Discard" after a bad edit. */
+static int
+edit_again(struct ui *ui, struct form *f, int b)
+{
+	struct edit_ctx *ec = f->ctx;
+
+	if (b != 0) {
+		ui_status(ui, R_STATUS, "Pool %s unchanged.", ec->pool);
+		return UI_DRAW;
+	}
+	return edit_loop(ui, ec->pool, ec->file, ec->orig);
+}
+
+/* Edit once; a bad result offers another round. */
+static int
+edit_loop(struct ui *ui, const char *pool, const char *file, const char *orig)
+{
+	struct err e;
+	struct pool_def *nd;
+	size_t len;
+	char *data;
+	int rc;
+
+	err_init(&e);
+	ui_suspend(ui);
+	rc = cli_editor(file, &e);
+	ui_resume(ui);
+	if (rc < 0)
+		goto bad;
+	data = file_read_all(file, XML_MAX_BYTES, &len, &e);
+	if (data == NULL)
+		goto bad;
+	if (strcmp(data, orig) == 0) {
+		free(data);
+		ui_status(ui, R_STATUS, "Pool %s: XML not changed.", pool);
+		unlink(file);
+		return UI_DRAW;
+	}
+	nd = pool_def_parse(data, len, "the edited XML", &e);
+	free(data);
+	if (nd != NULL && strcmp(nd->name, pool) != 0) {
+		err_setc(&e, ERR_INVALID, "the pool name cannot be changed by "
+			 "editing (was '%s')", pool);
+		pool_def_free(nd);
+		nd = NULL;
+	}
+	if (nd == NULL)
+		goto bad;
+	ui_detach(ui);
+	if (pool_define(ui->c, nd, NULL, &e) < 0)
+		goto bad;
+	unlink(file);
+	ui_status(ui, R_GOOD, "Pool %s: XML saved.", pool);
+	err_clear(&e);
+	return UI_RELOAD;
+bad:;
+	struct edit_ctx *ec = xcalloc(1, sizeof(*ec));
+	char *t = xasprintf("The XML was not saved: %s", e.msg);
+	ec->pool = xstrdup(pool);
+	ec->file = xstrdup(file);
+	ec->orig = xstrdup(orig);
+	struct form *f = form_new(t, edit_again, ec, edit_ctx_free);
+	form_add_button(f, "Edit again");
+	form_add_button(f, "Discard");
+	form_open(ui, "Edit pool XML", f);
+	free(t);
+	err_clear(&e);
+	return UI_RELOAD;
+}
+
+ACT(act_pool_edit)
+{
+	struct pool *p = ui_pool(ui);
+	char tmpl[] = "/tmp/cistern-edit-XXXXXX.xml";
+	struct pool_def *d = pool_def_dup(p->def);
+	char *orig, *pool = xstrdup(p->def->name);
+	int fd, r;
+
+	d->capacity = d->allocation = d->available = 0;
+	for (size_t i = 0; i < d->source.ndevices; i++)
+		d->source.devices[i].nfree = 0;
+	orig = pool_def_format(d);
+	pool_def_free(d);
+	fd = mkstemps(tmpl, 4);
+	if (fd < 0 || write(fd, orig, strlen(orig)) != (ssize_t)strlen(orig)) {
+		ui_status(ui, R_ERROR, "cannot write a temporary file: %s",
+			  strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmpl);
+		}
+		free(orig);
+		free(pool);
+		return UI_DRAW;
+	}
+	close(fd);
+	r = edit_loop(ui, pool, tmpl, orig);
+	free(orig);
+	free(pool);
+	return r;
+}
+
+/* ---- a new pool: a simple form until the wizard (F2) lands ---- */
+
+enum { NP_NAME, NP_TYPE, NP_TARGET, NP_HOST, NP_DEV, NP_DIR, NP_SRCNAME,
+       NP_FORMAT, NP_START };
+
+/* Show only the fields the chosen pool type uses. */
+static void
+newpool_change(struct ui *ui, struct form *f, int fi)
+{
+	static const char *const need[POOL_TYPE_COUNT] = {
+		[POOL_DIR] = "t", [POOL_FS] = "tdf", [POOL_NETFS] = "thpf",
+		[POOL_LOGICAL] = "tdn", [POOL_DISK] = "tdf",
+		[POOL_ISCSI] = "thd", [POOL_ISCSI_DIRECT] = "hd",
+	};
+	int t = form_choice(f, NP_TYPE);
+	const char *n = t >= 0 && t < POOL_TYPE_COUNT ? need[t] : "t";
+
+	(void)ui;
+	(void)fi;
+	f->fields[NP_TARGET].hidden = strchr(n, 't') == NULL;
+	f->fields[NP_HOST].hidden = strchr(n, 'h') == NULL;
+	f->fields[NP_DEV].hidden = strchr(n, 'd') == NULL;
+	f->fields[NP_DIR].hidden = strchr(n, 'p') == NULL;
+	f->fields[NP_SRCNAME].hidden = strchr(n, 'n') == NULL;
+	f->fields[NP_FORMAT].hidden = strchr(n, 'f') == NULL;
+}
+
+/* Define the pool through pool-define-as, then build and start it. */
+static int
+newpool_done(struct ui *ui, struct form *f, int b)
+{
+	static const char *const opt[] = {
+		[NP_TARGET] = "--target", [NP_HOST] = "--source-host",
+		[NP_DEV] = "--source-dev", [NP_DIR] = "--source-path",
+		[NP_SRCNAME] = "--source-name", [NP_FORMAT] = "--source-format",
+	};
+	const char *name = form_text(f, NP_NAME);
+	char *argv[20], *out = NULL;
+	size_t outlen = 0;
+	int argc = 0, rc;
+	struct cli cl = { .c = ui->c };
+
+	if (b != 0)
+		return UI_DRAW;
+	argv[argc++] = "pool-define-as";
+	argv[argc++] = (char *)name;
+	argv[argc++] = (char *)pool_type_name((enum pool_type)form_choice(f,
+								   NP_TYPE));
+	for (int i = NP_TARGET; i <= NP_FORMAT; i++) {
+		if (f->fields[i].hidden || form_text(f, i)[0] == '\0')
+			continue;
+		argv[argc++] = (char *)opt[i];
+		argv[argc++] = f->fields[i].value;
+	}
+	argv[argc] = NULL;
+	FILE *mf = open_memstream(&out, &outlen);
+	cl.out = mf;
+	cl.err = mf;
+	ui_detach(ui);
+	rc = cli_run(&cl, argc, argv);
+	fclose(mf);
+	ui_ino_drain(ui);
+	ui_reload(ui);
+	if (rc != 0) {
+		char *m = strstr(out, "error: ");
+		form_error(f, "%s", m ? m + 7 : out);
+		free(out);
+		return -1;
+	}
+	free(out);
+	ui_select_pool(ui, name);
+	ui_status(ui, R_GOOD, "Pool %s defined.", name);
+	if (form_check(f, NP_START))
+		pool_job(ui, "build and start", name, job_pool_start,
+			 POOL_START_BUILD | POOL_BUILD_NO_OVERWRITE);
+	return UI_DRAW | UI_REVOLS;
+}
+
+ACT(act_pool_new)
+{
+	const char *types[POOL_TYPE_COUNT];
+	struct form *f = form_new("Define a pool (the guided wizard comes "
+				  "later; this is pool-define-as as a form).",
+				  newpool_done, NULL, NULL);
+	char *dir = default_pool_dir();
+	char *base = xstrdup(dir);
+	char *slash = strrchr(base, '/');
+
+	if (slash != NULL)
+		*slash = '\0';
+	for (int i = 0; i < POOL_TYPE_COUNT; i++)
+		types[i] = pool_type_name((enum pool_type)i);
+	form_add_text(f, "Name", "", NULL);
+	form_add_choice(f, "Type", types, POOL_TYPE_COUNT, POOL_DIR);
+	form_add_text(f, "Target path", base, NULL);
+	form_add_text(f, "Source host", "", NULL);
+	form_add_text(f, "Source device", "", NULL);
+	form_add_text(f, "Source path", "", NULL);
+	form_add_text(f, "Source name", "", NULL);
+	form_add_text(f, "Source format", "", NULL);
+	form_add_check(f, "Build and start it now (never overwrites data)",
+		       true);
+	f->change = newpool_change;
+	newpool_change(ui, f, NP_TYPE);
+	form_add_button(f, "Define");
+	form_add_button(f, "Cancel");
+	f->width = 70;
+	form_open(ui, "New pool", f);
+	free(dir);
+	free(base);
+	return UI_DRAW;
+}
+
+/* ---- the first start ---- */
+
+/* Create (or not) the default pool offered on the first start. */
+static int
+default_done(struct ui *ui, struct form *f, int b)
+{
+	char *dir = f->ctx;
+	char *xml;
+	struct pool_def *d;
+	struct pool *p = NULL;
+	struct err e;
+
+	if (b != 0) {
+		ui_status(ui, R_STATUS, "No pools yet: F2 (or N) defines one.");
+		return UI_DRAW;
+	}
+	xml = xasprintf("<pool type='dir'><name>default</name><target><path>%s"
+			"</path></target></pool>", dir);
+	err_init(&e);
+	ui_detach(ui);
+	d = pool_def_parse(xml, strlen(xml), "default pool", &e);
+	if (d == NULL || pool_define(ui->c, d, &p, &e) < 0 ||
+	    pool_start(ui->c, p, POOL_START_BUILD, NULL, &e) < 0 ||
+	    pool_set_autostart(ui->c, p, true, &e) < 0)
+		ui_status(ui, R_ERROR, "%s", e.msg);
+	else
+		ui_status(ui, R_GOOD, "Pool default created in %s and started.",
+			  dir);
+	err_clear(&e);
+	free(xml);
+	return UI_RELOAD;
+}
+
+/* The first start with no pools: offer libvirt's default pool. */
+void
+ui_offer_default_pool(struct ui *ui)
+{
+	char *dir = default_pool_dir();
+	char *t = xasprintf("No storage pools are defined yet. Create libvirt's "
+			    "'default' pool: a directory of images in %s, "
+			    "started now and at every boot?", dir);
+	struct form *f = form_new(t, default_done, dir, free);
+
+	form_add_button(f, "Create");
+	form_add_button(f, "Not now");
+	form_open(ui, "Welcome to cistern", f);
+	f->focus = 0;
+	free(t);
+}

@@ -1,0 +1,707 @@
+/* cistern — what the volumes pane's actions do. Forms check what they can
+ * before a job starts; the job (a child process) calls the core. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../core/units.h"
+#include "../core/wipe.h"
+#include "../core/xml.h"
+#include "../core/xmlutil.h"
+#include "ui.h"
+
+/* What a volume job needs, copied into the child. */
+struct vol_op {
+	char *pool, *vol, *file;
+	struct vol_def *def;       /* create, clone: the new volume */
+	uint64_t size;
+	unsigned flags;
+	int alg;
+};
+
+/* What a form acts on, named when it opened: a reload while the form is
+ * open may move the selection, never the form's object. */
+struct vol_ref {
+	char *pool, *vol;
+};
+
+/* The selected pool and volume, by name. */
+static struct vol_ref *
+vol_ref_new(struct ui *ui)
+{
+	struct vol_ref *r = xcalloc(1, sizeof(*r));
+	const struct vol_def *v = ui_vol(ui);
+
+	r->pool = xstrdup(ui_pool(ui)->def->name);
+	r->vol = v != NULL ? xstrdup(v->name) : NULL;
+	return r;
+}
+
+/* Free a form's reference. */
+static void
+vol_ref_free(void *p)
+{
+	struct vol_ref *r = p;
+
+	free(r->pool);
+	free(r->vol);
+	free(r);
+}
+
+/* The form's pool and volume now; -1 (and the form says why) if gone. */
+static int
+vol_ref_get(struct ui *ui, struct form *f, struct pool **p,
+	    const struct vol_def **v)
+{
+	struct vol_ref *r = f->ctx;
+
+	*p = cistern_find_pool(ui->c, r->pool);
+	*v = *p != NULL && r->vol != NULL ? pool_find_vol(*p, r->vol) : NULL;
+	if (*p == NULL || (r->vol != NULL && *v == NULL)) {
+		form_error(f, "%s %s is gone (another program removed it).",
+			   r->vol ? "Volume" : "Pool", r->vol ? r->vol : r->pool);
+		return -1;
+	}
+	return 0;
+}
+
+/* Arguments of a volume job for the form's object. */
+static struct vol_op *
+vol_op_new(const struct form *f)
+{
+	const struct vol_ref *r = f->ctx;
+	struct vol_op *o = xcalloc(1, sizeof(*o));
+
+	o->pool = xstrdup(r->pool);
+	o->vol = r->vol ? xstrdup(r->vol) : NULL;
+	return o;
+}
+
+/* Free a volume job's arguments. */
+static void
+vol_op_free(void *p)
+{
+	struct vol_op *o = p;
+
+	if (o == NULL)
+		return;
+	free(o->pool);
+	free(o->vol);
+	free(o->file);
+	vol_def_free(o->def);
+	free(o);
+}
+
+/* In the child: find the pool and (if named) the volume. */
+static struct pool *
+op_find(struct cistern *c, struct vol_op *o, struct vol_def **v,
+	struct err *e)
+{
+	struct pool *p = cistern_get_pool(c, o->pool, e);
+
+	if (p == NULL || pool_ensure_refreshed(c, p, e) < 0)
+		return NULL;
+	if (o->vol != NULL) {
+		*v = pool_find_vol(p, o->vol);
+		if (*v == NULL)
+			return err_setc(e, ERR_NOT_FOUND, "no volume '%s' in "
+					"pool '%s'", o->vol, o->pool), NULL;
+	}
+	return p;
+}
+
+/* In the job's child: create the volume. */
+static int
+job_vol_create(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
+	       struct err *e)
+{
+	struct vol_op *o = arg;
+	struct vol_def *v = NULL;
+	struct pool *p = op_find(c, o, &v, e);
+
+	(void)out;
+	if (p == NULL)
+		return -1;
+	return vol_create(c, p, o->def, o->flags, j, e);
+}
+
+/* In the job's child: clone the volume. */
+static int
+job_vol_clone(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
+	      struct err *e)
+{
+	struct vol_op *o = arg;
+	struct vol_def *src = NULL;
+	struct pool *p = op_find(c, o, &src, e);
+
+	(void)out;
+	if (p == NULL)
+		return -1;
+	return vol_create_from(c, p, o->def, p, src, o->flags, j, e);
+}
+
+/* In the job's child: wipe the volume. */
+static int
+job_vol_wipe(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
+	     struct err *e)
+{
+	struct vol_op *o = arg;
+	struct vol_def *v = NULL;
+	struct pool *p = op_find(c, o, &v, e);
+
+	(void)out;
+	return p == NULL ? -1 : vol_wipe(c, p, v, (enum wipe_alg)o->alg, j, e);
+}
+
+/* In the job's child: resize the volume. */
+static int
+job_vol_resize(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
+	       struct err *e)
+{
+	struct vol_op *o = arg;
+	struct vol_def *v = NULL;
+	struct pool *p = op_find(c, o, &v, e);
+
+	(void)out;
+	return p == NULL ? -1 : vol_resize(c, p, v, o->size, o->flags, j, e);
+}
+
+/* In the job's child: delete the volume. */
+static int
+job_vol_delete(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
+	       struct err *e)
+{
+	struct vol_op *o = arg;
+	struct vol_def *v = NULL;
+	struct pool *p = op_find(c, o, &v, e);
+
+	(void)out;
+	(void)j;
+	return p == NULL ? -1 : vol_delete(c, p, v, 0, e);
+}
+
+/* In the job's child: copy a file into the volume. */
+static int
+job_vol_upload(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
+	       struct err *e)
+{
+	struct vol_op *o = arg;
+	struct vol_def *v = NULL;
+	struct pool *p = op_find(c, o, &v, e);
+	struct stat st;
+	int fd, rc;
+
+	(void)out;
+	if (p == NULL)
+		return -1;
+	fd = open(o->file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_errno(e, errno, "cannot open '%s'", o->file);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		job_set_total(j, (uint64_t)st.st_size);
+	rc = vol_upload(c, p, v, fd, 0, 0, 0, j, e);
+	close(fd);
+	return rc;
+}
+
+/* In the job's child: copy the volume into a new file. */
+static int
+job_vol_download(struct cistern *c, struct job *j, void *arg,
+		 struct sbuf *out, struct err *e)
+{
+	struct vol_op *o = arg;
+	struct vol_def *v = NULL;
+	struct pool *p = op_find(c, o, &v, e);
+	int fd, rc;
+
+	(void)out;
+	if (p == NULL)
+		return -1;
+	fd = open(o->file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return err_errno(e, errno, "cannot create '%s'", o->file);
+	rc = vol_download(c, p, v, fd, 0, 0, o->flags, j, e);
+	if (close(fd) < 0 && rc == 0)
+		rc = err_errno(e, errno, "cannot write '%s'", o->file);
+	if (rc < 0)
+		unlink(o->file);   /* no half file stays */
+	return rc;
+}
+
+/* Start a volume job (takes o) and show its progress. */
+static int
+vol_job(struct ui *ui, const char *title, job_fn fn, struct vol_op *o)
+{
+	int id = ui_job_start(ui, title, o->pool, fn, o, false);
+
+	vol_op_free(o);
+	if (id > 0)
+		dialog_progress(ui, id);
+	return UI_DRAW;
+}
+
+/* ---- create ---- */
+
+enum { VC_NAME, VC_CAP, VC_FORMAT, VC_ALLOC };
+
+/* Check the create form and start the job. */
+static int
+create_done(struct ui *ui, struct form *f, int b)
+{
+	struct pool *p;
+	const struct vol_def *nov;
+	const char *const *formats;
+	uint64_t cap;
+	struct err e;
+	struct sbuf x;
+	struct vol_def *v;
+	char *title;
+
+	if (b != 0)
+		return UI_DRAW;
+	if (vol_ref_get(ui, f, &p, &nov) < 0)
+		return -1;
+	err_init(&e);
+	if (model_check_name("volume", form_text(f, VC_NAME), &e) < 0 ||
+	    size_parse(form_text(f, VC_CAP), &cap, &e) < 0) {
+		form_error(f, "%s", e.msg);
+		err_clear(&e);
+		return -1;
+	}
+	if (cap == 0) {
+		form_error(f, "The capacity must be more than 0 (e.g. 10G).");
+		return -1;
+	}
+	if (pool_find_vol(p, form_text(f, VC_NAME)) != NULL) {
+		form_error(f, "Pool %s already has a volume %s.", p->def->name,
+			   form_text(f, VC_NAME));
+		return -1;
+	}
+	sbuf_init(&x);
+	sbuf_add(&x, "<volume><name>");
+	xml_escape(&x, form_text(f, VC_NAME));
+	sbuf_printf(&x, "</name><capacity>%llu</capacity>",
+		    (unsigned long long)cap);
+	sbuf_printf(&x, "<allocation>%llu</allocation>",
+		    (unsigned long long)(form_check(f, VC_ALLOC) ? cap : 0));
+	formats = model_vol_formats(p->def->type);
+	if (formats != NULL && !f->fields[VC_FORMAT].hidden) {
+		sbuf_add(&x, "<target><format type='");
+		xml_escape(&x, f->fields[VC_FORMAT].choices[form_choice(f,
+								VC_FORMAT)]);
+		sbuf_add(&x, "'/></target>");
+	}
+	sbuf_add(&x, "</volume>");
+	v = vol_def_parse(x.s, x.len, "the new volume", p->def->type, 0, &e);
+	sbuf_free(&x);
+	if (v == NULL) {
+		form_error(f, "%s", e.msg);
+		err_clear(&e);
+		return -1;
+	}
+	struct vol_op *o = vol_op_new(f);
+	free(o->vol);
+	o->vol = NULL;
+	o->def = v;
+	title = xasprintf("create %s in %s", v->name, p->def->name);
+	vol_job(ui, title, job_vol_create, o);
+	free(title);
+	return UI_DRAW;
+}
+
+ACT(act_vol_create)
+{
+	struct pool *p = ui_pool(ui);
+	const char *const *formats = model_vol_formats(p->def->type);
+	const char *def = model_vol_default_format(p->def->type);
+	char avail[32], *hint, *t;
+	int nf = 0, sel = 0;
+	struct form *f;
+
+	size_short(p->def->available, avail, sizeof(avail));
+	hint = xasprintf("of %s free", avail);
+	t = xasprintf("Create a volume in pool %s (%s).", p->def->name,
+		      pool_type_name(p->def->type));
+	f = form_new(t, create_done, vol_ref_new(ui), vol_ref_free);
+	form_add_text(f, "Name", "", NULL);
+	form_add_text(f, "Capacity", "1G", hint);
+	for (; formats != NULL && formats[nf] != NULL; nf++)
+		if (def != NULL && strcmp(formats[nf], def) == 0)
+			sel = nf;
+	int fi = form_add_choice(f, "Format", formats ? formats :
+				 (const char *const[]){ "-" }, formats ? nf : 1,
+				 sel);
+	f->fields[fi].hidden = formats == NULL;
+	form_add_check(f, "Allocate all of it now (no overcommit; slower)",
+		       false);
+	form_add_button(f, "Create");
+	form_add_button(f, "Cancel");
+	f->width = 64;
+	form_open(ui, "New volume", f);
+	free(hint);
+	free(t);
+	return UI_DRAW;
+}
+
+/* ---- clone ---- */
+
+/* Check the clone form and start the job. */
+static int
+clone_done(struct ui *ui, struct form *f, int b)
+{
+	struct pool *p;
+	const struct vol_def *src;
+	const char *name = form_text(f, 0);
+	struct vol_def *nv;
+	struct err e;
+	char *title;
+
+	if (b != 0)
+		return UI_DRAW;
+	if (vol_ref_get(ui, f, &p, &src) < 0)
+		return -1;
+	err_init(&e);
+	if (model_check_name("volume", name, &e) < 0) {
+		form_error(f, "%s", e.msg);
+		err_clear(&e);
+		return -1;
+	}
+	if (pool_find_vol(p, name) != NULL) {
+		form_error(f, "Pool %s already has a volume %s.", p->def->name,
+			   name);
+		return -1;
+	}
+	/* as virsh: the source's definition with a new name */
+	nv = vol_def_dup(src);
+	free(nv->name);
+	nv->name = xstrdup(name);
+	free(nv->key);
+	nv->key = NULL;
+	free(nv->target.path);
+	nv->target.path = NULL;
+	for (size_t i = 0; i < nv->nextents; i++)
+		free(nv->extents[i].device);
+	free(nv->extents);
+	nv->extents = NULL;
+	nv->nextents = 0;
+	nv->part_num = 0;
+	struct vol_op *o = vol_op_new(f);
+	o->def = nv;
+	title = xasprintf("clone %s to %s", src->name, name);
+	vol_job(ui, title, job_vol_clone, o);
+	free(title);
+	return UI_DRAW;
+}
+
+ACT(act_vol_clone)
+{
+	const struct vol_def *v = ui_vol(ui);
+	const char *dot = strrchr(v->name, '.');
+	char *name = dot && dot != v->name ?
+		     xasprintf("%.*s-clone%s", (int)(dot - v->name), v->name, dot) :
+		     xasprintf("%s-clone", v->name);
+	char *t = xasprintf("Clone volume %s of pool %s (%s) into a new "
+			    "volume.", v->name, ui_pool(ui)->def->name,
+			    size_short(v->capacity, (char[32]){ 0 }, 32));
+	struct form *f = form_new(t, clone_done, vol_ref_new(ui), vol_ref_free);
+
+	form_add_text(f, "New name", name, NULL);
+	form_add_button(f, "Clone");
+	form_add_button(f, "Cancel");
+	form_open(ui, "Clone volume", f);
+	free(name);
+	free(t);
+	return UI_DRAW;
+}
+
+/* ---- wipe ---- */
+
+/* Show how many passes the chosen algorithm makes. */
+static void
+wipe_change(struct ui *ui, struct form *f, int fi)
+{
+	char h[64];
+	int alg = form_choice(f, 0);
+
+	(void)ui;
+	(void)fi;
+	free(f->fields[0].hint);
+	snprintf(h, sizeof(h), "%d pass%s", wipe_passes((enum wipe_alg)alg),
+		 wipe_passes((enum wipe_alg)alg) == 1 ? "" : "es");
+	f->fields[0].hint = xstrdup(h);
+}
+
+/* Start the wipe (the name was typed back). */
+static int
+wipe_done(struct ui *ui, struct form *f, int b)
+{
+	struct vol_op *o;
+	struct pool *p;
+	const struct vol_def *v;
+	char *title;
+
+	if (b != 0)
+		return UI_DRAW;
+	if (vol_ref_get(ui, f, &p, &v) < 0)
+		return -1;
+	o = vol_op_new(f);
+	o->alg = form_choice(f, 0);
+	title = xasprintf("wipe %s (%s)", o->vol,
+			  wipe_alg_name((enum wipe_alg)o->alg));
+	vol_job(ui, title, job_vol_wipe, o);
+	free(title);
+	return UI_DRAW;
+}
+
+ACT(act_vol_wipe)
+{
+	const struct vol_def *v = ui_vol(ui);
+	const char *algs[WIPE_ALG_COUNT];
+	char cap[32];
+	char *t = xasprintf("Wipe volume %s of pool %s: all %s of %s are "
+			    "overwritten and cannot be recovered. Type the "
+			    "volume's name to confirm.", v->name,
+			    ui_pool(ui)->def->name,
+			    size_short(v->capacity, cap, sizeof(cap)),
+			    v->target.path ? v->target.path : v->name);
+	struct form *f = form_new(t, wipe_done, vol_ref_new(ui), vol_ref_free);
+
+	for (int i = 0; i < WIPE_ALG_COUNT; i++)
+		algs[i] = wipe_alg_name((enum wipe_alg)i);
+	form_add_choice(f, "Algorithm", algs, WIPE_ALG_COUNT, WIPE_ZERO);
+	int fi = form_add_text(f, "Volume name", "", NULL);
+	f->change = wipe_change;
+	wipe_change(ui, f, 0);
+	f->danger = true;
+	form_add_button(f, "Wipe");
+	form_add_button(f, "Cancel");
+	form_require_name(f, fi, v->name, 0);
+	form_open(ui, "Wipe volume", f);
+	free(t);
+	return UI_DRAW;
+}
+
+/* ---- resize ---- */
+
+/* Check the resize form and start the job. */
+static int
+resize_done(struct ui *ui, struct form *f, int b)
+{
+	const struct vol_def *v;
+	struct pool *p;
+	uint64_t size;
+	struct err e;
+	struct vol_op *o;
+	char *title;
+
+	if (b != 0)
+		return UI_DRAW;
+	if (vol_ref_get(ui, f, &p, &v) < 0)
+		return -1;
+	err_init(&e);
+	if (size_parse(form_text(f, 0), &size, &e) < 0) {
+		form_error(f, "%s", e.msg);
+		err_clear(&e);
+		return -1;
+	}
+	if (size == 0) {
+		form_error(f, "The new capacity must be more than 0.");
+		return -1;
+	}
+	if (size < v->capacity && !form_check(f, 2)) {
+		char cur[32];
+		form_error(f, "%s is smaller than the current %s: data past the "
+			   "new end would be lost. Tick 'Allow shrinking' to do "
+			   "it.", form_text(f, 0),
+			   size_pretty(v->capacity, cur, sizeof(cur)));
+		return -1;
+	}
+	o = vol_op_new(f);
+	o->size = size;
+	o->flags = (form_check(f, 1) ? VOL_RESIZE_ALLOCATE : 0) |
+		   (size < v->capacity ? VOL_RESIZE_SHRINK |
+		    VOL_RESIZE_CONFIRMED : 0);
+	title = xasprintf("resize %s to %s", v->name, form_text(f, 0));
+	vol_job(ui, title, job_vol_resize, o);
+	free(title);
+	return UI_DRAW;
+}
+
+ACT(act_vol_resize)
+{
+	const struct vol_def *v = ui_vol(ui);
+	char cur[32], *t;
+	struct form *f;
+
+	size_short(v->capacity, cur, sizeof(cur));
+	t = xasprintf("Resize volume %s of pool %s (now %s).", v->name,
+		      ui_pool(ui)->def->name, cur);
+	f = form_new(t, resize_done, vol_ref_new(ui), vol_ref_free);
+	form_add_text(f, "New capacity", cur, "e.g. 20G");
+	form_add_check(f, "Allocate the new space now", false);
+	form_add_check(f, "Allow shrinking (data past the new end is lost)",
+		       false);
+	form_add_button(f, "Resize");
+	form_add_button(f, "Cancel");
+	form_open(ui, "Resize volume", f);
+	free(t);
+	return UI_DRAW;
+}
+
+/* ---- delete ---- */
+
+/* The delete form was answered. */
+static int
+delete_done(struct ui *ui, struct form *f, int b)
+{
+	struct vol_op *o;
+	char *title;
+
+	(void)f;
+	struct pool *p;
+	const struct vol_def *v;
+
+	if (b != 0)
+		return UI_DRAW;
+	if (vol_ref_get(ui, f, &p, &v) < 0)
+		return -1;
+	o = vol_op_new(f);
+	title = xasprintf("delete %s from %s", o->vol, o->pool);
+	vol_job(ui, title, job_vol_delete, o);
+	free(title);
+	return UI_DRAW;
+}
+
+ACT(act_vol_delete)
+{
+	const struct vol_def *v = ui_vol(ui);
+	char cap[32];
+	char *t = xasprintf("Delete volume %s of pool %s (%s, %s)? Its data is "
+			    "lost.", v->name, ui_pool(ui)->def->name,
+			    v->target.path ? v->target.path : "-",
+			    size_short(v->capacity, cap, sizeof(cap)));
+	struct form *f = form_new(t, delete_done, vol_ref_new(ui), vol_ref_free);
+
+	f->danger = true;
+	form_add_button(f, "Delete");
+	form_add_button(f, "Cancel");
+	form_open(ui, "Delete volume", f);
+	free(t);
+	return UI_DRAW;
+}
+
+/* ---- upload and download ---- */
+
+/* Check the file and start the upload. */
+static int
+upload_done(struct ui *ui, struct form *f, int b)
+{
+	const char *file = form_text(f, 0);
+	struct vol_op *o;
+	char *title;
+
+	struct pool *p;
+	const struct vol_def *v;
+
+	if (b != 0)
+		return UI_DRAW;
+	if (vol_ref_get(ui, f, &p, &v) < 0)
+		return -1;
+	if (access(file, R_OK) < 0) {
+		form_error(f, "Cannot read '%s': %s", file, strerror(errno));
+		return -1;
+	}
+	o = vol_op_new(f);
+	o->file = xstrdup(file);
+	title = xasprintf("upload %s into %s", file, o->vol);
+	vol_job(ui, title, job_vol_upload, o);
+	free(title);
+	return UI_DRAW;
+}
+
+ACT(act_vol_upload)
+{
+	const struct vol_def *v = ui_vol(ui);
+	char *t = xasprintf("Upload a file into volume %s of pool %s: its "
+			    "content is overwritten from the start.", v->name,
+			    ui_pool(ui)->def->name);
+	struct form *f = form_new(t, upload_done, vol_ref_new(ui), vol_ref_free);
+
+	f->danger = true;
+	form_add_text(f, "File", "", NULL);
+	form_add_button(f, "Upload");
+	form_add_button(f, "Cancel");
+	form_open(ui, "Upload into volume", f);
+	f->focus = 0;
+	free(t);
+	return UI_DRAW;
+}
+
+/* Check the file name and start the download. */
+static int
+download_done(struct ui *ui, struct form *f, int b)
+{
+	const char *file = form_text(f, 0);
+	struct vol_op *o;
+	char *title;
+
+	struct pool *p;
+	const struct vol_def *v;
+
+	if (b != 0)
+		return UI_DRAW;
+	if (vol_ref_get(ui, f, &p, &v) < 0)
+		return -1;
+	if (access(file, F_OK) == 0) {
+		form_error(f, "'%s' exists; cistern does not overwrite files. "
+			   "Choose another name.", file);
+		return -1;
+	}
+	o = vol_op_new(f);
+	o->file = xstrdup(file);
+	o->flags = form_check(f, 1) ? VOL_DOWNLOAD_SPARSE : 0;
+	title = xasprintf("download %s to %s", o->vol, file);
+	vol_job(ui, title, job_vol_download, o);
+	free(title);
+	return UI_DRAW;
+}
+
+ACT(act_vol_download)
+{
+	const struct vol_def *v = ui_vol(ui);
+	char cwd[1024];
+	char *path, *t;
+	struct form *f;
+
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		snprintf(cwd, sizeof(cwd), "/tmp");
+	path = xasprintf("%s/%s", cwd, v->name);
+	t = xasprintf("Download volume %s of pool %s into a new file.", v->name,
+		      ui_pool(ui)->def->name);
+	f = form_new(t, download_done, vol_ref_new(ui), vol_ref_free);
+	form_add_text(f, "File", path, NULL);
+	form_add_check(f, "Keep holes (sparse file)", true);
+	form_add_button(f, "Download");
+	form_add_button(f, "Cancel");
+	form_open(ui, "Download volume", f);
+	free(path);
+	free(t);
+	return UI_DRAW;
+}
+
+ACT(act_vol_xml)
+{
+	struct pool *p = ui_pool(ui);
+	const struct vol_def *v = ui_vol(ui);
+	char *xml = vol_def_format(v, p->def->type);
+	char *t = xasprintf("XML of volume %s", v->name);
+
+	dialog_text(ui, t, xml);
+	free(t);
+	free(xml);
+	return UI_DRAW;
+}
