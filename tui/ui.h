@@ -336,6 +336,11 @@ void ui_offer_default_pool(struct ui *ui);
 typedef int (*job_fn)(struct cistern *c, struct job *j, void *arg,
 		      struct sbuf *out, struct err *e);
 
+struct ui_job;
+/* Called in the screen's process when a job ends (instead of the usual
+ * report); returns UI_* flags. */
+typedef int (*job_end_fn)(struct ui *ui, struct ui_job *j, void *arg);
+
 struct ui_job {
 	int id;
 	char *title;
@@ -350,10 +355,18 @@ struct ui_job {
 	char *buf;              /* partial records from the pipe */
 	size_t len, cap;
 	int64_t ended_ms;
+	job_end_fn on_end;      /* the wizards' jobs report to them */
+	void *end_arg;
 };
 
 int ui_job_start(struct ui *ui, const char *title, const char *pool,
 		 job_fn fn, void *arg, bool show_output);
+/* A job whose end is reported to `on_end` (the wizards: discovery,
+ * setting a pool up); nothing else is said about it but the log. */
+int ui_job_start_cb(struct ui *ui, const char *title, const char *pool,
+		    job_fn fn, void *arg, job_end_fn on_end, void *end_arg);
+/* Cancel a job and forget who waited for its end. */
+void ui_job_abandon(struct ui *ui, int id);
 void ui_job_cancel(struct ui *ui, struct ui_job *j);
 /* Read what the children sent; returns UI_* flags. */
 int ui_jobs_poll(struct ui *ui, int fd);
@@ -452,6 +465,8 @@ int text_width(const char *s);
  * when pad; right-aligns when right. Returns columns drawn. */
 int text_put(int y, int x, const char *s, int w, attr_t a, bool pad,
 	     bool right);
+/* Exactly w columns of s, cut with an ellipsis or padded (malloc'd). */
+char *text_cell(const char *s, int w);
 /* The same, but a cut keeps the end ("…/images/web.img"). */
 int text_put_tail(int y, int x, const char *s, int w, attr_t a);
 /* Wrap text to width w; returns a strv of lines. */
