@@ -517,10 +517,9 @@ pool_def_parse_file(const char *path, struct err *e)
 }
 
 static void
-format_source(struct sbuf *b, const struct pool_def *d)
+format_source(struct sbuf *b, enum pool_type type, const struct pool_source *s)
 {
-	const struct pool_source *s = &d->source;
-	unsigned fl = pool_source_flags(d->type);
+	unsigned fl = pool_source_flags(type);
 
 	sbuf_line(b, "<source>\n");
 	b->indent += 2;
@@ -615,7 +614,7 @@ pool_def_format(const struct pool_def *d)
 			  d->cow == TRI_YES ? "yes" : "no");
 		sbuf_line(&b, "</features>\n");
 	}
-	format_source(&b, d);
+	format_source(&b, d->type, &d->source);
 	if (d->target_path != NULL) {
 		sbuf_line(&b, "<target>\n");
 		b.indent += 2;
@@ -634,5 +633,21 @@ pool_def_format(const struct pool_def *d)
 	}
 	b.indent = 0;
 	sbuf_add(&b, "</pool>\n");
+	return sbuf_take(&b);
+}
+
+char *
+pool_sources_format(enum pool_type t, const struct pool_source *srcs,
+		    size_t n)
+{
+	struct sbuf b;
+
+	sbuf_init(&b);
+	sbuf_add(&b, "<sources>\n");
+	b.indent = 2;
+	for (size_t i = 0; i < n; i++)
+		format_source(&b, t, &srcs[i]);
+	b.indent = 0;
+	sbuf_add(&b, "</sources>\n");
 	return sbuf_take(&b);
 }

@@ -23,6 +23,11 @@ struct pool_def *pool_def_parse_file(const char *path, struct err *e);
  * values; without, they are what a definition holds. */
 char *pool_def_format(const struct pool_def *d);
 
+/* libvirt's <sources> list (find-storage-pool-sources): one <source>
+ * element per entry, as a pool of type `t` writes it. */
+char *pool_sources_format(enum pool_type t, const struct pool_source *srcs,
+			  size_t n);
+
 enum vol_parse_flags {
 	VOL_PARSE_OPT_CAPACITY = 1 << 0, /* capacity optional with a backing store */
 	VOL_PARSE_NO_CAPACITY = 1 << 1,  /* capacity never required */

@@ -1,0 +1,296 @@
+/* cistern — mounting fs and netfs pools. */
+#include "fsmount.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../core/probe.h"
+#include "../core/run.h"
+#include "../core/util.h"
+
+/* libvirt's default mount options on Linux. */
+#define DEFAULT_MOUNT_OPTS "nodev,nosuid,noexec"
+
+static const char *
+format_of(const struct pool_def *d)
+{
+	return d->source.format != NULL ? d->source.format : "auto";
+}
+
+char *
+fsmount_source(const struct pool_def *d)
+{
+	const char *host;
+
+	if (d->type != POOL_NETFS)
+		return xstrdup(d->source.ndevices > 0 ?
+			       d->source.devices[0].path : "");
+	host = d->source.nhosts > 0 ? d->source.hosts[0].name : "";
+	if (strcmp(format_of(d), "cifs") == 0)
+		return xasprintf("//%s/%s", host, d->source.dir);
+	return xasprintf("%s:%s", host, d->source.dir);
+}
+
+char **
+fsmount_argv(const struct pool_def *d)
+{
+	const char *fmt = format_of(d);
+	bool net = d->type == POOL_NETFS;
+	const char *extra = NULL;
+	char *nfsvers = NULL, *src;
+	char **argv = NULL;
+	size_t n = 0;
+	struct sbuf o;
+
+	if (net && d->source.protocol_ver != NULL)
+		nfsvers = xasprintf("nfsvers=%s", d->source.protocol_ver);
+	if (net && strcmp(fmt, "glusterfs") == 0)
+		extra = "direct-io-mode=1";
+	else if (net && strcmp(fmt, "cifs") == 0)
+		extra = "guest";
+	else
+		extra = nfsvers;
+	sbuf_init(&o);
+	sbuf_add(&o, DEFAULT_MOUNT_OPTS);
+	if (extra != NULL)
+		sbuf_printf(&o, ",%s", extra);
+	for (size_t i = 0; i < d->nmount_opts; i++)
+		sbuf_printf(&o, ",%s", d->mount_opts[i]);
+	strv_push(&argv, &n, "mount");
+	strv_push(&argv, &n, "-o");
+	strv_push(&argv, &n, o.s);
+	/* plain mount finds nfs by itself where "-t auto" does not */
+	if (!(net && strcmp(fmt, "auto") == 0)) {
+		strv_push(&argv, &n, "-t");
+		strv_push(&argv, &n, fmt);
+	}
+	src = fsmount_source(d);
+	strv_push(&argv, &n, src);
+	strv_push(&argv, &n, d->target_path);
+	free(src);
+	free(nfsvers);
+	sbuf_free(&o);
+	return argv;
+}
+
+/* HOST:DIR with one leading slash on DIR and none trailing. */
+static char *
+net_normal(const char *s)
+{
+	const char *colon = strchr(s, ':');
+	char *dir, *out;
+
+	if (colon == NULL || str_startswith(s, "//"))
+		return path_sanitize(s);
+	dir = xasprintf("/%s", colon + 1);
+	out = path_sanitize(dir);
+	free(dir);
+	dir = xasprintf("%.*s:%s", (int)(colon - s), s, out);
+	free(out);
+	return dir;
+}
+
+/* Is what the mount table shows at the target the pool's source? */
+static bool
+same_source(const struct pool_def *d, const char *want, const char *have)
+{
+	struct stat a, b;
+	char ra[PATH_MAX], rb[PATH_MAX];
+
+	if (have == NULL)
+		return false;
+	if (strcmp(want, have) == 0)
+		return true;
+	if (d->type == POOL_NETFS) {
+		char *x = net_normal(want), *y = net_normal(have);
+		bool same = strcmp(x, y) == 0;
+		free(x);
+		free(y);
+		return same;
+	}
+	/* a device named by a link (/dev/disk/by-uuid/...) */
+	if (stat(want, &a) == 0 && stat(have, &b) == 0 &&
+	    S_ISBLK(a.st_mode) && S_ISBLK(b.st_mode))
+		return a.st_rdev == b.st_rdev;
+	return realpath(want, ra) != NULL && realpath(have, rb) != NULL &&
+	       strcmp(ra, rb) == 0;
+}
+
+int
+fsmount_state(const struct pool_def *d, struct err *e)
+{
+	char *src = NULL, *fstype = NULL, *want;
+	int rc;
+
+	if (!probe_is_mounted(d->target_path, &src, &fstype))
+		return 0;
+	want = fsmount_source(d);
+	if (same_source(d, want, src)) {
+		rc = 1;
+	} else {
+		rc = err_setc(e, ERR_BUSY,
+			      "'%s' is already a mount point (of '%s', %s), "
+			      "not of '%s'", d->target_path, src ? src : "?",
+			      fstype ? fstype : "?", want);
+	}
+	free(want);
+	free(src);
+	free(fstype);
+	return rc;
+}
+
+int
+fsmount_mount(struct pool *p, struct err *e)
+{
+	const struct pool_def *d = p->def;
+	struct run_opts o = { .timeout_ms = FSMOUNT_TIMEOUT_MS };
+	struct stat st;
+	char **argv;
+	int rc;
+
+	if (!run_dry_run()) {
+		rc = fsmount_state(d, e);
+		if (rc != 0)
+			return rc > 0 ? 0 : -1;   /* mounted already: fine */
+		if (stat(d->target_path, &st) < 0 || !S_ISDIR(st.st_mode))
+			return err_setc(e, ERR_NOT_FOUND,
+					"target directory '%s' does not exist "
+					"(build the pool first)", d->target_path);
+		if (d->type == POOL_FS && d->source.ndevices > 0 &&
+		    stat(d->source.devices[0].path, &st) < 0)
+			return err_errno(e, errno, "source device '%s'",
+					 d->source.devices[0].path);
+	}
+	argv = fsmount_argv(d);
+	rc = run_argv((const char *const *)argv, &o, NULL, e);
+	strv_free(argv);
+	if (rc < 0 || run_dry_run())
+		return rc;
+	rc = fsmount_state(d, e);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		char *src = fsmount_source(d);
+		err_setc(e, ERR_GENERIC, "mount reported success, but '%s' is "
+			 "not mounted from '%s'", d->target_path, src);
+		free(src);
+		return -1;
+	}
+	return 0;
+}
+
+int
+fsmount_unmount(struct pool *p, bool lazy, struct err *e)
+{
+	const struct pool_def *d = p->def;
+	struct run_opts o = { .timeout_ms = FSMOUNT_TIMEOUT_MS };
+	const char *argv[4];
+	size_t n = 0;
+	struct err se;
+	int rc;
+
+	if (!run_dry_run()) {
+		err_init(&se);
+		rc = fsmount_state(d, &se);
+		err_clear(&se);
+		/* nothing mounted, or someone else's mount: leave it */
+		if (rc <= 0)
+			return 0;
+	}
+	argv[n++] = "umount";
+	if (lazy)
+		argv[n++] = "-l";
+	argv[n++] = d->target_path;
+	argv[n] = NULL;
+	if (run_argv(argv, &o, NULL, e) < 0) {
+		if (!lazy && d->type == POOL_NETFS)
+			err_prefix(e, "(if the server is gone, 'pool-destroy "
+				   "--lazy' detaches the mount lazily)");
+		return -1;
+	}
+	if (run_dry_run())
+		return 0;
+	err_init(&se);
+	rc = fsmount_state(d, &se);
+	err_clear(&se);
+	if (rc == 1)
+		return err_setc(e, ERR_BUSY, "'%s' is still mounted after "
+				"umount", d->target_path);
+	return 0;
+}
+
+int
+fsmount_statvfs(const char *path, int timeout_ms, struct statvfs *sv,
+		struct err *e)
+{
+	struct {
+		int err;
+		struct statvfs sv;
+	} r;
+	struct pollfd pf;
+	int pfd[2], status, pr;
+	size_t got = 0;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return err_errno(e, errno, "cannot create a pipe");
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return err_errno(e, errno, "cannot fork");
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		memset(&r, 0, sizeof(r));
+		r.err = statvfs(path, &r.sv) < 0 ? errno : 0;
+		if (write(pfd[1], &r, sizeof(r)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(pfd[1]);
+	pf = (struct pollfd){ .fd = pfd[0], .events = POLLIN };
+	int64_t deadline = now_ms() + timeout_ms;
+	while (got < sizeof(r)) {
+		int64_t left = deadline - now_ms();
+		if (left <= 0)
+			break;
+		pr = poll(&pf, 1, (int)left);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0)
+			break;
+		ssize_t n = read(pfd[0], (char *)&r + got, sizeof(r) - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(pfd[0]);
+	if (got < sizeof(r)) {
+		/* stuck in the kernel on a dead server: kill it, never wait */
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, WNOHANG);
+		return err_setc(e, ERR_BUSY,
+				"'%s' did not answer within %d s (is the server "
+				"gone? 'pool-destroy --lazy' detaches it)", path,
+				timeout_ms / 1000);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (r.err != 0)
+		return err_errno(e, r.err, "cannot stat the filesystem of '%s'",
+				 path);
+	*sv = r.sv;
+	return 0;
+}
