@@ -447,16 +447,11 @@ filevol_create_from(struct pool *p, struct vol_def *v, struct pool *src_pool,
 		return err_setc(e, ERR_UNSUPPORTED,
 				"cloning an encrypted volume needs its secret, "
 				"and cistern keeps no secrets");
-	if (!v->has_capacity) {
+	/* as libvirt: a copy is never smaller than its source */
+	if (!v->has_capacity || v->capacity < src->capacity) {
 		v->capacity = src->capacity;
 		v->has_capacity = true;
 	}
-	if (v->capacity < src->capacity)
-		return err_setc(e, ERR_INVALID,
-				"the new volume (%llu bytes) would be smaller "
-				"than '%s' (%llu bytes)",
-				(unsigned long long)v->capacity, src->name,
-				(unsigned long long)src->capacity);
 	if (strcmp(dfmt, sfmt) == 0 &&
 	    !backing_moves(src, src_path, p->def->target_path)) {
 		rc = clone_bytes(v, src_path, flags, j, e);

@@ -467,9 +467,12 @@ probe_cloop(const struct src *s, struct img_info *ii)
 	return 1;
 }
 
-/* Formats recognised by the last 512 bytes: fixed VHD, dmg ("koly"). */
+/* dmg: the "koly" trailer in the last 512 bytes. (A VHD footer is not
+ * looked for there: qemu and libvirt take a fixed VHD for raw, and so does
+ * cistern, so a guest cannot turn its raw disk into another format by
+ * writing its last sector.) */
 static int
-probe_tail(const struct src *s, struct img_info *ii)
+probe_dmg(const struct src *s, struct img_info *ii)
 {
 	unsigned char t[512];
 
@@ -477,14 +480,12 @@ probe_tail(const struct src *s, struct img_info *ii)
 		return 0;
 	if (src_read(s, s->size - 512, t, 512) != 512)
 		return errno ? -1 : 0;
-	if (vpc_footer(t, ii))
-		return 1;
-	if (memcmp(t, "koly", 4) == 0 && be32(t + 4) == 4) {
-		ii->format = "dmg";
-		ii->capacity = be64(t + 0x1ec) * 512;
-		return 1;
-	}
-	return 0;
+	if (memcmp(t, "koly", 4) != 0 || be32(t + 4) != 4 ||
+	    be32(t + 8) != 512)
+		return 0;
+	ii->format = "dmg";
+	ii->capacity = be64(t + 0x1ec) * 512;
+	return 1;
 }
 
 /* ISO 9660: "CD001" in the first volume descriptor at 32769. */
@@ -509,7 +510,7 @@ imgprobe_fd(int fd, uint64_t size, const unsigned char *head, size_t headlen,
 {
 	static int (*const probers[])(const struct src *, struct img_info *) = {
 		probe_qcow, probe_qed, probe_vmdk, probe_vdi, probe_cow,
-		probe_luks, probe_bochs, probe_cloop, probe_tail, probe_iso,
+		probe_luks, probe_bochs, probe_cloop, probe_dmg, probe_iso,
 	};
 	unsigned char buf[IMGPROBE_HEAD];
 	struct src s = { .fd = fd, .size = size, .head = head,
