@@ -271,10 +271,13 @@ filevol_refresh(struct pool *p, const struct statvfs *sv, struct job *j,
 		de = readdir(d);
 		if (de == NULL)
 			break;
-		/* hidden files are never volumes (cistern's own temporary
-		 * names start with '.'); names with control characters
-		 * cannot be shown or given back safely */
+		/* hidden files are never volumes (a volume name cannot
+		 * start with '.'); names with control characters cannot be
+		 * shown or given back safely */
 		if (de->d_name[0] == '.' || str_has_ctrl(de->d_name))
+			continue;
+		/* a filesystem's own directory, not a volume */
+		if (strcmp(de->d_name, "lost+found") == 0)
 			continue;
 		if ((++n & 4095) == 0 && job_check(j, e) < 0) {
 			closedir(d);

@@ -12,10 +12,17 @@ T=$(mktemp -d /tmp/cistern-test.XXXXXX)
 CFG="$T/cfg"
 _cleanups=()
 t_cleanup() {
-	local i
+	local i d
 	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do
 		eval "${_cleanups[$i]}" >/dev/null 2>&1 || true
 	done
+	# loop devices made by loop_new, even from a $(...) subshell
+	if [ -f "$T/.loops" ]; then
+		while read -r d; do
+			umount -l "$d" >/dev/null 2>&1
+			losetup -d "$d" >/dev/null 2>&1
+		done <"$T/.loops"
+	fi
 	rm -rf "$T"
 }
 trap t_cleanup EXIT
@@ -58,7 +65,8 @@ loop_new() {
 	truncate -s "$size" "$img"
 	local dev
 	dev=$(losetup -f --show "$img") || return 1
-	on_exit "losetup -d $dev"
+	# a file, not on_exit: loop_new usually runs in a $(...) subshell
+	echo "$dev" >>"$T/.loops"
 	echo "$dev"
 }
 need_root() {
