@@ -27,6 +27,28 @@ expect_eq "every fs/netfs argv case was compared" "$n" "7"
 need_root "netfs servers" || exit 0
 need_cmd "netfs servers" ip nsenter unshare || exit 0
 
+# Remove what glusterd added to its system directories during the test.
+gl_tidy() {
+	local d b x
+	for d in /var/lib/glusterd /var/run/gluster /var/log/glusterfs; do
+		b="$1/before$(echo "$d" | tr / _)"
+		if [ ! -f "$b" ]; then
+			rm -rf "$d"
+			continue
+		fi
+		ls -A "$d" 2>/dev/null | while read -r x; do
+			grep -qxF -- "$x" "$b" || rm -rf "${d:?}/$x"
+		done
+	done
+}
+
+# glusterd, and the gluster tool discovery runs, write beside their private
+# directories too: note what is there now and take away what they add
+for d in /var/lib/glusterd /var/run/gluster /var/log/glusterfs; do
+	[ -d "$d" ] && ls -A "$d" >"$T/before$(echo "$d" | tr / _)"
+done
+on_exit "gl_tidy $T"
+
 # ---- NFS: discovery against nfs-ganesha, and the mount that fails ----
 nfs_tests() {
 	local ns=cisfile-nfs-$$ srv=$T/nfs out want i
