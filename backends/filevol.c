@@ -5,11 +5,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "../core/imgprobe.h"
@@ -163,13 +165,24 @@ new_vol(const char *dir, const char *name, enum vol_type type)
 
 /* Read the header of an open regular file and describe it. */
 static struct vol_def *
-probe_open(struct vol_def *v, const char *dir, int fd, const struct stat *st)
+probe_open(struct vol_def *v, const char *dir, int fd, const struct stat *st,
+	   bool holes_read_zero)
 {
 	unsigned char head[IMGPROBE_HEAD];
 	struct img_info ii;
 	ssize_t r;
 	struct err e;
 
+	if (holes_read_zero && st->st_blocks == 0) {
+		/* nothing written anywhere: every byte reads as zero, and no
+		 * image format starts with zeros */
+		close(fd);
+		fill_stat(v, st);
+		v->target.format = xstrdup("raw");
+		v->capacity = (uint64_t)st->st_size;
+		v->has_capacity = true;
+		return v;
+	}
 	do {
 		r = pread(fd, head, sizeof(head), 0);
 	} while (r < 0 && errno == EINTR);
@@ -195,7 +208,7 @@ probe_open(struct vol_def *v, const char *dir, int fd, const struct stat *st)
 
 struct vol_def *
 filevol_probe(const char *dir, int dfd, const char *name,
-	      unsigned char d_type)
+	      unsigned char d_type, bool holes_read_zero)
 {
 	const int oflags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
 	struct stat st;
@@ -214,7 +227,7 @@ filevol_probe(const char *dir, int dfd, const char *name,
 				return NULL;
 			}
 			return probe_open(new_vol(dir, name, VOL_FILE), dir, fd,
-					  &st);
+					  &st, holes_read_zero);
 		}
 		if (errno == ENOENT)
 			return NULL;
@@ -245,7 +258,28 @@ filevol_probe(const char *dir, int dfd, const char *name,
 		vol_def_free(v);
 		return NULL;
 	}
-	return probe_open(v, dir, fd, &st);
+	return probe_open(v, dir, fd, &st, holes_read_zero);
+}
+
+/* Filesystems whose st_blocks is exact: a file with none allocated holds
+ * no data. (On others, NFS, FUSE, a stat may report 0 blocks for a file
+ * full of data.) */
+static bool
+blocks_exact(int dfd)
+{
+	struct statfs sf;
+
+	if (fstatfs(dfd, &sf) < 0)
+		return false;
+	switch ((unsigned long)sf.f_type) {
+	case EXT4_SUPER_MAGIC:      /* ext2, ext3 and ext4 */
+	case XFS_SUPER_MAGIC:
+	case BTRFS_SUPER_MAGIC:
+	case TMPFS_MAGIC:
+		return true;
+	default:
+		return false;
+	}
 }
 
 int
@@ -255,6 +289,7 @@ filevol_refresh(struct pool *p, const struct statvfs *sv, struct job *j,
 	const char *dir = p->def->target_path;
 	struct dirent *de;
 	size_t n = 0;
+	bool exact;
 	DIR *d;
 
 	p->def->capacity = (uint64_t)sv->f_blocks * sv->f_frsize;
@@ -264,6 +299,7 @@ filevol_refresh(struct pool *p, const struct statvfs *sv, struct job *j,
 	d = opendir(dir);
 	if (d == NULL)
 		return err_errno(e, errno, "cannot read directory '%s'", dir);
+	exact = blocks_exact(dirfd(d));
 	for (;;) {
 		struct vol_def *v;
 
@@ -283,7 +319,7 @@ filevol_refresh(struct pool *p, const struct statvfs *sv, struct job *j,
 			closedir(d);
 			return -1;
 		}
-		v = filevol_probe(dir, dirfd(d), de->d_name, de->d_type);
+		v = filevol_probe(dir, dirfd(d), de->d_name, de->d_type, exact);
 		if (v != NULL)
 			pool_add_vol(p, v);
 	}
@@ -305,7 +341,7 @@ filevol_update(struct vol_def *v, const char *dir)
 
 	if (dfd < 0)
 		return;
-	nv = filevol_probe(dir, dfd, name, DT_UNKNOWN);
+	nv = filevol_probe(dir, dfd, name, DT_UNKNOWN, false);
 	close(dfd);
 	if (nv == NULL)
 		return;

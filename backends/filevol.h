@@ -32,9 +32,11 @@ int filevol_refresh(struct pool *p, const struct statvfs *sv, struct job *j,
 		    struct err *e);
 
 /* Describe one directory entry as a volume; NULL (and no error) when it
- * is not one (gone, a FIFO, a socket, a device, a dangling link). */
+ * is not one (gone, a FIFO, a socket, a device, a dangling link). With
+ * `holes_read_zero`, a file with no block allocated is raw without
+ * reading it (the filesystem's st_blocks can be trusted). */
 struct vol_def *filevol_probe(const char *dir, int dfd, const char *name,
-			      unsigned char d_type);
+			      unsigned char d_type, bool holes_read_zero);
 
 /* The volume operations (struct backend signatures). */
 int filevol_create(struct pool *p, struct vol_def *v, unsigned flags,
