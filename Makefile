@@ -19,10 +19,12 @@ BUILD   := build-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 OPT     := -O1
+SAN_ENV := ASAN_OPTIONS=suppressions=$(CURDIR)/tests/asan.supp
 else
 BUILD   := build
 SANFLAGS :=
 OPT     := -O2
+SAN_ENV :=
 endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -90,9 +92,16 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	./cistern
 
+# Under SANITIZE=1 the whole suite runs with ASan/UBSan (and fails on any
+# report); tests/asan.supp names bugs of linked libraries, not ours.
+SAN_ENV := ASAN_OPTIONS=suppressions=$(CURDIR)/tests/asan.supp:detect_leaks=1:abort_on_error=0 \
+           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+           LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
+
 check: deps
 	@$(MAKE) --no-print-directory all tests
-	@CISTERN=$(CURDIR)/$(BIN) BUILD=$(CURDIR)/$(BUILD) \
+	@$(if $(filter 1,$(SANITIZE)),$(SAN_ENV)) \
+		CISTERN=$(CURDIR)/$(BIN) BUILD=$(CURDIR)/$(BUILD) \
 		bash tests/run.sh $(TESTS)
 
 bench: deps
@@ -108,7 +117,7 @@ install: all
 			$(DESTDIR)$(PREFIX)/share/cistern/themes/ || true; \
 	done
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0644 docs/cistern.1 $(DESTDIR)$(PREFIX)/share/man/man1/cistern.1
+	$(BIN) help --man > $(DESTDIR)$(PREFIX)/share/man/man1/cistern.1
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed 's|@BINDIR@|$(PREFIX)/bin|' docs/cistern-autostart.service > \
 		$(DESTDIR)$(PREFIX)/lib/systemd/system/cistern-autostart.service

@@ -472,8 +472,8 @@ resize_qemu(const struct vol_def *v, uint64_t capacity, unsigned flags,
 
 	if (v->target.encryption != NULL)
 		return err_setc(e, ERR_UNSUPPORTED,
-				"resizing an encrypted volume needs its secret, "
-				"and cistern keeps no secrets");
+				"resizing an encrypted volume is not supported "
+				"(qemu-img would need its passphrase)");
 	snprintf(size, sizeof(size), "%llu", (unsigned long long)capacity);
 	strv_push(&argv, &n, "qemu-img");
 	strv_push(&argv, &n, "resize");

@@ -260,8 +260,8 @@ filevol_create(struct pool *p, struct vol_def *v, unsigned flags,
 	place(p, v, fmt);
 	if (v->target.encryption != NULL)
 		return err_setc(e, ERR_UNSUPPORTED,
-				"encrypted volumes need a secret, and cistern "
-				"keeps no secrets");
+				"creating an encrypted volume is not supported "
+				"(qemu-img would need its passphrase)");
 	if (strcmp(fmt, "dir") == 0)
 		rc = create_dir(v, e);
 	else if (filevol_is_raw(fmt))
@@ -445,8 +445,8 @@ filevol_create_from(struct pool *p, struct vol_def *v, struct pool *src_pool,
 				"directory volumes cannot be cloned");
 	if (v->target.encryption != NULL || src->target.encryption != NULL)
 		return err_setc(e, ERR_UNSUPPORTED,
-				"cloning an encrypted volume needs its secret, "
-				"and cistern keeps no secrets");
+				"cloning an encrypted volume is not supported "
+				"(qemu-img would need its passphrase)");
 	/* as libvirt: a copy is never smaller than its source */
 	if (!v->has_capacity || v->capacity < src->capacity) {
 		v->capacity = src->capacity;

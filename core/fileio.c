@@ -84,9 +84,10 @@ int
 file_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
 		  struct err *e)
 {
-	char *dcopy = xstrdup(path), *bcopy = xstrdup(path);
-	char *dir = dirname(dcopy), *base = basename(bcopy);
-	char *tmp = xasprintf("%s/.%s.XXXXXX", dir, base);
+	char *dcopy = xstrdup(path);
+	char *dir = dirname(dcopy);
+	/* short, so that a file name of NAME_MAX bytes still has room */
+	char *tmp = xasprintf("%s/.cistern-tmp-XXXXXX", dir);
 	int fd = -1, rc = -1;
 	size_t off = 0;
 
@@ -133,7 +134,6 @@ unlink:
 out:
 	free(tmp);
 	free(dcopy);
-	free(bcopy);
 	return rc;
 }
 
@@ -147,10 +147,7 @@ dir_clean_temps(const char *dir)
 		return;
 	while ((de = readdir(d)) != NULL) {
 		size_t n = strlen(de->d_name);
-		/* ".NAME.XXXXXX": a dot, a name, a dot and six characters */
-		if (de->d_name[0] != '.' || n < 9 || de->d_name[n - 7] != '.')
-			continue;
-		if (strcmp(de->d_name, ".lock") == 0)
+		if (n != 19 || strncmp(de->d_name, ".cistern-tmp-", 13) != 0)
 			continue;
 		unlinkat(dirfd(d), de->d_name, 0);
 	}

@@ -11,7 +11,7 @@
 char *file_read_all(const char *path, size_t max, size_t *len, struct err *e);
 
 /* Replace `path` atomically: write a temporary file in the same directory
- * (".NAME.XXXXXX"), fsync it, rename it over `path`, fsync the directory.
+ * (".cistern-tmp-XXXXXX"), fsync it, rename it over `path`, fsync the directory.
  * A crash at any point leaves either the old or the new file. */
 int file_write_atomic(const char *path, const char *data, size_t len,
 		      mode_t mode, struct err *e);
@@ -19,7 +19,8 @@ int file_write_atomic(const char *path, const char *data, size_t len,
 /* fsync a directory (after a rename or unlink in it). */
 int dir_fsync(const char *dir, struct err *e);
 
-/* Remove stale temporary files (".NAME.XXXXXX") left by a killed writer. */
+/* Remove stale temporary files left by a killed writer (call it only
+ * while holding the lock that writers hold). */
 void dir_clean_temps(const char *dir);
 
 #endif

@@ -189,9 +189,14 @@ model_check_name(const char *what, const char *name, struct err *e)
 {
 	if (name == NULL || *name == '\0')
 		return err_setc(e, ERR_INVALID, "%s name is empty", what);
-	if (strlen(name) > 255)
+	/* a pool's files (NAME.xml, NAME.json, NAME.lock) must fit in a
+	 * 255-byte file name */
+	size_t max = strcmp(what, "pool") == 0 ? 250 : 255;
+	if (strlen(name) > max)
 		return err_setc(e, ERR_INVALID,
-				"%s name is longer than 255 bytes", what);
+				"%s name is longer than %zu bytes%s", what, max,
+				max == 250 ? " (its files NAME.xml and NAME.json must fit "
+				"in a 255-byte file name)" : "");
 	if (strchr(name, '/') != NULL)
 		return err_setc(e, ERR_INVALID,
 				"%s name '%s' cannot contain '/'", what, name);

@@ -215,7 +215,8 @@ const char *model_vol_default_format(enum pool_type t);
 enum vol_type model_vol_default_type(enum pool_type t);
 bool model_format_allowed(const char *const *table, const char *fmt);
 
-/* Validate a pool or volume name: non-empty, at most 255 bytes, no '/',
+/* Validate a pool or volume name: non-empty, at most 255 bytes (250 for
+ * a pool, whose files are NAME.xml and NAME.json), no '/',
  * no control characters (newline included), not "." / ".." and not
  * starting with '.' (the config dir keeps its temporary files there). */
 int model_check_name(const char *what, const char *name, struct err *e);

@@ -58,9 +58,10 @@ pool_free(struct pool *p)
 {
 	if (p == NULL)
 		return;
+	/* volumes first: clearing them touches the definition's devices */
+	pool_clear_vols(p);
 	pool_def_free(p->def);
 	free(p->error);
-	pool_clear_vols(p);
 	strv_free(p->facts);
 	free(p);
 }

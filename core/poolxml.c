@@ -336,14 +336,14 @@ parse_target(xmlNodePtr root, struct pool_def *d, const char *origin,
 		free(path);
 		path = t;
 	}
-	if (path[0] != '/' || path[1] == '\0') {
+	d->target_path = path_sanitize(path);
+	if (d->target_path[0] != '/' || d->target_path[1] == '\0') {
 		err_setc(e, ERR_INVALID,
 			 "%s: target path '%s' must be an absolute path below /",
 			 origin, path);
 		free(path);
 		return -1;
 	}
-	d->target_path = path_sanitize(path);
 	free(path);
 	if (str_has_ctrl(d->target_path))
 		return err_setc(e, ERR_INVALID,
@@ -516,6 +516,7 @@ pool_def_parse_file(const char *path, struct err *e)
 	return d;
 }
 
+/* One <source> element (virStoragePoolSourceFormat). */
 static void
 format_source(struct sbuf *b, enum pool_type type, const struct pool_source *s)
 {
@@ -588,6 +589,22 @@ format_source(struct sbuf *b, enum pool_type type, const struct pool_source *s)
 }
 
 char *
+pool_sources_format(enum pool_type type, const struct pool_source *srcs,
+		    size_t n)
+{
+	struct sbuf b;
+
+	sbuf_init(&b);
+	sbuf_add(&b, "<sources>\n");
+	b.indent = 2;
+	for (size_t i = 0; i < n; i++)
+		format_source(&b, type, &srcs[i]);
+	b.indent = 0;
+	sbuf_add(&b, "</sources>\n");
+	return sbuf_take(&b);
+}
+
+char *
 pool_def_format(const struct pool_def *d)
 {
 	struct sbuf b;
@@ -633,21 +650,5 @@ pool_def_format(const struct pool_def *d)
 	}
 	b.indent = 0;
 	sbuf_add(&b, "</pool>\n");
-	return sbuf_take(&b);
-}
-
-char *
-pool_sources_format(enum pool_type t, const struct pool_source *srcs,
-		    size_t n)
-{
-	struct sbuf b;
-
-	sbuf_init(&b);
-	sbuf_add(&b, "<sources>\n");
-	b.indent = 2;
-	for (size_t i = 0; i < n; i++)
-		format_source(&b, t, &srcs[i]);
-	b.indent = 0;
-	sbuf_add(&b, "</sources>\n");
 	return sbuf_take(&b);
 }

@@ -295,7 +295,11 @@ probe_in_use(const char *path, char *why, size_t n, struct err *e)
 			if (fam[i] != makedev(ma, mi))
 				continue;
 			mount_unescape(mnt);
-			snprintf(why, n, "/dev/%s is mounted on %s", names[i], mnt);
+			if (i == 0)   /* the device as named (a symlink too) */
+				snprintf(why, n, "%s is mounted on %s", path, mnt);
+			else
+				snprintf(why, n, "/dev/%s is mounted on %s",
+					 names[i], mnt);
 			fclose(f);
 			return 1;
 		}

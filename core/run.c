@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -208,6 +210,44 @@ stderr_summary(const char *text, char *out, size_t n)
 		snprintf(out, n, "%s", "");
 	else
 		snprintf(out, n, "%.*s", (int)best_len, best);
+}
+
+/* Turn a finished command's result into an error, or 0 when it succeeded. */
+static int
+result_error(const char *const argv[], const struct run_opts *o,
+	     const struct run_result *r, int exec_errno, bool cancelled,
+	     int timeout, struct err *e)
+{
+	if (exec_errno != 0) {
+		err_errno(e, exec_errno, "cannot run %s", argv[0]);
+		err_set_tool(e, argv, r->errtext, r->status);
+		return -1;
+	}
+	if (cancelled) {
+		err_setc(e, ERR_CANCELLED, "%s cancelled", argv[0]);
+		err_set_tool(e, argv, r->errtext, r->status);
+		return -1;
+	}
+	if (r->timed_out) {
+		err_setc(e, ERR_TOOL, "%s timed out after %.1f s", argv[0],
+			 timeout / 1000.0);
+		err_set_tool(e, argv, r->errtext, -1);
+		return -1;
+	}
+	if (r->status != 0 && !(o->ok_any_status && r->status > 0)) {
+		char summary[512];
+		stderr_summary(r->errtext, summary, sizeof(summary));
+		if (r->signal)
+			err_setc(e, ERR_TOOL, "%s killed by signal %d%s%s",
+				 argv[0], r->signal, summary[0] ? ": " : "",
+				 summary);
+		else
+			err_setc(e, ERR_TOOL, "%s failed (exit %d)%s%s", argv[0],
+				 r->status, summary[0] ? ": " : "", summary);
+		err_set_tool(e, argv, r->errtext, r->status);
+		return -1;
+	}
+	return 0;
 }
 
 /* A tool that owns the terminal for a while (an editor). */
@@ -462,35 +502,8 @@ child_fail:;
 	}
 	log_entry(argv, r->status, r->timed_out, r->ms, r->errtext);
 
-	if (exec_errno != 0) {
-		err_errno(e, exec_errno, "cannot run %s", argv[0]);
-		err_set_tool(e, argv, r->errtext, r->status);
+	if (result_error(argv, o, r, exec_errno, cancelled, timeout, e) < 0)
 		goto fail;
-	}
-	if (cancelled) {
-		err_setc(e, ERR_CANCELLED, "%s cancelled", argv[0]);
-		err_set_tool(e, argv, r->errtext, r->status);
-		goto fail;
-	}
-	if (r->timed_out) {
-		err_setc(e, ERR_TOOL, "%s timed out after %d s", argv[0],
-			 timeout / 1000);
-		err_set_tool(e, argv, r->errtext, -1);
-		goto fail;
-	}
-	if (r->status != 0 && !(o->ok_any_status && r->status > 0)) {
-		char summary[512];
-		stderr_summary(r->errtext, summary, sizeof(summary));
-		if (r->signal)
-			err_setc(e, ERR_TOOL, "%s killed by signal %d%s%s",
-				 argv[0], r->signal, summary[0] ? ": " : "",
-				 summary);
-		else
-			err_setc(e, ERR_TOOL, "%s failed (exit %d)%s%s", argv[0],
-				 r->status, summary[0] ? ": " : "", summary);
-		err_set_tool(e, argv, r->errtext, r->status);
-		goto fail;
-	}
 	if (r == &local)
 		run_result_free(&local);
 	return 0;
@@ -514,4 +527,224 @@ int
 run_simple(const char *const argv[], struct err *e)
 {
 	return run_argv(argv, NULL, NULL, e);
+}
+
+/* One command of run_argv_all. Its output goes to memory files, so
+ * nothing has to be drained while the others run. */
+struct par_child {
+	pid_t pid;
+	int pidfd;              /* -1: poll by waitpid */
+	int outfd, errfd;       /* memfds */
+	int execfd;             /* read end of the exec-error pipe */
+	int status;
+	bool exited, cancelled;
+	int64_t kill_at;
+};
+
+/* Read a memory file written by a child into a NUL-terminated string. */
+static char *
+memfd_slurp(int fd, size_t *len)
+{
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	if (fd >= 0 && lseek(fd, 0, SEEK_SET) == 0) {
+		for (;;) {
+			if (n + 4096 + 1 > cap) {
+				cap = cap ? cap * 2 : 8192;
+				buf = xrealloc(buf, cap);
+			}
+			ssize_t r = read(fd, buf + n, cap - n - 1);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;
+			n += (size_t)r;
+		}
+	}
+	if (buf == NULL)
+		buf = xmalloc(1);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* Start one child of run_argv_all with stdout/stderr in memory files. */
+static int
+par_start(struct par_child *c, const char *const argv[], char **env,
+	  struct err *e)
+{
+	int execp[2] = { -1, -1 };
+
+	c->outfd = memfd_create("cistern-out", MFD_CLOEXEC);
+	c->errfd = memfd_create("cistern-err", MFD_CLOEXEC);
+	if (c->outfd < 0 || c->errfd < 0 || pipe2(execp, O_CLOEXEC) < 0)
+		return err_errno(e, errno, "cannot prepare to run %s", argv[0]);
+	c->pid = fork();
+	if (c->pid < 0) {
+		close(execp[0]);
+		close(execp[1]);
+		return err_errno(e, errno, "cannot start %s", argv[0]);
+	}
+	if (c->pid == 0) {
+		int in = open("/dev/null", O_RDONLY);
+		setpgid(0, 0);
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		if (in >= 0 && dup2(in, 0) >= 0 && dup2(c->outfd, 1) >= 0 &&
+		    dup2(c->errfd, 2) >= 0)
+			execvpe(argv[0], (char *const *)argv, env);
+		int err = errno;
+		if (write(execp[1], &err, sizeof(err)) < 0) {
+			/* nothing more we can do */
+		}
+		_exit(127);
+	}
+	setpgid(c->pid, c->pid);
+	close(execp[1]);
+	c->execfd = execp[0];
+	c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+	return 0;
+}
+
+/* Reap, time out and cancel the children until every one has exited. */
+static void
+par_wait(struct par_child *cs, size_t n, const struct run_opts *o,
+	 int timeout, int64_t start, struct run_result r[])
+{
+	for (;;) {
+		struct pollfd pf[16];
+		nfds_t npf = 0;
+		size_t running = 0;
+		bool polling = true;
+		int64_t now = now_ms();
+
+		for (size_t i = 0; i < n; i++) {
+			struct par_child *c = &cs[i];
+			if (c->exited || c->pid <= 0)
+				continue;
+			pid_t w = waitpid(c->pid, &c->status, WNOHANG);
+			if (w == c->pid || (w < 0 && errno != EINTR)) {
+				c->exited = true;
+				continue;
+			}
+			running++;
+			if (c->kill_at < 0 && now - start >= timeout) {
+				r[i].timed_out = true;
+				kill_group(c->pid, SIGTERM);
+				c->kill_at = now + 2000;
+			}
+			if (c->kill_at < 0 && job_cancelled(o->job)) {
+				c->cancelled = true;
+				kill_group(c->pid, SIGTERM);
+				c->kill_at = now + 2000;
+			}
+			if (c->kill_at >= 0 && now >= c->kill_at) {
+				kill_group(c->pid, SIGKILL);
+				c->kill_at = now + 1000000;
+			}
+			if (c->pidfd >= 0 && npf < ARRAY_SIZE(pf))
+				pf[npf++] = (struct pollfd){ .fd = c->pidfd,
+							     .events = POLLIN };
+			else
+				polling = false;
+		}
+		if (running == 0)
+			return;
+		if (poll(polling ? pf : NULL, polling ? npf : 0,
+			 polling ? 50 : 2) < 0 && errno != EINTR)
+			usleep(2000);
+	}
+}
+
+int
+run_argv_all(const char *const *const argvs[], size_t n,
+	     const struct run_opts *opts, struct run_result r[], struct err *e)
+{
+	struct run_opts o0 = { 0 };
+	const struct run_opts *o = opts ? opts : &o0;
+	int timeout = o->timeout_ms > 0 ? o->timeout_ms : RUN_TIMEOUT_DEFAULT_MS;
+	struct par_child *cs;
+	char **env;
+	int64_t start = now_ms();
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].status = -1;
+	}
+	if (dry_run || o->input != NULL || o->stdin_fd > 0 ||
+	    o->stdout_fd > 0 || o->interactive || n == 1) {
+		/* nothing to overlap: one after another */
+		for (size_t i = 0; i < n; i++) {
+			struct err le;
+			err_init(&le);
+			if (run_argv(argvs[i], o, &r[i], &le) < 0 && rc == 0) {
+				if (e != NULL)
+					err_move(e, &le);
+				rc = -1;
+			}
+			err_clear(&le);
+		}
+		return rc;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!run_have(argvs[i][0]))
+			return run_argv(argvs[i], o, &r[i], e);
+
+	cs = xcalloc(n, sizeof(*cs));
+	env = child_env(o);
+	for (size_t i = 0; i < n; i++) {
+		cs[i] = (struct par_child){ .pid = -1, .pidfd = -1, .outfd = -1,
+					    .errfd = -1, .execfd = -1,
+					    .kill_at = -1 };
+		log_entry(argvs[i], RUN_PENDING, false, 0, NULL);
+		if (rc == 0 && par_start(&cs[i], argvs[i], env, e) < 0) {
+			rc = -1;
+			/* stop what already runs; it is reaped below */
+			for (size_t k = 0; k < i; k++)
+				kill_group(cs[k].pid, SIGKILL);
+		}
+	}
+	strv_free(env);
+	par_wait(cs, n, o, timeout, start, r);
+
+	for (size_t i = 0; i < n; i++) {
+		struct par_child *c = &cs[i];
+		struct err le;
+		int exec_errno = 0;
+
+		r[i].ms = now_ms() - start;
+		r[i].out = memfd_slurp(c->outfd, &r[i].out_len);
+		r[i].errtext = memfd_slurp(c->errfd, &r[i].err_len);
+		if (c->execfd >= 0 &&
+		    read(c->execfd, &exec_errno, sizeof(exec_errno)) !=
+		    sizeof(exec_errno))
+			exec_errno = 0;
+		if (c->exited && WIFEXITED(c->status)) {
+			r[i].status = WEXITSTATUS(c->status);
+		} else if (c->exited && WIFSIGNALED(c->status)) {
+			r[i].status = -1;
+			r[i].signal = WTERMSIG(c->status);
+		}
+		log_entry(argvs[i], r[i].status, r[i].timed_out, r[i].ms,
+			  r[i].errtext);
+		err_init(&le);
+		if (c->pid > 0 &&
+		    result_error(argvs[i], o, &r[i], exec_errno, c->cancelled,
+				 timeout, &le) < 0 && rc == 0) {
+			if (e != NULL)
+				err_move(e, &le);
+			rc = -1;
+		}
+		err_clear(&le);
+		if (c->outfd >= 0) close(c->outfd);
+		if (c->errfd >= 0) close(c->errfd);
+		if (c->execfd >= 0) close(c->execfd);
+		if (c->pidfd >= 0) close(c->pidfd);
+	}
+	free(cs);
+	return rc;
 }

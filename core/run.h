@@ -52,6 +52,17 @@ struct run_result {
 int run_argv(const char *const argv[], const struct run_opts *o,
 	     struct run_result *r, struct err *e);
 
+/* Run n independent commands at the same time (queries whose answers are
+ * all needed), each as run_argv would run it, and wait for all of them.
+ * Options apply to each; with `input`, `stdin_fd`, `stdout_fd` or
+ * `interactive` they run one after another instead. r[i] receives each
+ * result (the caller frees every one, even on failure). Returns 0 when
+ * all succeeded, else -1 with `e` describing the first failure in argv
+ * order. */
+int run_argv_all(const char *const *const argvs[], size_t n,
+		 const struct run_opts *o, struct run_result r[],
+		 struct err *e);
+
 /* Convenience: no options, output discarded. */
 int run_simple(const char *const argv[], struct err *e);
 

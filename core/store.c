@@ -481,7 +481,6 @@ store_read_status(struct store *s, const char *name, struct pool_status *st,
 	st->capacity = json_u64(o, "capacity");
 	st->allocation = json_u64(o, "allocation");
 	st->available = json_u64(o, "available");
-	st->changed = (int64_t)json_u64(o, "changed");
 	if (json_object_object_get_ex(o, "error", &v) &&
 	    json_object_is_type(v, json_type_string))
 		st->error = xstrdup(json_object_get_string(v));
@@ -516,8 +515,6 @@ store_write_status(struct store *s, const char *name,
 			       json_object_new_int64((int64_t)st->allocation));
 	json_object_object_add(o, "available",
 			       json_object_new_int64((int64_t)st->available));
-	json_object_object_add(o, "changed",
-			       json_object_new_int64((int64_t)time(NULL)));
 	if (st->error != NULL)
 		json_object_object_add(o, "error",
 				       json_object_new_string(st->error));
@@ -531,7 +528,13 @@ store_write_status(struct store *s, const char *name,
 	}
 	json_object_object_add(o, "facts", facts);
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
-	rc = file_write_atomic(path, text, strlen(text), 0600, e);
+	/* unchanged state is not rewritten */
+	char *old = file_read_all(path, 1 << 20, NULL, NULL);
+	if (old != NULL && strcmp(old, text) == 0)
+		rc = 0;
+	else
+		rc = file_write_atomic(path, text, strlen(text), 0600, e);
+	free(old);
 	json_object_put(o);
 	free(path);
 	return rc;

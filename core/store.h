@@ -71,7 +71,6 @@ struct pool_status {
 	char *error;               /* last operation's error, or NULL */
 	char **facts;              /* backend facts "key=value", NULL-terminated */
 	size_t nfacts;
-	int64_t changed;           /* unix time of the last change */
 };
 void pool_status_clear(struct pool_status *st);
 int store_read_status(struct store *s, const char *name,

@@ -121,10 +121,12 @@ vol_gate(struct cistern *c, struct pool *p, const char *opname,
 		if (p->def->type == POOL_ISCSI ||
 		    p->def->type == POOL_ISCSI_DIRECT)
 			return err_setc(e, ERR_UNSUPPORTED,
-					"pool '%s': the volumes of an iSCSI pool "
-					"are LUNs made on the storage server; "
-					"cistern cannot %s them", p->def->name,
-					opname), NULL;
+					"pool '%s': cannot %s volumes in an %s "
+					"pool: its volumes are the target's LUNs, "
+					"which are made and removed on the "
+					"storage server (do it there, then "
+					"pool-refresh)", p->def->name, opname,
+					pool_type_name(p->def->type)), NULL;
 		return err_setc(e, ERR_UNSUPPORTED,
 				"pool '%s': %s pools cannot %s volumes",
 				p->def->name, pool_type_name(p->def->type),

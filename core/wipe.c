@@ -101,6 +101,15 @@ wipe_pass_pattern(enum wipe_alg alg, int pass, unsigned char pat[3])
 	return s[pass].len;
 }
 
+bool
+wipe_pass_verify(enum wipe_alg alg, int pass)
+{
+	int n;
+	const struct pass *s = sequence(alg, &n);
+
+	return s != NULL && pass >= 0 && pass < n && s[pass].verify;
+}
+
 /* xoshiro256** (Blackman & Vigna), seeded from getrandom(). */
 static uint64_t rng_state[4];
 static bool rng_seeded;

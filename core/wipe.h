@@ -11,6 +11,7 @@
 #ifndef CISTERN_WIPE_H
 #define CISTERN_WIPE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "backend.h"
@@ -31,6 +32,8 @@ int wipe_path(const char *path, enum wipe_alg alg, struct job *j,
  * `pass` (returns its length, 0 for a random pass). */
 int wipe_passes(enum wipe_alg alg);
 int wipe_pass_pattern(enum wipe_alg alg, int pass, unsigned char pat[3]);
+/* Does the standard ask for pass `pass` to be read back and checked? */
+bool wipe_pass_verify(enum wipe_alg alg, int pass);
 
 /* Fill a buffer with fast pseudo-random bytes (seeded once per process). */
 void wipe_random_fill(void *buf, size_t n);

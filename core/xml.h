@@ -23,9 +23,10 @@ struct pool_def *pool_def_parse_file(const char *path, struct err *e);
  * values; without, they are what a definition holds. */
 char *pool_def_format(const struct pool_def *d);
 
-/* libvirt's <sources> list (find-storage-pool-sources): one <source>
- * element per entry, as a pool of type `t` writes it. */
-char *pool_sources_format(enum pool_type t, const struct pool_source *srcs,
+/* find-storage-pool-sources output: libvirt's <sources> list of <source>
+ * elements, each written as in a pool of `type`
+ * (virStoragePoolSourceListFormat). */
+char *pool_sources_format(enum pool_type type, const struct pool_source *srcs,
 			  size_t n);
 
 enum vol_parse_flags {

@@ -25,7 +25,7 @@ failed_list=()
 
 tests=()
 for f in "$BUILD"/tests/unit/* "$BUILD"/tests/conformance/* \
-	 "$BUILD"/tests/store/* "$BUILD"/tests/backends/*; do
+	 "$BUILD"/tests/store/* "$BUILD"/tests/backends/* "$BUILD"/tests/fuzz/*; do
 	[ -x "$f" ] && [ -f "$f" ] && tests+=("$f")
 done
 for f in "$top"/tests/cli/*.sh "$top"/tests/conformance/*.sh \

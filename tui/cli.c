@@ -40,6 +40,8 @@ const struct cli_verb cli_verbs[] = {
 	  "  --source-format FMT     source format (ext4, nfs, gpt, lvm2, ...)\n"
 	  "  --auth-type chap --auth-username USER --secret-usage U | "
 	  "--secret-uuid U\n"
+	  "                          CHAP (iSCSI); store the password with\n"
+	  "                          'cistern secret-set-value U'\n"
 	  "  --source-initiator IQN  initiator IQN (iSCSI)\n"
 	  "  --source-protocol-ver V NFS protocol version\n"
 	  "  --print-xml             print the XML instead of defining it\n",
@@ -187,7 +189,24 @@ const struct cli_verb cli_verbs[] = {
 	{ "vol-download", cmd_vol_download, "vol file",
 	  "pool= offset= length= sparse",
 	  "download a volume's content into a file", NULL, 0 },
-	{ "help", cmd_help, "verb?", "", "show help", NULL, VERB_NO_STORE },
+	/* secrets (CHAP passwords for iSCSI pools) */
+	{ "secret-set-value", cmd_secret_set_value, "secret", "file= usage",
+	  "store a secret value (a CHAP password) for <auth><secret>",
+	  "  SECRET           the secret's uuid or usage name, as the pool's\n"
+	  "                   <secret uuid='...'/> or <secret usage='...'/>\n"
+	  "  --file FILE      read the value from FILE ('-': stdin); without\n"
+	  "                   it, stdin, or the terminal with echo off\n"
+	  "  --usage          SECRET is a usage name even if it looks like a\n"
+	  "                   uuid\n"
+	  "The value is kept in CONFIG/secrets/ (mode 0600) and never shown,\n"
+	  "logged or put on a command line. One trailing newline is dropped.\n",
+	  VERB_WRITES },
+	{ "secret-list", cmd_secret_list, "", "",
+	  "list the stored secrets (names only, never values)", NULL, 0 },
+	{ "secret-undefine", cmd_secret_undefine, "secret", "usage",
+	  "remove a stored secret", NULL, VERB_WRITES },
+	{ "help", cmd_help, "verb?", "man", "show help",
+	  "  --man            the manual page (roff)\n", VERB_NO_STORE },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
 };
 
@@ -396,7 +415,10 @@ cli_help(FILE *out, const char *verb)
 
 CLI_HANDLER(cmd_help)
 {
-	cli_help(cl->out, cli_get(a, "verb"));
+	if (cli_flag(a, "man"))
+		cli_man(cl->out);
+	else
+		cli_help(cl->out, cli_get(a, "verb"));
 	return 0;
 }
 

@@ -64,8 +64,9 @@ const struct cli_verb *cli_find_verb(const char *name);
  * Returns the exit status (0 or 1); errors are printed as "error: ...". */
 int cli_run(struct cli *cl, int argc, char **argv);
 
-/* Print help for all verbs or one. */
+/* Print help for all verbs or one; the manual page (tui/man.c). */
 void cli_help(FILE *out, const char *verb);
+void cli_man(FILE *out);
 
 /* Argument access. */
 const char *cli_get(const struct cli_args *a, const char *name);
@@ -131,6 +132,9 @@ CLI_HANDLER(cmd_vol_resize);
 CLI_HANDLER(cmd_vol_upload);
 CLI_HANDLER(cmd_vol_download);
 CLI_HANDLER(cmd_pool_map);
+CLI_HANDLER(cmd_secret_set_value);
+CLI_HANDLER(cmd_secret_list);
+CLI_HANDLER(cmd_secret_undefine);
 CLI_HANDLER(cmd_help);
 
 #endif

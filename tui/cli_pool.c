@@ -88,24 +88,37 @@ attr_esc(struct sbuf *b, const char *s)
 	xml_escape(b, s);
 }
 
+/* An argument, or NULL when absent or empty ("" skips a positional). */
+static const char *
+arg(const struct cli_args *a, const char *name)
+{
+	const char *v = cli_get(a, name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
 /* virsh's buildPoolXML, escaped. */
 static char *
 pool_xml_from_args(struct cli *cl, const struct cli_args *a)
 {
-	const char *host = cli_get(a, "source-host");
-	const char *port = cli_get(a, "source-port");
-	const char *path = cli_get(a, "source-path");
-	const char *name = cli_get(a, "source-name");
-	const char *target = cli_get(a, "target");
-	const char *fmt = cli_get(a, "source-format");
-	const char *auth_type = cli_get(a, "auth-type");
-	const char *auth_user = cli_get(a, "auth-username");
-	const char *sec_usage = cli_get(a, "secret-usage");
-	const char *sec_uuid = cli_get(a, "secret-uuid");
-	const char *initiator = cli_get(a, "source-initiator");
-	const char *proto = cli_get(a, "source-protocol-ver");
-	const char *devs[64];
-	size_t ndev = cli_get_all(a, "source-dev", devs, 64);
+	const char *host = arg(a, "source-host");
+	const char *port = arg(a, "source-port");
+	const char *path = arg(a, "source-path");
+	const char *name = arg(a, "source-name");
+	const char *target = arg(a, "target");
+	const char *fmt = arg(a, "source-format");
+	const char *auth_type = arg(a, "auth-type");
+	const char *auth_user = arg(a, "auth-username");
+	const char *sec_usage = arg(a, "secret-usage");
+	const char *sec_uuid = arg(a, "secret-uuid");
+	const char *initiator = arg(a, "source-initiator");
+	const char *proto = arg(a, "source-protocol-ver");
+	const char *all[64], *devs[64];
+	size_t nall = cli_get_all(a, "source-dev", all, 64), ndev = 0;
+
+	for (size_t i = 0; i < nall; i++)
+		if (*all[i] != '\0')
+			devs[ndev++] = all[i];
 	struct sbuf b;
 
 	if ((auth_type || auth_user || sec_usage || sec_uuid) &&

@@ -15,3 +15,9 @@ ui_main(struct cistern *c, const struct options *o)
 	(void)o;
 	return 1;
 }
+
+void
+ui_man_keys(FILE *out)
+{
+	fputs("This build has no full-screen interface.\n", out);
+}

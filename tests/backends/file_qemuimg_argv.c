@@ -2,7 +2,8 @@
  * libvirt's expected argv (tests/storagevolxml2argvdata): the same volume
  * XML into a dir pool at /var/lib/libvirt/images must give the same
  * command, argument for argument. Encrypted volumes are left out (cistern
- * keeps no secrets and refuses them, tested below), and so is
+ * does not pass volume passphrases to qemu-img and refuses them, tested
+ * below), and so is
  * iso-input.argv: a raw-to-raw copy is done in process, not by qemu-img. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,14 +201,14 @@ main(void)
 	check_convert("vol-qcow2-nobacking", POOL_LOGICAL, "vol-logical", 0,
 		      "qcow2-from-logical-compat");
 
-	/* no secret store: encrypted volumes are refused, clearly */
+	/* encrypted volumes are refused, clearly */
 	p = pool(POOL_DIR, "/var/lib/libvirt/images");
 	v = vol("vol-luks", 0);
 	err_init(&e);
 	sbuf_free(&logged);
 	sbuf_init(&logged);
 	T_CHECK(v != NULL && filevol_create(p, v, 0, NULL, &e) < 0 &&
-		e.code == ERR_UNSUPPORTED && strstr(e.msg, "secret") &&
+		e.code == ERR_UNSUPPORTED && strstr(e.msg, "passphrase") &&
 		logged.len == 0, "an encrypted volume is refused: %s", e.msg);
 	err_clear(&e);
 	vol_def_free(v);

@@ -16,12 +16,9 @@ t_cleanup() {
 	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do
 		eval "${_cleanups[$i]}" >/dev/null 2>&1 || true
 	done
-	# loop devices made by loop_new, even from a $(...) subshell
+	# loop devices made in a subshell ($(loop_new ...)) are listed here
 	if [ -f "$T/.loops" ]; then
-		while read -r d; do
-			umount -l "$d" >/dev/null 2>&1
-			losetup -d "$d" >/dev/null 2>&1
-		done <"$T/.loops"
+		while read -r d; do losetup -d "$d" >/dev/null 2>&1; done <"$T/.loops"
 	fi
 	rm -rf "$T"
 }
@@ -65,7 +62,7 @@ loop_new() {
 	truncate -s "$size" "$img"
 	local dev
 	dev=$(losetup -f --show "$img") || return 1
-	# a file, not on_exit: loop_new usually runs in a $(...) subshell
+	# on_exit would be lost in the subshell of L=$(loop_new ...)
 	echo "$dev" >>"$T/.loops"
 	echo "$dev"
 }

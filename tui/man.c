@@ -1,0 +1,88 @@
+/* cistern — the manual page, generated from the verb table and the
+ * interface's action table so that it cannot drift from them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "main.h"
+
+/* Write `s` escaped for roff (backslashes, leading dots and quotes). */
+static void
+roff(FILE *out, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", out);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", out);
+		else if (*s == '-')
+			fputs("\\-", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+/* A verb's help text: one ".TP"-free block, line by line. */
+static void
+roff_block(FILE *out, const char *text)
+{
+	while (text && *text) {
+		const char *eol = strchr(text, '\n');
+		size_t n = eol ? (size_t)(eol - text) : strlen(text);
+		char line[512];
+		snprintf(line, sizeof(line), "%.*s", (int)n, text);
+		fputs(".br\n", out);
+		roff(out, line);
+		fputc('\n', out);
+		text += n;
+		if (*text == '\n')
+			text++;
+	}
+}
+
+void
+cli_man(FILE *out)
+{
+	fputs(".TH CISTERN 1 \"\" \"cistern " CISTERN_VERSION "\" \"User Commands\"\n"
+	      ".SH NAME\ncistern \\- manage storage pools and volumes "
+	      "(libvirt-compatible)\n"
+	      ".SH SYNOPSIS\n.B cistern\n[\\fIglobal options\\fR] "
+	      "[\\fIverb\\fR [\\fIarguments\\fR]]\n"
+	      ".SH DESCRIPTION\ncistern manages storage pools (dir, fs, netfs, "
+	      "logical, disk, iscsi, iscsi-direct) and their volumes on one host, "
+	      "as libvirt's storage driver does. Definitions are libvirt's XML. "
+	      "With no verb, on a terminal, the full-screen interface opens; "
+	      "otherwise the pool list is printed.\n"
+	      ".SH GLOBAL OPTIONS\n"
+	      ".TP\n\\fB\\-\\-config\\-dir\\fR \\fIDIR\\fR\npool definitions "
+	      "(root: /etc/cistern/storage; others: "
+	      "$XDG_CONFIG_HOME/cistern/storage)\n"
+	      ".TP\n\\fB\\-\\-run\\-dir\\fR \\fIDIR\\fR\nrun-time state "
+	      "(root: /run/cistern)\n"
+	      ".TP\n\\fB\\-\\-dry\\-run\\fR\nprint the commands that would run; "
+	      "run and change nothing\n"
+	      ".TP\n\\fB\\-\\-verbose\\fR, \\fB\\-v\\fR\nprint each command run, "
+	      "and a failing tool's stderr\n"
+	      ".TP\n\\fB\\-\\-read\\-only\\fR\nrefuse (and, in the interface, "
+	      "hide) every change\n"
+	      ".TP\n\\fB\\-\\-theme\\fR \\fINAME\\fR, \\fB\\-\\-color\\fR="
+	      "\\fIauto|always|never\\fR, \\fB\\-\\-no\\-mouse\\fR\n"
+	      "the interface's look (also CISTERN_THEME and NO_COLOR)\n"
+	      ".TP\n\\fB\\-\\-version\\fR\nprint the version\n"
+	      ".SH VERBS\n", out);
+	for (const struct cli_verb *v = cli_verbs; v->name != NULL; v++) {
+		fputs(".TP\n.B ", out);
+		roff(out, v->name);
+		fputc('\n', out);
+		roff(out, v->summary);
+		fputc('\n', out);
+		roff_block(out, v->help);
+	}
+	fputs(".SH KEYS\n", out);
+	ui_man_keys(out);
+	fputs(".SH EXIT STATUS\n0 on success, 1 on error (with one line "
+	      "\\fBerror: ...\\fR on stderr).\n"
+	      ".SH FILES\n/etc/cistern/storage/NAME.xml, "
+	      "/etc/cistern/storage/autostart/, /run/cistern/NAME.json\n"
+	      ".SH SEE ALSO\nvirsh(1)\n", out);
+}
