@@ -35,8 +35,12 @@ mv "$Q/flat-flat.vmdk" "$P/flat-flat.vmdk"
 # a fixed VHD has its footer only at the end: raw for qemu and for cistern
 qemu-img create -q -f vpc -o subformat=fixed "$P/fixed.vpc" 20M
 qemu-img create -q -f vpc -o force_size=on "$P/forced.vpc" 50M
-qemu-img create -q -f luks --object secret,id=s0,data=pw \
-	-o key-secret=s0,iter-time=10 "$P/crypt.luks" 16M
+# qemu-img times its key derivation; on a busy machine it may fail to
+# measure it, so try a few iteration times
+for it in 10 50 200; do
+	qemu-img create -q -f luks --object secret,id=s0,data=pw \
+		-o key-secret=s0,iter-time=$it "$P/crypt.luks" 16M 2>/dev/null && break
+done
 # formats qemu-img reads but cannot make: write their headers by hand
 putb() { printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null; }
 truncate -s 2048 "$P/disk.bochs"
@@ -73,8 +77,16 @@ for v in made.raw made.qcow made.qcow2 made.qed made.vmdk made.vpc made.vdi \
 	 base.raw rel.qcow2 chain.qcow2 old.qcow2 lazy.qcow2 child.qed \
 	 parent.vmdk child.vmdk desc.vmdk flat-flat.vmdk fixed.vpc forced.vpc \
 	 crypt.luks disk.bochs disk.cloop; do
-	expect_eq "refresh = qemu-img info: $v (format size backing)" \
-		"$(ours "$v")" "$(theirs "$v")"
+	if [ ! -f "$P/$v" ]; then
+		t_skip "refresh = qemu-img info: $v" "qemu-img could not make it"
+		continue
+	fi
+	o=$(ours "$v") q=$(theirs "$v")
+	if [ -z "$o" ] || [ -z "$q" ]; then
+		t_fail "refresh = qemu-img info: $v" "cistern: '$o', qemu-img: '$q'"
+	else
+		expect_eq "refresh = qemu-img info: $v (format size backing)" "$o" "$q"
+	fi
 done
 # the backing format from the qcow2 header extension, as qemu-img reads it
 bf() { cis vol-dumpxml --pool d1 "$1" | sed -n '/<backingStore>/,$p' |
@@ -88,8 +100,9 @@ expect_match "qcow2 features and cluster size in the volume XML" "$x" \
 	"<compat>1.1</compat>.*<clusterSize unit='B'>4096</clusterSize>.*<lazy_refcounts/>"
 expect_match "old qcow2 is compat 0.10" "$(cis vol-dumpxml --pool d1 old.qcow2)" \
 	"<compat>0.10</compat>"
-expect_match "luks volume carries its encryption" \
-	"$(cis vol-dumpxml --pool d1 crypt.luks)" "<encryption format='luks'/>"
+[ -f "$P/crypt.luks" ] &&
+	expect_match "luks volume carries its encryption" \
+		"$(cis vol-dumpxml --pool d1 crypt.luks)" "<encryption format='luks'/>"
 # iso: qemu-img calls it raw; libvirt (and cistern) see the CD001 magic
 truncate -s 1M "$P/cd.iso"
 printf '\1CD001\1' | dd of="$P/cd.iso" bs=1 seek=32768 conv=notrunc 2>/dev/null
