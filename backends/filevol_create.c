@@ -154,6 +154,7 @@ create_raw(struct vol_def *v, struct job *j, struct err *e)
 		goto fail;
 	}
 	if (alloc > 0) {
+		job_set_total(j, alloc);
 		job_phase(j, "allocating");
 		if (filevol_allocate(fd, 0, alloc, j, e) < 0)
 			goto fail;
@@ -323,8 +324,8 @@ clone_bytes(struct vol_def *v, const char *src_path, unsigned flags,
 		close(in);
 		return -1;
 	}
-	job_phase(j, "cloning");
 	job_set_total(j, size);
+	job_phase(j, "cloning");
 	if (ioctl(out, FICLONE, in) == 0) {
 		job_progress(j, size);
 	} else if (flags & VOL_CREATE_REFLINK) {

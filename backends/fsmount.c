@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,13 @@
 #include "../core/probe.h"
 #include "../core/run.h"
 #include "../core/util.h"
+
+/* What the statvfs process sends back: its pid, then the result. */
+struct statvfs_answer {
+	pid_t pid;
+	int err;
+	struct statvfs sv;
+};
 
 /* libvirt's default mount options on Linux. */
 #define DEFAULT_MOUNT_OPTS "nodev,nosuid,noexec"
@@ -228,40 +236,43 @@ fsmount_unmount(struct pool *p, bool lazy, struct err *e)
 	return 0;
 }
 
-int
-fsmount_statvfs(const char *path, int timeout_ms, struct statvfs *sv,
-		struct err *e)
+/* The process that asks: fd 3 is the answer pipe, nothing else of ours
+ * stays open (a child stuck on a dead server must not hold our output,
+ * which a pipe reader would wait for, nor a pool lock). */
+static void __attribute__((noreturn))
+statvfs_child(const char *path, int wfd)
 {
-	struct {
-		int err;
-		struct statvfs sv;
-	} r;
-	struct pollfd pf;
-	int pfd[2], status, pr;
-	size_t got = 0;
-	pid_t pid;
+	struct statvfs_answer r;
+	int nul = open("/dev/null", O_RDWR);
 
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return err_errno(e, errno, "cannot create a pipe");
-	pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return err_errno(e, errno, "cannot fork");
-	}
-	if (pid == 0) {
-		close(pfd[0]);
-		memset(&r, 0, sizeof(r));
-		r.err = statvfs(path, &r.sv) < 0 ? errno : 0;
-		if (write(pfd[1], &r, sizeof(r)) < 0)
-			_exit(1);
-		_exit(0);
-	}
-	close(pfd[1]);
-	pf = (struct pollfd){ .fd = pfd[0], .events = POLLIN };
-	int64_t deadline = now_ms() + timeout_ms;
-	while (got < sizeof(r)) {
+	if ((wfd != 3 && dup2(wfd, 3) < 0) || nul < 0 || dup2(nul, 0) < 0 ||
+	    dup2(nul, 1) < 0 || dup2(nul, 2) < 0)
+		_exit(1);
+	close_range(4, ~0u, 0);
+	memset(&r, 0, sizeof(r));
+	r.pid = getpid();
+	/* the pid first, so a stuck process can be killed */
+	if (write(3, &r.pid, sizeof(r.pid)) < 0)
+		_exit(1);
+	r.err = statvfs(path, &r.sv) < 0 ? errno : 0;
+	if (write(3, (const char *)&r + offsetof(struct statvfs_answer, err),
+		  sizeof(r) - offsetof(struct statvfs_answer, err)) < 0)
+		_exit(1);
+	_exit(0);
+}
+
+/* Read into buf until `len` bytes or the deadline. */
+static size_t
+read_until(int fd, void *buf, size_t len, int64_t deadline)
+{
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+	size_t got = 0;
+
+	while (got < len) {
 		int64_t left = deadline - now_ms();
+		int pr;
+		ssize_t n;
+
 		if (left <= 0)
 			break;
 		pr = poll(&pf, 1, (int)left);
@@ -269,25 +280,60 @@ fsmount_statvfs(const char *path, int timeout_ms, struct statvfs *sv,
 			continue;
 		if (pr <= 0)
 			break;
-		ssize_t n = read(pfd[0], (char *)&r + got, sizeof(r) - got);
+		n = read(fd, (char *)buf + got, len - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
+	return got;
+}
+
+int
+fsmount_statvfs(const char *path, int timeout_ms, struct statvfs *sv,
+		struct err *e)
+{
+	struct statvfs_answer r;
+	int64_t deadline = now_ms() + timeout_ms;
+	int pfd[2], status;
+	size_t got;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return err_errno(e, errno, "cannot create a pipe");
+	/* twice: the process that does the statvfs belongs to init at once,
+	 * so one stuck for ever is never our zombie */
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return err_errno(e, errno, "cannot fork");
+	}
+	if (pid == 0) {
+		pid_t gc = fork();
+		if (gc == 0)
+			statvfs_child(path, pfd[1]);
+		_exit(gc < 0 ? 1 : 0);
+	}
+	close(pfd[1]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	memset(&r, 0, sizeof(r));
+	got = read_until(pfd[0], &r, sizeof(r), deadline);
 	close(pfd[0]);
 	if (got < sizeof(r)) {
 		/* stuck in the kernel on a dead server: kill it, never wait */
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, WNOHANG);
+		if (got >= sizeof(r.pid) && r.pid > 0)
+			kill(r.pid, SIGKILL);
+		if (got == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+			return err_setc(e, ERR_GENERIC, "cannot start a process "
+					"to stat '%s'", path);
 		return err_setc(e, ERR_BUSY,
-				"'%s' did not answer within %d s (is the server "
+				"'%s' did not answer within %g s (is the server "
 				"gone? 'pool-destroy --lazy' detaches it)", path,
-				timeout_ms / 1000);
+				timeout_ms / 1000.0);
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
 	if (r.err != 0)
 		return err_errno(e, r.err, "cannot stat the filesystem of '%s'",
 				 path);

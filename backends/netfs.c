@@ -247,14 +247,10 @@ netfs_find_sources(const struct source_query *q, struct err *e)
 	err_init(&ge);
 	if (want_gluster)
 		gl_rc = find_gluster(q->host, &v, &n, &ge);
-	/* one that works is enough; with none, say why NFS failed */
-	if ((want_nfs && nfs_rc < 0) && (!want_gluster || gl_rc < 0)) {
+	/* one that works is enough; with none, say why (NFS first) */
+	if ((!want_nfs || nfs_rc < 0) && (!want_gluster || gl_rc < 0)) {
 		if (!want_nfs)
 			err_move(e, &ge);
-		goto out;
-	}
-	if (!want_nfs && gl_rc < 0) {
-		err_move(e, &ge);
 		goto out;
 	}
 	err_clear(e);

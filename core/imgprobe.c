@@ -451,6 +451,21 @@ probe_bochs(const struct src *s, struct img_info *ii)
 	return 1;
 }
 
+/* Parallels (libvirt's "ploop"): its signature, then the size in
+ * sectors. */
+static int
+probe_ploop(const struct src *s, struct img_info *ii)
+{
+	const unsigned char *h = at(s, 0, 44);
+
+	if (h == NULL || (memcmp(h, "WithoutFreeSpace", 16) != 0 &&
+			  memcmp(h, "WithouFreSpacExt", 16) != 0))
+		return 0;
+	ii->format = "ploop";
+	ii->capacity = le64(h + 36) * 512;
+	return 1;
+}
+
 /* cloop V2.0: a shell preamble, then block size and count. */
 static int
 probe_cloop(const struct src *s, struct img_info *ii)
@@ -510,7 +525,8 @@ imgprobe_fd(int fd, uint64_t size, const unsigned char *head, size_t headlen,
 {
 	static int (*const probers[])(const struct src *, struct img_info *) = {
 		probe_qcow, probe_qed, probe_vmdk, probe_vdi, probe_cow,
-		probe_luks, probe_bochs, probe_cloop, probe_dmg, probe_iso,
+		probe_luks, probe_bochs, probe_cloop, probe_ploop, probe_dmg,
+		probe_iso,
 	};
 	unsigned char buf[IMGPROBE_HEAD];
 	struct src s = { .fd = fd, .size = size, .head = head,

@@ -2,12 +2,13 @@
  *
  * Recognises qcow, qcow2 (virtual size, backing file, backing format from
  * the header extension, compat level, cluster size, encryption, lazy
- * refcounts, extended L2), qed, vmdk (sparse and descriptor files), vpc
- * (dynamic; a fixed VHD is raw, as for qemu and libvirt), vdi, iso, cow, luks (1 and 2), bochs, cloop, dmg;
- * everything else is raw. No tool is spawned: one pread of the first
- * 4 KiB, a few more only where a format keeps its magic elsewhere (iso at
- * 32769, dmg in the last 512 bytes, a backing file name past
- * the first block). Sizes follow qemu's reading of each header.
+ * refcounts, extended L2), qed, vmdk (sparse extents and descriptor
+ * files), vpc (dynamic; a fixed VHD is raw, as qemu and libvirt see it),
+ * vdi, iso, cow, luks (1 and 2), bochs, cloop, ploop (qemu's parallels)
+ * and dmg; everything else is raw. No tool is spawned: one pread of the
+ * first 4 KiB, a few more only where a format keeps its magic elsewhere
+ * (iso at 32769, dmg in the last 512 bytes, a backing file name past the
+ * first block). Sizes follow qemu's reading of each header.
  */
 #ifndef CISTERN_IMGPROBE_H
 #define CISTERN_IMGPROBE_H

@@ -35,9 +35,12 @@ mv "$Q/flat-flat.vmdk" "$P/flat-flat.vmdk"
 # a fixed VHD has its footer only at the end: raw for qemu and for cistern
 qemu-img create -q -f vpc -o subformat=fixed "$P/fixed.vpc" 20M
 qemu-img create -q -f vpc -o force_size=on "$P/forced.vpc" 50M
-# qemu-img times its key derivation; on a busy machine it may fail to
-# measure it, so try a few iteration times
-for it in 10 50 200; do
+qemu-img create -q -f parallels "$P/disk.hds" 64M
+# vhdx is no libvirt format: a vhdx file is listed as raw, its file size
+qemu-img create -q -f vhdx "$P/disk.vhdx" 64M
+# qemu-img times its key derivation; on a busy machine it often fails to
+# measure it ("Unable to get accurate CPU usage"), so try again
+for it in 10 20 50 10 20 50 100 10 20 50 100 200; do
 	qemu-img create -q -f luks --object secret,id=s0,data=pw \
 		-o key-secret=s0,iter-time=$it "$P/crypt.luks" 16M 2>/dev/null && break
 done
@@ -71,12 +74,13 @@ theirs() {
 	else
 		j=$(qemu-img info --output=json "$P/$1" 2>/dev/null)
 	fi
-	jq -r '"\(.format) \(."virtual-size") \(."full-backing-filename" // "")"' <<<"$j"
+	# qemu's "parallels" is libvirt's "ploop"
+	jq -r '"\(.format | sub("^parallels$"; "ploop")) \(."virtual-size") \(."full-backing-filename" // "")"' <<<"$j"
 }
 for v in made.raw made.qcow made.qcow2 made.qed made.vmdk made.vpc made.vdi \
 	 base.raw rel.qcow2 chain.qcow2 old.qcow2 lazy.qcow2 child.qed \
 	 parent.vmdk child.vmdk desc.vmdk flat-flat.vmdk fixed.vpc forced.vpc \
-	 crypt.luks disk.bochs disk.cloop; do
+	 crypt.luks disk.bochs disk.cloop disk.hds; do
 	if [ ! -f "$P/$v" ]; then
 		t_skip "refresh = qemu-img info: $v" "qemu-img could not make it"
 		continue
@@ -88,6 +92,8 @@ for v in made.raw made.qcow made.qcow2 made.qed made.vmdk made.vpc made.vdi \
 		expect_eq "refresh = qemu-img info: $v (format size backing)" "$o" "$q"
 	fi
 done
+expect_eq "a vhdx image (no libvirt format) is listed as raw" "$(ours disk.vhdx)" \
+	"raw $(stat -c %s "$P/disk.vhdx") "
 # the backing format from the qcow2 header extension, as qemu-img reads it
 bf() { cis vol-dumpxml --pool d1 "$1" | sed -n '/<backingStore>/,$p' |
 	sed -n "s/.*<format type='\(.*\)'\/>.*/\1/p"; }
@@ -292,6 +298,16 @@ truncate -s 1G "$T/zero1g"
 check "a wiped qcow2 is still a qcow2 of its capacity, reading zeros" \
 	qemu-img compare -f qcow2 -F raw "$P/big.qcow2" "$T/zero1g"
 rm -f "$T/zero1g"
+
+# ---- progress: a line on a terminal, none otherwise ----
+if command -v script >/dev/null; then
+	out=$(script -qec "'$CISTERN' --config-dir '$CFG' vol-clone --pool d1 big.raw prog.raw" /dev/null)
+	expect_match "on a terminal a clone draws a progress line" \
+		"$(printf %s "$out" | tr '\r' '|')" "\|cloning: +[0-9]+%"
+	out=$(cis vol-clone --pool d1 big.raw prog2.raw)
+	expect_eq "without a terminal, no progress line" "$out" \
+		"Vol prog2.raw cloned from big.raw"
+fi
 
 # ---- delete ----
 check "delete a volume" cis vol-delete --pool d1 big2.raw

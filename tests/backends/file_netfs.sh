@@ -180,9 +180,28 @@ EOF
 	check "glusterfs: stop unmounts" $C pool-destroy gl
 	expect_eq "glusterfs: not mounted" "$(grep -c " $T/gm " /proc/self/mountinfo)" "0"
 	check "glusterfs: start again" $C pool-start gl
-	check "glusterfs: stop with a lazy unmount" $C pool-destroy gl --lazy
+	local sv=${BUILD:-$TOP/build}/tests/lib/statvfs_timeout cpid
+	out=$("$sv" "$T/gm" 5000)
+	expect_match "glusterfs: statvfs in a child answers on a live mount" \
+		"$out" "^ok [1-9]"
+	# the server stops answering: freeze the FUSE client of the mount
+	cpid=$(ps -eo pid=,args= | awk -v m="$T/gm" \
+		'index($0, m) && /glusterfs/ { print $1; exit }')
+	if [ -n "$cpid" ]; then
+		kill -STOP "$cpid"
+		on_exit "kill -CONT $cpid; kill $cpid"
+		out=$(timeout 30 "$sv" "$T/gm" 1000)
+		expect_match "glusterfs: with the server hung, statvfs gives up after its timeout" \
+			"$out" "^error '$T/gm' did not answer within 1 s .*\((1[0-9]{3}) ms\)"
+	else
+		t_fail "glusterfs: the mount's FUSE client" "not found"
+	fi
+	out=$(timeout 30 $C pool-destroy gl --lazy 2>&1)
+	expect_match "glusterfs: stop with a lazy unmount, the server hung" "$out" \
+		"Pool gl destroyed"
 	expect_eq "glusterfs: not mounted after the lazy unmount" \
 		"$(grep -c " $T/gm " /proc/self/mountinfo)" "0"
+	[ -n "$cpid" ] && kill -CONT "$cpid"
 	check "glusterfs: delete the pool's directory" $C pool-delete gl
 }
 gluster_tests

@@ -328,6 +328,16 @@ test_luks_misc(void)
 	img_info_clear(&ii);
 	close(fd);
 
+	memset(h, 0, sizeof(h));
+	memcpy(h, "WithouFreSpacExt", 16);
+	put_le32(h + 16, 2);
+	put_le64(h + 36, 131072);
+	fd = mkimg(h, 512, 4096, NULL, 0, 0);
+	T_CHECK(probe(fd, 4096, &ii) == 0 && strcmp(ii.format, "ploop") == 0 &&
+		ii.capacity == 64 << 20, "parallels (ploop)");
+	img_info_clear(&ii);
+	close(fd);
+
 	unsigned char k[512];
 	memset(k, 0, sizeof(k));
 	memcpy(k, "koly", 4);
