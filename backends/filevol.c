@@ -21,6 +21,7 @@
 #define DEFAULT_DIR_MODE 0711
 #define DEFAULT_VOL_MODE 0600
 
+/* Make the target directory with the pool's mode and owner. */
 int
 filevol_build_target(struct pool *p, bool *created, struct err *e)
 {
@@ -42,8 +43,8 @@ filevol_build_target(struct pool *p, bool *created, struct err *e)
 		return err_errno(e, errno, "cannot stat '%s'", dir);
 	} else {
 		if (mkdir_p(dir, 0755) < 0)
-			return err_errno(e, errno, "cannot create directory '%s'",
-					 dir);
+			return err_errno(e, errno,
+					 "cannot create directory '%s'", dir);
 		if (created)
 			*created = true;
 	}
@@ -56,6 +57,7 @@ filevol_build_target(struct pool *p, bool *created, struct err *e)
 	return 0;
 }
 
+/* Remove the pool's empty target directory. */
 int
 filevol_delete_target(struct pool *p, struct err *e)
 {
@@ -63,15 +65,16 @@ filevol_delete_target(struct pool *p, struct err *e)
 		return 0;
 	if (rmdir(p->def->target_path) < 0 && errno != ENOENT) {
 		if (errno == ENOTEMPTY || errno == EEXIST)
-			return err_setc(e, ERR_BUSY,
-					"directory '%s' is not empty: delete its "
-					"volumes first", p->def->target_path);
+			return err_setc(e, ERR_BUSY, "directory '%s' is not "
+					"empty: delete its volumes first",
+					p->def->target_path);
 		return err_errno(e, errno, "cannot remove directory '%s'",
 				 p->def->target_path);
 	}
 	return 0;
 }
 
+/* Is the target an existing directory? */
 bool
 filevol_target_ok(const struct pool *p)
 {
@@ -80,6 +83,7 @@ filevol_target_ok(const struct pool *p)
 	return stat(p->def->target_path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* Formats whose file bytes are the guest's bytes. */
 bool
 filevol_is_raw(const char *fmt)
 {
@@ -119,14 +123,16 @@ fill_image(struct vol_def *v, const char *dir, const struct img_info *ii)
 		v->target.cluster_size = ii->cluster_size;
 		if (strcmp(ii->compat, "1.1") == 0) {
 			v->target.has_features = true;
-			v->target.features =
-				(ii->lazy_refcounts ? VOL_FEAT_LAZY_REFCOUNTS : 0) |
-				(ii->extended_l2 ? VOL_FEAT_EXTENDED_L2 : 0);
+			if (ii->lazy_refcounts)
+				v->target.features |= VOL_FEAT_LAZY_REFCOUNTS;
+			if (ii->extended_l2)
+				v->target.features |= VOL_FEAT_EXTENDED_L2;
 		}
 	}
 	if (ii->encryption != NULL) {
-		v->target.encryption = xcalloc(1, sizeof(*v->target.encryption));
-		v->target.encryption->format = xstrdup(ii->encryption);
+		struct vol_encryption *enc = xcalloc(1, sizeof(*enc));
+		enc->format = xstrdup(ii->encryption);
+		v->target.encryption = enc;
 	}
 	if (ii->backing != NULL) {
 		struct vol_target *b = xcalloc(1, sizeof(*b));
@@ -151,6 +157,7 @@ unreadable(struct vol_def *v, const struct stat *st, int errnum)
 	return v;
 }
 
+/* A volume named `name` in `dir`, keyed by its path. */
 static struct vol_def *
 new_vol(const char *dir, const char *name, enum vol_type type)
 {
@@ -206,6 +213,7 @@ probe_open(struct vol_def *v, const char *dir, int fd, const struct stat *st,
 	return v;
 }
 
+/* One directory entry as a volume, or NULL when it is none. */
 struct vol_def *
 filevol_probe(const char *dir, int dfd, const char *name,
 	      unsigned char d_type, bool holes_read_zero)
@@ -282,6 +290,7 @@ blocks_exact(int dfd)
 	}
 }
 
+/* The pool's sizes and every volume in its directory. */
 int
 filevol_refresh(struct pool *p, const struct statvfs *sv, struct job *j,
 		struct err *e)
@@ -332,6 +341,7 @@ filevol_refresh(struct pool *p, const struct statvfs *sv, struct job *j,
 	return 0;
 }
 
+/* Describe a volume as it now is on disk. */
 void
 filevol_update(struct vol_def *v, const char *dir)
 {
@@ -357,6 +367,7 @@ filevol_update(struct vol_def *v, const char *dir)
 	vol_def_free(nv);
 }
 
+/* Create a volume's file exclusively, with its mode and owner. */
 int
 filevol_open_new(const char *path, const struct vol_def *v, struct err *e)
 {
@@ -382,7 +393,8 @@ filevol_open_new(const char *path, const struct vol_def *v, struct err *e)
 				 "'%s'", path);
 	}
 	if (v->target.nocow) {
-		/* btrfs: no copy-on-write for images (best effort, as libvirt) */
+		/* btrfs: no copy-on-write for images (best effort, as
+		 * libvirt) */
 		int attr = 0;
 		if (ioctl(fd, FS_IOC_GETFLAGS, &attr) == 0) {
 			attr |= FS_NOCOW_FL;
@@ -394,6 +406,7 @@ filevol_open_new(const char *path, const struct vol_def *v, struct err *e)
 	return fd;
 }
 
+/* Take away a half-made file or directory. */
 void
 filevol_discard(const char *path)
 {
@@ -401,6 +414,7 @@ filevol_discard(const char *path)
 		rmdir(path);
 }
 
+/* Delete a volume's file (or empty directory). */
 int
 filevol_delete(struct pool *p, const struct vol_def *v, unsigned flags,
 	       struct err *e)
@@ -413,8 +427,8 @@ filevol_delete(struct pool *p, const struct vol_def *v, unsigned flags,
 		return 0;
 	if (v->type == VOL_DIR) {
 		if (rmdir(path) < 0 && errno != ENOENT)
-			return err_errno(e, errno, "cannot remove directory '%s'",
-					 path);
+			return err_errno(e, errno,
+					 "cannot remove directory '%s'", path);
 		return 0;
 	}
 	/* already gone is what was asked for */
@@ -423,6 +437,7 @@ filevol_delete(struct pool *p, const struct vol_def *v, unsigned flags,
 	return 0;
 }
 
+/* Allocate a range: fallocate, or zeros where it cannot. */
 int
 filevol_allocate(int fd, uint64_t off, uint64_t len, struct job *j,
 		 struct err *e)
@@ -449,8 +464,9 @@ filevol_allocate(int fd, uint64_t off, uint64_t len, struct job *j,
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			return err_errno(e, errno, "cannot write zeros at offset "
-					 "%llu", (unsigned long long)(off + done));
+			return err_errno(e, errno,
+					 "cannot write zeros at offset %llu",
+					 (unsigned long long)(off + done));
 		}
 		done += (uint64_t)w;
 		job_progress(j, done);
@@ -488,6 +504,7 @@ resize_qemu(const struct vol_def *v, uint64_t capacity, unsigned flags,
 	return rc;
 }
 
+/* Change a volume's capacity. */
 int
 filevol_resize(struct pool *p, const struct vol_def *v, uint64_t capacity,
 	       unsigned flags, struct job *j, struct err *e)

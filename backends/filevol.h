@@ -73,6 +73,8 @@ int filevol_allocate(int fd, uint64_t off, uint64_t len, struct job *j,
 void filevol_discard(const char *path);
 /* Replace `v` with what is on disk now (capacity, allocation, format). */
 void filevol_update(struct vol_def *v, const char *dir);
+/* Can qemu-img make an image of this format (without a secret)? */
+bool filevol_qemu_can_create(const char *fmt);
 /* qemu-img argv builders (argv is a NULL-terminated strv, caller frees). */
 char **filevol_qemu_create_argv(const struct vol_def *v, const char *fmt,
 				const char *backing_fmt, unsigned flags);

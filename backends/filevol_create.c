@@ -20,9 +20,9 @@
 /* qemu-img may copy for hours; the job cancels it. */
 #define QEMU_IMG_TIMEOUT_MS (24 * 3600 * 1000)
 
-/* Formats qemu-img can make without a secret. */
-static bool
-qemu_can_create(const char *fmt)
+/* Formats qemu-img makes without a secret. */
+bool
+filevol_qemu_can_create(const char *fmt)
 {
 	static const char *const ok[] = {
 		"qcow", "qcow2", "qed", "vmdk", "vpc", "vdi", NULL,
@@ -34,6 +34,7 @@ qemu_can_create(const char *fmt)
 	return false;
 }
 
+/* Run qemu-img, cancellable through the job. */
 int
 filevol_qemu_img(char **argv, struct job *j, struct err *e)
 {
@@ -72,6 +73,7 @@ qemu_opts(struct sbuf *b, const struct vol_def *v, const char *fmt,
 		b->s[--b->len] = '\0';
 }
 
+/* qemu-img create, argument for argument as libvirt. */
 char **
 filevol_qemu_create_argv(const struct vol_def *v, const char *fmt,
 			 const char *backing_fmt, unsigned flags)
@@ -108,6 +110,7 @@ filevol_qemu_create_argv(const struct vol_def *v, const char *fmt,
 	return argv;
 }
 
+/* The format of a backing file (given, or probed). */
 int
 filevol_backing_format(const struct vol_target *b, char *out, size_t n,
 		       struct err *e)
@@ -182,10 +185,10 @@ create_qemu(struct vol_def *v, const char *fmt, unsigned flags, struct job *j,
 	char **argv;
 	int fd, rc;
 
-	if (!qemu_can_create(fmt))
+	if (!filevol_qemu_can_create(fmt))
 		return err_setc(e, ERR_UNSUPPORTED,
-				"cannot create a volume of format '%s' (qemu-img "
-				"cannot make one)", fmt);
+				"cannot create a volume of format '%s' "
+				"(qemu-img cannot make one)", fmt);
 	if (v->target.compat != NULL && strcmp(v->target.compat, "0.10") == 0 &&
 	    (v->target.features & VOL_FEAT_LAZY_REFCOUNTS))
 		return err_setc(e, ERR_INVALID,
@@ -251,6 +254,7 @@ place(struct pool *p, struct vol_def *v, const char *fmt)
 	v->type = strcmp(fmt, "dir") == 0 ? VOL_DIR : VOL_FILE;
 }
 
+/* Make a new volume. */
 int
 filevol_create(struct pool *p, struct vol_def *v, unsigned flags,
 	       struct job *j, struct err *e)
@@ -356,10 +360,10 @@ clone_convert(struct vol_def *v, const char *fmt, const char *src_path,
 	struct sbuf o;
 	int fd, rc;
 
-	if (!qemu_can_create(fmt) && !filevol_is_raw(fmt))
+	if (!filevol_qemu_can_create(fmt) && !filevol_is_raw(fmt))
 		return err_setc(e, ERR_UNSUPPORTED,
-				"cannot convert to format '%s' (qemu-img cannot "
-				"write it)", fmt);
+				"cannot convert to format '%s' (qemu-img "
+				"cannot write it)", fmt);
 	if (!run_dry_run() && !run_have("qemu-img"))
 		return err_setc(e, ERR_TOOL,
 				"qemu-img is not installed (it converts %s to "
@@ -426,6 +430,7 @@ backing_moves(const struct vol_def *src, const char *src_path,
 	return moves;
 }
 
+/* Make a new volume from another (clone or convert). */
 int
 filevol_create_from(struct pool *p, struct vol_def *v, struct pool *src_pool,
 		    const struct vol_def *src, unsigned flags, struct job *j,

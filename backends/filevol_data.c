@@ -39,21 +39,23 @@ wipe_recreate(const struct vol_def *v, struct job *j, struct err *e)
 	return rc;
 }
 
+/* Overwrite a volume's data. */
 int
 filevol_wipe(struct pool *p, const struct vol_def *v, enum wipe_alg alg,
 	     struct job *j, struct err *e)
 {
-	bool image = !filevol_is_raw(v->target.format);
+	/* an image qemu-img can make is made again, empty, after the wipe;
+	 * the others (and encrypted ones, whose key slots are gone: wiped
+	 * means unreadable) are left as wiped bytes */
+	bool image = !filevol_is_raw(v->target.format) &&
+		     filevol_qemu_can_create(v->target.format) &&
+		     v->target.encryption == NULL;
 	int fd, rc;
 
 	(void)p;
 	if (v->type == VOL_DIR)
 		return err_setc(e, ERR_UNSUPPORTED,
 				"a directory volume cannot be wiped");
-	/* an encrypted image loses its key slots: wiped means unreadable,
-	 * and without a secret cistern cannot make a new one */
-	if (v->target.encryption != NULL)
-		image = false;
 	if (image && !run_dry_run() && !run_have("qemu-img"))
 		return err_setc(e, ERR_TOOL,
 				"qemu-img is not installed (it re-creates the "
@@ -72,12 +74,14 @@ filevol_wipe(struct pool *p, const struct vol_def *v, enum wipe_alg alg,
 	return rc;
 }
 
+/* Write a stream or file into a volume. */
 int
 filevol_upload(struct pool *p, const struct vol_def *v, int fd,
 	       uint64_t offset, uint64_t length, unsigned flags,
 	       struct job *j, struct err *e)
 {
 	uint64_t copied = 0;
+	unsigned cflags;
 	int out, rc;
 
 	(void)p;
@@ -90,9 +94,8 @@ filevol_upload(struct pool *p, const struct vol_def *v, int fd,
 	if (out < 0)
 		return err_errno(e, errno, "cannot open '%s'", v->target.path);
 	job_phase(j, "uploading");
-	rc = copy_fd(fd, 0, out, offset, length,
-		     COPY_TO_EOF | ((flags & VOL_UPLOAD_SPARSE) ? COPY_SPARSE : 0),
-		     j, &copied, e);
+	cflags = COPY_TO_EOF | ((flags & VOL_UPLOAD_SPARSE) ? COPY_SPARSE : 0);
+	rc = copy_fd(fd, 0, out, offset, length, cflags, j, &copied, e);
 	if (rc == 0 && fdatasync(out) < 0 && errno != EINVAL)
 		rc = err_errno(e, errno, "cannot write '%s'", v->target.path);
 	if (close(out) < 0 && rc == 0)
@@ -103,6 +106,7 @@ filevol_upload(struct pool *p, const struct vol_def *v, int fd,
 	return rc;
 }
 
+/* Read a volume (or a range of it) into a stream or file. */
 int
 filevol_download(struct pool *p, const struct vol_def *v, int fd,
 		 uint64_t offset, uint64_t length, unsigned flags,
@@ -142,8 +146,8 @@ filevol_download(struct pool *p, const struct vol_def *v, int fd,
 	}
 	job_phase(j, "downloading");
 	rc = copy_fd(in, offset, fd, (uint64_t)start, length,
-		     (flags & VOL_DOWNLOAD_SPARSE) ? COPY_SPARSE : 0, j, &copied,
-		     e);
+		     (flags & VOL_DOWNLOAD_SPARSE) ? COPY_SPARSE : 0, j,
+		     &copied, e);
 	/* a regular file gets its full length (holes at the end included);
 	 * without --sparse its holes are allocated too */
 	if (rc == 0 && file_out) {

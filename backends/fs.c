@@ -53,7 +53,8 @@ static int
 fs_mkfs(struct pool *p, unsigned flags, struct job *j, struct err *e)
 {
 	const char *dev = p->def->source.devices[0].path;
-	const char *fmt = p->def->source.format ? p->def->source.format : "auto";
+	const char *fmt = p->def->source.format ? p->def->source.format :
+			  "auto";
 	struct run_opts o = { .timeout_ms = MKFS_TIMEOUT_MS, .job = j };
 	struct probe_info pi;
 	const char *argv[8];
@@ -127,12 +128,14 @@ fs_start(struct pool *p, unsigned flags, struct job *j, struct err *e)
 	return rc;
 }
 
+/* Unmount. */
 static int
 fs_stop(struct pool *p, unsigned flags, struct err *e)
 {
 	return fsmount_unmount(p, (flags & POOL_STOP_LAZY) != 0, e);
 }
 
+/* Remove the (empty) mount point directory. */
 static int
 fs_delete(struct pool *p, unsigned flags, struct job *j, struct err *e)
 {

@@ -28,12 +28,14 @@ struct statvfs_answer {
 /* libvirt's default mount options on Linux. */
 #define DEFAULT_MOUNT_OPTS "nodev,nosuid,noexec"
 
+/* The pool's source format, "auto" when none. */
 static const char *
 format_of(const struct pool_def *d)
 {
 	return d->source.format != NULL ? d->source.format : "auto";
 }
 
+/* What the pool mounts. */
 char *
 fsmount_source(const struct pool_def *d)
 {
@@ -48,6 +50,7 @@ fsmount_source(const struct pool_def *d)
 	return xasprintf("%s:%s", host, d->source.dir);
 }
 
+/* The mount command of a pool. */
 char **
 fsmount_argv(const struct pool_def *d)
 {
@@ -133,6 +136,7 @@ same_source(const struct pool_def *d, const char *want, const char *have)
 	       strcmp(ra, rb) == 0;
 }
 
+/* Is the target mounted, and from the pool's source? */
 int
 fsmount_state(const struct pool_def *d, struct err *e)
 {
@@ -156,6 +160,7 @@ fsmount_state(const struct pool_def *d, struct err *e)
 	return rc;
 }
 
+/* Mount the pool's filesystem on its target. */
 int
 fsmount_mount(struct pool *p, struct err *e)
 {
@@ -172,7 +177,8 @@ fsmount_mount(struct pool *p, struct err *e)
 		if (stat(d->target_path, &st) < 0 || !S_ISDIR(st.st_mode))
 			return err_setc(e, ERR_NOT_FOUND,
 					"target directory '%s' does not exist "
-					"(build the pool first)", d->target_path);
+					"(build the pool first)",
+					d->target_path);
 		if (d->type == POOL_FS && d->source.ndevices > 0 &&
 		    stat(d->source.devices[0].path, &st) < 0)
 			return err_errno(e, errno, "source device '%s'",
@@ -196,6 +202,7 @@ fsmount_mount(struct pool *p, struct err *e)
 	return 0;
 }
 
+/* Unmount the pool's target. */
 int
 fsmount_unmount(struct pool *p, bool lazy, struct err *e)
 {
@@ -290,6 +297,7 @@ read_until(int fd, void *buf, size_t len, int64_t deadline)
 	return got;
 }
 
+/* statvfs that gives up after a timeout. */
 int
 fsmount_statvfs(const char *path, int timeout_ms, struct statvfs *sv,
 		struct err *e)
@@ -326,12 +334,13 @@ fsmount_statvfs(const char *path, int timeout_ms, struct statvfs *sv,
 		/* stuck in the kernel on a dead server: kill it, never wait */
 		if (got >= sizeof(r.pid) && r.pid > 0)
 			kill(r.pid, SIGKILL);
-		if (got == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
-			return err_setc(e, ERR_GENERIC, "cannot start a process "
-					"to stat '%s'", path);
-		return err_setc(e, ERR_BUSY,
-				"'%s' did not answer within %g s (is the server "
-				"gone? 'pool-destroy --lazy' detaches it)", path,
+		if (got == 0 && (!WIFEXITED(status) ||
+				 WEXITSTATUS(status) != 0))
+			return err_setc(e, ERR_GENERIC, "cannot start a "
+					"process to stat '%s'", path);
+		return err_setc(e, ERR_BUSY, "'%s' did not answer within "
+				"%g s (is the server gone? 'pool-destroy "
+				"--lazy' detaches it)", path,
 				timeout_ms / 1000.0);
 	}
 	if (r.err != 0)

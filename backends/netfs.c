@@ -19,6 +19,7 @@
 #define DISCOVER_TIMEOUT_MS (30 * 1000)
 #define FACT_TARGET_CREATED "target-created"
 
+/* A running netfs pool is one whose export is mounted. */
 static int
 netfs_check(struct pool *p, bool *running, struct err *e)
 {
@@ -45,6 +46,7 @@ netfs_build(struct pool *p, unsigned flags, struct job *j, struct err *e)
 	return 0;
 }
 
+/* Mount the export (an already mounted one is recognised). */
 static int
 netfs_start(struct pool *p, unsigned flags, struct job *j, struct err *e)
 {
@@ -59,12 +61,14 @@ netfs_start(struct pool *p, unsigned flags, struct job *j, struct err *e)
 	return rc;
 }
 
+/* Unmount (lazily when asked: the server may be gone). */
 static int
 netfs_stop(struct pool *p, unsigned flags, struct err *e)
 {
 	return fsmount_unmount(p, (flags & POOL_STOP_LAZY) != 0, e);
 }
 
+/* Remove the (empty) mount point directory. */
 static int
 netfs_delete(struct pool *p, unsigned flags, struct job *j, struct err *e)
 {
@@ -227,8 +231,8 @@ netfs_find_sources(const struct source_query *q, struct err *e)
 	int nfs_rc = 0, gl_rc = 0;
 
 	if (q->host == NULL || *q->host == '\0')
-		return err_setc(e, ERR_INVALID,
-				"finding netfs sources needs a host name"), NULL;
+		return err_setc(e, ERR_INVALID, "finding netfs sources "
+				"needs a host name"), NULL;
 	fmt = spec_format(q->srcspec_xml);
 	want_nfs = fmt == NULL || strcmp(fmt, "auto") == 0 ||
 		   strcmp(fmt, "nfs") == 0;

@@ -20,12 +20,14 @@ struct src {
 	size_t headlen;
 };
 
+/* Big-endian 16-bit value. */
 static uint16_t
 be16(const unsigned char *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+/* Big-endian 32-bit value. */
 static uint32_t
 be32(const unsigned char *p)
 {
@@ -33,12 +35,14 @@ be32(const unsigned char *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
+/* Big-endian 64-bit value. */
 static uint64_t
 be64(const unsigned char *p)
 {
 	return (uint64_t)be32(p) << 32 | be32(p + 4);
 }
 
+/* Little-endian 32-bit value. */
 static uint32_t
 le32(const unsigned char *p)
 {
@@ -46,6 +50,7 @@ le32(const unsigned char *p)
 	       (uint32_t)p[1] << 8 | p[0];
 }
 
+/* Little-endian 64-bit value. */
 static uint64_t
 le64(const unsigned char *p)
 {
@@ -519,6 +524,7 @@ probe_iso(const struct src *s, struct img_info *ii)
 	return 1;
 }
 
+/* What an open image file is. */
 int
 imgprobe_fd(int fd, uint64_t size, const unsigned char *head, size_t headlen,
 	    struct img_info *out, struct err *e)
@@ -540,7 +546,8 @@ imgprobe_fd(int fd, uint64_t size, const unsigned char *head, size_t headlen,
 		s.headlen = 0;
 		r = src_read(&s, 0, buf, sizeof(buf));
 		if (r < 0)
-			return err_errno(e, errno, "cannot read the image header");
+			return err_errno(e, errno,
+					 "cannot read the image header");
 		s.head = buf;
 		s.headlen = (size_t)r;
 	}
@@ -567,6 +574,7 @@ imgprobe_fd(int fd, uint64_t size, const unsigned char *head, size_t headlen,
 	return 0;
 }
 
+/* What the image file at `path` is. */
 int
 imgprobe_path(const char *path, struct img_info *out, struct err *e)
 {
@@ -595,6 +603,7 @@ imgprobe_path(const char *path, struct img_info *out, struct err *e)
 	return rc;
 }
 
+/* Free what an img_info holds. */
 void
 img_info_clear(struct img_info *ii)
 {

@@ -22,7 +22,7 @@
 struct img_info {
 	const char *format;        /* static: "raw", "qcow2", ... */
 	uint64_t capacity;         /* virtual size in bytes */
-	char *backing;             /* backing file as stored (malloc'd) or NULL */
+	char *backing;             /* backing file as stored, or NULL */
 	char backing_format[16];   /* "" when the header does not say */
 	const char *encryption;    /* static: "qcow", "luks" or NULL */
 	const char *compat;        /* static: qcow2 "0.10" / "1.1", else NULL */

@@ -23,7 +23,8 @@ main(int argc, char **argv)
 	err_init(&e);
 	t0 = now_ms();
 	if (fsmount_statvfs(argv[1], atoi(argv[2]), &sv, &e) < 0)
-		printf("error %s (%lld ms)\n", e.msg, (long long)(now_ms() - t0));
+		printf("error %s (%lld ms)\n", e.msg,
+		       (long long)(now_ms() - t0));
 	else
 		printf("ok %llu (%lld ms)\n",
 		       (unsigned long long)sv.f_blocks * sv.f_frsize,
