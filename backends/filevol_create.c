@@ -243,15 +243,20 @@ create_dir(struct vol_def *v, struct err *e)
 	return 0;
 }
 
-/* Path, key and type of a new volume in pool `p`. */
-static void
-place(struct pool *p, struct vol_def *v, const char *fmt)
+/* Path, key and type of a new volume in pool `p`; refuses the one name
+ * a refresh never lists. */
+static int
+place(struct pool *p, struct vol_def *v, const char *fmt, struct err *e)
 {
+	if (strcmp(v->name, "lost+found") == 0)
+		return err_setc(e, ERR_INVALID, "'lost+found' belongs to the "
+				"filesystem; choose another name");
 	free(v->target.path);
 	v->target.path = path_join(p->def->target_path, v->name);
 	free(v->key);
 	v->key = xstrdup(v->target.path);
 	v->type = strcmp(fmt, "dir") == 0 ? VOL_DIR : VOL_FILE;
+	return 0;
 }
 
 /* Make a new volume. */
@@ -262,7 +267,8 @@ filevol_create(struct pool *p, struct vol_def *v, unsigned flags,
 	const char *fmt = v->target.format ? v->target.format : "raw";
 	int rc;
 
-	place(p, v, fmt);
+	if (place(p, v, fmt, e) < 0)
+		return -1;
 	if (v->target.encryption != NULL)
 		return err_setc(e, ERR_UNSUPPORTED,
 				"creating an encrypted volume is not supported "
@@ -338,7 +344,11 @@ clone_bytes(struct vol_def *v, const char *src_path, unsigned flags,
 	} else if (ftruncate(out, (off_t)size) < 0) {
 		rc = err_errno(e, errno, "cannot size '%s'", v->target.path);
 	} else {
-		rc = copy_fd(in, 0, out, 0, size, 0, j, NULL, e);
+		/* a device has no holes: its zero blocks become holes */
+		struct stat st;
+		unsigned cf = fstat(in, &st) == 0 && !S_ISREG(st.st_mode) ?
+			      COPY_SPARSE : 0;
+		rc = copy_fd(in, 0, out, 0, size, cf, j, NULL, e);
 	}
 	close(in);
 	if (close(out) < 0 && rc == 0)
@@ -442,7 +452,8 @@ filevol_create_from(struct pool *p, struct vol_def *v, struct pool *src_pool,
 	const char *src_path = src->target.path;
 	int rc;
 
-	place(p, v, fmt);
+	if (place(p, v, fmt, e) < 0)
+		return -1;
 	if (src_path == NULL)
 		return err_setc(e, ERR_INVALID, "the source volume '%s' has no "
 				"path", src->name);

@@ -148,6 +148,8 @@ out=$(cis vol-create-as d1 'a/b' 1M 2>&1)
 expect_match "a name with '/' is refused" "$out" "cannot contain '/'"
 out=$(cis vol-create-as d1 $'a\nb' 1M 2>&1)
 expect_match "a name with a control character is refused" "$out" "control character"
+out=$(cis vol-create-as d1 lost+found 1M 2>&1)
+expect_match "'lost+found' (never listed) is refused" "$out" "belongs to the filesystem"
 check "create a directory volume" cis vol-create-as d1 sub 0 --format dir
 expect_eq "directory volume listed as type dir" \
 	"$(cis vol-list d1 --json | jq -r '.[] | select(.name=="sub") | "\(.type) \(.format)"')" \
