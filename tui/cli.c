@@ -190,10 +190,18 @@ const struct cli_verb cli_verbs[] = {
 	  "  --allocate       preallocate the new space\n", VERB_WRITES },
 	{ "vol-upload", cmd_vol_upload, "vol file",
 	  "pool= offset= length= sparse",
-	  "upload a file's content into a volume", NULL, VERB_WRITES },
+	  "upload a file's content into a volume",
+	  "  FILE             a file, or a pipe (/dev/stdin): read to its end\n"
+	  "  --offset SIZE    where in the volume to start writing\n"
+	  "  --length SIZE    how much of FILE to write (default: all)\n"
+	  "  --sparse         zero blocks become holes in the volume\n",
+	  VERB_WRITES },
 	{ "vol-download", cmd_vol_download, "vol file",
 	  "pool= offset= length= sparse",
-	  "download a volume's content into a file", NULL, 0 },
+	  "download a volume's content into a file",
+	  "  --offset SIZE    where in the volume to start reading\n"
+	  "  --length SIZE    how much to read (default: to the end)\n"
+	  "  --sparse         the volume's holes stay holes in FILE\n", 0 },
 	/* secrets (CHAP passwords for iSCSI pools) */
 	{ "secret-set-value", cmd_secret_set_value, "secret", "file= usage",
 	  "store a secret value (a CHAP password) for <auth><secret>",
