@@ -9,9 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/fileio.h"
 #include "../core/run.h"
 #include "../core/units.h"
 #include "../core/util.h"
+#include "../core/xml.h"
 
 #define POOL_OPTS_BUILD "overwrite no-overwrite"
 
@@ -689,4 +691,36 @@ cli_confirm(struct cli *cl, const char *fmt, ...)
 	if (fgets(line, sizeof(line), stdin) == NULL)
 		return false;
 	return line[0] == 'y' || line[0] == 'Y';
+}
+
+/* Read FILE, or stdin for "-". */
+char *
+cli_read_input(struct cli *cl, const char *file, size_t *len)
+{
+	struct err e;
+	char *data;
+
+	err_init(&e);
+	if (strcmp(file, "-") == 0)
+		data = file_read_all("/dev/stdin", XML_MAX_BYTES, len, &e);
+	else
+		data = file_read_all(file, XML_MAX_BYTES, len, &e);
+	if (data == NULL)
+		cli_error(cl, &e);
+	err_clear(&e);
+	return data;
+}
+
+struct pool *
+cli_pool_arg(struct cli *cl, const struct cli_args *a)
+{
+	struct err e;
+	struct pool *p;
+
+	err_init(&e);
+	p = cistern_get_pool(cl->c, cli_get(a, "pool"), &e);
+	if (p == NULL)
+		cli_error(cl, &e);
+	err_clear(&e);
+	return p;
 }
