@@ -1,7 +1,177 @@
-/* cistern — fs pools (not built yet: every operation reports that it is
- * not supported). */
+/* cistern — fs pools: a block device's filesystem, mounted on the target
+ * directory; its volumes are files. */
+#include <errno.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
 #include "../core/backend.h"
+#include "../core/pool.h"
+#include "../core/probe.h"
+#include "../core/run.h"
+#include "../core/util.h"
+#include "filevol.h"
+#include "fsmount.h"
+
+/* mkfs may take a while on a large device. */
+#define MKFS_TIMEOUT_MS (30 * 60 * 1000)
+
+/* Recorded by a build that made the target, so a failed
+ * "pool-start --build" can take it away again. */
+#define FACT_TARGET_CREATED "target-created"
+
+/* A running fs pool is one whose target is mounted from its device. */
+static int
+fs_check(struct pool *p, bool *running, struct err *e)
+{
+	int st = fsmount_state(p->def, e);
+
+	*running = st == 1;
+	if (st == 0)
+		err_setc(e, ERR_NOT_FOUND, "'%s' is not mounted",
+			 p->def->target_path);
+	return 0;
+}
+
+/* The force flag of mkfs for a format (libvirt's). */
+static const char *
+mkfs_force(const char *fmt)
+{
+	if (strcmp(fmt, "xfs") == 0)
+		return "-f";
+	if (strcmp(fmt, "ext2") == 0 || strcmp(fmt, "ext3") == 0 ||
+	    strcmp(fmt, "ext4") == 0)
+		return "-F";
+	if (strcmp(fmt, "vfat") == 0)
+		return "-I";
+	return NULL;
+}
+
+/* Make the filesystem: probe first and refuse (--no-overwrite), or wipe
+ * every old signature and force mkfs (--overwrite). */
+static int
+fs_mkfs(struct pool *p, unsigned flags, struct job *j, struct err *e)
+{
+	const char *dev = p->def->source.devices[0].path;
+	const char *fmt = p->def->source.format ? p->def->source.format :
+			  "auto";
+	struct run_opts o = { .timeout_ms = MKFS_TIMEOUT_MS, .job = j };
+	struct probe_info pi;
+	const char *argv[8];
+	char why[512];
+	size_t n = 0;
+	int busy;
+
+	if (access(dev, F_OK) < 0)
+		return err_errno(e, errno, "source device '%s'", dev);
+	busy = probe_in_use(dev, why, sizeof(why), e);
+	if (busy < 0)
+		return -1;
+	if (busy > 0)
+		return err_setc(e, ERR_BUSY, "will not format '%s': %s", dev,
+				why);
+	if (flags & POOL_BUILD_NO_OVERWRITE) {
+		if (probe_signatures(dev, &pi, e) < 0)
+			return -1;
+		if (pi.found)
+			return err_setc(e, ERR_REFUSED,
+					"device '%s' holds %s; not overwriting "
+					"it (--overwrite destroys it)", dev,
+					pi.what);
+	}
+	if (strcmp(fmt, "auto") == 0)
+		return err_setc(e, ERR_INVALID,
+				"cannot make a filesystem of format 'auto': "
+				"give the pool a source format");
+	job_phase(j, "making a %s filesystem on %s", fmt, dev);
+	if ((flags & POOL_BUILD_OVERWRITE) && probe_wipe_signatures(dev, e) < 0)
+		return -1;
+	argv[n++] = "mkfs";
+	argv[n++] = "-t";
+	argv[n++] = fmt;
+	if ((flags & POOL_BUILD_OVERWRITE) && mkfs_force(fmt) != NULL)
+		argv[n++] = mkfs_force(fmt);
+	argv[n++] = dev;
+	argv[n] = NULL;
+	return run_argv(argv, &o, NULL, e);
+}
+
+/* Without a flag: only the target directory (as libvirt). With
+ * --overwrite or --no-overwrite: the filesystem too. */
+static int
+fs_build(struct pool *p, unsigned flags, struct job *j, struct err *e)
+{
+	bool created = false;
+
+	if ((flags & (POOL_BUILD_OVERWRITE | POOL_BUILD_NO_OVERWRITE)) &&
+	    fs_mkfs(p, flags, j, e) < 0)
+		return -1;
+	if (filevol_build_target(p, &created, e) < 0)
+		return -1;
+	pool_set_fact(p, FACT_TARGET_CREATED, created ? "1" : NULL);
+	return 0;
+}
+
+/* Mount (an already mounted target is recognised). */
+static int
+fs_start(struct pool *p, unsigned flags, struct job *j, struct err *e)
+{
+	bool made = pool_fact(p, FACT_TARGET_CREATED) != NULL;
+	int rc;
+
+	(void)j;
+	pool_set_fact(p, FACT_TARGET_CREATED, NULL);
+	rc = fsmount_mount(p, e);
+	/* pool-start --build made the directory just now: take it away */
+	if (rc < 0 && made && (flags & POOL_START_BUILD) && !run_dry_run())
+		rmdir(p->def->target_path);
+	return rc;
+}
+
+/* Unmount. */
+static int
+fs_stop(struct pool *p, unsigned flags, struct err *e)
+{
+	return fsmount_unmount(p, (flags & POOL_STOP_LAZY) != 0, e);
+}
+
+/* Remove the (empty) mount point directory. */
+static int
+fs_delete(struct pool *p, unsigned flags, struct job *j, struct err *e)
+{
+	(void)flags;
+	(void)j;
+	return filevol_delete_target(p, e);
+}
+
+/* Only a mounted filesystem is listed (never the empty directory under
+ * it). */
+static int
+fs_refresh(struct pool *p, struct job *j, struct err *e)
+{
+	struct statvfs sv;
+	int st = fsmount_state(p->def, e);
+
+	if (st < 0)
+		return -1;
+	if (st == 0)
+		return err_setc(e, ERR_NOT_FOUND, "'%s' is not mounted",
+				p->def->target_path);
+	if (statvfs(p->def->target_path, &sv) < 0)
+		return err_errno(e, errno, "cannot stat the filesystem of '%s'",
+				 p->def->target_path);
+	return filevol_refresh(p, &sv, j, e);
+}
 
 const struct backend fs_backend = {
 	.type = POOL_FS,
+	.flags = BACKEND_VOL_CREATE | BACKEND_NEEDS_ROOT |
+		 BACKEND_BUILD_DESTRUCTIVE,
+	.check = fs_check,
+	.build = fs_build,
+	.start = fs_start,
+	.stop = fs_stop,
+	.delete = fs_delete,
+	.refresh = fs_refresh,
+	FILEVOL_OPS,
 };

@@ -47,9 +47,10 @@ enum {
 	VOL_RESIZE_CONFIRMED = 1 << 2,      /* operator confirmed a shrink */
 };
 
-/* vol_download flags. */
+/* vol_download / vol_upload flags. */
 enum {
-	VOL_DOWNLOAD_SPARSE = 1 << 0,
+	VOL_DOWNLOAD_SPARSE = 1 << 0,   /* holes of the volume stay holes */
+	VOL_UPLOAD_SPARSE = 1 << 0,     /* zero blocks become holes */
 };
 
 /* Wipe algorithms, as libvirt's virStorageVolWipeAlgorithm. */

@@ -203,7 +203,8 @@ copy_fd(int in, uint64_t in_off, int out, uint64_t out_off, uint64_t length,
 	if (c.buf == NULL)
 		fatal("out of memory");
 
-	if (to_eof || !file_in) {
+	/* a stream on either side is copied in order, zeros written out */
+	if (to_eof || !file_in || !c.seek_out) {
 		rc = copy_loop(&c, (int64_t)in_off, (int64_t)out_off, length,
 			       to_eof, e);
 		goto out;

@@ -1,4 +1,4 @@
-/* cistern — pools at run time: loading, life cycle, state. */
+/* cistern — pools at run time: life cycle, state, facts. */
 #include "pool.h"
 
 #include <errno.h>
@@ -9,62 +9,12 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "pool_int.h"
 #include "run.h"
 #include "util.h"
 #include "xml.h"
 
-static const char *const wipe_names[WIPE_ALG_COUNT] = {
-	[WIPE_ZERO] = "zero", [WIPE_NNSA] = "nnsa", [WIPE_DOD] = "dod",
-	[WIPE_BSI] = "bsi", [WIPE_GUTMANN] = "gutmann",
-	[WIPE_SCHNEIER] = "schneier", [WIPE_PFITZNER7] = "pfitzner7",
-	[WIPE_PFITZNER33] = "pfitzner33", [WIPE_RANDOM] = "random",
-	[WIPE_TRIM] = "trim",
-};
-
-const char *
-wipe_alg_name(enum wipe_alg a)
-{
-	return (unsigned)a < WIPE_ALG_COUNT ? wipe_names[a] : "unknown";
-}
-
-int
-wipe_alg_from_name(const char *s)
-{
-	for (int i = 0; s != NULL && i < WIPE_ALG_COUNT; i++)
-		if (strcmp(wipe_names[i], s) == 0)
-			return i;
-	return -1;
-}
-
-static const struct backend *backends[POOL_TYPE_COUNT];
-
-void
-backend_register(const struct backend *b)
-{
-	if ((unsigned)b->type < POOL_TYPE_COUNT)
-		backends[b->type] = b;
-}
-
-const struct backend *
-backend_get(enum pool_type t)
-{
-	return (unsigned)t < POOL_TYPE_COUNT ? backends[t] : NULL;
-}
-
 /* ---- pools in memory ---- */
-
-static void
-pool_free(struct pool *p)
-{
-	if (p == NULL)
-		return;
-	/* volumes first: clearing them touches the definition's devices */
-	pool_clear_vols(p);
-	pool_def_free(p->def);
-	free(p->error);
-	strv_free(p->facts);
-	free(p);
-}
 
 void
 pool_clear_vols(struct pool *p)
@@ -165,7 +115,7 @@ pool_is_active(const struct pool *p)
 }
 
 /* Persist state, sizes, last error and facts. */
-static int
+int
 pool_save_status(struct cistern *c, struct pool *p, struct err *e)
 {
 	struct pool_status st = {
@@ -187,7 +137,7 @@ pool_save_status(struct cistern *c, struct pool *p, struct err *e)
 	return store_write_status(&c->store, p->def->name, &st, e);
 }
 
-static void
+void
 pool_set_error(struct pool *p, const struct err *e)
 {
 	free(p->error);
@@ -196,7 +146,7 @@ pool_set_error(struct pool *p, const struct err *e)
 
 /* Per-pool operation lock in the run dir: exclusive for life-cycle
  * operations, shared for volume operations; never waits. */
-static int
+int
 pool_lock(struct cistern *c, struct pool *p, bool exclusive, struct err *e)
 {
 	char *file = xasprintf("%s.lock", p->def->name);
@@ -219,205 +169,11 @@ pool_lock(struct cistern *c, struct pool *p, bool exclusive, struct err *e)
 	return fd;
 }
 
-static void
+void
 pool_unlock(int fd)
 {
 	if (fd >= 0)
 		close(fd);
-}
-
-static bool
-pool_lock_held_elsewhere(struct cistern *c, struct pool *p)
-{
-	int fd = pool_lock(c, p, true, NULL);
-
-	if (fd < 0)
-		return true;
-	pool_unlock(fd);
-	return false;
-}
-
-/* Decide what a recorded state means now (after a reboot, an unmount by
- * hand, a killed build). */
-static void
-pool_check_state(struct cistern *c, struct pool *p)
-{
-	const struct backend *b = backend_get(p->def->type);
-	struct err e;
-	bool running = true;
-
-	if (p->state == POOL_INACTIVE)
-		return;
-	if (p->state == POOL_BUILDING) {
-		if (!pool_lock_held_elsewhere(c, p)) {
-			p->state = POOL_INACTIVE;
-			free(p->error);
-			p->error = xstrdup("a build was interrupted; the device "
-					   "may be partly written");
-		}
-		return;
-	}
-	if (b == NULL || b->check == NULL)
-		return;
-	err_init(&e);
-	if (b->check(p, &running, &e) < 0) {
-		p->state = POOL_INACCESSIBLE;
-		pool_set_error(p, &e);
-	} else if (!running) {
-		p->state = POOL_INACCESSIBLE;
-		if (err_isset(&e))
-			pool_set_error(p, &e);
-		else {
-			free(p->error);
-			p->error = xstrdup("recorded as running, but its "
-					   "storage is not available");
-		}
-	} else if (p->state == POOL_INACCESSIBLE) {
-		p->state = POOL_RUNNING;
-	}
-	err_clear(&e);
-}
-
-static struct pool *
-pool_from_def(struct cistern *c, struct pool_def *d)
-{
-	struct pool *p = xcalloc(1, sizeof(*p));
-	struct pool_status st;
-	struct err e;
-
-	p->def = d;
-	p->owner = c;
-	p->state = POOL_INACTIVE;
-	err_init(&e);
-	if (store_read_status(&c->store, d->name, &st, &e) < 0) {
-		if (c->warn)
-			c->warn(c->warn_arg, e.msg);
-		err_clear(&e);
-	} else {
-		p->state = (enum pool_state)st.state;
-		d->capacity = st.capacity;
-		d->allocation = st.allocation;
-		d->available = st.available;
-		p->error = st.error;
-		st.error = NULL;
-		p->facts = st.facts;
-		p->nfacts = st.nfacts;
-		st.facts = NULL;
-		pool_status_clear(&st);
-	}
-	p->autostart = store_autostart_get(&c->store, d->name);
-	return p;
-}
-
-static void
-cistern_free_pools(struct cistern *c)
-{
-	for (size_t i = 0; i < c->npools; i++)
-		pool_free(c->pools[i]);
-	free(c->pools);
-	c->pools = NULL;
-	c->npools = 0;
-}
-
-static int
-cistern_load(struct cistern *c, struct err *e)
-{
-	struct pool_def **defs;
-	size_t n;
-
-	if (store_load(&c->store, &defs, &n, c->warn, c->warn_arg, e) < 0)
-		return -1;
-	c->pools = xcalloc(n ? n : 1, sizeof(*c->pools));
-	for (size_t i = 0; i < n; i++) {
-		c->pools[i] = pool_from_def(c, defs[i]);
-		pool_check_state(c, c->pools[i]);
-	}
-	c->npools = n;
-	free(defs);
-	return 0;
-}
-
-static void
-cistern_autostart(struct cistern *c)
-{
-	for (size_t i = 0; i < c->npools; i++) {
-		struct pool *p = c->pools[i];
-		struct err e;
-
-		if (!p->autostart || pool_is_active(p))
-			continue;
-		err_init(&e);
-		if (pool_start(c, p, 0, NULL, &e) < 0 && c->warn) {
-			char *m = xasprintf("autostart: %s", e.msg);
-			c->warn(c->warn_arg, m);
-			free(m);
-		}
-		err_clear(&e);
-	}
-}
-
-int
-cistern_open(struct cistern *c, const char *config_dir, const char *run_dir,
-	     unsigned flags, store_warn_fn warn, void *warn_arg, struct err *e)
-{
-	char *cfg, *run;
-	int rc;
-
-	memset(c, 0, sizeof(*c));
-	c->warn = warn;
-	c->warn_arg = warn_arg;
-	store_default_dirs(config_dir, run_dir, &cfg, &run);
-	rc = store_open(&c->store, cfg, run, e);
-	free(cfg);
-	free(run);
-	if (rc < 0)
-		return -1;
-	if (cistern_load(c, e) < 0)
-		return -1;
-	if ((flags & CISTERN_LOAD_AUTOSTART) && !run_dry_run() &&
-	    store_first_since_boot(&c->store))
-		cistern_autostart(c);
-	return 0;
-}
-
-void
-cistern_close(struct cistern *c)
-{
-	cistern_free_pools(c);
-	store_close(&c->store);
-}
-
-int
-cistern_reload(struct cistern *c, struct err *e)
-{
-	cistern_free_pools(c);
-	return cistern_load(c, e);
-}
-
-struct pool *
-cistern_find_pool(struct cistern *c, const char *key)
-{
-	unsigned char u[16];
-	bool is_uuid = uuid_parse(key, u) == 0;
-
-	for (size_t i = 0; i < c->npools; i++)
-		if (strcmp(c->pools[i]->def->name, key) == 0)
-			return c->pools[i];
-	for (size_t i = 0; is_uuid && i < c->npools; i++)
-		if (memcmp(c->pools[i]->def->uuid, u, 16) == 0)
-			return c->pools[i];
-	return NULL;
-}
-
-struct pool *
-cistern_get_pool(struct cistern *c, const char *key, struct err *e)
-{
-	struct pool *p = cistern_find_pool(c, key);
-
-	if (p == NULL)
-		err_setc(e, ERR_NOT_FOUND,
-			 "no storage pool with matching name or uuid '%s'", key);
-	return p;
 }
 
 /* ---- life cycle ---- */

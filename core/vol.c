@@ -9,6 +9,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "pool_int.h"
 #include "run.h"
 #include "util.h"
 
@@ -79,27 +80,6 @@ cistern_find_vol(struct cistern *c, const char *pool_name, const char *vol,
 	return err_setc(e, ERR_NOT_FOUND,
 			"no storage vol with matching key or path '%s' (give "
 			"--pool to look a volume up by name)", vol), NULL;
-}
-
-static int
-vol_lock(struct cistern *c, struct pool *p, struct err *e)
-{
-	char *file = xasprintf("%s.lock", p->def->name);
-	char *path = path_join(c->store.run_dir, file);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-
-	free(file);
-	free(path);
-	if (fd < 0)
-		return err_errno(e, errno, "pool '%s': cannot open its lock",
-				 p->def->name);
-	if (flock(fd, LOCK_SH | LOCK_NB) < 0) {
-		close(fd);
-		return err_setc(e, ERR_BUSY,
-				"pool '%s' is busy: another cistern is changing "
-				"it", p->def->name);
-	}
-	return fd;
 }
 
 /* Common gate: writable, backend, operation present, pool usable. */
@@ -215,10 +195,10 @@ vol_create(struct cistern *c, struct pool *p, struct vol_def *v,
 
 	if (b == NULL || vol_check_new(c, p, v, e) < 0)
 		return -1;
-	if ((lk = vol_lock(c, p, e)) < 0)
+	if ((lk = pool_lock(c, p, false, e)) < 0)
 		return -1;
 	rc = b->vol_create(p, v, flags, j, e);
-	close(lk);
+	pool_unlock(lk);
 	if (rc < 0)
 		return err_prefix(e, "pool '%s': volume '%s'", p->def->name,
 				  v->name);
@@ -245,10 +225,10 @@ vol_create_from(struct cistern *c, struct pool *p, struct vol_def *v,
 				src_pool->def->name);
 	if (vol_check_new(c, p, v, e) < 0)
 		return -1;
-	if ((lk = vol_lock(c, p, e)) < 0)
+	if ((lk = pool_lock(c, p, false, e)) < 0)
 		return -1;
 	rc = b->vol_create_from(p, v, src_pool, src, flags, j, e);
-	close(lk);
+	pool_unlock(lk);
 	if (rc < 0)
 		return err_prefix(e, "pool '%s': volume '%s'", p->def->name,
 				  v->name);
@@ -269,10 +249,10 @@ vol_delete(struct cistern *c, struct pool *p, const struct vol_def *v,
 
 	if (b == NULL)
 		return -1;
-	if ((lk = vol_lock(c, p, e)) < 0)
+	if ((lk = pool_lock(c, p, false, e)) < 0)
 		return -1;
 	rc = b->vol_delete(p, v, flags, e);
-	close(lk);
+	pool_unlock(lk);
 	if (rc < 0)
 		return err_prefix(e, "pool '%s': volume '%s'", p->def->name,
 				  v->name);
@@ -295,10 +275,10 @@ vol_wipe(struct cistern *c, struct pool *p, const struct vol_def *v,
 		return -1;
 	if ((unsigned)alg >= WIPE_ALG_COUNT)
 		return err_setc(e, ERR_INVALID, "unknown wipe algorithm");
-	if ((lk = vol_lock(c, p, e)) < 0)
+	if ((lk = pool_lock(c, p, false, e)) < 0)
 		return -1;
 	rc = b->vol_wipe(p, v, alg, j, e);
-	close(lk);
+	pool_unlock(lk);
 	if (rc < 0)
 		return err_prefix(e, "pool '%s': volume '%s'", p->def->name,
 				  v->name);
@@ -328,10 +308,10 @@ vol_resize(struct cistern *c, struct pool *p, const struct vol_def *v,
 		return err_setc(e, ERR_INVALID,
 				"pool '%s': volume '%s': cannot resize to 0 bytes",
 				p->def->name, v->name);
-	if ((lk = vol_lock(c, p, e)) < 0)
+	if ((lk = pool_lock(c, p, false, e)) < 0)
 		return -1;
 	rc = b->vol_resize(p, v, capacity, flags, j, e);
-	close(lk);
+	pool_unlock(lk);
 	if (rc < 0)
 		return err_prefix(e, "pool '%s': volume '%s'", p->def->name,
 				  v->name);
@@ -356,10 +336,10 @@ vol_upload(struct cistern *c, struct pool *p, const struct vol_def *v, int fd,
 
 	if (b == NULL)
 		return -1;
-	if ((lk = vol_lock(c, p, e)) < 0)
+	if ((lk = pool_lock(c, p, false, e)) < 0)
 		return -1;
 	rc = b->vol_upload(p, v, fd, offset, length, flags, j, e);
-	close(lk);
+	pool_unlock(lk);
 	if (rc < 0)
 		return err_prefix(e, "pool '%s': volume '%s'", p->def->name,
 				  v->name);
@@ -383,10 +363,10 @@ vol_download(struct cistern *c, struct pool *p, const struct vol_def *v,
 	if (p->state != POOL_RUNNING && p->state != POOL_DEGRADED)
 		return err_setc(e, ERR_STATE, "pool '%s' is not running",
 				p->def->name);
-	if ((lk = vol_lock(c, p, e)) < 0)
+	if ((lk = pool_lock(c, p, false, e)) < 0)
 		return -1;
 	rc = b->vol_download(p, v, fd, offset, length, flags, j, e);
-	close(lk);
+	pool_unlock(lk);
 	if (rc < 0)
 		return err_prefix(e, "pool '%s': volume '%s'", p->def->name,
 				  v->name);

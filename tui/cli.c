@@ -9,9 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/fileio.h"
 #include "../core/run.h"
 #include "../core/units.h"
 #include "../core/util.h"
+#include "../core/xml.h"
 
 #define POOL_OPTS_BUILD "overwrite no-overwrite"
 
@@ -194,10 +196,18 @@ const struct cli_verb cli_verbs[] = {
 	  "  --allocate       preallocate the new space\n", VERB_WRITES },
 	{ "vol-upload", cmd_vol_upload, "vol file",
 	  "pool= offset= length= sparse",
-	  "upload a file's content into a volume", NULL, VERB_WRITES },
+	  "upload a file's content into a volume",
+	  "  FILE             a file, or a pipe (/dev/stdin): read to its end\n"
+	  "  --offset SIZE    where in the volume to start writing\n"
+	  "  --length SIZE    how much of FILE to write (default: all)\n"
+	  "  --sparse         zero blocks become holes in the volume\n",
+	  VERB_WRITES },
 	{ "vol-download", cmd_vol_download, "vol file",
 	  "pool= offset= length= sparse",
-	  "download a volume's content into a file", NULL, 0 },
+	  "download a volume's content into a file",
+	  "  --offset SIZE    where in the volume to start reading\n"
+	  "  --length SIZE    how much to read (default: to the end)\n"
+	  "  --sparse         the volume's holes stay holes in FILE\n", 0 },
 	/* secrets (CHAP passwords for iSCSI pools) */
 	{ "secret-set-value", cmd_secret_set_value, "secret", "file= usage",
 	  "store a secret value (a CHAP password) for <auth><secret>",
@@ -685,4 +695,36 @@ cli_confirm(struct cli *cl, const char *fmt, ...)
 	if (fgets(line, sizeof(line), stdin) == NULL)
 		return false;
 	return line[0] == 'y' || line[0] == 'Y';
+}
+
+/* Read FILE, or stdin for "-". */
+char *
+cli_read_input(struct cli *cl, const char *file, size_t *len)
+{
+	struct err e;
+	char *data;
+
+	err_init(&e);
+	if (strcmp(file, "-") == 0)
+		data = file_read_all("/dev/stdin", XML_MAX_BYTES, len, &e);
+	else
+		data = file_read_all(file, XML_MAX_BYTES, len, &e);
+	if (data == NULL)
+		cli_error(cl, &e);
+	err_clear(&e);
+	return data;
+}
+
+struct pool *
+cli_pool_arg(struct cli *cl, const struct cli_args *a)
+{
+	struct err e;
+	struct pool *p;
+
+	err_init(&e);
+	p = cistern_get_pool(cl->c, cli_get(a, "pool"), &e);
+	if (p == NULL)
+		cli_error(cl, &e);
+	err_clear(&e);
+	return p;
 }

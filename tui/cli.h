@@ -75,6 +75,15 @@ bool cli_flag(const struct cli_args *a, const char *name);
 size_t cli_get_all(const struct cli_args *a, const char *name,
 		   const char **out, size_t max);
 
+/* FILE's content, or stdin's for "-" (an error is printed on failure). */
+char *cli_read_input(struct cli *cl, const char *file, size_t *len);
+/* The pool named by the "pool" argument (an error is printed if none). */
+struct pool *cli_pool_arg(struct cli *cl, const struct cli_args *a);
+/* --overwrite/--no-overwrite/--build as pool_build/pool_start flags. */
+unsigned cli_build_flags(const struct cli_args *a);
+/* Start a pool with a progress line and Ctrl-C; prints the error. */
+int cli_start_pool(struct cli *cl, struct pool *p, unsigned flags);
+
 /* Output helpers. */
 int cli_error(struct cli *cl, const struct err *e);
 int cli_fail(struct cli *cl, const char *fmt, ...)

@@ -16,38 +16,6 @@
 #include "columns.h"
 #include "table.h"
 
-/* Read FILE, or stdin for "-". */
-static char *
-read_input(struct cli *cl, const char *file, size_t *len)
-{
-	struct err e;
-	char *data;
-
-	err_init(&e);
-	if (strcmp(file, "-") == 0)
-		data = file_read_all("/dev/stdin", XML_MAX_BYTES, len, &e);
-	else
-		data = file_read_all(file, XML_MAX_BYTES, len, &e);
-	if (data == NULL)
-		cli_error(cl, &e);
-	err_clear(&e);
-	return data;
-}
-
-static struct pool *
-get_pool(struct cli *cl, const struct cli_args *a)
-{
-	struct err e;
-	struct pool *p;
-
-	err_init(&e);
-	p = cistern_get_pool(cl->c, cli_get(a, "pool"), &e);
-	if (p == NULL)
-		cli_error(cl, &e);
-	err_clear(&e);
-	return p;
-}
-
 static int
 define_from(struct cli *cl, const char *data, size_t len, const char *origin,
 	    struct pool **out)
@@ -69,7 +37,7 @@ CLI_HANDLER(cmd_pool_define)
 	const char *file = cli_get(a, "file");
 	struct pool *p = NULL;
 	size_t len;
-	char *data = read_input(cl, file, &len);
+	char *data = cli_read_input(cl, file, &len);
 	int rc;
 
 	if (data == NULL)
@@ -274,45 +242,12 @@ CLI_HANDLER(cmd_pool_define_as)
 	return rc;
 }
 
-static unsigned
-build_flags(const struct cli_args *a)
-{
-	unsigned f = 0;
-
-	if (cli_flag(a, "overwrite"))
-		f |= POOL_BUILD_OVERWRITE;
-	if (cli_flag(a, "no-overwrite"))
-		f |= POOL_BUILD_NO_OVERWRITE;
-	if (cli_flag(a, "build"))
-		f |= POOL_START_BUILD;
-	return f;
-}
-
-static int
-start_pool(struct cli *cl, struct pool *p, unsigned flags)
-{
-	struct job j;
-	struct err e;
-	int rc = 0;
-
-	err_init(&e);
-	cli_job_begin(cl, &j, (flags & POOL_START_BUILD) ? "building" :
-		      "starting");
-	if (pool_start(cl->c, p, flags, &j, &e) < 0)
-		rc = 1;
-	cli_job_end(cl, &j);
-	if (rc)
-		cli_error(cl, &e);
-	err_clear(&e);
-	return rc;
-}
-
 CLI_HANDLER(cmd_pool_create)
 {
 	const char *file = cli_get(a, "file");
 	struct pool *p = NULL;
 	size_t len;
-	char *data = read_input(cl, file, &len);
+	char *data = cli_read_input(cl, file, &len);
 	int rc;
 
 	if (data == NULL)
@@ -321,7 +256,7 @@ CLI_HANDLER(cmd_pool_create)
 			 &p);
 	free(data);
 	if (rc == 0)
-		rc = start_pool(cl, p, build_flags(a));
+		rc = cli_start_pool(cl, p, cli_build_flags(a));
 	if (rc == 0)
 		fprintf(cl->out, "Pool %s created from %s\n", p->def->name, file);
 	return rc;
@@ -335,7 +270,7 @@ CLI_HANDLER(cmd_pool_create_as)
 	if (rc < 0)
 		return 0;
 	if (rc == 0)
-		rc = start_pool(cl, p, build_flags(a));
+		rc = cli_start_pool(cl, p, cli_build_flags(a));
 	if (rc == 0)
 		fprintf(cl->out, "Pool %s created\n", p->def->name);
 	return rc;
@@ -343,7 +278,7 @@ CLI_HANDLER(cmd_pool_create_as)
 
 CLI_HANDLER(cmd_pool_undefine)
 {
-	struct pool *p = get_pool(cl, a);
+	struct pool *p = cli_pool_arg(cl, a);
 	struct err e;
 	char *name;
 	int rc = 0;
@@ -484,7 +419,7 @@ CLI_HANDLER(cmd_pool_list)
 
 CLI_HANDLER(cmd_pool_info)
 {
-	struct pool *p = get_pool(cl, a);
+	struct pool *p = cli_pool_arg(cl, a);
 	bool bytes = cli_flag(a, "bytes");
 	struct row r;
 	char u[37];
@@ -529,7 +464,7 @@ CLI_HANDLER(cmd_pool_info)
 
 CLI_HANDLER(cmd_pool_dumpxml)
 {
-	struct pool *p = get_pool(cl, a);
+	struct pool *p = cli_pool_arg(cl, a);
 	struct pool_def *d;
 	char *xml;
 
@@ -559,7 +494,7 @@ CLI_HANDLER(cmd_pool_dumpxml)
 
 CLI_HANDLER(cmd_pool_name)
 {
-	struct pool *p = get_pool(cl, a);
+	struct pool *p = cli_pool_arg(cl, a);
 
 	if (p == NULL)
 		return 1;
@@ -569,7 +504,7 @@ CLI_HANDLER(cmd_pool_name)
 
 CLI_HANDLER(cmd_pool_uuid)
 {
-	struct pool *p = get_pool(cl, a);
+	struct pool *p = cli_pool_arg(cl, a);
 	char u[37];
 
 	if (p == NULL)
@@ -581,7 +516,7 @@ CLI_HANDLER(cmd_pool_uuid)
 
 CLI_HANDLER(cmd_pool_autostart)
 {
-	struct pool *p = get_pool(cl, a);
+	struct pool *p = cli_pool_arg(cl, a);
 	bool on = !cli_flag(a, "disable");
 	struct err e;
 	int rc = 0;
@@ -640,7 +575,7 @@ run_editor(struct cli *cl, const char *file)
 
 CLI_HANDLER(cmd_pool_edit)
 {
-	struct pool *p = get_pool(cl, a);
+	struct pool *p = cli_pool_arg(cl, a);
 	char tmpl[] = "/tmp/cistern-edit-XXXXXX.xml";
 	struct pool_def *d;
 	char *orig;
@@ -764,345 +699,3 @@ CLI_HANDLER(cmd_pool_capabilities)
 	return 0;
 }
 
-CLI_HANDLER(cmd_pool_build)
-{
-	struct pool *p = get_pool(cl, a);
-	struct job j;
-	struct err e;
-	int rc = 0;
-
-	if (p == NULL)
-		return 1;
-	err_init(&e);
-	cli_job_begin(cl, &j, "building");
-	if (pool_build(cl->c, p, build_flags(a), &j, &e) < 0)
-		rc = 1;
-	cli_job_end(cl, &j);
-	if (rc)
-		cli_error(cl, &e);
-	else if (!run_dry_run())
-		fprintf(cl->out, "Pool %s built\n", p->def->name);
-	err_clear(&e);
-	return rc;
-}
-
-CLI_HANDLER(cmd_pool_start)
-{
-	struct pool *p = get_pool(cl, a);
-	int rc;
-
-	if (p == NULL)
-		return 1;
-	rc = start_pool(cl, p, build_flags(a));
-	if (rc == 0 && !run_dry_run())
-		fprintf(cl->out, "Pool %s started\n", p->def->name);
-	return rc;
-}
-
-CLI_HANDLER(cmd_pool_destroy)
-{
-	struct pool *p = get_pool(cl, a);
-	struct err e;
-	int rc = 0;
-
-	if (p == NULL)
-		return 1;
-	err_init(&e);
-	if (pool_stop(cl->c, p, cli_flag(a, "lazy") ? POOL_STOP_LAZY : 0,
-		      &e) < 0)
-		rc = cli_error(cl, &e);
-	else if (!run_dry_run())
-		fprintf(cl->out, "Pool %s destroyed\n", p->def->name);
-	err_clear(&e);
-	return rc;
-}
-
-CLI_HANDLER(cmd_pool_delete)
-{
-	struct pool *p = get_pool(cl, a);
-	struct job j;
-	struct err e;
-	int rc = 0;
-
-	if (p == NULL)
-		return 1;
-	err_init(&e);
-	cli_job_begin(cl, &j, "deleting");
-	if (pool_delete(cl->c, p, cli_flag(a, "overwrite") ?
-			POOL_DELETE_CONFIRMED : 0, &j, &e) < 0)
-		rc = 1;
-	cli_job_end(cl, &j);
-	if (rc)
-		cli_error(cl, &e);
-	else if (!run_dry_run())
-		fprintf(cl->out, "Pool %s deleted\n", p->def->name);
-	err_clear(&e);
-	return rc;
-}
-
-CLI_HANDLER(cmd_pool_refresh)
-{
-	struct pool *p = get_pool(cl, a);
-	struct err e;
-	int rc = 0;
-
-	if (p == NULL)
-		return 1;
-	err_init(&e);
-	if (pool_refresh(cl->c, p, NULL, &e) < 0)
-		rc = cli_error(cl, &e);
-	else
-		fprintf(cl->out, "Pool %s refreshed\n", p->def->name);
-	err_clear(&e);
-	return rc;
-}
-
-CLI_HANDLER(cmd_start_autostart)
-{
-	int rc = 0;
-
-	(void)a;
-	for (size_t i = 0; i < cl->c->npools; i++) {
-		struct pool *p = cl->c->pools[i];
-		if (!p->autostart || pool_is_active(p))
-			continue;
-		if (start_pool(cl, p, 0) != 0)
-			rc = 1;
-		else
-			fprintf(cl->out, "Pool %s started\n", p->def->name);
-	}
-	return rc;
-}
-
-static int
-find_sources(struct cli *cl, const char *type, struct source_query *q)
-{
-	int t = pool_type_from_name(type);
-	struct err e;
-	char *xml;
-
-	if (t < 0)
-		return cli_fail(cl, "unknown pool type '%s'", type);
-	err_init(&e);
-	xml = pool_find_sources((enum pool_type)t, q, &e);
-	if (xml == NULL) {
-		int rc = cli_error(cl, &e);
-		err_clear(&e);
-		return rc;
-	}
-	fputs(xml, cl->out);
-	free(xml);
-	return 0;
-}
-
-CLI_HANDLER(cmd_find_sources)
-{
-	const char *spec = cli_get(a, "srcspec");
-	struct source_query q = { 0 };
-	char *data = NULL, *host = NULL, *port = NULL, *init = NULL;
-	int rc;
-
-	if (spec != NULL) {
-		size_t len;
-		struct err e;
-		xmlDocPtr doc;
-
-		data = read_input(cl, spec, &len);
-		if (data == NULL)
-			return 1;
-		err_init(&e);
-		doc = xml_parse(data, len, spec, &e);
-		if (doc == NULL) {
-			free(data);
-			rc = cli_error(cl, &e);
-			err_clear(&e);
-			return rc;
-		}
-		xmlNodePtr root = xmlDocGetRootElement(doc);
-		host = xml_path_attr(root, "host", "name");
-		port = xml_path_attr(root, "host", "port");
-		init = xml_path_attr(root, "initiator/iqn", "name");
-		xmlFreeDoc(doc);
-		q.host = host;
-		q.port = port ? atoi(port) : 0;
-		q.initiator = init;
-		q.srcspec_xml = data;
-	}
-	rc = find_sources(cl, cli_get(a, "type"), &q);
-	free(host);
-	free(port);
-	free(init);
-	free(data);
-	return rc;
-}
-
-CLI_HANDLER(cmd_find_sources_as)
-{
-	struct source_query q = { 0 };
-	const char *port = cli_get(a, "port");
-
-	q.host = cli_get(a, "host");
-	q.initiator = cli_get(a, "initiator");
-	if (port != NULL) {
-		int64_t v;
-		if (str_to_i64(port, 10, &v) < 0 || v < 1 || v > 65535)
-			return cli_fail(cl, "invalid port '%s'", port);
-		q.port = (int)v;
-	}
-	return find_sources(cl, cli_get(a, "type"), &q);
-}
-
-CLI_HANDLER(cmd_import_libvirt)
-{
-	const char *dir = cli_get(a, "dir");
-	char *autodir;
-	struct store src;
-	struct pool_def **defs;
-	size_t n, imported = 0, skipped = 0;
-	struct err e;
-
-	if (dir == NULL)
-		dir = "/etc/libvirt/storage";
-	err_init(&e);
-	/* read libvirt's directory as a store (no run dir is touched) */
-	memset(&src, 0, sizeof(src));
-	src.config_dir = xstrdup(dir);
-	src.lock_fd = -1;
-	if (store_load(&src, &defs, &n, (store_warn_fn)NULL, NULL, &e) < 0) {
-		free(src.config_dir);
-		int rc = cli_error(cl, &e);
-		err_clear(&e);
-		return rc;
-	}
-	autodir = path_join(dir, "autostart");
-	for (size_t i = 0; i < n; i++) {
-		char *name = xstrdup(defs[i]->name);
-		char *file = xasprintf("%s/%s.xml", autodir, name);
-		bool autostart = access(file, F_OK) == 0;
-		struct pool *p = NULL;
-
-		free(file);
-		if (cistern_find_pool(cl->c, name) != NULL) {
-			cli_warn(cl, "pool '%s' is already defined; skipped", name);
-			pool_def_free(defs[i]);
-			skipped++;
-		} else if (pool_define(cl->c, defs[i], &p, &e) < 0) {
-			cli_warn(cl, "%s; skipped", e.msg);
-			err_clear(&e);
-			skipped++;
-		} else {
-			imported++;
-			fprintf(cl->out, "Pool %s imported\n", name);
-			if (autostart && pool_set_autostart(cl->c, p, true, &e) < 0) {
-				cli_warn(cl, "%s", e.msg);
-				err_clear(&e);
-			}
-		}
-		free(name);
-	}
-	free(defs);
-	free(autodir);
-	free(src.config_dir);
-	fprintf(cl->out, "%zu pools imported, %zu skipped\n", imported, skipped);
-	return 0;
-}
-
-static const char *
-seg_kind_name(enum seg_kind k)
-{
-	switch (k) {
-	case SEG_FREE: return "free";
-	case SEG_PRIMARY: return "primary";
-	case SEG_EXTENDED: return "extended";
-	case SEG_LOGICAL: return "logical";
-	case SEG_METADATA: return "metadata";
-	}
-	return "unknown";
-}
-
-CLI_HANDLER(cmd_pool_map)
-{
-	struct pool *p = get_pool(cl, a);
-	bool bytes = cli_flag(a, "bytes");
-	struct err e;
-
-	if (p == NULL)
-		return 1;
-	if (!pool_can(p, "map"))
-		return cli_fail(cl, "pool '%s': %s pools have no device map",
-				p->def->name, pool_type_name(p->def->type));
-	err_init(&e);
-	if (pool_ensure_refreshed(cl->c, p, &e) < 0) {
-		int rc = cli_error(cl, &e);
-		err_clear(&e);
-		return rc;
-	}
-	if (cli_flag(a, "json")) {
-		json_object *arr = json_object_new_array();
-		for (size_t i = 0; i < p->nmaps; i++) {
-			const struct dev_map *m = &p->maps[i];
-			json_object *o = json_object_new_object();
-			json_object *segs = json_object_new_array();
-			json_object_object_add(o, "device",
-					       json_object_new_string(m->device));
-			json_object_object_add(o, "size",
-					       json_object_new_int64((int64_t)m->size));
-			json_object_object_add(o, "label", m->label ?
-					       json_object_new_string(m->label) : NULL);
-			for (size_t k = 0; k < m->nsegs; k++) {
-				const struct map_seg *s = &m->segs[k];
-				json_object *so = json_object_new_object();
-				json_object_object_add(so, "kind",
-					json_object_new_string(seg_kind_name(s->kind)));
-				json_object_object_add(so, "start",
-					json_object_new_int64((int64_t)s->start));
-				json_object_object_add(so, "end",
-					json_object_new_int64((int64_t)s->end));
-				json_object_object_add(so, "volume", s->vol ?
-					json_object_new_string(s->vol) : NULL);
-				json_object_object_add(so, "depth",
-					json_object_new_int(s->depth));
-				json_object_array_add(segs, so);
-			}
-			json_object_object_add(o, "segments", segs);
-			json_object_array_add(arr, o);
-		}
-		json_print(cl->out, arr);
-		json_object_put(arr);
-		return 0;
-	}
-	for (size_t i = 0; i < p->nmaps; i++) {
-		const struct dev_map *m = &p->maps[i];
-		static const char *const hdr[] = {
-			"Start", "End", "Size", "Kind", "Volume",
-		};
-		struct table t;
-		char sz[32];
-
-		fprintf(cl->out, "%s  %s  %s\n", m->device,
-			m->label ? m->label : "-",
-			bytes ? (snprintf(sz, sizeof(sz), "%llu",
-					  (unsigned long long)m->size), sz) :
-			size_pretty(m->size, sz, sizeof(sz)));
-		table_init(&t, 5, hdr);
-		for (size_t k = 0; k < m->nsegs; k++) {
-			const struct map_seg *s = &m->segs[k];
-			char st[32], en[32], size[32];
-			const char *cells[5] = { st, en, size,
-						 seg_kind_name(s->kind),
-						 s->vol ? s->vol : "" };
-			snprintf(st, sizeof(st), "%llu", (unsigned long long)s->start);
-			snprintf(en, sizeof(en), "%llu", (unsigned long long)s->end);
-			if (bytes)
-				snprintf(size, sizeof(size), "%llu",
-					 (unsigned long long)(s->end - s->start));
-			else
-				size_pretty(s->end - s->start, size, sizeof(size));
-			table_add(&t, cells);
-		}
-		table_print(cl->out, &t);
-		table_free(&t);
-		fputc('\n', cl->out);
-	}
-	return 0;
-}

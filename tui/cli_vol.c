@@ -652,7 +652,9 @@ CLI_HANDLER(cmd_vol_upload)
 	}
 	err_init(&e);
 	cli_job_begin(cl, &j, "uploading");
-	if (vol_upload(cl->c, p, v, fd, off, len, 0, &j, &e) < 0)
+	if (vol_upload(cl->c, p, v, fd, off, len,
+		       cli_flag(a, "sparse") ? VOL_UPLOAD_SPARSE : 0, &j,
+		       &e) < 0)
 		rc = 1;
 	cli_job_end(cl, &j);
 	close(fd);

@@ -36,6 +36,13 @@ text_width(const char *s)
 	memset(&st, 0, sizeof(st));
 	while (*s) {
 		wchar_t wc;
+		unsigned char c = (unsigned char)*s;
+		/* ASCII, nearly every cell: no locale call per byte */
+		if (c < 0x80) {
+			w += (c >= 0x20 && c != 0x7f) ? 1 : 4;
+			s++;
+			continue;
+		}
 		size_t n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
 		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
 			w++;
@@ -57,8 +64,8 @@ row_print(FILE *out, const struct table *t, char **row, const size_t *maxw)
 		fprintf(out, " %s", row[i]);
 		if (i + 1 < t->ncols) {
 			size_t w = text_width(row[i]);
-			for (size_t j = w; j < maxw[i] + 2; j++)
-				fputc(' ', out);
+			if (w < maxw[i] + 2)
+				fprintf(out, "%*s", (int)(maxw[i] + 2 - w), "");
 		}
 	}
 	fputc('\n', out);

@@ -9,6 +9,8 @@ if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 	chmod 0755 "$T"
 	mkdir -p "$home/rt" && chown -R nobody "$home" && chmod 0700 "$home/rt"
 	runuser() { env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/cfg" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+		LSAN_OPTIONS="${LSAN_OPTIONS:-}" \
 		XDG_RUNTIME_DIR="$home/rt" XDG_DATA_HOME="$home/data" \
 		setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 	out=$(runuser "$CISTERN" </dev/null 2>&1)
