@@ -64,7 +64,7 @@ struct glyphs {
 	const char *st_running, *st_inactive, *st_building, *st_degraded,
 		   *st_bad;
 	const char *ellipsis, *up, *down, *check_on, *check_off;
-	const char *ext_free, *ext_used;
+	const char *ext_free, *ext_used, *ext_grow;
 	const char *job;
 };
 
@@ -394,8 +394,8 @@ struct log_line {
 
 enum focus { FOCUS_POOLS, FOCUS_VOLS, FOCUS_BOTTOM };
 /* The bottom pane's kinds, each with its own draw function (ui_draw.c's
- * bottoms[]); the extent map of disk and logical pools is the next. */
-enum bottom { BOTTOM_DETAILS, BOTTOM_LOG, BOTTOM_COUNT };
+ * bottoms[]): details, the log, the map (ui_map.c). */
+enum bottom { BOTTOM_DETAILS, BOTTOM_LOG, BOTTOM_MAP, BOTTOM_COUNT };
 
 struct ui {
 	struct cistern *c;
@@ -411,6 +411,9 @@ struct ui {
 	char *pool_name;        /* the selected pool, kept across reloads */
 	char *vol_name;         /* the selected volume */
 	enum bottom bottom;
+	bool map_auto;          /* disk and logical pools show their map */
+	int map_dev, map_kind;  /* the map's selection (device, segment) */
+	uint64_t map_start;
 	struct dialog *dlg;
 	char status[512];
 	int status_role;
@@ -485,6 +488,16 @@ char **theme_names(size_t *n);
 void theme_apply(struct ui *ui);
 const struct glyphs *glyphs_get(bool utf8);
 const char *role_name(int role);
+
+/* ui_map.c: the map pane (extents of disk and logical pools, usage of
+ * file pools). */
+bool map_has(const struct pool *p);
+enum bottom map_bottom(struct ui *ui);
+void map_draw(struct ui *ui, int y, int h);
+int map_key(struct ui *ui, int key);
+bool map_free_selected(struct ui *ui, uint64_t *start, uint64_t *size);
+ACT(act_map);
+USABLE(need_map);
 
 /* ui_prompt.c */
 void ui_prompt_open(struct ui *ui, const char *init);

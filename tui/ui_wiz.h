@@ -146,6 +146,12 @@ void wiz_job_stop(struct wiz *w);
 /* The wizard on top of the dialogs, or NULL. */
 struct wiz *wiz_top(struct ui *ui);
 
+/* ui_wiz.c, ui_wiz_key.c: moving between pages, keys. */
+int wiz_next(struct ui *ui, struct dialog *d);
+int wiz_back(struct wiz *w);
+int wiz_ensure(struct ui *ui, struct wiz *w);
+int wiz_key(struct ui *ui, struct dialog *d, int key);
+
 /* ui_wiz_form.c: the page's libformw form (for ui_wiz.c). */
 int wform_make(struct wiz *w, int y, int x, int fw, int avail);
 void wform_free(struct wiz *w);

@@ -53,7 +53,18 @@ const struct pw_dev *pw_dev_find(const struct pw *pw, const char *path);
 /* Size in a narrow column ("300M"). */
 char *pw_size(uint64_t bytes);
 
-/* ui_wiz_src.c: the source page and the iSCSI target page. */
+/* ui_wiz_disc.c: discovery jobs and their answers. */
+void pw_discover(struct wiz *w, unsigned devflags, int type, const char *what,
+		 job_end_fn on_end);
+void pw_luns_start(struct wiz *w, char *xml, const char *secret,
+		   job_end_fn on_end);
+void pw_read_found(struct pw *pw, const char *output, const char *what_for);
+int pw_split_tabs(char *line, char **f, int n);
+void pw_devs_list(struct wiz *w, const char *id, bool for_pv);
+void pw_srcs_list(struct wiz *w, const char *id);
+
+/* ui_wiz_src.c: the source page; ui_wiz_tgt.c: the iSCSI target page. */
+int src_found(struct ui *ui, struct ui_job *j, void *arg);
 bool src_skip(struct wiz *w);
 void src_build(struct wiz *w);
 void src_change(struct wiz *w, const char *id);
