@@ -325,6 +325,9 @@ ACT(act_pool_undefine); ACT(act_pool_edit); ACT(act_pool_xml);
 ACT(act_vol_create); ACT(act_vol_clone); ACT(act_vol_wipe);
 ACT(act_vol_resize); ACT(act_vol_delete); ACT(act_vol_upload);
 ACT(act_vol_download); ACT(act_vol_xml);
+/* Create a volume as a job (takes v): the volume wizard's Finish. */
+int ui_vol_create(struct ui *ui, const char *pool, struct vol_def *v,
+		  unsigned flags);
 USABLE(need_inactive); USABLE(need_active); USABLE(need_running);
 USABLE(need_vol);
 void ui_offer_default_pool(struct ui *ui);
