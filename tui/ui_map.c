@@ -296,7 +296,14 @@ draw_bar(struct ui *ui, const struct mapview *mv, int d, int y, int x,
 	const struct map_seg *ss = sel >= 0 ? mv->units[sel].seg : NULL;
 	bool focused = ui->focus == FOCUS_BOTTOM;
 
-	/* the fewest rows whose cells hold every block at its minimum */
+	/* more rows while the blocks at their minimum would take more than
+	 * half of the cells (proportions need room); then the fewest rows
+	 * that hold them all, or narrower minimums */
+	int nmin = 0;
+	for (int i = 0; i < n; i++)
+		nmin += b[i].seg->kind != SEG_METADATA;
+	while (rows < maxrows && nmin * minw * 2 > rows * rw)
+		rows++;
 	while (!layout(b, n, rows * rw, minw)) {
 		if (rows < maxrows)
 			rows++;
