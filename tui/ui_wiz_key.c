@@ -269,8 +269,11 @@ wiz_key(struct ui *ui, struct dialog *d, int key)
 	struct wfield *cur;
 
 	if (key == K_ESC) {
-		if (w->job > 0) {
-			wiz_job_stop(w);
+		struct ui_job *j = w->job > 0 ? ui_job_by_id(ui, w->job) : NULL;
+		if (j != NULL && !j->ended) {
+			/* its end (cancelled) still reaches the page */
+			if (!j->cancelling)
+				ui_job_cancel(ui, j);
 			wiz_error(w, "Discovery cancelled: type the value, or F5 "
 				  "looks again.");
 			return UI_DRAW;

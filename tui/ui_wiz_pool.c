@@ -293,6 +293,13 @@ where_build(struct wiz *w)
 			 "Build needs a real one (mkfs -t FORMAT).", 2);
 }
 
+/* iscsi-direct pools have no target path, permissions or format. */
+static bool
+where_skip(struct wiz *w)
+{
+	return pw_type(w) == POOL_ISCSI_DIRECT;
+}
+
 /* A typed target is the operator's; the hint follows it. */
 static void
 where_change(struct wiz *w, const char *id)
@@ -438,7 +445,7 @@ static const struct wpage pool_pages[] = {
 	  src_leave },
 	{ "iSCSI target and LUNs", tgt_skip, tgt_build, tgt_change, tgt_enter,
 	  NULL, NULL },
-	{ "Target path, permissions and format", NULL, where_build,
+	{ "Target path, permissions and format", where_skip, where_build,
 	  where_change, NULL, NULL, NULL },
 	{ "Review", NULL, review_build, review_change, NULL, NULL,
 	  review_leave },

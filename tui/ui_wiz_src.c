@@ -169,10 +169,14 @@ src_found(struct ui *ui, struct ui_job *j, void *arg)
 	if (j->code == 0) {
 		pw_read_found(pw, j->output, what);
 		pw->devs_done = true;
-	} else if (j->code != ERR_CANCELLED) {
-		pw->srcs_error = xstrdup(j->msg);
-		pw->srcs_for = xstrdup(what);
-		wiz_error(w, "Discovery failed: %s", j->msg);
+	} else {
+		/* nothing found: the fields are there to be typed in */
+		pw->devs_done = true;
+		if (j->code != ERR_CANCELLED) {
+			pw->srcs_error = xstrdup(j->msg);
+			pw->srcs_for = xstrdup(what);
+			wiz_error(w, "Discovery failed: %s", j->msg);
+		}
 	}
 	free(what);
 	if (t == POOL_LOGICAL && wiz_get(w, "vgmode")[0] == '\0')
@@ -279,7 +283,13 @@ build_logical(struct wiz *w)
 	struct pw *pw = w->ctx;
 	struct wfield *f;
 
-	if (wiz_get(w, "vgmode")[0] == '\0' && pw->devs_done)
+	if (!pw->devs_done) {
+		/* the choice waits for what pvs says */
+		wiz_info(w, "looking", "Looking for volume groups (pvs) and "
+			 "devices...", 1);
+		return;
+	}
+	if (wiz_get(w, "vgmode")[0] == '\0')
 		wiz_set(w, "vgmode", pw->nsrcs > 0 ? "existing" : "new");
 	wiz_choice(w, "vgmode", "Volume group", modes, 2);
 	if (strcmp(wiz_get(w, "vgmode"), "existing") == 0) {

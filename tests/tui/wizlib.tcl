@@ -178,3 +178,30 @@ proc map_check {name dev cols} {
 proc key_count {keylist} {
 	return [llength $keylist]
 }
+
+source [file dirname [info script]]/wizard_keys.tcl
+
+# Drive a recorded key sequence (wizard_keys.tcl) with the test's values
+# for @WORD@; returns the keystrokes sent (typed text and waits are
+# none), or -1 when a wait timed out.
+proc wizard_drive {seq values {timeout 10000}} {
+	set n 0
+	foreach k $seq {
+		set k [string map $values $k]
+		if {[llength $k] == 2 && [lindex $k 0] eq "type"} {
+			type [lindex $k 1]
+		} elseif {[llength $k] == 2 && [lindex $k 0] eq "wait"} {
+			if {![wait_for [lindex $k 1] $timeout]} {
+				puts "    (waiting for /[lindex $k 1]/ after $n keys)"
+				show_screen
+				return -1
+			}
+		} else {
+			foreach one $k {
+				keys $one
+				incr n
+			}
+		}
+	}
+	return $n
+}
