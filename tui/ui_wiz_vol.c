@@ -256,20 +256,33 @@ check_vname(struct wiz *w, const char *v)
 	return why;
 }
 
-/* The capacity: a number, room for it where it must be allocated. */
+/* The capacity: a number (with a unit, or the unit beside it). */
 static char *
 check_cap(struct wiz *w, const char *v)
+{
+	uint64_t cap;
+	char *why;
+
+	(void)v;
+	return vw_capacity(w, &cap, &why) < 0 ? why : NULL;
+}
+
+/* Room for it: on a disk an extent that holds it once aligned; an
+ * allocation beyond the pool's free space is refused (a sparse volume
+ * may overcommit: the hint and the review say so). */
+static char *
+vol_leave(struct wiz *w)
 {
 	struct vw *vw = w->ctx;
 	struct pool *p = vw_pool(w);
 	uint64_t cap, need;
-	char *why, a[32], b[32];
+	char *why, a[32], b[32], c[32];
 
-	(void)v;
+	if (p == NULL)
+		return xasprintf("pool %s is gone (another program removed it)",
+				 vw->pool);
 	if (vw_capacity(w, &cap, &why) < 0)
 		return why;
-	if (p == NULL)
-		return NULL;
 	if (vw->type == POOL_DISK)
 		return vw->plan_error ? xstrdup(vw->plan_error) : NULL;
 	need = vw_allocation(w, cap);
@@ -277,7 +290,7 @@ check_cap(struct wiz *w, const char *v)
 		return xasprintf("%s allocated now needs %s, and pool %s has %s "
 				 "free (choose sparse, or less)",
 				 size_pretty(cap, a, sizeof(a)),
-				 size_pretty(need, a, sizeof(a)), p->def->name,
+				 size_pretty(need, c, sizeof(c)), p->def->name,
 				 size_pretty(p->def->available, b, sizeof(b)));
 	return NULL;
 }
@@ -674,7 +687,7 @@ vw_done(struct ui *ui, struct wiz *w)
 }
 
 static const struct wpage vol_pages[] = {
-	{ "The volume", NULL, vol_build, vol_change, NULL, NULL, NULL },
+	{ "The volume", NULL, vol_build, vol_change, NULL, NULL, vol_leave },
 	{ "Backing volume and permissions", more_skip, more_build, NULL, NULL,
 	  NULL, NULL },
 	{ "Review", NULL, check_build, NULL, NULL, NULL, NULL },
@@ -750,6 +763,23 @@ ACT(act_vol_create)
 		free(n);
 	}
 	wiz_set(w, "extent_auto", "1");
+	if (vw->type == POOL_DISK && !map_free_selected(ui, &start, &size)) {
+		/* 1 GiB, or all of the largest free extent when less */
+		uint64_t largest = 0;
+		for (size_t d = 0; d < p->nmaps; d++)
+			for (size_t i = 0; i < p->maps[d].nsegs; i++) {
+				const struct map_seg *s = &p->maps[d].segs[i];
+				if (s->kind == SEG_FREE && s->end - s->start > largest)
+					largest = s->end - s->start;
+			}
+		/* a MiB less: the start is aligned to the next MiB */
+		if (largest > (2 << 20) && largest < ((uint64_t)1 << 30)) {
+			whole_unit((largest / (1 << 20) - 1) * (1 << 20), num,
+				   sizeof(num), &unit);
+			wiz_set(w, "cap", num);
+			wiz_set(w, "unit", unit);
+		}
+	}
 	if (map_free_selected(ui, &start, &size)) {
 		/* "create a partition here": that extent, all of it */
 		snprintf(num, sizeof(num), "%" PRIu64, start);
