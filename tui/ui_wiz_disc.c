@@ -295,7 +295,7 @@ pw_luns_start(struct wiz *w, char *xml, const char *secret,
 	d->xml = xml;
 	if (secret != NULL)
 		d->secret = xstrdup(secret);
-	busy = xasprintf("listing the LUNs of %s", wiz_get(w, "target"));
+	busy = xasprintf("listing the LUNs of %s", wiz_get(w, "tgt"));
 	wiz_job(w, busy, job_luns, d, on_end);
 	free(busy);
 	disc_free(d);

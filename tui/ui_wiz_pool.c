@@ -379,7 +379,7 @@ pw_argv(struct wiz *w, bool print_xml, const char *secret_usage)
 		opt(&v, &n, "--source-host", wiz_get(w, "host"));
 		if (strcmp(wiz_get(w, "port"), "3260") != 0)
 			opt(&v, &n, "--source-port", wiz_get(w, "port"));
-		opt(&v, &n, "--source-dev", wiz_get(w, "target"));
+		opt(&v, &n, "--source-dev", wiz_get(w, "tgt"));
 		opt(&v, &n, "--source-initiator", wiz_get(w, "initiator"));
 		if (wiz_get(w, "chapuser")[0] && secret_usage != NULL) {
 			opt(&v, &n, "--auth-type", "chap");

@@ -72,7 +72,7 @@ luns_found(struct ui *ui, struct ui_job *j, void *arg)
 	free(pw->luns_error);
 	pw->luns_error = NULL;
 	free(pw->luns_for);
-	pw->luns_for = xstrdup(wiz_get(w, "target"));
+	pw->luns_for = xstrdup(wiz_get(w, "tgt"));
 	if (j->code != 0) {
 		pw->luns_error = xstrdup(j->code == ERR_CANCELLED ? "cancelled" :
 					 j->msg);
@@ -112,7 +112,7 @@ luns_look(struct wiz *w)
 	struct sbuf out;
 	bool chap = wiz_get(w, "chapuser")[0] != '\0';
 
-	if (wiz_get(w, "target")[0] == '\0')
+	if (wiz_get(w, "tgt")[0] == '\0')
 		return;
 	free(pw->luns_for);
 	pw->luns_for = NULL;
@@ -124,7 +124,7 @@ luns_look(struct wiz *w)
 	strv_free(argv);
 	if (xml == NULL) {
 		pw->luns_error = xstrdup(out.s ? out.s : "cannot describe the pool");
-		pw->luns_for = xstrdup(wiz_get(w, "target"));
+		pw->luns_for = xstrdup(wiz_get(w, "tgt"));
 		sbuf_free(&out);
 		return;
 	}
@@ -142,10 +142,10 @@ tgt_build(struct wiz *w)
 
 	label = xasprintf("Targets on %s:%s (SendTargets; F5 looks again)",
 			  wiz_get(w, "host"), wiz_get(w, "port"));
-	f = wiz_list(w, "target", label, 4, false, check_target);
+	f = wiz_list(w, "tgt", label, 4, false, check_target);
 	free(label);
 	f->text = xstrdup(pw->srcs_for ? "  (none offered)" : "  (looking...)");
-	pw_srcs_list(w, "target");
+	pw_srcs_list(w, "tgt");
 	text = luns_text(pw);
 	wiz_view(w, "luns", "LUNs of the target (libiscsi: REPORT LUNS)", text,
 		 5);
@@ -156,7 +156,7 @@ tgt_build(struct wiz *w)
 void
 tgt_change(struct wiz *w, const char *id)
 {
-	if (strcmp(id, "target") == 0) {
+	if (strcmp(id, "tgt") == 0) {
 		char *text;
 		luns_look(w);
 		text = luns_text(w->ctx);
@@ -176,7 +176,7 @@ tgt_enter(struct wiz *w)
 
 	if (str_eq(pw->srcs_for, what) && w->job == 0 && pw->srcs_error == NULL) {
 		free(what);
-		if (!str_eq(pw->luns_for, wiz_get(w, "target")))
+		if (!str_eq(pw->luns_for, wiz_get(w, "tgt")))
 			luns_look(w);
 		return;
 	}
@@ -201,9 +201,9 @@ tgt_found(struct ui *ui, struct ui_job *j, void *arg)
 		for (size_t i = 0; i < pw->nsrcs; i++)
 			known |= pw->srcs[i].ndevices > 0 &&
 				 str_eq(pw->srcs[i].devices[0],
-					wiz_get(w, "target"));
+					wiz_get(w, "tgt"));
 		if (!known && pw->nsrcs > 0 && pw->srcs[0].ndevices > 0)
-			wiz_set(w, "target", pw->srcs[0].devices[0]);
+			wiz_set(w, "tgt", pw->srcs[0].devices[0]);
 		luns_look(w);
 	}
 	return UI_DRAW;

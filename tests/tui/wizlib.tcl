@@ -205,3 +205,71 @@ proc wizard_drive {seq values {timeout 10000}} {
 	}
 	return $n
 }
+
+# A private iSCSI target (tgtd) on 127.0.0.1 with a free port and a
+# control port of its own; stopped at exit (tgtd ignores SIGTERM: its
+# targets are deleted, then the system). Sets ::tgt(port), ::tgt(ctl).
+proc tgt_start {} {
+	global T tgt
+	for {set try 0} {$try < 8} {incr try} {
+		set port [expr {20000 + int(rand() * 30000)}]
+		set ctl [expr {1000 + int(rand() * 30000)}]
+		if {[catch {exec ss -Hltn "sport = :$port"} o] == 0 && $o ne ""} {
+			continue
+		}
+		if {[file exists /var/run/tgtd/socket.$ctl]} {
+			continue
+		}
+		set pid [exec tgtd -f -C $ctl --iscsi portal=127.0.0.1:$port \
+			>$T/tgtd.log 2>@1 &]
+		for {set i 0} {$i < 100} {incr i} {
+			if {[catch {exec tgtadm -C $ctl --op show --mode sys}] == 0 &&
+			    [catch {exec ss -Hltn "sport = :$port"} o] == 0 && $o ne ""} {
+				set tgt(port) $port
+				set tgt(ctl) $ctl
+				set tgt(pid) $pid
+				set tgt(tids) {}
+				on_exit tgt_stop
+				return 1
+			}
+			after 50
+		}
+		catch {exec kill -9 $pid}
+	}
+	return 0
+}
+
+proc tgt_stop {} {
+	global tgt
+	foreach tid $tgt(tids) {
+		catch {exec tgtadm -C $tgt(ctl) --lld iscsi --op delete --mode target --tid $tid --force}
+	}
+	catch {exec tgtadm -C $tgt(ctl) --op delete --mode system}
+	for {set i 0} {$i < 100} {incr i} {
+		if {[catch {exec kill -0 $tgt(pid)}]} break
+		after 50
+	}
+	catch {exec kill -9 $tgt(pid)}
+	file delete /var/run/tgtd/socket.$tgt(ctl) /var/run/tgtd/socket.$tgt(ctl).lock
+}
+
+# A target open to every initiator, with LUNs backed by files of sizes.
+proc tgt_target {tid iqn sizes} {
+	global T tgt
+	exec tgtadm -C $tgt(ctl) --lld iscsi --op new --mode target --tid $tid -T $iqn
+	exec tgtadm -C $tgt(ctl) --lld iscsi --op bind --mode target --tid $tid -I ALL
+	lappend tgt(tids) $tid
+	set lun 1
+	foreach s $sizes {
+		exec truncate -s $s $T/lun$tid.$lun
+		exec tgtadm -C $tgt(ctl) --lld iscsi --op new --mode logicalunit \
+			--tid $tid --lun $lun --backing-store $T/lun$tid.$lun
+		incr lun
+	}
+}
+
+proc tgt_chap {tid user secret} {
+	global tgt
+	exec tgtadm -C $tgt(ctl) --lld iscsi --op new --mode account --user $user --password $secret
+	exec tgtadm -C $tgt(ctl) --lld iscsi --op bind --mode account --tid $tid --user $user
+}
