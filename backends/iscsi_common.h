@@ -126,7 +126,7 @@ int iscsi_conn_write(struct iscsi_conn *c, const struct iscsi_lun *l,
 
 /* The session number of the kernel's session to `target`, 0 when there
  * is none, -1 on error. Sysfs is read below $CISTERN_SYSFS_ROOT when set
- * (tests point it at a recorded tree); nothing else uses that variable. */
+ * (tests point it at a recorded tree); core/discover.c reads it too. */
 int iscsi_sysfs_session(const char *target, unsigned *sid, struct err *e);
 
 /* Add the session's disk and CD LUNs to the pool as volumes named like
