@@ -209,6 +209,7 @@ scan_parts(const char *dir, const char *disk, bool add, struct blockdev **v,
 	return count;
 }
 
+/* The block devices of this machine (see discover.h). */
 int
 discover_blockdevs(unsigned flags, struct blockdev **out, size_t *n,
 		   struct err *e)
@@ -253,6 +254,7 @@ discover_blockdevs(unsigned flags, struct blockdev **out, size_t *n,
 	return 0;
 }
 
+/* Free a list of block devices. */
 void
 blockdevs_free(struct blockdev *v, size_t n)
 {
@@ -266,6 +268,7 @@ blockdevs_free(struct blockdev *v, size_t n)
 	free(v);
 }
 
+/* What a device holds, for people. */
 char *
 blockdev_holds(const struct blockdev *b)
 {
@@ -308,6 +311,7 @@ source_read(xmlNodePtr s, struct found_source *f)
 	f->format = xml_path_attr(s, "format", "type");
 }
 
+/* Read find-storage-pool-sources' <sources> XML. */
 int
 discover_sources_parse(const char *xml, struct found_source **out,
 		       size_t *n, struct err *e)
@@ -336,6 +340,7 @@ discover_sources_parse(const char *xml, struct found_source **out,
 	return 0;
 }
 
+/* Free the sources read. */
 void
 found_sources_free(struct found_source *v, size_t n)
 {
@@ -349,6 +354,7 @@ found_sources_free(struct found_source *v, size_t n)
 	free(v);
 }
 
+/* This host's iSCSI initiator name, or NULL. */
 char *
 discover_initiator_iqn(void)
 {
@@ -367,6 +373,7 @@ discover_initiator_iqn(void)
 	return iqn;
 }
 
+/* Is a path there, and an empty directory? */
 void
 discover_dir_state(const char *path, bool *exists, bool *empty_dir)
 {

@@ -655,6 +655,7 @@ map_key(struct ui *ui, int key)
 	return r;
 }
 
+/* m: the map, or the details again. */
 ACT(act_map)
 {
 	if (map_bottom(ui) == BOTTOM_MAP) {
@@ -673,6 +674,7 @@ ACT(act_map)
 	return UI_DRAW;
 }
 
+/* The map needs a running pool that has one. */
 USABLE(need_map)
 {
 	if (map_has(ui_pool(ui)))

@@ -471,6 +471,7 @@ static const struct wiz_ops pool_wizard = {
 	.free = pw_free,
 };
 
+/* F2: the define-pool wizard. */
 ACT(act_pool_new)
 {
 	wiz_open(ui, &pool_wizard, xcalloc(1, sizeof(struct pw)));

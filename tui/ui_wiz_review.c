@@ -547,7 +547,9 @@ pw_done(struct ui *ui, struct wiz *w)
 	m->type = t;
 	m->start = wiz_on(w, "start");
 	holds_probe(w, &h);
-	m->build = wiz_on(w, "build") && build_label(w, &h) != NULL;
+	char *bl = build_label(w, &h);
+	m->build = wiz_on(w, "build") && bl != NULL;
+	free(bl);
 	m->destroys = m->build && build_destroys(w, &h);
 	if (t == POOL_FS || t == POOL_DISK || t == POOL_LOGICAL)
 		m->build_flags = m->destroys ? POOL_BUILD_OVERWRITE :

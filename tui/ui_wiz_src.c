@@ -196,6 +196,8 @@ src_skip(struct wiz *w)
 void
 src_enter(struct wiz *w)
 {
+	char *why;
+
 	switch (pw_type(w)) {
 	case POOL_FS:
 		pw_discover(w, DISCOVER_DISKS | DISCOVER_PARTS | DISCOVER_LEAVES, -1,
@@ -210,12 +212,14 @@ src_enter(struct wiz *w)
 			    src_found);
 		break;
 	case POOL_NETFS:
-		if (check_host(w, wiz_get(w, "host")) == NULL) {
+		why = check_host(w, wiz_get(w, "host"));
+		if (why == NULL) {
 			char *what = xasprintf("exports on %s",
 					       wiz_get(w, "host"));
 			pw_discover(w, 0, POOL_NETFS, what, src_found);
 			free(what);
 		}
+		free(why);
 		break;
 	default:
 		break;

@@ -165,9 +165,9 @@ tgt_change(struct wiz *w, const char *id)
 	}
 }
 
-/* Entering: ask the portal for its targets (once per portal). */
 static int tgt_found(struct ui *ui, struct ui_job *j, void *arg);
 
+/* Entering: ask the portal for its targets (once per portal). */
 void
 tgt_enter(struct wiz *w)
 {

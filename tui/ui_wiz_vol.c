@@ -738,6 +738,8 @@ whole_unit(uint64_t bytes, char *num, size_t n, const char **unit)
 	*unit = units[u];
 }
 
+/* F3: the create-volume wizard, on the free extent selected in the
+ * map if there is one. */
 ACT(act_vol_create)
 {
 	struct pool *p = ui_pool(ui);

@@ -217,6 +217,7 @@ rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	return remove(path);
 }
 
+/* Every case on a tree of its own, removed at the end. */
 int
 main(void)
 {
