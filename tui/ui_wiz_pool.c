@@ -90,8 +90,8 @@ name_build(struct wiz *w)
 	wiz_text(w, "name", "Name", check_name);
 	wiz_choice(w, "type", "Type", types, POOL_TYPE_COUNT);
 	wiz_info(w, "about", type_about(pw_type(w)), 2);
-	wiz_info(w, "keys", "Enter: Next   Ctrl-P: Back   Tab: next field   "
-		 "Left/Right: choose   Esc: cancel", 1);
+	wiz_info(w, "keys", "Enter next  Ctrl-P back  Tab field  Left/Right "
+		 "choose  Esc cancel", 1);
 }
 
 /* Another type: say what it is; what was found no longer applies. */
