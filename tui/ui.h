@@ -360,6 +360,7 @@ struct ui_job {
 	int64_t ended_ms;
 	job_end_fn on_end;      /* the wizards' jobs report to them */
 	void *end_arg;
+	bool quiet;             /* abandoned: only the log hears its end */
 };
 
 int ui_job_start(struct ui *ui, const char *title, const char *pool,

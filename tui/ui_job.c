@@ -221,6 +221,7 @@ ui_job_abandon(struct ui *ui, int id)
 		return;
 	j->on_end = NULL;
 	j->end_arg = NULL;
+	j->quiet = true;
 	if (!j->ended) {
 		kill(j->pid, SIGTERM);
 		j->cancelling = true;
@@ -377,6 +378,12 @@ job_end(struct ui *ui, struct ui_job *j)
 	if (ui->dlg != NULL && ui->dlg->data == (void *)(intptr_t)j->id &&
 	    ui->dlg->title != NULL && str_startswith(ui->dlg->title, "Job"))
 		dialog_pop(ui);
+	if (j->quiet) {
+		ui_log(ui, R_DIM, j->title, j->code == 0 ? "done" : j->msg);
+		jobs_trim(ui);
+		ui_layout(ui);
+		return UI_DRAW;
+	}
 	if (j->on_end != NULL) {
 		job_end_fn fn = j->on_end;
 		int r;

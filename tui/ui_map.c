@@ -63,7 +63,9 @@ units_make(struct pool *p, struct mapview *mv)
 	}
 }
 
-/* The unit ui's map selection names, or -1. */
+/* The unit the map's selection names (the segment of that kind at that
+ * start; else, the map having changed, the last one starting before it),
+ * or -1. */
 static int
 unit_find(const struct mapview *mv, int dev, uint64_t start, int kind)
 {
@@ -75,8 +77,6 @@ unit_find(const struct mapview *mv, int dev, uint64_t start, int kind)
 			continue;
 		if (u->seg->start == start && (int)u->seg->kind == kind)
 			return i;
-		if (u->seg->start <= start && near < 0)
-			near = i;
 		if (u->seg->start <= start)
 			near = i;
 	}

@@ -186,6 +186,10 @@ wform_free(struct wiz *w)
 		return;
 	fl = form_fields(form);
 	n = field_count(form);
+	/* what a secret field held goes before its memory does */
+	for (int i = 0; i < w->nfields; i++)
+		if (w->fields[i].kind == WF_SECRET && w->fields[i].fld != NULL)
+			set_field_buffer(w->fields[i].fld, 0, "");
 	unpost_form(form);
 	free_form(form);
 	for (int i = 0; i < n; i++)
