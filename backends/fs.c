@@ -18,7 +18,6 @@
 
 /* Recorded by a build that made the target, so a failed
  * "pool-start --build" can take it away again. */
-#define FACT_TARGET_CREATED "target-created"
 
 /* A running fs pool is one whose target is mounted from its device. */
 static int
@@ -101,47 +100,10 @@ fs_mkfs(struct pool *p, unsigned flags, struct job *j, struct err *e)
 static int
 fs_build(struct pool *p, unsigned flags, struct job *j, struct err *e)
 {
-	bool created = false;
-
 	if ((flags & (POOL_BUILD_OVERWRITE | POOL_BUILD_NO_OVERWRITE)) &&
 	    fs_mkfs(p, flags, j, e) < 0)
 		return -1;
-	if (filevol_build_target(p, &created, e) < 0)
-		return -1;
-	pool_set_fact(p, FACT_TARGET_CREATED, created ? "1" : NULL);
-	return 0;
-}
-
-/* Mount (an already mounted target is recognised). */
-static int
-fs_start(struct pool *p, unsigned flags, struct job *j, struct err *e)
-{
-	bool made = pool_fact(p, FACT_TARGET_CREATED) != NULL;
-	int rc;
-
-	(void)j;
-	pool_set_fact(p, FACT_TARGET_CREATED, NULL);
-	rc = fsmount_mount(p, e);
-	/* pool-start --build made the directory just now: take it away */
-	if (rc < 0 && made && (flags & POOL_START_BUILD) && !run_dry_run())
-		rmdir(p->def->target_path);
-	return rc;
-}
-
-/* Unmount. */
-static int
-fs_stop(struct pool *p, unsigned flags, struct err *e)
-{
-	return fsmount_unmount(p, (flags & POOL_STOP_LAZY) != 0, e);
-}
-
-/* Remove the (empty) mount point directory. */
-static int
-fs_delete(struct pool *p, unsigned flags, struct job *j, struct err *e)
-{
-	(void)flags;
-	(void)j;
-	return filevol_delete_target(p, e);
+	return fsmount_build_target(p, flags, j, e);
 }
 
 /* Only a mounted filesystem is listed (never the empty directory under
@@ -169,9 +131,9 @@ const struct backend fs_backend = {
 		 BACKEND_BUILD_DESTRUCTIVE,
 	.check = fs_check,
 	.build = fs_build,
-	.start = fs_start,
-	.stop = fs_stop,
-	.delete = fs_delete,
+	.start = fsmount_pool_start,
+	.stop = fsmount_pool_stop,
+	.delete = fsmount_pool_delete,
 	.refresh = fs_refresh,
 	FILEVOL_OPS,
 };

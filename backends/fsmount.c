@@ -17,6 +17,7 @@
 #include "../core/probe.h"
 #include "../core/run.h"
 #include "../core/util.h"
+#include "filevol.h"
 
 /* What the statvfs process sends back: its pid, then the result. */
 struct statvfs_answer {
@@ -348,4 +349,55 @@ fsmount_statvfs(const char *path, int timeout_ms, struct statvfs *sv,
 				 path);
 	*sv = r.sv;
 	return 0;
+}
+
+#define FACT_TARGET_CREATED "target-created"
+
+/* Make the target directory; remember whether it was made now. */
+int
+fsmount_build_target(struct pool *p, unsigned flags, struct job *j,
+		     struct err *e)
+{
+	bool created = false;
+
+	(void)flags;
+	(void)j;
+	if (filevol_build_target(p, &created, e) < 0)
+		return -1;
+	pool_set_fact(p, FACT_TARGET_CREATED, created ? "1" : NULL);
+	return 0;
+}
+
+/* Mount (an already mounted target is recognised); a failed
+ * pool-start --build takes away the directory it just made. */
+int
+fsmount_pool_start(struct pool *p, unsigned flags, struct job *j,
+		   struct err *e)
+{
+	bool made = pool_fact(p, FACT_TARGET_CREATED) != NULL;
+	int rc;
+
+	(void)j;
+	pool_set_fact(p, FACT_TARGET_CREATED, NULL);
+	rc = fsmount_mount(p, e);
+	if (rc < 0 && made && (flags & POOL_START_BUILD) && !run_dry_run())
+		rmdir(p->def->target_path);
+	return rc;
+}
+
+/* Unmount (lazily when asked: a network server may be gone). */
+int
+fsmount_pool_stop(struct pool *p, unsigned flags, struct err *e)
+{
+	return fsmount_unmount(p, (flags & POOL_STOP_LAZY) != 0, e);
+}
+
+/* Remove the (empty) mount point directory. */
+int
+fsmount_pool_delete(struct pool *p, unsigned flags, struct job *j,
+		    struct err *e)
+{
+	(void)flags;
+	(void)j;
+	return filevol_delete_target(p, e);
 }

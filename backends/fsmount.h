@@ -39,4 +39,16 @@ int fsmount_unmount(struct pool *p, bool lazy, struct err *e);
 int fsmount_statvfs(const char *path, int timeout_ms, struct statvfs *sv,
 		    struct err *e);
 
+/* The life cycle fs and netfs pools share: build makes the target
+ * directory (remembered, so a failed pool-start --build takes it away
+ * again), start mounts, stop unmounts (lazily with POOL_STOP_LAZY),
+ * delete removes the empty mount point. */
+int fsmount_build_target(struct pool *p, unsigned flags, struct job *j,
+			 struct err *e);
+int fsmount_pool_start(struct pool *p, unsigned flags, struct job *j,
+		       struct err *e);
+int fsmount_pool_stop(struct pool *p, unsigned flags, struct err *e);
+int fsmount_pool_delete(struct pool *p, unsigned flags, struct job *j,
+			struct err *e);
+
 #endif

@@ -17,7 +17,6 @@
 #include "fsmount.h"
 
 #define DISCOVER_TIMEOUT_MS (30 * 1000)
-#define FACT_TARGET_CREATED "target-created"
 
 /* A running netfs pool is one whose export is mounted. */
 static int
@@ -30,51 +29,6 @@ netfs_check(struct pool *p, bool *running, struct err *e)
 		err_setc(e, ERR_NOT_FOUND, "'%s' is not mounted",
 			 p->def->target_path);
 	return 0;
-}
-
-/* Only the target directory: there is no device to format. */
-static int
-netfs_build(struct pool *p, unsigned flags, struct job *j, struct err *e)
-{
-	bool created = false;
-
-	(void)flags;
-	(void)j;
-	if (filevol_build_target(p, &created, e) < 0)
-		return -1;
-	pool_set_fact(p, FACT_TARGET_CREATED, created ? "1" : NULL);
-	return 0;
-}
-
-/* Mount the export (an already mounted one is recognised). */
-static int
-netfs_start(struct pool *p, unsigned flags, struct job *j, struct err *e)
-{
-	bool made = pool_fact(p, FACT_TARGET_CREATED) != NULL;
-	int rc;
-
-	(void)j;
-	pool_set_fact(p, FACT_TARGET_CREATED, NULL);
-	rc = fsmount_mount(p, e);
-	if (rc < 0 && made && (flags & POOL_START_BUILD) && !run_dry_run())
-		rmdir(p->def->target_path);
-	return rc;
-}
-
-/* Unmount (lazily when asked: the server may be gone). */
-static int
-netfs_stop(struct pool *p, unsigned flags, struct err *e)
-{
-	return fsmount_unmount(p, (flags & POOL_STOP_LAZY) != 0, e);
-}
-
-/* Remove the (empty) mount point directory. */
-static int
-netfs_delete(struct pool *p, unsigned flags, struct job *j, struct err *e)
-{
-	(void)flags;
-	(void)j;
-	return filevol_delete_target(p, e);
 }
 
 /* statvfs first, in a child with a timeout: a dead server fails the
@@ -271,10 +225,10 @@ const struct backend netfs_backend = {
 	.type = POOL_NETFS,
 	.flags = BACKEND_VOL_CREATE | BACKEND_NEEDS_ROOT,
 	.check = netfs_check,
-	.build = netfs_build,
-	.start = netfs_start,
-	.stop = netfs_stop,
-	.delete = netfs_delete,
+	.build = fsmount_build_target,
+	.start = fsmount_pool_start,
+	.stop = fsmount_pool_stop,
+	.delete = fsmount_pool_delete,
 	.refresh = netfs_refresh,
 	.find_sources = netfs_find_sources,
 	FILEVOL_OPS,
