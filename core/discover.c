@@ -241,8 +241,22 @@ discover_blockdevs(unsigned flags, struct blockdev **out, size_t *n,
 		np = scan_parts(dir, de->d_name, (flags & DISCOVER_PARTS) != 0,
 				&v, &nv);
 		if ((flags & DISCOVER_DISKS) &&
-		    !((flags & DISCOVER_LEAVES) && np > 0))
+		    !((flags & DISCOVER_LEAVES) && np > 0)) {
 			dev_fill(dev_push(&v, &nv), dir, de->d_name, NULL);
+		} else if (flags & DISCOVER_DISKS) {
+			/* partitions the kernel remembers of a disk that holds
+			 * a filesystem now are stale: the disk is the leaf */
+			struct blockdev *b = dev_push(&v, &nv);
+			dev_fill(b, dir, de->d_name, NULL);
+			if (!b->pi.found ||
+			    strcmp(b->pi.usage, "partition table") == 0) {
+				free(b->name);
+				free(b->path);
+				free(b->mountpoint);
+				free(b->busy);
+				nv--;
+			}
+		}
 		free(dir);
 	}
 	closedir(d);

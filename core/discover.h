@@ -34,7 +34,8 @@ enum {
 	DISCOVER_DISKS = 1 << 0,       /* whole disks */
 	DISCOVER_PARTS = 1 << 1,       /* partitions */
 	DISCOVER_LEAVES = 1 << 2,      /* with DISKS: only disks that have no
-					  partitions the kernel knows */
+					  partitions the kernel knows (or that
+					  hold a filesystem all the same) */
 };
 
 /* The block devices of this machine, sorted by name: loop devices only
