@@ -97,8 +97,8 @@ mount_of(const char *devno)
 			if (s[0] == '\\' && isdigit((unsigned char)s[1]) &&
 			    isdigit((unsigned char)s[2]) &&
 			    isdigit((unsigned char)s[3])) {
-				*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
-					      (s[3] - '0'));
+				*o++ = (char)((s[1] - '0') * 64 +
+					      (s[2] - '0') * 8 + (s[3] - '0'));
 				s += 4;
 			} else {
 				*o++ = *s++;
@@ -199,7 +199,8 @@ scan_parts(const char *dir, const char *disk, bool add, struct blockdev **v,
 		if (access(flag, F_OK) == 0) {
 			count++;
 			if (add)
-				dev_fill(dev_push(v, n), pdir, de->d_name, disk);
+				dev_fill(dev_push(v, n), pdir, de->d_name,
+					 disk);
 		}
 		free(flag);
 		free(pdir);
@@ -402,7 +403,8 @@ discover_dir_state(const char *path, bool *exists, bool *empty_dir)
 	d = opendir(path);
 	*empty_dir = d != NULL;
 	while (d != NULL && (de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
 			*empty_dir = false;
 	if (d != NULL)
 		closedir(d);

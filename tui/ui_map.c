@@ -55,7 +55,8 @@ units_make(struct pool *p, struct mapview *mv)
 		for (size_t i = 0; i < m->nsegs; i++) {
 			if (m->segs[i].kind == SEG_METADATA)
 				continue;
-			mv->units = xreallocarray(mv->units, (size_t)mv->nunits + 1,
+			mv->units = xreallocarray(mv->units,
+						  (size_t)mv->nunits + 1,
 						  sizeof(*mv->units));
 			mv->units[mv->nunits++] = (struct unit){ (int)d,
 								 &m->segs[i] };
@@ -152,8 +153,8 @@ layout(struct block *b, int n, int cells, int minw)
 		}
 		for (int i = 0; i < n && total > 0; i++) {
 			int mw = b[i].seg->kind == SEG_METADATA ? 0 : minw;
-			double share = (double)(b[i].seg->end - b[i].seg->start) *
-				       rest / (double)total;
+			uint64_t sz = b[i].seg->end - b[i].seg->start;
+			double share = (double)sz * rest / (double)total;
 			if (!fixed[i] && share < mw) {
 				fixed[i] = true;
 				moved = true;
@@ -168,8 +169,8 @@ layout(struct block *b, int n, int cells, int minw)
 			b[i].w = b[i].seg->kind == SEG_METADATA ? 0 : minw;
 		} else {
 			cum += b[i].seg->end - b[i].seg->start;
-			int at = total ? (int)((double)cum * rest / (double)total +
-					       0.5) : 0;
+			int at = total ? (int)((double)cum * rest /
+					       (double)total + 0.5) : 0;
 			b[i].w = at - prev;
 			prev = at;
 		}
@@ -246,7 +247,8 @@ block_label(const struct pool *p, const struct block *b, int w, char *out,
 	else if (s->vol == NULL)
 		snprintf(lab, sizeof(lab), "%s", sz);
 	else if ((np = pieces(p, s->vol, s, &which)) > 1)
-		snprintf(lab, sizeof(lab), "%s %d/%d %s", s->vol, which, np, sz);
+		snprintf(lab, sizeof(lab), "%s %d/%d %s", s->vol, which, np,
+			 sz);
 	else
 		snprintf(lab, sizeof(lab), "%s %s", s->vol, sz);
 	if (text_width(lab) + 2 <= w) {
@@ -319,15 +321,17 @@ draw_bar(struct ui *ui, const struct mapview *mv, int d, int y, int x,
 		const struct map_seg *s = b[i].seg;
 		bool on = ss != NULL && (s == ss ||
 			  (ss->kind == SEG_EXTENDED && b[i].ext == sel) ||
-			  (ss->vol != NULL && s->vol != NULL && ss->kind != SEG_FREE &&
+			  (ss->vol != NULL && s->vol != NULL &&
+			   ss->kind != SEG_FREE &&
 			   strcmp(ss->vol, s->vol) == 0));
 		int role = s->kind == SEG_FREE ? R_EXTENT_FREE :
-			   s->kind == SEG_METADATA ? R_EXTENT_META : R_EXTENT_USED;
+			   s->kind == SEG_METADATA ? R_EXTENT_META :
+			   R_EXTENT_USED;
 		const char *fill = s->kind == SEG_FREE ? ui->g->ext_free :
 				   s->kind == SEG_METADATA ? ui->g->bar_empty :
 				   ui->g->ext_used;
-		attr_t a = on ? ui->attr[focused ? R_SELECTED : R_SELECTED_DIM] |
-			   A_BOLD : ui->attr[role];
+		int srole = focused ? R_SELECTED : R_SELECTED_DIM;
+		attr_t a = on ? ui->attr[srole] | A_BOLD : ui->attr[role];
 		char lab[160];
 		if (b[i].w <= 0 || b[i].x0 >= rows * rw)
 			continue;
@@ -339,7 +343,8 @@ draw_bar(struct ui *ui, const struct mapview *mv, int d, int y, int x,
 			if (c == 0 && i > first) {
 				bool ext_in = b[i].ext >= 0 &&
 					      b[i - 1].ext != b[i].ext;
-				bool ext_out = b[i].ext < 0 && b[i - 1].ext >= 0;
+				bool ext_out = b[i].ext < 0 &&
+					       b[i - 1].ext >= 0;
 				g = ext_in ? "{" : ext_out ? "}" : "|";
 				ca = on ? a : ui->attr[R_BORDER];
 			} else if (c == 0 && b[i].ext >= 0) {
@@ -353,8 +358,8 @@ draw_bar(struct ui *ui, const struct mapview *mv, int d, int y, int x,
 							(b[i].w - 1 - lw) / 2;
 			/* a label never crosses a row's end */
 			if (lx / rw == (lx + lw - 1) / rw)
-				text_put(y + lx / rw, x + lx % rw, lab, lw, a, false,
-					 false);
+				text_put(y + lx / rw, x + lx % rw, lab, lw, a,
+					 false, false);
 		}
 	}
 	attrset(ui->attr[R_BORDER]);
@@ -400,8 +405,9 @@ draw_legend(struct ui *ui, struct pool *p, int y)
 			 nfree == 1 ? "" : "s", c);
 	else
 		snprintf(line, sizeof(line), "%s label, %s disk %s; free %s in "
-			 "%zu extent%s, largest %s", m0->label ? m0->label : "?", a,
-			 m0->device, b, nfree, nfree == 1 ? "" : "s", c);
+			 "%zu extent%s, largest %s",
+			 m0->label ? m0->label : "?", a, m0->device, b, nfree,
+			 nfree == 1 ? "" : "s", c);
 	text_put(y, 1, line, ui->cols - 2, ui->attr[R_HEADER], false, false);
 }
 
@@ -424,17 +430,20 @@ draw_info(struct ui *ui, const struct mapview *mv, int sel, int y)
 	       u->seg->kind == SEG_LOGICAL ? "logical" :
 	       mv->p->def->type == POOL_LOGICAL ? "LV extents" : "primary";
 	if (u->seg->kind == SEG_FREE)
-		snprintf(line, sizeof(line), "%s free %s at %" PRIu64 " on %s%s",
-			 ui->g->sel, sz, u->seg->start, mv->p->maps[u->dev].device,
+		snprintf(line, sizeof(line), "%s free %s at %" PRIu64
+			 " on %s%s", ui->g->sel, sz, u->seg->start,
+			 mv->p->maps[u->dev].device,
 			 mv->p->def->type == POOL_DISK && !ui->read_only ?
 			 ": Enter creates a partition here" : "");
 	else
-		snprintf(line, sizeof(line), "%s %s: %s %s, bytes %" PRIu64 "-%"
-			 PRIu64 " of %s", ui->g->sel, u->seg->vol ? u->seg->vol :
-			 "?", kind, sz, u->seg->start, u->seg->end,
+		snprintf(line, sizeof(line), "%s %s: %s %s, bytes %" PRIu64
+			 "-%" PRIu64 " of %s", ui->g->sel,
+			 u->seg->vol ? u->seg->vol : "?", kind, sz,
+			 u->seg->start, u->seg->end,
 			 mv->p->maps[u->dev].device);
-	text_put(y, 1, line, ui->cols - 2, ui->attr[ui->focus == FOCUS_BOTTOM ?
-						 R_NORMAL : R_DIM], false, false);
+	text_put(y, 1, line, ui->cols - 2,
+		 ui->attr[ui->focus == FOCUS_BOTTOM ? R_NORMAL : R_DIM], false,
+		 false);
 }
 
 /* The map of a disk or logical pool. */
@@ -489,13 +498,15 @@ draw_usage(struct ui *ui, struct pool *p, int y, int h)
 	}
 	snprintf(line, sizeof(line), "Filesystem of %s: %s, %s used, %s free",
 		 p->def->target_path ? p->def->target_path : p->def->name,
-		 size_pretty(cap, a, sizeof(a)), size_pretty(used, b, sizeof(b)),
+		 size_pretty(cap, a, sizeof(a)),
+		 size_pretty(used, b, sizeof(b)),
 		 size_pretty(avail, c, sizeof(c)));
 	text_put(y, 1, line, ui->cols - 2, ui->attr[R_HEADER], false, false);
 	if (h < 3 || cap == 0)
 		return;
 	nu = (int)((double)used * w / (double)cap + 0.5);
-	ng = (int)((double)(grow < avail ? grow : avail) * w / (double)cap + 0.5);
+	ng = (int)((double)(grow < avail ? grow : avail) * w / (double)cap +
+		   0.5);
 	if (nu > w)
 		nu = w;
 	if (nu + ng > w)
@@ -506,8 +517,8 @@ draw_usage(struct ui *ui, struct pool *p, int y, int h)
 		bool u = i < nu, g = !u && i < nu + ng;
 		attrset(ui->attr[u ? R_EXTENT_USED : g ? R_WARNING :
 				 R_EXTENT_FREE]);
-		mvaddstr(y + 1, 2 + i, u ? ui->g->ext_used : g ? ui->g->ext_grow :
-			 ui->g->ext_free);
+		mvaddstr(y + 1, 2 + i, u ? ui->g->ext_used :
+			 g ? ui->g->ext_grow : ui->g->ext_free);
 	}
 	attrset(ui->attr[grow > avail ? R_DANGER : R_BORDER]);
 	mvaddstr(y + 1, 2 + w, grow > avail ? "!" : "]");
@@ -518,19 +529,21 @@ draw_usage(struct ui *ui, struct pool *p, int y, int h)
 	if (h < 4)
 		return;
 	if (grow > avail)
-		snprintf(line, sizeof(line), "%zu volume%s: capacity %s, allocated "
-			 "%s: overcommitted by %s (they may grow past the free "
-			 "space)", p->nvols, p->nvols == 1 ? "" : "s",
+		snprintf(line, sizeof(line), "%zu volume%s: capacity %s, "
+			 "allocated %s: overcommitted by %s (they may grow "
+			 "past the free space)", p->nvols,
+			 p->nvols == 1 ? "" : "s",
 			 size_pretty(vcap, a, sizeof(a)),
 			 size_pretty(valloc, b, sizeof(b)),
 			 size_pretty(grow - avail, d, sizeof(d)));
 	else
-		snprintf(line, sizeof(line), "%zu volume%s: capacity %s, allocated "
-			 "%s; not overcommitted", p->nvols, p->nvols == 1 ? "" :
-			 "s", size_pretty(vcap, a, sizeof(a)),
+		snprintf(line, sizeof(line), "%zu volume%s: capacity %s, "
+			 "allocated %s; not overcommitted", p->nvols,
+			 p->nvols == 1 ? "" : "s",
+			 size_pretty(vcap, a, sizeof(a)),
 			 size_pretty(valloc, b, sizeof(b)));
-	text_put(y + 3, 1, line, ui->cols - 2, ui->attr[grow > avail ? R_DANGER :
-						 R_NORMAL], false, false);
+	text_put(y + 3, 1, line, ui->cols - 2,
+		 ui->attr[grow > avail ? R_DANGER : R_NORMAL], false, false);
 }
 
 /* ---- the pane ---- */
@@ -663,7 +676,8 @@ ACT(act_map)
 		ui->map_auto = false;
 		if (ui->focus == FOCUS_BOTTOM)
 			ui->focus = FOCUS_VOLS;
-		ui_status(ui, R_STATUS, "Details below; m shows the map again.");
+		ui_status(ui, R_STATUS, "Details below; m shows the map "
+			  "again.");
 	} else {
 		ui->bottom = BOTTOM_MAP;
 		ui->map_auto = true;

@@ -627,8 +627,8 @@ wiz_draw(struct ui *ui, struct dialog *d)
 		char **lines = text_wrap(m, d->w - 4, &n);
 		for (size_t i = 0; i < n && y < d->y + d->h - 2; i++)
 			text_put(y++, d->x + 2, lines[i], d->w - 4,
-				 ui->attr[w->error ? R_ERROR : R_WARNING], false,
-				 false);
+				 ui->attr[w->error ? R_ERROR : R_WARNING],
+				 false, false);
 		strv_free(lines);
 		free(m);
 	}

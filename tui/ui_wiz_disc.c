@@ -226,7 +226,8 @@ pw_read_found(struct pw *pw, const char *output, const char *what_for)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (str_startswith(line, "D\t") && pw_split_tabs(line, f, 11) == 11) {
+		if (str_startswith(line, "D\t") &&
+		    pw_split_tabs(line, f, 11) == 11) {
 			struct pw_dev *d;
 			pw->devs = xreallocarray(pw->devs, pw->ndevs + 1,
 						 sizeof(*pw->devs));
@@ -248,7 +249,8 @@ pw_read_found(struct pw *pw, const char *output, const char *what_for)
 	}
 	if (xml.len > 0) {
 		err_init(&e);
-		if (discover_sources_parse(xml.s, &pw->srcs, &pw->nsrcs, &e) < 0)
+		if (discover_sources_parse(xml.s, &pw->srcs, &pw->nsrcs,
+					   &e) < 0)
 			pw->srcs_error = xstrdup(e.msg);
 		err_clear(&e);
 		pw->srcs_for = xstrdup(what_for ? what_for : "");
@@ -396,8 +398,8 @@ pw_srcs_list(struct wiz *w, const char *id)
 			const char *where = s->dir ? s->dir : s->name;
 			if (where == NULL)
 				continue;
-			line = xasprintf("%s  (%s)", where, s->format ? s->format :
-					 "nfs");
+			line = xasprintf("%s  (%s)", where,
+					 s->format ? s->format : "nfs");
 			key = xasprintf("%s\t%s", where, s->format ? s->format :
 					"auto");
 		} else if (t == POOL_LOGICAL) {
@@ -408,7 +410,8 @@ pw_srcs_list(struct wiz *w, const char *id)
 			for (size_t k = 0; k < s->ndevices; k++)
 				sbuf_printf(&b, "%s%s", k ? ", " : "",
 					    s->devices[k]);
-			line = xasprintf("%-16s on %s", s->name, b.s ? b.s : "-");
+			line = xasprintf("%-16s on %s", s->name,
+					 b.s ? b.s : "-");
 			key = xstrdup(s->name);
 			sbuf_free(&b);
 		} else {

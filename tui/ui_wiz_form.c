@@ -99,9 +99,10 @@ put_rows(struct wiz *w, struct wfield *f)
 		int i = f->top + r;
 		char *line, *cell;
 		if (i >= f->nitems) {
-			line = xstrdup(i == 0 && f->kind == WF_LIST ?
-				       (f->text ? f->text : "  (nothing found)") :
-				       "");
+			const char *none = f->text ? f->text :
+					   "  (nothing found)";
+			bool first = i == 0 && f->kind == WF_LIST;
+			line = xstrdup(first ? none : "");
 		} else if (f->kind == WF_LIST && f->multi) {
 			bool on = false;
 			const char *v = wiz_get(w, f->id);
@@ -167,7 +168,8 @@ wform_hint(struct wiz *w, struct wfield *f)
 	char *cell;
 
 	(void)w;
-	if (h == NULL || field_info(h, &hr, &hc, NULL, NULL, NULL, NULL) != E_OK)
+	if (h == NULL ||
+	    field_info(h, &hr, &hc, NULL, NULL, NULL, NULL) != E_OK)
 		return;
 	cell = text_cell(f->hint ? f->hint : "", hc);
 	set_field_buffer(h, 0, cell);
@@ -253,7 +255,8 @@ measure(struct wiz *w, int fw, int *lw)
 		case WF_TEXT: case WF_SECRET: case WF_CHOICE:
 			iw = f->width > 0 && f->width < fw - *lw ? f->width :
 			     fw - *lw;
-			f->rows = 1 + (f->hint != NULL && fw - *lw - iw - 1 < 12);
+			f->rows = 1 + (f->hint != NULL &&
+				       fw - *lw - iw - 1 < 12);
 			break;
 		case WF_CHECK:
 			f->rows = 1;
@@ -343,19 +346,21 @@ wform_make(struct wiz *w, int y, int x, int fw, int avail)
 				field_opts_off(in, O_PUBLIC);
 			fl[n++] = in;
 			if (f->rows == 2)
-				fl[n++] = f->hfld = mklabel(ui, 1, fw - lw, r + 1,
-							    lw, f->hint, R_DIM);
+				f->hfld = mklabel(ui, 1, fw - lw, r + 1, lw,
+						  f->hint, R_DIM);
 			else if (f->hint != NULL)
-				fl[n++] = f->hfld = mklabel(ui, 1, fw - lw - iw - 1,
-							    r, lw + iw + 1,
-							    f->hint, R_DIM);
+				f->hfld = mklabel(ui, 1, fw - lw - iw - 1, r,
+						  lw + iw + 1, f->hint, R_DIM);
+			if (f->hfld != NULL)
+				fl[n++] = f->hfld;
 			break;
 		case WF_CHECK:
 			in = mkfield(1, text_width(ui->g->check_on), r, 0);
 			field_opts_off(in, O_EDIT);
 			fl[n++] = in;
-			fl[n++] = f->lfld = mklabel(ui, 1, fw - 4, r, 4, f->label,
-						    R_DIALOG);
+			f->lfld = mklabel(ui, 1, fw - 4, r, 4, f->label,
+					  R_DIALOG);
+			fl[n++] = f->lfld;
 			break;
 		case WF_INFO:
 			fl[n++] = f->fld = mklabel(ui, f->rows, fw, r, 0, "",
@@ -373,14 +378,13 @@ wform_make(struct wiz *w, int y, int x, int fw, int avail)
 			break;
 		}
 		if (in != NULL) {
+			bool rows = f->kind == WF_LIST || f->kind == WF_VIEW;
 			field_opts_off(in, O_AUTOSKIP | O_BLANK | O_PASSOK |
 				       O_NULLOK);
 			set_field_type(in, wiz_type);
 			set_field_userptr(in, f);
-			set_field_back(in, ui->attr[f->kind == WF_LIST ||
-					 f->kind == WF_VIEW ? R_DIALOG : R_INPUT]);
-			set_field_fore(in, ui->attr[f->kind == WF_LIST ||
-					 f->kind == WF_VIEW ? R_DIALOG : R_INPUT]);
+			set_field_back(in, ui->attr[rows ? R_DIALOG : R_INPUT]);
+			set_field_fore(in, ui->attr[rows ? R_DIALOG : R_INPUT]);
 			f->fld = in;
 		}
 		wform_put(w, f);
@@ -509,12 +513,14 @@ wform_draw(struct wiz *w, bool focused)
 	for (int i = 0; i < w->nfields; i++) {
 		struct wfield *f = &w->fields[i];
 		attr_t a;
-		if (f->fld == NULL || f->kind == WF_INFO || f->kind == WF_LIST ||
-		    f->kind == WF_VIEW || f->kind == WF_CHECK)
+		bool on = focused && f == cur;
+		bool input = f->kind == WF_TEXT || f->kind == WF_SECRET ||
+			     f->kind == WF_CHOICE;
+		if (f->fld == NULL || !input)
 			continue;
-		a = ui->attr[focused && f == cur ? R_BUTTON_FOCUS : R_INPUT];
+		a = ui->attr[on ? R_BUTTON_FOCUS : R_INPUT];
 		if (f->kind == WF_TEXT || f->kind == WF_SECRET)
-			a = ui->attr[R_INPUT] | (focused && f == cur ? A_BOLD : 0);
+			a = ui->attr[R_INPUT] | (on ? A_BOLD : 0);
 		set_field_back(f->fld, a);
 		set_field_fore(f->fld, a);
 	}

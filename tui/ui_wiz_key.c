@@ -152,10 +152,13 @@ static bool
 text_key(struct wiz *w, struct wfield *f, int key)
 {
 	static const struct { int key, req; } map[] = {
-		{ K_FN(KEY_LEFT), REQ_PREV_CHAR }, { K_FN(KEY_RIGHT), REQ_NEXT_CHAR },
+		{ K_FN(KEY_LEFT), REQ_PREV_CHAR },
+		{ K_FN(KEY_RIGHT), REQ_NEXT_CHAR },
 		{ K_CTRL('b'), REQ_PREV_CHAR }, { K_CTRL('f'), REQ_NEXT_CHAR },
-		{ K_FN(KEY_HOME), REQ_BEG_FIELD }, { K_CTRL('a'), REQ_BEG_FIELD },
-		{ K_FN(KEY_END), REQ_END_FIELD }, { K_CTRL('e'), REQ_END_FIELD },
+		{ K_FN(KEY_HOME), REQ_BEG_FIELD },
+		{ K_CTRL('a'), REQ_BEG_FIELD },
+		{ K_FN(KEY_END), REQ_END_FIELD },
+		{ K_CTRL('e'), REQ_END_FIELD },
 		{ K_FN(KEY_DC), REQ_DEL_CHAR }, { K_CTRL('d'), REQ_DEL_CHAR },
 		{ K_CTRL('u'), REQ_CLR_FIELD }, { K_CTRL('k'), REQ_CLR_EOF },
 		{ K_CTRL('w'), REQ_DEL_WORD },
@@ -203,7 +206,8 @@ field_key(struct ui *ui, struct dialog *d, struct wfield *f, int key)
 		if (!list || !list_key_move(w, f, dir))
 			wiz_move(w, dir);
 	} else if (list && (key == K_FN(KEY_NPAGE) || key == K_FN(KEY_PPAGE))) {
-		list_key_move(w, f, key == K_FN(KEY_NPAGE) ? f->rows : -f->rows);
+		list_key_move(w, f, key == K_FN(KEY_NPAGE) ? f->rows :
+			      -f->rows);
 	} else if (list && (key == K_FN(KEY_HOME) || key == K_FN(KEY_END))) {
 		list_key_move(w, f, key == K_FN(KEY_HOME) ? -f->nitems :
 			      f->nitems);
@@ -274,8 +278,8 @@ wiz_key(struct ui *ui, struct dialog *d, int key)
 			/* its end (cancelled) still reaches the page */
 			if (!j->cancelling)
 				ui_job_cancel(ui, j);
-			wiz_error(w, "Discovery cancelled: type the value, or F5 "
-				  "looks again.");
+			wiz_error(w, "Discovery cancelled: type the value, or "
+				  "F5 looks again.");
 			return UI_DRAW;
 		}
 		dialog_pop(ui);

@@ -40,7 +40,8 @@ type_about(enum pool_type t)
 		return "A block device's filesystem, mounted on the target "
 		       "directory; its volumes are image files.";
 	case POOL_NETFS:
-		return "A share of an NFS or GlusterFS server (or CIFS), mounted "
+		return "A share of an NFS or GlusterFS server (or CIFS), "
+		       "mounted "
 		       "on the target directory; volumes are image files.";
 	case POOL_LOGICAL:
 		return "An LVM volume group, found or built from devices; its "
@@ -190,7 +191,8 @@ check_mode(struct wiz *w, const char *v)
 	if (*v == '\0')
 		return NULL;
 	if (str_to_u64(v, 8, &m) < 0 || m > 0777)
-		return xasprintf("'%s' is not an octal mode (0755, 0711, ...)", v);
+		return xasprintf("'%s' is not an octal mode (0755, 0711, "
+				 "...)", v);
 	return NULL;
 }
 
@@ -252,7 +254,8 @@ where_build(struct wiz *w)
 	int n = 0;
 
 	if (t != POOL_ISCSI_DIRECT) {
-		if (wiz_get(w, "target")[0] == '\0' || wiz_on(w, "target_auto")) {
+		if (wiz_get(w, "target")[0] == '\0' ||
+		    wiz_on(w, "target_auto")) {
 			char *d = default_target(w);
 			wiz_set(w, "target", d);
 			wiz_set(w, "target_auto", "1");
@@ -280,7 +283,8 @@ where_build(struct wiz *w)
 	 * are no labels to build) */
 	ch[n++] = wiz_get(w, "format");
 	for (int i = 0; tab[i] != NULL && n < 23; i++)
-		if (strcmp(tab[i], ch[0]) != 0 && strcmp(tab[i], "unknown") != 0 &&
+		if (strcmp(tab[i], ch[0]) != 0 &&
+		    strcmp(tab[i], "unknown") != 0 &&
 		    !(t == POOL_DISK && strcmp(tab[i], "lvm2") == 0))
 			ch[n++] = tab[i];
 	char *first = xstrdup(ch[0]);
@@ -367,7 +371,8 @@ pw_argv(struct wiz *w, bool print_xml, const char *secret_usage)
 		if (strcmp(wiz_get(w, "vgmode"), "new") == 0) {
 			char *pvs = xstrdup(wiz_get(w, "pvs"));
 			opt(&v, &n, "--source-name", wiz_get(w, "vgname"));
-			for (char *p = strtok(pvs, "\n"); p; p = strtok(NULL, "\n"))
+			for (char *p = strtok(pvs, "\n"); p;
+			     p = strtok(NULL, "\n"))
 				opt(&v, &n, "--source-dev", p);
 			free(pvs);
 		} else {

@@ -119,6 +119,7 @@ static bool
 already_made(struct wiz *w, const struct holds *h)
 {
 	enum pool_type t = pw_type(w);
+	const char *fmt = wiz_get(w, "format");
 	bool exists, empty;
 
 	switch (t) {
@@ -127,12 +128,10 @@ already_made(struct wiz *w, const struct holds *h)
 		discover_dir_state(wiz_get(w, "target"), &exists, &empty);
 		return exists;
 	case POOL_FS:
-		return h->type != NULL && (str_eq(h->type, wiz_get(w, "format")) ||
-					   str_eq(wiz_get(w, "format"), "auto"));
+		return h->type != NULL && (str_eq(h->type, fmt) ||
+					   str_eq(fmt, "auto"));
 	case POOL_DISK:
-		return h->type != NULL && (str_eq(h->type, wiz_get(w, "format")) ||
-					   (str_eq(h->type, "dos") &&
-					    str_eq(wiz_get(w, "format"), "dos")));
+		return h->type != NULL && str_eq(h->type, fmt);
 	case POOL_LOGICAL:
 		return strcmp(wiz_get(w, "vgmode"), "new") != 0;
 	default:
@@ -149,8 +148,7 @@ start_words(enum pool_type t)
 	case POOL_FS: return "Start: mount it on the target path";
 	case POOL_NETFS: return "Start: mount the export on the target path";
 	case POOL_LOGICAL: return "Start: activate the volume group";
-	case POOL_DISK: return "Start: check the label and list the "
-			       "partitions";
+	case POOL_DISK: return "Start: check the label and list the partitions";
 	case POOL_ISCSI: return "Start: log in to the target (iscsiadm)";
 	default: return "Start: log in and list the LUNs";
 	}
@@ -167,11 +165,13 @@ destroy_text(struct wiz *w, const struct holds *h)
 	holds = holds ? holds + 7 : "data";
 	switch (pw_type(w)) {
 	case POOL_FS:
-		return xasprintf("Will run mkfs.%s on %s — it holds %s: type %s "
+		return xasprintf("Will run mkfs.%s on %s — it holds %s: type "
+				 "%s "
 				 "to confirm.", wiz_get(w, "format"), h->devs,
 				 holds, h->confirm);
 	case POOL_DISK:
-		return xasprintf("Will write a new %s label on %s — it holds %s: "
+		return xasprintf("Will write a new %s label on %s — it holds "
+				 "%s: "
 				 "type %s to confirm.", wiz_get(w, "format"),
 				 h->devs, holds, h->confirm);
 	default:
@@ -201,10 +201,11 @@ plan_text(struct wiz *w, const struct holds *h)
 		 pw_type(w) != POOL_NETFS)
 		sbuf_printf(&b, "Not built: %s.\n", h->busy);
 	else if (bl != NULL && h->what != NULL && !already_made(w, h))
-		sbuf_printf(&b, "Not built: %s, which Build would destroy (tick "
-			    "it to build anyway).\n", h->what);
+		sbuf_printf(&b, "Not built: %s, which Build would destroy "
+				"(tick it to build anyway).\n", h->what);
 	else if (bl != NULL && h->what != NULL)
-		sbuf_printf(&b, "Not built: %s; it is used as it is.\n", h->what);
+		sbuf_printf(&b, "Not built: %s; it is used as it "
+				"is.\n", h->what);
 	if (wiz_on(w, "start"))
 		sbuf_printf(&b, "%s.\n", start_words(t));
 	if (wiz_on(w, "autostart"))
@@ -251,7 +252,8 @@ check_confirm(struct wiz *w, const char *v)
 
 	holds_probe(w, &h);
 	if (strcmp(v, h.confirm) != 0)
-		why = xasprintf("type %s to confirm, or untick Build", h.confirm);
+		why = xasprintf("type %s to confirm, or untick "
+				"Build", h.confirm);
 	holds_free(&h);
 	return why;
 }
@@ -422,8 +424,8 @@ undo_ended(struct ui *ui, struct ui_job *j, void *arg)
 	struct made *m = arg;
 
 	if (j->code == 0)
-		ui_status(ui, R_GOOD, "Pool %s undefined; nothing the wizard made "
-			  "is left.", m->pool);
+		ui_status(ui, R_GOOD, "Pool %s undefined; nothing the "
+			  "wizard made is left.", m->pool);
 	else
 		dialog_message(ui, "Undo failed", j->msg, true);
 	made_free(m);
@@ -438,8 +440,8 @@ failed_done(struct ui *ui, struct form *f, int b)
 	int id;
 
 	if (b != 0) {
-		ui_status(ui, R_WARNING, "Pool %s kept as it is (u undefines it).",
-			  m->pool);
+		ui_status(ui, R_WARNING, "Pool %s kept as it is (u "
+			  "undefines it).", m->pool);
 		return UI_RELOAD;
 	}
 	f->ctx = NULL;
@@ -460,9 +462,9 @@ offer_undo(struct ui *ui, struct made *m, const struct ui_job *j)
 
 	sbuf_init(&b);
 	sbuf_printf(&b, "Pool %s could not be %s: %s\n\nUndefine it and take "
-		    "away what this wizard made", m->pool, m->build && !built ?
-		    "built" : "started", j->code == ERR_CANCELLED ? "cancelled" :
-		    j->msg);
+		    "away what this wizard made", m->pool,
+		    m->build && !built ? "built" : "started",
+		    j->code == ERR_CANCELLED ? "cancelled" : j->msg);
 	if (m->build && built && (m->type == POOL_DISK ||
 				 m->type == POOL_LOGICAL))
 		sbuf_add(&b, " (what Build wrote on the devices)");
@@ -570,7 +572,8 @@ pw_done(struct ui *ui, struct wiz *w)
 		m->secret = secret_name(ui, m->pool);
 		if (secret_set(&ui->c->store, NULL, m->secret, pw, strlen(pw),
 			       &e) < 0) {
-			wiz_error(w, "Cannot store the CHAP password: %s", e.msg);
+			wiz_error(w, "Cannot store the CHAP password: %s",
+				  e.msg);
 			free(m->secret);
 			m->secret = NULL;
 			goto fail;
@@ -584,7 +587,8 @@ pw_done(struct ui *ui, struct wiz *w)
 	ui_ino_drain(ui);
 	ui_reload(ui);
 	if (out == NULL) {
-		wiz_error(w, "%s", err.s ? err.s : "the pool cannot be defined");
+		wiz_error(w, "%s", err.s ? err.s :
+			  "the pool cannot be defined");
 		sbuf_free(&err);
 		if (m->secret != NULL)
 			secret_remove(&ui->c->store, NULL, m->secret, &e);

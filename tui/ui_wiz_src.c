@@ -23,11 +23,13 @@ check_device(struct wiz *w, const char *v)
 	if (*v == '\0')
 		return xstrdup("pick a device in the list, or type its path");
 	if (*v != '/')
-		return xasprintf("'%s': give the device's full path (/dev/...)", v);
+		return xasprintf("'%s': give the device's full path "
+				 "(/dev/...)", v);
 	if (stat(v, &st) < 0)
 		return xasprintf("%s: %s", v, strerror(errno));
 	if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode))
-		return xasprintf("%s is neither a block device nor an image file",
+		return xasprintf("%s is neither a block device nor an image "
+				 "file",
 				 v);
 	return NULL;
 }
@@ -81,8 +83,8 @@ check_iqn(struct wiz *w, const char *v)
 		       NULL;
 	if (!str_startswith(v, "iqn.") && !str_startswith(v, "eui.") &&
 	    !str_startswith(v, "naa."))
-		return xasprintf("'%s' is not an iSCSI name (iqn.YYYY-MM.domain:"
-				 "name)", v);
+		return xasprintf("'%s' is not an iSCSI name "
+				 "(iqn.YYYY-MM.domain:name)", v);
 	return NULL;
 }
 
@@ -97,8 +99,8 @@ check_chap(struct wiz *w, const char *v)
 		return *v ? xstrdup("a CHAP password needs a CHAP user name") :
 		       NULL;
 	if (*v == '\0')
-		return xstrdup("give the CHAP password (it is kept in cistern's "
-			       "secrets store, never shown)");
+		return xstrdup("give the CHAP password (it is kept in "
+			       "cistern's secrets store, never shown)");
 	err_init(&e);
 	if (secret_check_value(v, strlen(v), &e) < 0)
 		why = xstrdup("the CHAP password cannot be used: it is empty, "
@@ -125,8 +127,8 @@ check_vgname(struct wiz *w, const char *v)
 				 "-", v);
 	for (size_t i = 0; i < pw->nsrcs; i++)
 		if (str_eq(pw->srcs[i].name, v))
-			return xasprintf("volume group %s exists already: choose "
-					 "'existing'", v);
+			return xasprintf("volume group %s exists already: "
+					 "choose 'existing'", v);
 	return NULL;
 }
 
@@ -147,8 +149,8 @@ check_vg(struct wiz *w, const char *v)
 {
 	(void)w;
 	if (*v == '\0')
-		return xstrdup("no volume group found: choose 'new', or F5 looks "
-			       "again");
+		return xstrdup("no volume group found: choose 'new', or F5 "
+			       "looks again");
 	return NULL;
 }
 
@@ -200,15 +202,16 @@ src_enter(struct wiz *w)
 
 	switch (pw_type(w)) {
 	case POOL_FS:
-		pw_discover(w, DISCOVER_DISKS | DISCOVER_PARTS | DISCOVER_LEAVES, -1,
-			 "block devices", src_found);
+		pw_discover(w, DISCOVER_DISKS | DISCOVER_PARTS |
+			    DISCOVER_LEAVES, -1, "block devices", src_found);
 		break;
 	case POOL_DISK:
 		pw_discover(w, DISCOVER_DISKS, -1, "disks", src_found);
 		break;
 	case POOL_LOGICAL:
-		pw_discover(w, DISCOVER_DISKS | DISCOVER_PARTS | DISCOVER_LEAVES,
-			 POOL_LOGICAL, "volume groups (pvs) and devices",
+		pw_discover(w, DISCOVER_DISKS | DISCOVER_PARTS |
+			    DISCOVER_LEAVES, POOL_LOGICAL,
+			    "volume groups (pvs) and devices",
 			    src_found);
 		break;
 	case POOL_NETFS:
@@ -268,9 +271,10 @@ build_device(struct wiz *w, enum pool_type t)
 	struct pw *pw = w->ctx;
 	struct wfield *f;
 
-	f = wiz_list(w, "pick", t == POOL_DISK ? "Whole disks (libblkid; F5 "
-		     "looks again)" : "Block devices (libblkid; F5 looks again)",
-		     7, false, NULL);
+	f = wiz_list(w, "pick", t == POOL_DISK ?
+		     "Whole disks (libblkid; F5 looks again)" :
+		     "Block devices (libblkid; F5 looks again)", 7, false,
+		     NULL);
 	if (!pw->devs_done)
 		f->text = xstrdup("  (looking...)");
 	pw_devs_list(w, "pick", false);
@@ -297,8 +301,8 @@ build_logical(struct wiz *w)
 		wiz_set(w, "vgmode", pw->nsrcs > 0 ? "existing" : "new");
 	wiz_choice(w, "vgmode", "Volume group", modes, 2);
 	if (strcmp(wiz_get(w, "vgmode"), "existing") == 0) {
-		f = wiz_list(w, "vg", "Volume groups found (pvs; F5 looks again)",
-			     6, false, check_vg);
+		f = wiz_list(w, "vg", "Volume groups found (pvs; F5 looks "
+			     "again)", 6, false, check_vg);
 		if (!pw->devs_done)
 			f->text = xstrdup("  (looking...)");
 		pw_srcs_list(w, "vg");
@@ -401,7 +405,7 @@ src_leave(struct wiz *w)
 		return NULL;
 	d = pw_dev_find(pw, wiz_get(w, "device"));
 	if (d != NULL && d->busy[0] != '\0')
-		return xasprintf("%s is in use (%s): cistern writes no label on "
-				 "a disk in use", d->path, d->busy);
+		return xasprintf("%s is in use (%s): cistern writes no label "
+				 "on a disk in use", d->path, d->busy);
 	return NULL;
 }

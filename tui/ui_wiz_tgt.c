@@ -26,8 +26,9 @@ check_target(struct wiz *w, const char *v)
 
 	(void)w;
 	if (*v == '\0')
-		return xstrdup(pw->srcs_error ? "no target found: see the error "
-			       "(F5 looks again)" : "pick the target");
+		return xstrdup(pw->srcs_error ?
+			       "no target found: see the error (F5 looks "
+			       "again)" : "pick the target");
 	return NULL;
 }
 
@@ -74,8 +75,8 @@ luns_found(struct ui *ui, struct ui_job *j, void *arg)
 	free(pw->luns_for);
 	pw->luns_for = xstrdup(wiz_get(w, "tgt"));
 	if (j->code != 0) {
-		pw->luns_error = xstrdup(j->code == ERR_CANCELLED ? "cancelled" :
-					 j->msg);
+		pw->luns_error = xstrdup(j->code == ERR_CANCELLED ?
+					 "cancelled" : j->msg);
 	} else {
 		char *copy = xstrdup(j->output ? j->output : "");
 		for (char *line = copy, *next; *line; line = next) {
@@ -123,7 +124,8 @@ luns_look(struct wiz *w)
 	xml = pw_print_xml(w, argv, &out);
 	strv_free(argv);
 	if (xml == NULL) {
-		pw->luns_error = xstrdup(out.s ? out.s : "cannot describe the pool");
+		pw->luns_error = xstrdup(out.s ? out.s :
+					 "cannot describe the pool");
 		pw->luns_for = xstrdup(wiz_get(w, "tgt"));
 		sbuf_free(&out);
 		return;
@@ -174,7 +176,8 @@ tgt_enter(struct wiz *w)
 	struct pw *pw = w->ctx;
 	char *what = xasprintf("%s:%s", wiz_get(w, "host"), wiz_get(w, "port"));
 
-	if (str_eq(pw->srcs_for, what) && w->job == 0 && pw->srcs_error == NULL) {
+	if (str_eq(pw->srcs_for, what) && w->job == 0 &&
+	    pw->srcs_error == NULL) {
 		free(what);
 		if (!str_eq(pw->luns_for, wiz_get(w, "tgt")))
 			luns_look(w);

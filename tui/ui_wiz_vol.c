@@ -110,14 +110,15 @@ vw_capacity(struct wiz *w, uint64_t *cap, char **why)
 
 	*why = NULL;
 	if (*v == '\0') {
-		*why = xstrdup("give the capacity (a number; the unit is beside "
-			       "it, or write 20G)");
+		*why = xstrdup("give the capacity (a number; the unit is "
+			       "beside it, or write 20G)");
 		return -1;
 	}
 	err_init(&e);
 	if (str_to_u64(v, 10, &n) == 0) {
-		if (size_parse_unit(v, strcmp(wiz_get(w, "unit"), "bytes") == 0 ?
-				    "b" : wiz_get(w, "unit"), cap, &e) < 0)
+		const char *u = wiz_get(w, "unit");
+		if (size_parse_unit(v, strcmp(u, "bytes") == 0 ? "b" : u, cap,
+				    &e) < 0)
 			*why = xstrdup(e.msg);
 	} else if (size_parse(v, cap, &e) < 0) {
 		*why = xasprintf("%s (a whole number, with a unit if you like: "
@@ -219,8 +220,8 @@ extents_list(struct wiz *w)
 				continue;
 			size_short(s->end - s->start, sz, sizeof(sz));
 			line = xasprintf("%7s at %" PRIu64 "%s", sz, s->start,
-					 s->depth ? " (in the extended partition)" :
-					 "");
+					 s->depth ?
+					 " (in the extended partition)" : "");
 			key = xasprintf("%" PRIu64, s->start);
 			strv_push(&items, &ni, line);
 			strv_push(&keys, &nk, key);
@@ -287,8 +288,8 @@ vol_leave(struct wiz *w)
 		return vw->plan_error ? xstrdup(vw->plan_error) : NULL;
 	need = vw_allocation(w, cap);
 	if (need > p->def->available)
-		return xasprintf("%s allocated now needs %s, and pool %s has %s "
-				 "free (choose sparse, or less)",
+		return xasprintf("%s allocated now needs %s, and pool %s has "
+				 "%s free (choose sparse, or less)",
 				 size_pretty(cap, a, sizeof(a)),
 				 size_pretty(need, c, sizeof(c)), p->def->name,
 				 size_pretty(p->def->available, b, sizeof(b)));
@@ -314,8 +315,9 @@ cap_hint(struct wiz *w)
 
 	if (p == NULL || vw_capacity(w, &cap, &why) < 0) {
 		free(why);
-		return xasprintf("of %s free", p ? size_short(p->def->available,
-							      b, sizeof(b)) : "?");
+		return xasprintf("of %s free", p ?
+				 size_short(p->def->available, b, sizeof(b)) :
+				 "?");
 	}
 	size_pretty(cap, a, sizeof(a));
 	if (vw->type == POOL_DISK)
@@ -327,7 +329,8 @@ cap_hint(struct wiz *w)
 		if (p->vols[i]->capacity > p->vols[i]->allocation)
 			grow += p->vols[i]->capacity - p->vols[i]->allocation;
 	if (vw_allocation(w, cap) == 0 && cap + grow > p->def->available)
-		return xasprintf("= %s of %s free: sparse, overcommitted", a, b);
+		return xasprintf("= %s of %s free: sparse, "
+				 "overcommitted", a, b);
 	return xasprintf("= %s of %s free", a, b);
 }
 
@@ -344,15 +347,16 @@ vol_build(struct wiz *w)
 	if (vw->type == POOL_DISK) {
 		vw_replan(w);
 		t = xasprintf("Name: %s (disk pool volumes are named as their "
-			      "partitions)", vw->plan.name ? vw->plan.name : "-");
+			      "partitions)", vw->plan.name ? vw->plan.name :
+			      "-");
 		wiz_info(w, "nameinfo", t, 1);
 		free(t);
 	} else {
 		wiz_text(w, "name", "Name", check_vname);
 	}
 	if (nf > 0)
-		wiz_choice(w, "format", vw->type == POOL_DISK ? "Partition type" :
-			   "Format", fmts, nf);
+		wiz_choice(w, "format", vw->type == POOL_DISK ?
+			   "Partition type" : "Format", fmts, nf);
 	f = wiz_text(w, "cap", "Capacity", check_cap);
 	f->width = 14;
 	f->hint = cap_hint(w);
@@ -386,7 +390,8 @@ vol_change(struct wiz *w, const char *id)
 			".img", ".raw", ".qcow2", ".qcow", ".qed", ".vmdk",
 			".vdi", ".vhd",
 		};
-		const char *name = wiz_get(w, "name"), *dot = strrchr(name, '.');
+		const char *name = wiz_get(w, "name");
+		const char *dot = strrchr(name, '.');
 		const char *ext = format_ext(wiz_get(w, "format"));
 		for (size_t i = 0; dot != NULL && dot != name && ext != NULL &&
 		     i < ARRAY_SIZE(known); i++) {
@@ -410,7 +415,8 @@ vol_change(struct wiz *w, const char *id)
 		wiz_set_text(w, "plan", t);
 		free(t);
 		t = xasprintf("Name: %s (disk pool volumes are named as their "
-			      "partitions)", vw->plan.name ? vw->plan.name : "-");
+			      "partitions)", vw->plan.name ? vw->plan.name :
+			      "-");
 		wiz_set_text(w, "nameinfo", t);
 		free(t);
 	}
@@ -449,13 +455,16 @@ backing_list(struct wiz *w)
 			if ((pass == 0) != self || !pool_is_active(p) ||
 			    (vw->type == POOL_LOGICAL && !self) ||
 			    (vw->type != POOL_LOGICAL &&
-			     p->def->type != POOL_DIR && p->def->type != POOL_FS &&
+			     p->def->type != POOL_DIR &&
+			     p->def->type != POOL_FS &&
 			     p->def->type != POOL_NETFS))
 				continue;
 			for (size_t i = 0; i < p->nvols && ni < 2000; i++) {
 				const struct vol_def *v = p->vols[i];
-				char *line = xasprintf("%s/%s  (%s)", p->def->name,
-						       v->name, v->target.format ?
+				char *line = xasprintf("%s/%s  (%s)",
+						       p->def->name,
+						       v->name,
+						       v->target.format ?
 						       v->target.format : "-");
 				strv_push(&items, &ni, line);
 				strv_push(&keys, &nk, v->target.path ?
@@ -554,8 +563,10 @@ vw_xml(struct wiz *w)
 
 	if (vw_capacity(w, &cap, &why) < 0)
 		free(why);
-	name = vw->type == POOL_DISK ? xstrdup(vw->plan.name ? vw->plan.name :
-					       "?") : xstrdup(wiz_get(w, "name"));
+	if (vw->type == POOL_DISK)
+		name = xstrdup(vw->plan.name ? vw->plan.name : "?");
+	else
+		name = xstrdup(wiz_get(w, "name"));
 	sbuf_init(&b);
 	sbuf_add(&b, "<volume>\n");
 	b.indent = 2;
@@ -627,17 +638,18 @@ review_words(struct wiz *w)
 		sbuf_printf(&s, "%s.\n", t);
 		free(t);
 	} else {
+		const char *fmt = wiz_get(w, "format");
 		sbuf_printf(&s, "Create %s%s%s%s in pool %s: %s, %s.\n",
-			    wiz_get(w, "name"), wiz_get(w, "format")[0] ? " (" :
-			    "", wiz_get(w, "format")[0] ? wiz_get(w, "format") :
-			    "", wiz_get(w, "format")[0] ? ")" : "", p->def->name,
+			    wiz_get(w, "name"), *fmt ? " (" : "", fmt,
+			    *fmt ? ")" : "", p->def->name,
 			    size_pretty(cap, a, sizeof(a)),
 			    vw_allocation(w, cap) ? "all of it allocated now" :
 			    "sparse (space is taken as it is written)");
 		if (vw_allocation(w, cap) == 0 && cap > p->def->available)
-			sbuf_printf(&s, "Warning: it may grow past the %s free in "
-				    "the pool (overcommit).\n",
-				    size_pretty(p->def->available, b, sizeof(b)));
+			sbuf_printf(&s, "Warning: it may grow past the %s "
+				    "free in the pool (overcommit).\n",
+				    size_pretty(p->def->available, b,
+						sizeof(b)));
 	}
 	if (wiz_get(w, "backing")[0] &&
 	    format_backs(vw->type, wiz_get(w, "format")))
@@ -771,8 +783,9 @@ ACT(act_vol_create)
 		for (size_t d = 0; d < p->nmaps; d++)
 			for (size_t i = 0; i < p->maps[d].nsegs; i++) {
 				const struct map_seg *s = &p->maps[d].segs[i];
-				if (s->kind == SEG_FREE && s->end - s->start > largest)
-					largest = s->end - s->start;
+				uint64_t sz = s->end - s->start;
+				if (s->kind == SEG_FREE && sz > largest)
+					largest = sz;
 			}
 		/* a MiB less: the start is aligned to the next MiB */
 		if (largest > (2 << 20) && largest < ((uint64_t)1 << 30)) {
