@@ -439,21 +439,21 @@ pw_print_xml(struct wiz *w, char **argv, struct sbuf *err)
 /* ---- the pages ---- */
 
 /* ui_wiz_review.c */
-void review_build(struct wiz *w);
-void review_change(struct wiz *w, const char *id);
-char *review_leave(struct wiz *w);
+void pw_review_build(struct wiz *w);
+void pw_review_change(struct wiz *w, const char *id);
+char *pw_review_leave(struct wiz *w);
 int pw_done(struct ui *ui, struct wiz *w);
 
 static const struct wpage pool_pages[] = {
 	{ "Name and type", NULL, name_build, name_change, NULL, NULL, NULL },
-	{ "Source", src_skip, src_build, src_change, src_enter, src_left,
-	  src_leave },
-	{ "iSCSI target and LUNs", tgt_skip, tgt_build, tgt_change, tgt_enter,
+	{ "Source", pw_src_skip, pw_src_build, pw_src_change, pw_src_enter, pw_src_left,
+	  pw_src_leave },
+	{ "iSCSI target and LUNs", pw_tgt_skip, pw_tgt_build, pw_tgt_change, pw_tgt_enter,
 	  NULL, NULL },
 	{ "Target path, permissions and format", where_skip, where_build,
 	  where_change, NULL, NULL, NULL },
-	{ "Review", NULL, review_build, review_change, NULL, NULL,
-	  review_leave },
+	{ "Review", NULL, pw_review_build, pw_review_change, NULL, NULL,
+	  pw_review_leave },
 };
 
 /* Free the wizard's own state. */

@@ -64,17 +64,17 @@ void pw_devs_list(struct wiz *w, const char *id, bool for_pv);
 void pw_srcs_list(struct wiz *w, const char *id);
 
 /* ui_wiz_src.c: the source page; ui_wiz_tgt.c: the iSCSI target page. */
-int src_found(struct ui *ui, struct ui_job *j, void *arg);
-bool src_skip(struct wiz *w);
-void src_build(struct wiz *w);
-void src_change(struct wiz *w, const char *id);
-void src_enter(struct wiz *w);
-void src_left(struct wiz *w, const char *id);
-char *src_leave(struct wiz *w);
-bool tgt_skip(struct wiz *w);
-void tgt_build(struct wiz *w);
-void tgt_change(struct wiz *w, const char *id);
-void tgt_enter(struct wiz *w);
+int pw_src_found(struct ui *ui, struct ui_job *j, void *arg);
+bool pw_src_skip(struct wiz *w);
+void pw_src_build(struct wiz *w);
+void pw_src_change(struct wiz *w, const char *id);
+void pw_src_enter(struct wiz *w);
+void pw_src_left(struct wiz *w, const char *id);
+char *pw_src_leave(struct wiz *w);
+bool pw_tgt_skip(struct wiz *w);
+void pw_tgt_build(struct wiz *w);
+void pw_tgt_change(struct wiz *w, const char *id);
+void pw_tgt_enter(struct wiz *w);
 void pw_free_found(struct pw *pw);
 
 /* ui_wiz_pool.c: the pool-define-as command line of the wizard's values

@@ -260,7 +260,7 @@ check_confirm(struct wiz *w, const char *v)
 
 /* The review: what will happen, Build / Start / Autostart, the XML. */
 void
-review_build(struct wiz *w)
+pw_review_build(struct wiz *w)
 {
 	struct pw *pw = w->ctx;
 	enum pool_type t = pw_type(w);
@@ -309,7 +309,7 @@ review_build(struct wiz *w)
 
 /* Ticking Build may ask for the name; the plan follows the boxes. */
 void
-review_change(struct wiz *w, const char *id)
+pw_review_change(struct wiz *w, const char *id)
 {
 	if (strcmp(id, "build") == 0 || strcmp(id, "start") == 0 ||
 	    strcmp(id, "autostart") == 0)
@@ -318,7 +318,7 @@ review_change(struct wiz *w, const char *id)
 
 /* The XML must be valid; Build never goes to a device in use. */
 char *
-review_leave(struct wiz *w)
+pw_review_leave(struct wiz *w)
 {
 	struct holds h;
 	char *why = NULL, *bl;

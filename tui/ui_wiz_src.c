@@ -158,7 +158,7 @@ check_vg(struct wiz *w, const char *v)
 
 /* What a discovery job found. */
 int
-src_found(struct ui *ui, struct ui_job *j, void *arg)
+pw_src_found(struct ui *ui, struct ui_job *j, void *arg)
 {
 	struct wiz *w = arg;
 	struct pw *pw = w->ctx;
@@ -189,37 +189,37 @@ src_found(struct ui *ui, struct ui_job *j, void *arg)
 
 /* dir pools have no source. */
 bool
-src_skip(struct wiz *w)
+pw_src_skip(struct wiz *w)
 {
 	return pw_type(w) == POOL_DIR;
 }
 
 /* Start what the source page looks for. */
 void
-src_enter(struct wiz *w)
+pw_src_enter(struct wiz *w)
 {
 	char *why;
 
 	switch (pw_type(w)) {
 	case POOL_FS:
 		pw_discover(w, DISCOVER_DISKS | DISCOVER_PARTS |
-			    DISCOVER_LEAVES, -1, "block devices", src_found);
+			    DISCOVER_LEAVES, -1, "block devices", pw_src_found);
 		break;
 	case POOL_DISK:
-		pw_discover(w, DISCOVER_DISKS, -1, "disks", src_found);
+		pw_discover(w, DISCOVER_DISKS, -1, "disks", pw_src_found);
 		break;
 	case POOL_LOGICAL:
 		pw_discover(w, DISCOVER_DISKS | DISCOVER_PARTS |
 			    DISCOVER_LEAVES, POOL_LOGICAL,
 			    "volume groups (pvs) and devices",
-			    src_found);
+			    pw_src_found);
 		break;
 	case POOL_NETFS:
 		why = check_host(w, wiz_get(w, "host"));
 		if (why == NULL) {
 			char *what = xasprintf("exports on %s",
 					       wiz_get(w, "host"));
-			pw_discover(w, 0, POOL_NETFS, what, src_found);
+			pw_discover(w, 0, POOL_NETFS, what, pw_src_found);
 			free(what);
 		}
 		free(why);
@@ -231,18 +231,18 @@ src_enter(struct wiz *w)
 
 /* Leaving the server's name looks at what it exports. */
 void
-src_left(struct wiz *w, const char *id)
+pw_src_left(struct wiz *w, const char *id)
 {
 	struct pw *pw = w->ctx;
 
 	if (strcmp(id, "host") == 0 && pw_type(w) == POOL_NETFS &&
 	    !str_eq(pw->srcs_for, wiz_get(w, "host")))
-		src_enter(w);
+		pw_src_enter(w);
 }
 
 /* Picking a row fills the field it stands for. */
 void
-src_change(struct wiz *w, const char *id)
+pw_src_change(struct wiz *w, const char *id)
 {
 	if (strcmp(id, "pick") == 0 && pw_type(w) == POOL_NETFS) {
 		char *v = xstrdup(wiz_get(w, "pick")), *tab = strchr(v, '\t');
@@ -337,7 +337,7 @@ build_netfs(struct wiz *w)
 			  "  (give the server, then Tab)");
 	pw_srcs_list(w, "pick");
 	if (f->nitems > 0)
-		src_change(w, "pick");
+		pw_src_change(w, "pick");
 	wiz_text(w, "srcdir", "Export path", check_srcdir);
 }
 
@@ -370,7 +370,7 @@ build_iscsi(struct wiz *w)
 
 /* The source page of the chosen type. */
 void
-src_build(struct wiz *w)
+pw_src_build(struct wiz *w)
 {
 	enum pool_type t = pw_type(w);
 
@@ -396,7 +396,7 @@ src_build(struct wiz *w)
 
 /* Nothing to add to the fields' own checks but a busy disk. */
 char *
-src_leave(struct wiz *w)
+pw_src_leave(struct wiz *w)
 {
 	struct pw *pw = w->ctx;
 	const struct pw_dev *d;

@@ -11,7 +11,7 @@
 
 /* Only the iSCSI types choose a target. */
 bool
-tgt_skip(struct wiz *w)
+pw_tgt_skip(struct wiz *w)
 {
 	enum pool_type t = pw_type(w);
 
@@ -136,7 +136,7 @@ luns_look(struct wiz *w)
 
 /* The targets found (and the LUNs of the one picked). */
 void
-tgt_build(struct wiz *w)
+pw_tgt_build(struct wiz *w)
 {
 	struct pw *pw = w->ctx;
 	struct wfield *f;
@@ -156,7 +156,7 @@ tgt_build(struct wiz *w)
 
 /* Another target: look at its LUNs. */
 void
-tgt_change(struct wiz *w, const char *id)
+pw_tgt_change(struct wiz *w, const char *id)
 {
 	if (strcmp(id, "tgt") == 0) {
 		char *text;
@@ -171,7 +171,7 @@ static int tgt_found(struct ui *ui, struct ui_job *j, void *arg);
 
 /* Entering: ask the portal for its targets (once per portal). */
 void
-tgt_enter(struct wiz *w)
+pw_tgt_enter(struct wiz *w)
 {
 	struct pw *pw = w->ctx;
 	char *what = xasprintf("%s:%s", wiz_get(w, "host"), wiz_get(w, "port"));
@@ -196,7 +196,7 @@ tgt_found(struct ui *ui, struct ui_job *j, void *arg)
 {
 	struct wiz *w = arg;
 
-	src_found(ui, j, arg);
+	pw_src_found(ui, j, arg);
 	if (j->code == 0) {
 		/* the list is made again with the targets: pick one */
 		struct pw *pw = w->ctx;

@@ -16,20 +16,12 @@
 #include "../core/units.h"
 #include "../core/xml.h"
 #include "../core/xmlutil.h"
-#include "ui_wiz.h"
-
-struct vw {
-	char *pool;
-	enum pool_type type;
-	bool from_map;            /* started on a free extent of the map */
-	struct vol_plan plan;     /* disk pools: what would be made */
-	char *plan_error;
-};
+#include "ui_wiz_vol.h"
 
 static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
 
 /* The wizard's pool now (NULL when another program removed it). */
-static struct pool *
+struct pool *
 vw_pool(struct wiz *w)
 {
 	struct vw *vw = w->ctx;
@@ -82,8 +74,8 @@ format_ext(const char *fmt)
 }
 
 /* Does this format keep a backing file (and so a backing volume)? */
-static bool
-format_backs(enum pool_type t, const char *fmt)
+bool
+vw_format_backs(enum pool_type t, const char *fmt)
 {
 	if (t == POOL_LOGICAL)
 		return true;
@@ -101,7 +93,7 @@ type_sparse(enum pool_type t)
 
 /* The capacity asked for: a number in the chosen unit, or a size with
  * its own unit ("20G"). */
-static int
+int
 vw_capacity(struct wiz *w, uint64_t *cap, char **why)
 {
 	const char *v = wiz_get(w, "cap");
@@ -131,7 +123,7 @@ vw_capacity(struct wiz *w, uint64_t *cap, char **why)
 }
 
 /* The allocation the volume will have now. */
-static uint64_t
+uint64_t
 vw_allocation(struct wiz *w, uint64_t cap)
 {
 	struct vw *vw = w->ctx;
@@ -186,8 +178,8 @@ vw_replan(struct wiz *w)
 }
 
 /* The plan in words. */
-static char *
-plan_words(struct wiz *w)
+char *
+vw_plan_words(struct wiz *w)
 {
 	struct vw *vw = w->ctx;
 	char a[32];
@@ -371,7 +363,7 @@ vol_build(struct wiz *w)
 		wiz_list(w, "extent", "Free extent (the smallest that fits, or "
 			 "pick one)", 4, false, check_extent);
 		extents_list(w);
-		t = plan_words(w);
+		t = vw_plan_words(w);
 		wiz_info(w, "plan", t, 2);
 		free(t);
 	}
@@ -411,7 +403,7 @@ vol_change(struct wiz *w, const char *id)
 				      strcmp(id, "format") == 0 ||
 				      strcmp(id, "extent") == 0)) {
 		vw_replan(w);
-		t = plan_words(w);
+		t = vw_plan_words(w);
 		wiz_set_text(w, "plan", t);
 		free(t);
 		t = xasprintf("Name: %s (disk pool volumes are named as their "
@@ -509,7 +501,7 @@ more_build(struct wiz *w)
 	struct vw *vw = w->ctx;
 	struct wfield *f;
 
-	if (format_backs(vw->type, wiz_get(w, "format"))) {
+	if (vw_format_backs(vw->type, wiz_get(w, "format"))) {
 		wiz_list(w, "backing", vw->type == POOL_LOGICAL ?
 			 "Snapshot of (an LV of this pool, or none)" :
 			 "Backing volume (reads fall through to it)", 6, false,
@@ -530,179 +522,11 @@ more_build(struct wiz *w)
 	f->width = 12;
 }
 
-/* ---- the XML and the review ---- */
-
-/* A user or group as a number. */
-static int64_t
-vid(const char *v, bool group)
-{
-	uint64_t n;
-
-	if (*v == '\0')
-		return -1;
-	if (str_to_u64(v, 10, &n) == 0)
-		return (int64_t)n;
-	if (group) {
-		struct group *g = getgrnam(v);
-		return g ? (int64_t)g->gr_gid : -1;
-	}
-	struct passwd *p = getpwnam(v);
-	return p ? (int64_t)p->pw_uid : -1;
-}
-
-/* The new volume's XML. */
-static char *
-vw_xml(struct wiz *w)
-{
-	struct vw *vw = w->ctx;
-	struct pool *p = vw_pool(w);
-	struct sbuf b;
-	uint64_t cap = 0, mode;
-	char *why = NULL, *name;
-	const char *bk = wiz_get(w, "backing");
-
-	if (vw_capacity(w, &cap, &why) < 0)
-		free(why);
-	if (vw->type == POOL_DISK)
-		name = xstrdup(vw->plan.name ? vw->plan.name : "?");
-	else
-		name = xstrdup(wiz_get(w, "name"));
-	sbuf_init(&b);
-	sbuf_add(&b, "<volume>\n");
-	b.indent = 2;
-	xml_elem(&b, "name", name);
-	if (vw->type == POOL_DISK && p != NULL && p->def->source.ndevices > 0 &&
-	    vw->plan.name != NULL) {
-		sbuf_line(&b, "<source>\n");
-		sbuf_line(&b, "  <device path='");
-		xml_escape(&b, p->def->source.devices[0].path);
-		sbuf_printf(&b, "'>\n");
-		sbuf_line(&b, "    <extent start='%" PRIu64 "' end='%" PRIu64
-			  "'/>\n", vw->plan.extent_start, vw->plan.end);
-		sbuf_line(&b, "  </device>\n");
-		sbuf_line(&b, "</source>\n");
-	}
-	sbuf_line(&b, "<capacity unit='bytes'>%" PRIu64 "</capacity>\n", cap);
-	sbuf_line(&b, "<allocation unit='bytes'>%" PRIu64 "</allocation>\n",
-		  vw_allocation(w, cap));
-	if (wiz_get(w, "format")[0] || wiz_get(w, "mode")[0] ||
-	    wiz_get(w, "owner")[0] || wiz_get(w, "group")[0]) {
-		struct perms pm;
-		perms_init(&pm);
-		if (str_to_u64(wiz_get(w, "mode"), 8, &mode) == 0)
-			pm.mode = (int64_t)mode;
-		pm.uid = vid(wiz_get(w, "owner"), false);
-		pm.gid = vid(wiz_get(w, "group"), true);
-		sbuf_line(&b, "<target>\n");
-		b.indent += 2;
-		xml_empty_attr(&b, "format", "type", wiz_get(w, "format")[0] ?
-			       wiz_get(w, "format") : NULL);
-		xml_perms_format(&b, &pm);
-		b.indent -= 2;
-		sbuf_line(&b, "</target>\n");
-	}
-	if (*bk && format_backs(vw->type, wiz_get(w, "format"))) {
-		const struct vol_def *bv = cistern_find_vol(w->ui->c, NULL, bk,
-							    NULL, NULL);
-		sbuf_line(&b, "<backingStore>\n");
-		b.indent += 2;
-		xml_elem(&b, "path", bk);
-		if (bv != NULL && bv->target.format != NULL)
-			xml_empty_attr(&b, "format", "type", bv->target.format);
-		b.indent -= 2;
-		sbuf_line(&b, "</backingStore>\n");
-	}
-	b.indent = 0;
-	sbuf_add(&b, "</volume>\n");
-	free(name);
-	return sbuf_take(&b);
-}
-
-/* What Create will do, in words. */
-static char *
-review_words(struct wiz *w)
-{
-	struct vw *vw = w->ctx;
-	struct pool *p = vw_pool(w);
-	uint64_t cap = 0;
-	char a[32], b[32], *why = NULL, *t;
-	struct sbuf s;
-
-	if (p == NULL || vw_capacity(w, &cap, &why) < 0) {
-		free(why);
-		return xstrdup("The pool is gone.");
-	}
-	sbuf_init(&s);
-	if (vw->type == POOL_DISK) {
-		t = plan_words(w);
-		sbuf_printf(&s, "%s.\n", t);
-		free(t);
-	} else {
-		const char *fmt = wiz_get(w, "format");
-		sbuf_printf(&s, "Create %s%s%s%s in pool %s: %s, %s.\n",
-			    wiz_get(w, "name"), *fmt ? " (" : "", fmt,
-			    *fmt ? ")" : "", p->def->name,
-			    size_pretty(cap, a, sizeof(a)),
-			    vw_allocation(w, cap) ? "all of it allocated now" :
-			    "sparse (space is taken as it is written)");
-		if (vw_allocation(w, cap) == 0 && cap > p->def->available)
-			sbuf_printf(&s, "Warning: it may grow past the %s "
-				    "free in the pool (overcommit).\n",
-				    size_pretty(p->def->available, b,
-						sizeof(b)));
-	}
-	if (wiz_get(w, "backing")[0] &&
-	    format_backs(vw->type, wiz_get(w, "format")))
-		sbuf_printf(&s, "Backed by %s.\n", wiz_get(w, "backing"));
-	return sbuf_take(&s);
-}
-
-/* The review: what will happen and the XML. */
-static void
-check_build(struct wiz *w)
-{
-	char *t = review_words(w), *x = vw_xml(w);
-
-	wiz_info(w, "what", t, 4);
-	wiz_view(w, "xml", "XML (Up/Down scroll)", x, 12);
-	free(t);
-	free(x);
-}
-
-/* Create: the volume as a job. */
-static int
-vw_done(struct ui *ui, struct wiz *w)
-{
-	struct vw *vw = w->ctx;
-	struct pool *p = vw_pool(w);
-	char *xml = vw_xml(w);
-	struct vol_def *v;
-	struct err e;
-
-	if (p == NULL) {
-		wiz_error(w, "Pool %s is gone (another program removed it).",
-			  vw->pool);
-		free(xml);
-		return -1;
-	}
-	err_init(&e);
-	v = vol_def_parse(xml, strlen(xml), "the new volume", p->def->type, 0,
-			  &e);
-	free(xml);
-	if (v == NULL) {
-		wiz_error(w, "%s", e.msg);
-		err_clear(&e);
-		return -1;
-	}
-	err_clear(&e);
-	return ui_vol_create(ui, vw->pool, v, 0);
-}
-
 static const struct wpage vol_pages[] = {
 	{ "The volume", NULL, vol_build, vol_change, NULL, NULL, vol_leave },
 	{ "Backing volume and permissions", more_skip, more_build, NULL, NULL,
 	  NULL, NULL },
-	{ "Review", NULL, check_build, NULL, NULL, NULL, NULL },
+	{ "Review", NULL, vw_review_build, NULL, NULL, NULL, NULL },
 };
 
 /* Free the wizard's state. */
