@@ -446,10 +446,10 @@ int pw_done(struct ui *ui, struct wiz *w);
 
 static const struct wpage pool_pages[] = {
 	{ "Name and type", NULL, name_build, name_change, NULL, NULL, NULL },
-	{ "Source", pw_src_skip, pw_src_build, pw_src_change, pw_src_enter, pw_src_left,
-	  pw_src_leave },
-	{ "iSCSI target and LUNs", pw_tgt_skip, pw_tgt_build, pw_tgt_change, pw_tgt_enter,
-	  NULL, NULL },
+	{ "Source", pw_src_skip, pw_src_build, pw_src_change, pw_src_enter,
+	  pw_src_left, pw_src_leave },
+	{ "iSCSI target and LUNs", pw_tgt_skip, pw_tgt_build, pw_tgt_change,
+	  pw_tgt_enter, NULL, NULL },
 	{ "Target path, permissions and format", where_skip, where_build,
 	  where_change, NULL, NULL, NULL },
 	{ "Review", NULL, pw_review_build, pw_review_change, NULL, NULL,
