@@ -596,6 +596,16 @@ pw_done(struct ui *ui, struct wiz *w)
 	}
 	free(out);
 	sbuf_free(&err);
+	if (run_dry_run()) {
+		/* nothing was defined: there is nothing to build or start */
+		ui_status(ui, R_STATUS, "Dry run: pool %s was not defined; "
+			  "its XML is on the review page.", m->pool);
+		if (m->secret != NULL)
+			secret_remove(&ui->c->store, NULL, m->secret, &e);
+		err_clear(&e);
+		made_free(m);
+		return UI_RELOAD;
+	}
 	if (wiz_on(w, "autostart")) {
 		struct pool *p = cistern_find_pool(ui->c, m->pool);
 		if (p != NULL && pool_set_autostart(ui->c, p, true, &e) < 0)
