@@ -683,6 +683,8 @@ ui_draw_click(struct ui *ui, int y, int x, int button)
 		return r;
 	}
 	if (y >= ui->bottom_y && y < ui->bottom_y + ui->bottom_h) {
+		if (map_bottom(ui) == BOTTOM_MAP && button == 1)
+			return map_click(ui, y, x);
 		if (ui->bottom == BOTTOM_LOG && (button == 4 || button == 5)) {
 			if (button == 4)
 				ui->log_scroll += 3;

@@ -19,7 +19,13 @@
 #include "ui.h"
 
 #define MINW 2            /* boundary + one cell of pattern */
-#define MAXCELLS 4096
+#define HIT_ROWS 64
+#define HIT_COLS 512
+
+/* Which unit each cell of the last drawn map shows (+1; 0: none), for
+ * the mouse. */
+static short hit[HIT_ROWS][HIT_COLS];
+static int hit_y0;
 
 /* One block of a device's bar: a segment that is not a container. */
 struct block {
@@ -278,12 +284,17 @@ block_label(const struct pool *p, const struct block *b, int w, char *out,
 		snprintf(out, n, "#%s", dig);
 }
 
-/* Put one cell of the bar (which wraps over rows of `rw` cells). */
+/* Put one cell of the bar (which wraps over rows of `rw` cells) and
+ * remember which unit it shows. */
 static void
-cell_put(int y, int x, int rw, int c, const char *g, attr_t a)
+cell_put(int y, int x, int rw, int c, const char *g, attr_t a, int unit)
 {
+	int row = y + c / rw - hit_y0, col = x + c % rw;
+
 	attrset(a);
 	mvaddstr(y + c / rw, x + c % rw, g);
+	if (row >= 0 && row < HIT_ROWS && col >= 0 && col < HIT_COLS)
+		hit[row][col] = (short)(unit + 1);
 }
 
 /* Draw one device's bar; returns the rows used. The selected unit (and,
@@ -350,7 +361,7 @@ draw_bar(struct ui *ui, const struct mapview *mv, int d, int y, int x,
 			} else if (c == 0 && b[i].ext >= 0) {
 				g = "{";
 			}
-			cell_put(y, x, rw, b[i].x0 + c, g, ca);
+			cell_put(y, x, rw, b[i].x0 + c, g, ca, b[i].unit);
 		}
 		block_label(mv->p, &b[i], b[i].w - 1, lab, sizeof(lab));
 		if (lab[0] != '\0') {
@@ -455,6 +466,8 @@ draw_devices(struct ui *ui, struct pool *p, int y, int h)
 
 	units_make(p, &mv);
 	sel = unit_selected(ui, &mv);
+	memset(hit, 0, sizeof(hit));
+	hit_y0 = y;
 	draw_legend(ui, p, y);
 	if (p->nmaps > 1)
 		for (size_t d = 0; d < p->nmaps; d++) {
@@ -666,6 +679,30 @@ map_key(struct ui *ui, int key)
 	}
 	free(mv.units);
 	return r;
+}
+
+/* m: the map, or the details again. */
+/* A click on a block selects it (the volume list follows). */
+int
+map_click(struct ui *ui, int y, int x)
+{
+	struct pool *p = ui_pool(ui);
+	struct mapview mv;
+	int u;
+
+	if (p == NULL || p->nmaps == 0 || y - hit_y0 < 0 ||
+	    y - hit_y0 >= HIT_ROWS || x < 0 || x >= HIT_COLS)
+		return UI_DRAW;
+	u = hit[y - hit_y0][x] - 1;
+	units_make(p, &mv);
+	if (u >= 0 && u < mv.nunits) {
+		ui->focus = FOCUS_BOTTOM;
+		unit_remember(ui, &mv, u);
+		if (mv.units[u].seg->vol != NULL)
+			list_select_name(&ui->vols, mv.units[u].seg->vol);
+	}
+	free(mv.units);
+	return UI_DRAW;
 }
 
 /* m: the map, or the details again. */
