@@ -534,19 +534,15 @@ want_start_here(const struct pool *p, const struct vol_def *v)
 	       realpath(dev, b) != NULL && strcmp(a, b) == 0;
 }
 
-/* Make the partition for `v`, and fill `v` with what was made. */
+/* Read the label and plan where `v` goes (the layout is left in `l`,
+ * to be cleared by the caller also on failure). */
 static int
-disk_make_part(struct pool *p, struct vol_def *v, struct err *e)
+plan_part(struct pool *p, const struct vol_def *v, struct dlayout *l,
+	  struct dplan_req *rq, struct dplan *pl, struct err *e)
 {
 	const char *dev = disk_dev(p, e);
-	struct dplan_req rq = { 0 };
-	struct dplan pl;
-	struct dlayout l;
-	struct names n;
-	struct name_check nc;
-	struct dpart made;
-	int rc = -1;
 
+	memset(l, 0, sizeof(*l));
 	if (dev == NULL)
 		return -1;
 	if (v->target.encryption != NULL)
@@ -554,16 +550,37 @@ disk_make_part(struct pool *p, struct vol_def *v, struct err *e)
 				"encrypted volumes");
 	if (v->capacity == 0)
 		return err_setc(e, ERR_INVALID, "a partition needs a capacity");
-	if (disk_check_unused(p, e) < 0 || dparted_read(dev, &l, e) < 0)
+	if (dparted_read(dev, l, e) < 0)
 		return -1;
-	rq.size = v->capacity;
-	rq.format = v->target.format ? v->target.format : "none";
-	rq.has_start = want_start_here(p, v);
-	rq.start = v->want_start;
+	memset(rq, 0, sizeof(*rq));
+	rq->size = v->capacity;
+	rq->format = v->target.format ? v->target.format : "none";
+	rq->has_start = want_start_here(p, v);
+	rq->start = v->want_start;
+	if (dparted_format_ok(l->label, rq->format, e) < 0 ||
+	    dplan_make(l, rq, dev, pl, e) < 0)
+		return -1;
+	return 0;
+}
+
+/* Make the partition for `v`, and fill `v` with what was made. */
+static int
+disk_make_part(struct pool *p, struct vol_def *v, struct err *e)
+{
+	const char *dev = disk_dev(p, e);
+	struct dplan_req rq;
+	struct dplan pl;
+	struct dlayout l;
+	struct names n;
+	struct name_check nc;
+	struct dpart made;
+	int rc = -1;
+
+	if (dev == NULL || disk_check_unused(p, e) < 0)
+		return -1;
 	names_init(p, &n);
 	nc = (struct name_check){ .n = &n, .want = v->name };
-	if (dparted_format_ok(l.label, rq.format, e) < 0 ||
-	    dplan_make(&l, &rq, dev, &pl, e) < 0)
+	if (plan_part(p, v, &l, &rq, &pl, e) < 0)
 		goto out;
 	memset(&made, 0, sizeof(made));
 	made.kind = pl.kind;
@@ -589,6 +606,63 @@ disk_make_part(struct pool *p, struct vol_def *v, struct err *e)
 	rc = 0;
 out:
 	names_free(&n);
+	dlayout_clear(&l);
+	return rc;
+}
+
+/* dparted_add's check, for a plan: note the number libparted gives the
+ * partition and stop before anything is written. */
+static int
+plan_stop(int num, void *arg, struct err *e)
+{
+	*(int *)arg = num;
+	return err_setc(e, ERR_CANCELLED, "only planned");
+}
+
+/* Where a new partition would go, its aligned size and the name it will
+ * have; nothing is written. */
+static int
+disk_vol_plan(struct pool *p, const struct vol_def *v, struct vol_plan *out,
+	      struct err *e)
+{
+	const char *dev = disk_dev(p, e);
+	struct dplan_req rq;
+	struct dplan pl;
+	struct dlayout l;
+	struct names n;
+	struct err ae;
+	uint64_t s, en;
+	int num = 0, got = 0, rc = -1;
+
+	if (dev == NULL)
+		return -1;
+	if (plan_part(p, v, &l, &rq, &pl, e) < 0)
+		goto out;
+	err_init(&ae);
+	dparted_add(dev, &pl, rq.format, plan_stop, &num, &got, &s, &en, &ae);
+	if (num <= 0) {
+		err_move(e, &ae);
+		goto out;
+	}
+	err_clear(&ae);
+	names_init(p, &n);
+	out->name = names_vol(&n, num);
+	names_free(&n);
+	out->start = pl.start;
+	out->end = pl.end;
+	out->capacity = pl.end - pl.start;
+	out->extent_start = pl.extent_start;
+	if (pl.new_extended)
+		out->note = xasprintf("a logical partition in a new extended "
+				      "partition (%s has one primary slot "
+				      "left)", l.label);
+	else if (pl.kind == SEG_LOGICAL)
+		out->note = xstrdup("a logical partition in the extended one");
+	else if (pl.kind == SEG_EXTENDED)
+		out->note = xstrdup("an extended partition (it holds logical "
+				    "ones)");
+	rc = 0;
+out:
 	dlayout_clear(&l);
 	return rc;
 }
@@ -673,4 +747,5 @@ const struct backend disk_backend = {
 	.vol_wipe = disk_vol_wipe,
 	.vol_upload = disk_vol_upload,
 	.vol_download = disk_vol_download,
+	.vol_plan = disk_vol_plan,
 };

@@ -473,6 +473,17 @@ iscsi_sources(const struct source_query *q, struct err *e)
 	return iscsi_find_sources(POOL_ISCSI, q, e);
 }
 
+/* The target's LUNs through libiscsi, before the pool is defined (the
+ * kernel's session needs iscsid and a login): as the host's initiator
+ * when the definition names none. */
+static int
+iscsi_preview(struct pool *p, struct job *j, struct err *e)
+{
+	if (p->def->source.initiator_iqn == NULL)
+		p->def->source.initiator_iqn = iscsi_default_initiator();
+	return iscsi_direct_list(p, j, e);
+}
+
 const struct backend iscsi_backend = {
 	.type = POOL_ISCSI,
 	.flags = BACKEND_NEEDS_ROOT,
@@ -481,6 +492,7 @@ const struct backend iscsi_backend = {
 	.stop = iscsi_stop,
 	.refresh = iscsi_refresh,
 	.find_sources = iscsi_sources,
+	.preview = iscsi_preview,
 	.vol_wipe = iscsi_vol_wipe,
 	.vol_upload = iscsi_vol_upload,
 	.vol_download = iscsi_vol_download,

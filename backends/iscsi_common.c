@@ -275,8 +275,8 @@ scsi_lun_note(const char *vendor, const char *model, const char *serial)
 
 /* This host's initiator name (open-iscsi's), else one made up for
  * cistern. */
-static char *
-default_initiator(void)
+char *
+iscsi_default_initiator(void)
 {
 	char *data = file_read_all(INITIATORNAME_FILE, 4096, NULL, NULL);
 	char host[256] = "localhost";
@@ -317,7 +317,8 @@ iscsi_find_sources(enum pool_type type, const struct source_query *q,
 		return err_setc(e, ERR_INVALID, "missing initiator IQN "
 				"(--initiator): an iscsi-direct pool logs in "
 				"with its own"), NULL;
-	initiator = q->initiator ? xstrdup(q->initiator) : default_initiator();
+	initiator = q->initiator ? xstrdup(q->initiator) :
+		    iscsi_default_initiator();
 	portal = iscsi_portal(q->host, q->port, false);
 	c = iscsi_conn_open(initiator, NULL, portal, NULL, NULL, NULL, e);
 	if (c == NULL || iscsi_conn_discover(c, &targets, &n, e) < 0)

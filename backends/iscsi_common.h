@@ -60,10 +60,20 @@ char *scsi_text(const unsigned char *p, size_t n);
 char *scsi_lun_note(const char *vendor, const char *model,
 		    const char *serial);
 
+/* This host's initiator name (open-iscsi's initiatorname.iscsi), else
+ * one made up for cistern (malloc'd). */
+char *iscsi_default_initiator(void);
+
 /* find-storage-pool-sources for iscsi and iscsi-direct (SendTargets
  * through libiscsi): libvirt's <sources> XML. */
 char *iscsi_find_sources(enum pool_type type, const struct source_query *q,
 			 struct err *e);
+
+/* ---- iscsi_direct.c ---- */
+
+/* Log in to the pool's target through libiscsi and list its LUNs as the
+ * pool's volumes (iscsi-direct's refresh; either type's preview). */
+int iscsi_direct_list(struct pool *p, struct job *j, struct err *e);
 
 /* ---- iscsi_session.c: an initiator session in process (libiscsi) ---- */
 
@@ -116,7 +126,7 @@ int iscsi_conn_write(struct iscsi_conn *c, const struct iscsi_lun *l,
 
 /* The session number of the kernel's session to `target`, 0 when there
  * is none, -1 on error. Sysfs is read below $CISTERN_SYSFS_ROOT when set
- * (tests point it at a recorded tree); nothing else uses that variable. */
+ * (tests point it at a recorded tree); core/discover.c reads it too. */
 int iscsi_sysfs_session(const char *target, unsigned *sid, struct err *e);
 
 /* Add the session's disk and CD LUNs to the pool as volumes named like

@@ -51,8 +51,8 @@ direct_open(struct pool *p, struct job *j, struct err *e)
 }
 
 /* Log in, list the target's LUNs as volumes, log out. */
-static int
-direct_refresh(struct pool *p, struct job *j, struct err *e)
+int
+iscsi_direct_list(struct pool *p, struct job *j, struct err *e)
 {
 	const struct pool_def *d = p->def;
 	struct iscsi_conn *c = direct_open(p, j, e);
@@ -445,7 +445,8 @@ direct_sources(const struct source_query *q, struct err *e)
 
 const struct backend iscsi_direct_backend = {
 	.type = POOL_ISCSI_DIRECT,
-	.refresh = direct_refresh,
+	.refresh = iscsi_direct_list,
+	.preview = iscsi_direct_list,
 	.find_sources = direct_sources,
 	.vol_wipe = direct_vol_wipe,
 	.vol_upload = direct_vol_upload,

@@ -78,6 +78,18 @@ struct source_query {
 	const char *srcspec_xml;   /* optional <source> XML */
 };
 
+/* What vol_create would make of a request, without making it: the
+ * volume wizard shows the size and place that will really result. */
+struct vol_plan {
+	char *name;             /* the name the volume must have (disk pools:
+				   its partition's node name), or NULL */
+	uint64_t capacity;      /* what it would really hold (aligned) */
+	uint64_t start, end;    /* where on the device (end exclusive), or 0 */
+	uint64_t extent_start;  /* the free extent it would go in */
+	char *note;             /* "a logical partition in a new extended
+				   partition", or NULL */
+};
+
 /* What the backend supports beyond its function pointers. */
 enum {
 	BACKEND_VOL_CREATE = 1 << 0,     /* volumes can be created/deleted */
@@ -132,6 +144,15 @@ struct backend {
 	int (*vol_download)(struct pool *p, const struct vol_def *v, int fd,
 			    uint64_t offset, uint64_t length, unsigned flags,
 			    struct job *j, struct err *e);
+
+	/* Optional. Where and how large vol_create would make `v`, changing
+	 * nothing (disk pools: the aligned partition and its name). */
+	int (*vol_plan)(struct pool *p, const struct vol_def *v,
+			struct vol_plan *out, struct err *e);
+	/* Optional. List the volumes a definition would have without
+	 * starting anything (an iSCSI target's LUNs, for the wizard): fill
+	 * p's volumes as refresh does, on a pool that is not defined. */
+	int (*preview)(struct pool *p, struct job *j, struct err *e);
 };
 
 /* Registry. */

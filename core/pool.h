@@ -123,6 +123,19 @@ int vol_download(struct cistern *c, struct pool *p, const struct vol_def *v,
 		 int fd, uint64_t offset, uint64_t length, unsigned flags,
 		 struct job *j, struct err *e);
 
+/* What vol_create would make (the backend's vol_plan); ERR_UNSUPPORTED
+ * when the backend makes volumes exactly as asked. */
+int vol_plan(struct cistern *c, struct pool *p, const struct vol_def *v,
+	     struct vol_plan *out, struct err *e);
+void vol_plan_clear(struct vol_plan *pl);
+
+/* The volumes a definition would have, without defining or starting it
+ * (the backend's preview): a pool of its own, freed with pool_preview_free.
+ * ERR_UNSUPPORTED for types that must be started first. */
+struct pool *pool_preview(struct cistern *c, const struct pool_def *d,
+			  struct job *j, struct err *e);
+void pool_preview_free(struct pool *p);
+
 /* find-storage-pool-sources: libvirt's <sources> XML. */
 char *pool_find_sources(enum pool_type t, const struct source_query *q,
 			struct err *e);

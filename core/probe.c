@@ -34,7 +34,7 @@ describe(struct probe_info *pi)
 			 pi->uuid[0] ? " (PV)" : "");
 	else if (strcmp(pi->usage, "filesystem") == 0)
 		snprintf(pi->what, sizeof(pi->what), "%s %s filesystem%s",
-			 strchr("aeiouAEIOU", pi->type[0]) ? "an" : "a", pi->type,
+			 strchr("aeiouxAEIOUX", pi->type[0]) ? "an" : "a", pi->type,
 			 label);
 	else if (strcmp(pi->type, "swap") == 0)
 		snprintf(pi->what, sizeof(pi->what), "a swap area%s", label);

@@ -28,7 +28,8 @@ const struct cli_verb cli_verbs[] = {
 	  "name type source-host? source-path? source-dev? source-name? target?",
 	  "source-host= source-port= source-path= source-dev=* source-name= "
 	  "target= source-format= auth-type= auth-username= secret-usage= "
-	  "secret-uuid= source-initiator= source-protocol-ver= print-xml",
+	  "secret-uuid= source-initiator= source-protocol-ver= target-mode= "
+	  "target-owner= target-group= print-xml",
 	  "define a pool from a set of arguments",
 	  "  NAME TYPE               pool name and type (dir fs netfs logical "
 	  "disk iscsi iscsi-direct)\n"
@@ -46,6 +47,9 @@ const struct cli_verb cli_verbs[] = {
 	  "                          'cistern secret-set-value U'\n"
 	  "  --source-initiator IQN  initiator IQN (iSCSI)\n"
 	  "  --source-protocol-ver V NFS protocol version\n"
+	  "  --target-mode MODE --target-owner UID --target-group GID\n"
+	  "                          the target's permissions (octal mode,\n"
+	  "                          numeric ids)\n"
 	  "  --print-xml             print the XML instead of defining it\n",
 	  VERB_WRITES },
 	{ "pool-create", cmd_pool_create, "file", "build overwrite no-overwrite",
@@ -56,8 +60,8 @@ const struct cli_verb cli_verbs[] = {
 	  "name type source-host? source-path? source-dev? source-name? target?",
 	  "source-host= source-port= source-path= source-dev=* source-name= "
 	  "target= source-format= auth-type= auth-username= secret-usage= "
-	  "secret-uuid= source-initiator= source-protocol-ver= print-xml build "
-	  "overwrite no-overwrite",
+	  "secret-uuid= source-initiator= source-protocol-ver= target-mode= "
+	  "target-owner= target-group= print-xml build overwrite no-overwrite",
 	  "define a pool from a set of arguments and start it", NULL,
 	  VERB_WRITES },
 	{ "pool-undefine", cmd_pool_undefine, "pool", "",

@@ -81,6 +81,9 @@ pool_xml_from_args(struct cli *cl, const struct cli_args *a)
 	const char *sec_uuid = arg(a, "secret-uuid");
 	const char *initiator = arg(a, "source-initiator");
 	const char *proto = arg(a, "source-protocol-ver");
+	const char *mode = arg(a, "target-mode");
+	const char *owner = arg(a, "target-owner");
+	const char *group = arg(a, "target-group");
 	const char *all[64], *devs[64];
 	size_t nall = cli_get_all(a, "source-dev", all, 64), ndev = 0;
 
@@ -162,10 +165,36 @@ pool_xml_from_args(struct cli *cl, const struct cli_args *a)
 		}
 		sbuf_add(&b, "  </source>\n");
 	}
+	if ((mode || owner || group) && !target) {
+		cli_fail(cl, "pool-define-as: --target-mode, --target-owner and "
+			 "--target-group need --target");
+		sbuf_free(&b);
+		return NULL;
+	}
 	if (target) {
 		sbuf_add(&b, "  <target>\n    <path>");
 		attr_esc(&b, target);
-		sbuf_add(&b, "</path>\n  </target>\n");
+		sbuf_add(&b, "</path>\n");
+		if (mode || owner || group) {
+			sbuf_add(&b, "    <permissions>\n");
+			if (mode) {
+				sbuf_add(&b, "      <mode>");
+				attr_esc(&b, mode);
+				sbuf_add(&b, "</mode>\n");
+			}
+			if (owner) {
+				sbuf_add(&b, "      <owner>");
+				attr_esc(&b, owner);
+				sbuf_add(&b, "</owner>\n");
+			}
+			if (group) {
+				sbuf_add(&b, "      <group>");
+				attr_esc(&b, group);
+				sbuf_add(&b, "</group>\n");
+			}
+			sbuf_add(&b, "    </permissions>\n");
+		}
+		sbuf_add(&b, "  </target>\n");
 	}
 	sbuf_add(&b, "</pool>\n");
 	return sbuf_take(&b);

@@ -514,12 +514,21 @@ handle_key(struct ui *ui, int key)
 		return key == 'q' || key == K_FN(KEY_F(10)) ? UI_QUIT : UI_NONE;
 	if (ui->dlg != NULL)
 		return ui->dlg->key(ui, ui->dlg, key);
+	/* a pool without a map has no bottom pane to be in */
+	if (ui->focus == FOCUS_BOTTOM && map_bottom(ui) == BOTTOM_DETAILS)
+		ui->focus = FOCUS_POOLS;
+	if (ui->focus == FOCUS_BOTTOM && map_bottom(ui) == BOTTOM_MAP &&
+	    (r = map_key(ui, key)) >= 0)
+		return r;
 	switch (key) {
 	case K_TAB:
 	case K_FN(KEY_BTAB): {
-		int n = ui->bottom == BOTTOM_LOG ? 3 : 2;
+		int n = map_bottom(ui) != BOTTOM_DETAILS ? 3 : 2;
 		int d = key == K_TAB ? 1 : n - 1;
 		ui->focus = (enum focus)(((int)ui->focus + d) % n);
+		/* the map starts where the volume list is */
+		if (ui->focus == FOCUS_BOTTOM)
+			ui->map_dev = -1;
 		return UI_DRAW;
 	}
 	case K_FN(KEY_LEFT): case 'h':
@@ -641,6 +650,7 @@ ui_start(struct ui *ui, struct cistern *c, const struct options *o,
 	text_init(ui->utf8, ui->g->ellipsis);
 	ui->ino_fd = -1;
 	ui->status_role = R_STATUS;
+	ui->map_auto = true;
 	ui_identity(ui);
 	/* nothing prints over the screen from here on */
 	run_set_logger(ui_run_logger, ui);

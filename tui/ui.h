@@ -64,7 +64,7 @@ struct glyphs {
 	const char *st_running, *st_inactive, *st_building, *st_degraded,
 		   *st_bad;
 	const char *ellipsis, *up, *down, *check_on, *check_off;
-	const char *ext_free, *ext_used;
+	const char *ext_free, *ext_used, *ext_grow;
 	const char *job;
 };
 
@@ -325,6 +325,9 @@ ACT(act_pool_undefine); ACT(act_pool_edit); ACT(act_pool_xml);
 ACT(act_vol_create); ACT(act_vol_clone); ACT(act_vol_wipe);
 ACT(act_vol_resize); ACT(act_vol_delete); ACT(act_vol_upload);
 ACT(act_vol_download); ACT(act_vol_xml);
+/* Create a volume as a job (takes v): the volume wizard's Finish. */
+int ui_vol_create(struct ui *ui, const char *pool, struct vol_def *v,
+		  unsigned flags);
 USABLE(need_inactive); USABLE(need_active); USABLE(need_running);
 USABLE(need_vol);
 void ui_offer_default_pool(struct ui *ui);
@@ -335,6 +338,11 @@ void ui_offer_default_pool(struct ui *ui);
  * to show when the job ends. Returns 0 or -1 with e set. */
 typedef int (*job_fn)(struct cistern *c, struct job *j, void *arg,
 		      struct sbuf *out, struct err *e);
+
+struct ui_job;
+/* Called in the screen's process when a job ends (instead of the usual
+ * report); returns UI_* flags. */
+typedef int (*job_end_fn)(struct ui *ui, struct ui_job *j, void *arg);
 
 struct ui_job {
 	int id;
@@ -350,10 +358,19 @@ struct ui_job {
 	char *buf;              /* partial records from the pipe */
 	size_t len, cap;
 	int64_t ended_ms;
+	job_end_fn on_end;      /* the wizards' jobs report to them */
+	void *end_arg;
+	bool quiet;             /* abandoned: only the log hears its end */
 };
 
 int ui_job_start(struct ui *ui, const char *title, const char *pool,
 		 job_fn fn, void *arg, bool show_output);
+/* A job whose end is reported to `on_end` (the wizards: discovery,
+ * setting a pool up); nothing else is said about it but the log. */
+int ui_job_start_cb(struct ui *ui, const char *title, const char *pool,
+		    job_fn fn, void *arg, job_end_fn on_end, void *end_arg);
+/* Cancel a job and forget who waited for its end. */
+void ui_job_abandon(struct ui *ui, int id);
 void ui_job_cancel(struct ui *ui, struct ui_job *j);
 /* Read what the children sent; returns UI_* flags. */
 int ui_jobs_poll(struct ui *ui, int fd);
@@ -381,8 +398,8 @@ struct log_line {
 
 enum focus { FOCUS_POOLS, FOCUS_VOLS, FOCUS_BOTTOM };
 /* The bottom pane's kinds, each with its own draw function (ui_draw.c's
- * bottoms[]); the extent map of disk and logical pools is the next. */
-enum bottom { BOTTOM_DETAILS, BOTTOM_LOG, BOTTOM_COUNT };
+ * bottoms[]): details, the log, the map (ui_map.c). */
+enum bottom { BOTTOM_DETAILS, BOTTOM_LOG, BOTTOM_MAP, BOTTOM_COUNT };
 
 struct ui {
 	struct cistern *c;
@@ -398,6 +415,9 @@ struct ui {
 	char *pool_name;        /* the selected pool, kept across reloads */
 	char *vol_name;         /* the selected volume */
 	enum bottom bottom;
+	bool map_auto;          /* disk and logical pools show their map */
+	int map_dev, map_kind;  /* the map's selection (device, segment) */
+	uint64_t map_start;
 	struct dialog *dlg;
 	char status[512];
 	int status_role;
@@ -452,6 +472,8 @@ int text_width(const char *s);
  * when pad; right-aligns when right. Returns columns drawn. */
 int text_put(int y, int x, const char *s, int w, attr_t a, bool pad,
 	     bool right);
+/* Exactly w columns of s, cut with an ellipsis or padded (malloc'd). */
+char *text_cell(const char *s, int w);
 /* The same, but a cut keeps the end ("…/images/web.img"). */
 int text_put_tail(int y, int x, const char *s, int w, attr_t a);
 /* Wrap text to width w; returns a strv of lines. */
@@ -470,6 +492,17 @@ char **theme_names(size_t *n);
 void theme_apply(struct ui *ui);
 const struct glyphs *glyphs_get(bool utf8);
 const char *role_name(int role);
+
+/* ui_map.c: the map pane (extents of disk and logical pools, usage of
+ * file pools). */
+bool map_has(const struct pool *p);
+enum bottom map_bottom(struct ui *ui);
+void map_draw(struct ui *ui, int y, int h);
+int map_key(struct ui *ui, int key);
+int map_click(struct ui *ui, int y, int x);
+bool map_free_selected(struct ui *ui, uint64_t *start, uint64_t *size);
+ACT(act_map);
+USABLE(need_map);
 
 /* ui_prompt.c */
 void ui_prompt_open(struct ui *ui, const char *init);

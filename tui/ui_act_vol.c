@@ -244,106 +244,21 @@ vol_job(struct ui *ui, const char *title, job_fn fn, struct vol_op *o)
 	return UI_DRAW;
 }
 
-/* ---- create ---- */
+/* ---- create (the wizard, ui_wiz_vol.c, asks) ---- */
 
-enum { VC_NAME, VC_CAP, VC_FORMAT, VC_ALLOC };
-
-/* Check the create form and start the job. */
-static int
-create_done(struct ui *ui, struct form *f, int b)
+/* Create a volume in a pool as a job (takes v). */
+int
+ui_vol_create(struct ui *ui, const char *pool, struct vol_def *v,
+	      unsigned flags)
 {
-	struct pool *p;
-	const struct vol_def *nov;
-	const char *const *formats;
-	uint64_t cap;
-	struct err e;
-	struct sbuf x;
-	struct vol_def *v;
-	char *title;
+	struct vol_op *o = xcalloc(1, sizeof(*o));
+	char *title = xasprintf("create %s in %s", v->name, pool);
 
-	if (b != 0)
-		return UI_DRAW;
-	if (vol_ref_get(ui, f, &p, &nov) < 0)
-		return -1;
-	err_init(&e);
-	if (model_check_name("volume", form_text(f, VC_NAME), &e) < 0 ||
-	    size_parse(form_text(f, VC_CAP), &cap, &e) < 0) {
-		form_error(f, "%s", e.msg);
-		err_clear(&e);
-		return -1;
-	}
-	if (cap == 0) {
-		form_error(f, "The capacity must be more than 0 (e.g. 10G).");
-		return -1;
-	}
-	if (pool_find_vol(p, form_text(f, VC_NAME)) != NULL) {
-		form_error(f, "Pool %s already has a volume %s.", p->def->name,
-			   form_text(f, VC_NAME));
-		return -1;
-	}
-	sbuf_init(&x);
-	sbuf_add(&x, "<volume><name>");
-	xml_escape(&x, form_text(f, VC_NAME));
-	sbuf_printf(&x, "</name><capacity>%llu</capacity>",
-		    (unsigned long long)cap);
-	sbuf_printf(&x, "<allocation>%llu</allocation>",
-		    (unsigned long long)(form_check(f, VC_ALLOC) ? cap : 0));
-	formats = model_vol_formats(p->def->type);
-	if (formats != NULL && !f->fields[VC_FORMAT].hidden) {
-		sbuf_add(&x, "<target><format type='");
-		xml_escape(&x, f->fields[VC_FORMAT].choices[form_choice(f,
-								VC_FORMAT)]);
-		sbuf_add(&x, "'/></target>");
-	}
-	sbuf_add(&x, "</volume>");
-	v = vol_def_parse(x.s, x.len, "the new volume", p->def->type, 0, &e);
-	sbuf_free(&x);
-	if (v == NULL) {
-		form_error(f, "%s", e.msg);
-		err_clear(&e);
-		return -1;
-	}
-	struct vol_op *o = vol_op_new(f);
-	free(o->vol);
-	o->vol = NULL;
+	o->pool = xstrdup(pool);
 	o->def = v;
-	title = xasprintf("create %s in %s", v->name, p->def->name);
+	o->flags = flags;
 	vol_job(ui, title, job_vol_create, o);
 	free(title);
-	return UI_DRAW;
-}
-
-ACT(act_vol_create)
-{
-	struct pool *p = ui_pool(ui);
-	const char *const *formats = model_vol_formats(p->def->type);
-	const char *def = model_vol_default_format(p->def->type);
-	char avail[32], *hint, *t;
-	int nf = 0, sel = 0;
-	struct form *f;
-
-	size_short(p->def->available, avail, sizeof(avail));
-	hint = xasprintf("of %s free", avail);
-	t = xasprintf("Create a volume in pool %s (%s).", p->def->name,
-		      pool_type_name(p->def->type));
-	f = form_new(t, create_done, vol_ref_new(ui), vol_ref_free);
-	form_add_text(f, "Name", "", NULL);
-	form_add_text(f, "Capacity", "1G", hint);
-	for (; formats != NULL && formats[nf] != NULL; nf++)
-		if (def != NULL && strcmp(formats[nf], def) == 0)
-			sel = nf;
-	int fi = form_add_choice(f, "Format", formats ? formats :
-				 (const char *const[]){ "-" }, formats ? nf : 1,
-				 sel);
-	f->fields[fi].hidden = formats == NULL;
-	form_add_check(f, "Allocate all of it now (no overcommit; slower)",
-		       false);
-	form_add_button(f, "Create");
-	form_add_button(f, "Cancel");
-	f->width = 64;
-	form_open(ui, "New volume", f);
-	free(hint);
-	free(t);
 	return UI_DRAW;
 }
 

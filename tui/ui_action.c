@@ -72,6 +72,9 @@ const struct action ui_actions[] = {
 	  A_GLOBAL | A_BAR, NULL, NULL, act_theme },
 	{ "jobs", 0, 'J', "Jobs", "show running jobs (Esc in a job cancels "
 	  "it)", A_GLOBAL | A_BAR, NULL, NULL, act_jobs },
+	{ "map", 0, 'm', "Map", "show the map of the disk or volume group "
+	  "(free extents), or the usage of a file pool; m again: details",
+	  A_POOL | A_VOL | A_BAR, NULL, need_map, act_map },
 	{ "details", 0, K_ENTER, "Details", "all facts about the selection",
 	  A_POOL, NULL, NULL, act_details },
 	{ NULL, 0, 0, NULL, NULL, 0, NULL, NULL, NULL },
@@ -285,7 +288,7 @@ ACT(act_log)
 {
 	ui->bottom = ui->bottom == BOTTOM_LOG ? BOTTOM_DETAILS : BOTTOM_LOG;
 	ui->log_scroll = 0;
-	if (ui->bottom != BOTTOM_LOG && ui->focus == FOCUS_BOTTOM)
+	if (map_bottom(ui) == BOTTOM_DETAILS && ui->focus == FOCUS_BOTTOM)
 		ui->focus = FOCUS_POOLS;
 	ui_layout(ui);
 	return UI_DRAW;

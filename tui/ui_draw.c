@@ -458,6 +458,7 @@ static const struct {
 } bottoms[BOTTOM_COUNT] = {
 	[BOTTOM_DETAILS] = { "Details", draw_details },
 	[BOTTOM_LOG] = { "Log (L hides)", draw_log },
+	[BOTTOM_MAP] = { "Map", map_draw },
 };
 
 /* The bottom pane's frame and content. */
@@ -469,18 +470,23 @@ draw_bottom(struct ui *ui)
 	struct pool *p = ui_pool(ui);
 	const struct vol_def *v = ui->focus == FOCUS_VOLS ? ui_vol(ui) : NULL;
 
+	enum bottom kind = map_bottom(ui);
+
 	if (h < 2)
 		return;
-	if (ui->bottom == BOTTOM_DETAILS && p != NULL)
+	if (kind == BOTTOM_DETAILS && p != NULL)
 		snprintf(t, sizeof(t), " %s %s ", v ? "Volume" : "Pool",
 			 v ? v->name : p->def->name);
+	else if (kind == BOTTOM_MAP && p != NULL)
+		snprintf(t, sizeof(t), " %s of %s (m: details) ", p->nmaps ?
+			 "Map" : "Usage", p->def->name);
 	else
-		snprintf(t, sizeof(t), " %s ", bottoms[ui->bottom].title);
+		snprintf(t, sizeof(t), " %s ", bottoms[kind].title);
 	text_hline(ui, y, 0, ui->cols, ui->attr[R_BORDER]);
 	text_put(y, 1, t, ui->cols - 2, ui->attr[ui->focus == FOCUS_BOTTOM ?
 						 R_HEADER : R_BORDER] | A_BOLD,
 		 false, false);
-	bottoms[ui->bottom].draw(ui, y + 1, h - 1);
+	bottoms[kind].draw(ui, y + 1, h - 1);
 }
 
 /* One line per running job, with its progress. */
@@ -677,6 +683,8 @@ ui_draw_click(struct ui *ui, int y, int x, int button)
 		return r;
 	}
 	if (y >= ui->bottom_y && y < ui->bottom_y + ui->bottom_h) {
+		if (map_bottom(ui) == BOTTOM_MAP && button == 1)
+			return map_click(ui, y, x);
 		if (ui->bottom == BOTTOM_LOG && (button == 4 || button == 5)) {
 			if (button == 4)
 				ui->log_scroll += 3;

@@ -196,6 +196,38 @@ ui_job_start(struct ui *ui, const char *title, const char *pool, job_fn fn,
 	return j->id;
 }
 
+/* A job that reports its end to `on_end`. */
+int
+ui_job_start_cb(struct ui *ui, const char *title, const char *pool,
+		job_fn fn, void *arg, job_end_fn on_end, void *end_arg)
+{
+	int id = ui_job_start(ui, title, pool, fn, arg, false);
+	struct ui_job *j = id > 0 ? ui_job_by_id(ui, id) : NULL;
+
+	if (j != NULL) {
+		j->on_end = on_end;
+		j->end_arg = end_arg;
+	}
+	return id;
+}
+
+/* Cancel a job and forget who waited for its end. */
+void
+ui_job_abandon(struct ui *ui, int id)
+{
+	struct ui_job *j = ui_job_by_id(ui, id);
+
+	if (j == NULL)
+		return;
+	j->on_end = NULL;
+	j->end_arg = NULL;
+	j->quiet = true;
+	if (!j->ended) {
+		kill(j->pid, SIGTERM);
+		j->cancelling = true;
+	}
+}
+
 /* Free a job's record. */
 static void
 job_free(struct ui_job *j)
@@ -346,6 +378,24 @@ job_end(struct ui *ui, struct ui_job *j)
 	if (ui->dlg != NULL && ui->dlg->data == (void *)(intptr_t)j->id &&
 	    ui->dlg->title != NULL && str_startswith(ui->dlg->title, "Job"))
 		dialog_pop(ui);
+	if (j->quiet) {
+		ui_log(ui, R_DIM, j->title, j->code == 0 ? "done" : j->msg);
+		jobs_trim(ui);
+		ui_layout(ui);
+		return UI_DRAW;
+	}
+	if (j->on_end != NULL) {
+		job_end_fn fn = j->on_end;
+		int r;
+		j->on_end = NULL;
+		ui_log(ui, j->code == 0 ? R_GOOD : j->code == ERR_CANCELLED ?
+		       R_WARNING : R_ERROR, j->title, j->code == 0 ? "done" :
+		       j->msg);
+		r = fn(ui, j, j->end_arg);
+		jobs_trim(ui);
+		ui_layout(ui);
+		return r | UI_DRAW;
+	}
 	if (j->code == 0) {
 		ui_status(ui, R_GOOD, "%s: done.", j->title);
 		ui_log(ui, R_GOOD, j->title, "done");

@@ -13,6 +13,9 @@ set CFG $T/cfg
 set SOCK $T/tmux.sock
 set cleanups {}
 set failures 0
+# put before cistern's command line (nsenter --net=... for a namespace)
+set tui_prefix ""
+
 
 proc on_exit {script} {
 	global cleanups
@@ -71,7 +74,8 @@ proc tui_start {cols rows {envs {}} {extra {}}} {
 	foreach v $envs {
 		append e " '$v'"
 	}
-	set cmd "$e $cistern --config-dir $CFG $extra; echo CISTERN-EXITED \$?; sleep 600"
+	global tui_prefix
+	set cmd "$tui_prefix $e $cistern --config-dir $CFG $extra; echo CISTERN-EXITED \$?; sleep 600"
 	exec tmux -S $SOCK -f /dev/null new-session -d -c $T -x $cols -y $rows $cmd
 	exec tmux -S $SOCK set-option -g status off
 }

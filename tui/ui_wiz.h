@@ -1,0 +1,167 @@
+/* cistern — wizards: pages of fields on libformw forms, shown one page at
+ * a time in a dialog with Back / Next (Finish) / Cancel.
+ *
+ * A wizard keeps every value in its own store by id, so Back and Next
+ * keep what was typed; each page builds its fields from that store when
+ * it is entered. Every field is checked when it is left (libformw's
+ * field validation, through one field type whose check calls the
+ * field's own), and Next stays disabled, with the reason shown, while
+ * any field of the page is invalid. Discovery runs as a job: the page
+ * stays live and Esc cancels the job first, the wizard second.
+ */
+#ifndef CISTERN_UI_WIZ_H
+#define CISTERN_UI_WIZ_H
+
+#include "ui.h"
+
+struct wiz;
+struct wfield;
+
+enum wf_kind {
+	WF_TEXT,        /* one line of text */
+	WF_SECRET,      /* text never shown (CHAP password) */
+	WF_CHOICE,      /* one of fixed values: < value >, Left/Right */
+	WF_CHECK,       /* [x] label, Space */
+	WF_LIST,        /* rows to pick from: Up/Down (Space ticks with
+			   multi) */
+	WF_VIEW,        /* rows to read (the XML): Up/Down scroll */
+	WF_INFO,        /* wrapped text, not focusable */
+};
+
+/* NULL when the value is fine, else why not (malloc'd). */
+typedef char *(*wf_check_fn)(struct wiz *w, const char *value);
+
+struct wfield {
+	enum wf_kind kind;
+	char *id;
+	char *label;
+	char *hint;                 /* dim text after the field */
+	char *text;                 /* WF_INFO / WF_VIEW: the text shown */
+	int width;                  /* input columns, 0: the rest of the row */
+	wf_check_fn check;
+	char **choices;             /* WF_CHOICE */
+	int nchoices;
+	char **items, **keys;       /* WF_LIST / WF_VIEW rows; list keys */
+	int nitems;
+	bool multi;                 /* WF_LIST: several keys, '\n' apart */
+	int top, cur;               /* WF_LIST / WF_VIEW scroll, selection */
+	int want_rows;              /* WF_LIST / WF_VIEW / WF_INFO */
+	int rows;                   /* rows given by the layout */
+	void *fld, *lfld, *hfld;    /* libformw FIELDs: input, label, hint */
+	struct wiz *w;
+};
+
+struct wpage {
+	const char *title;
+	/* Skip this page in the wizard's present state (dir: no source). */
+	bool (*skip)(struct wiz *w);
+	/* Add the page's fields (wiz_text, wiz_choice, ...) from the store. */
+	void (*build)(struct wiz *w);
+	/* A value changed (typed, picked); may update hints and lists. */
+	void (*change)(struct wiz *w, const char *id);
+	/* The page is entered (start its discovery); F5 calls it again. */
+	void (*enter)(struct wiz *w);
+	/* The focus left a field whose value passed its check. */
+	void (*left)(struct wiz *w, const char *id);
+	/* Before Next: NULL or why the page cannot be left (malloc'd). */
+	char *(*leave)(struct wiz *w);
+};
+
+/* The wizard's owner: pages, what Finish does, what Cancel frees. */
+struct wiz_ops {
+	const char *title;
+	const struct wpage *pages;
+	int npages;
+	const char *finish;         /* the last page's button: "Define" */
+	/* Finish: UI_* flags, or -1 to stay (wiz_error said why). */
+	int (*done)(struct ui *ui, struct wiz *w);
+	void (*free)(struct wiz *w);
+};
+
+struct wiz {
+	const struct wiz_ops *ops;
+	struct ui *ui;
+	void *ctx;                  /* the owner's state */
+	int page;
+	char **keys, **vals;        /* the store */
+	size_t nkv;
+	struct wfield *fields;
+	int nfields;
+	int btn;                    /* focused button, -1: a field */
+	char *error;                /* why Next is disabled / what failed */
+	char *busy;                 /* "looking for exports on nfs1..." */
+	int job;                    /* the running discovery job, 0: none */
+	job_end_fn job_end;         /* the page's answer to its job */
+	bool live;                  /* syncing values, not checking */
+	bool rebuild;               /* fields changed: lay out again */
+	bool refields;              /* build the page's fields again */
+	char *focus_id;             /* the field to focus after a layout */
+	int form_rows;
+	int lay_rows, lay_cols;     /* the screen the layout was made for */
+	void *form, *win;           /* libformw FORM, its WINDOW */
+	int wy, wx;                 /* where the window is copied */
+};
+
+/* Open a wizard at its first page (takes ctx; ops->free frees it). */
+void wiz_open(struct ui *ui, const struct wiz_ops *ops, void *ctx);
+
+/* The store. */
+const char *wiz_get(const struct wiz *w, const char *id);   /* "" if none */
+void wiz_set(struct wiz *w, const char *id, const char *value);
+bool wiz_on(const struct wiz *w, const char *id);           /* "1" */
+
+/* Fields of the page being built. */
+struct wfield *wiz_text(struct wiz *w, const char *id, const char *label,
+			wf_check_fn check);
+struct wfield *wiz_secret(struct wiz *w, const char *id, const char *label,
+			  wf_check_fn check);
+struct wfield *wiz_choice(struct wiz *w, const char *id, const char *label,
+			  const char *const *choices, int n);
+struct wfield *wiz_check(struct wiz *w, const char *id, const char *label);
+struct wfield *wiz_list(struct wiz *w, const char *id, const char *label,
+			int rows, bool multi, wf_check_fn check);
+struct wfield *wiz_view(struct wiz *w, const char *id, const char *label,
+			const char *text, int rows);
+struct wfield *wiz_info(struct wiz *w, const char *id, const char *text,
+			int rows);
+/* Rows of a list (display text and the key stored when picked). */
+void wiz_list_set(struct wiz *w, const char *id, char **items, char **keys,
+		  int n);
+struct wfield *wiz_field(struct wiz *w, const char *id);
+/* Show a field's value again after the store changed under it. */
+void wiz_put(struct wiz *w, const char *id);
+/* Change a hint, an info text or a view's text in place. */
+void wiz_hint(struct wiz *w, const char *id, const char *hint);
+void wiz_set_text(struct wiz *w, const char *id, const char *text);
+/* Rebuild the page (its fields depend on a value that changed). */
+void wiz_relayout(struct wiz *w);
+void wiz_error(struct wiz *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A discovery job for the page: `busy` says what it does; the job's
+ * end reaches `on_end` (w as its argument) unless the page is left. */
+void wiz_job(struct wiz *w, const char *busy, job_fn fn, void *arg,
+	     job_end_fn on_end);
+/* Stop the page's job (leaving the page, Esc). */
+void wiz_job_stop(struct wiz *w);
+/* The wizard on top of the dialogs, or NULL. */
+struct wiz *wiz_top(struct ui *ui);
+
+/* ui_wiz.c, ui_wiz_key.c: moving between pages, keys. */
+int wiz_next(struct ui *ui, struct dialog *d);
+int wiz_back(struct wiz *w);
+int wiz_ensure(struct ui *ui, struct wiz *w);
+int wiz_key(struct ui *ui, struct dialog *d, int key);
+
+/* ui_wiz_form.c: the page's libformw form (for ui_wiz.c). */
+int wform_make(struct wiz *w, int y, int x, int fw, int avail);
+void wform_free(struct wiz *w);
+void wform_put(struct wiz *w, struct wfield *f);
+void wform_hint(struct wiz *w, struct wfield *f);
+struct wfield *wform_current(struct wiz *w);
+bool wform_focus(struct wiz *w, struct wfield *f);
+int wform_request(struct wiz *w, int req, bool check);
+void wform_char(struct wiz *w, int ch);
+void wform_sync(struct wiz *w);
+void wform_draw(struct wiz *w, bool focused);
+
+#endif

@@ -1,0 +1,307 @@
+/* cistern — wizards: what each key does on a field of each kind, on the
+ * buttons, and anywhere (Esc, F5, Ctrl-P back, Ctrl-N next). */
+#include <form.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui_wiz.h"
+
+/* The first and last fields that take the focus. */
+static void
+focus_ends(struct wiz *w, struct wfield **first, struct wfield **last)
+{
+	*first = *last = NULL;
+	for (int i = 0; i < w->nfields; i++) {
+		struct wfield *f = &w->fields[i];
+		if (f->kind == WF_INFO || f->fld == NULL)
+			continue;
+		if (*first == NULL)
+			*first = f;
+		*last = f;
+	}
+}
+
+/* Leave the field forwards or backwards (checking it); past the ends,
+ * to the buttons. */
+static void
+wiz_move(struct wiz *w, int dir)
+{
+	struct wfield *first, *last, *cur = wform_current(w);
+	const struct wpage *pg = &w->ops->pages[w->page];
+	char *id = cur ? xstrdup(cur->id) : NULL;
+	bool ok;
+
+	focus_ends(w, &first, &last);
+	if (cur != NULL && cur == (dir > 0 ? last : first)) {
+		ok = wform_request(w, REQ_VALIDATION, true) == E_OK;
+		if (ok)
+			w->btn = dir > 0 ? 1 : 2;
+	} else {
+		ok = wform_request(w, dir > 0 ? REQ_NEXT_FIELD : REQ_PREV_FIELD,
+				   true) == E_OK;
+	}
+	if (ok) {
+		free(w->error);
+		w->error = NULL;
+		if (id != NULL && pg->left != NULL)
+			pg->left(w, id);
+	}
+	free(id);
+}
+
+/* Tell the page a value changed. */
+static void
+changed(struct wiz *w, struct wfield *f)
+{
+	const struct wpage *pg = &w->ops->pages[w->page];
+
+	free(w->error);
+	w->error = NULL;
+	if (pg->change != NULL)
+		pg->change(w, f->id);
+}
+
+/* Move in a list or view; false at its edge (the key moves on). */
+static bool
+list_key_move(struct wiz *w, struct wfield *f, int delta)
+{
+	if (f->kind == WF_VIEW) {
+		int top = f->top + delta;
+		if (top > f->nitems - f->rows)
+			top = f->nitems - f->rows;
+		if (top < 0)
+			top = 0;
+		if (top == f->top)
+			return false;
+		f->top = top;
+		wform_put(w, f);
+		return true;
+	}
+	int cur = f->cur + delta;
+	if (cur < 0)
+		cur = 0;
+	if (cur >= f->nitems)
+		cur = f->nitems - 1;
+	if (f->nitems == 0 || cur == f->cur)
+		return false;
+	f->cur = cur;
+	if (!f->multi)
+		wiz_set(w, f->id, f->keys[cur]);
+	wform_put(w, f);
+	changed(w, f);
+	return true;
+}
+
+/* Tick or untick the list row under the cursor (multi lists). */
+static void
+list_toggle(struct wiz *w, struct wfield *f)
+{
+	const char *v = wiz_get(w, f->id), *key;
+	struct sbuf b;
+	bool had = false;
+
+	if (f->nitems == 0)
+		return;
+	key = f->keys[f->cur];
+	sbuf_init(&b);
+	for (const char *p = v; *p;) {
+		size_t l = strcspn(p, "\n");
+		if (l == strlen(key) && strncmp(p, key, l) == 0)
+			had = true;
+		else {
+			sbuf_printf(&b, "%s%.*s", b.len ? "\n" : "", (int)l, p);
+		}
+		p += l + (p[l] == '\n');
+	}
+	if (!had)
+		sbuf_printf(&b, "%s%s", b.len ? "\n" : "", key);
+	wiz_set(w, f->id, b.s ? b.s : "");
+	sbuf_free(&b);
+	wform_put(w, f);
+	changed(w, f);
+}
+
+/* Step a choice by one (or to the next one starting with a letter). */
+static void
+choice_step(struct wiz *w, struct wfield *f, int dir, int letter)
+{
+	const char *v = wiz_get(w, f->id);
+	int i = 0;
+
+	for (int k = 0; k < f->nchoices; k++)
+		if (strcmp(f->choices[k], v) == 0)
+			i = k;
+	if (letter) {
+		for (int k = 1; k <= f->nchoices; k++) {
+			int c = (i + k) % f->nchoices;
+			if (f->choices[c][0] == letter) {
+				i = c;
+				break;
+			}
+		}
+	} else {
+		i = (i + dir + f->nchoices) % f->nchoices;
+	}
+	wiz_set(w, f->id, f->choices[i]);
+	wform_put(w, f);
+	changed(w, f);
+}
+
+/* Editing keys of a text field; false when the key is not one. */
+static bool
+text_key(struct wiz *w, struct wfield *f, int key)
+{
+	static const struct { int key, req; } map[] = {
+		{ K_FN(KEY_LEFT), REQ_PREV_CHAR },
+		{ K_FN(KEY_RIGHT), REQ_NEXT_CHAR },
+		{ K_CTRL('b'), REQ_PREV_CHAR }, { K_CTRL('f'), REQ_NEXT_CHAR },
+		{ K_FN(KEY_HOME), REQ_BEG_FIELD },
+		{ K_CTRL('a'), REQ_BEG_FIELD },
+		{ K_FN(KEY_END), REQ_END_FIELD },
+		{ K_CTRL('e'), REQ_END_FIELD },
+		{ K_FN(KEY_DC), REQ_DEL_CHAR }, { K_CTRL('d'), REQ_DEL_CHAR },
+		{ K_CTRL('u'), REQ_CLR_FIELD }, { K_CTRL('k'), REQ_CLR_EOF },
+		{ K_CTRL('w'), REQ_DEL_WORD },
+	};
+
+	if (key_printable(key)) {
+		wform_char(w, key);
+		changed(w, f);
+		return true;
+	}
+	if (key_backspace(key)) {
+		wform_request(w, REQ_DEL_PREV, false);
+		wform_sync(w);
+		changed(w, f);
+		return true;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+		if (map[i].key != key)
+			continue;
+		wform_request(w, map[i].req, false);
+		wform_sync(w);
+		if (map[i].req == REQ_CLR_FIELD || map[i].req == REQ_DEL_CHAR ||
+		    map[i].req == REQ_CLR_EOF || map[i].req == REQ_DEL_WORD)
+			changed(w, f);
+		return true;
+	}
+	return false;
+}
+
+/* Keys on a field: each kind has its own, the rest move. */
+static int
+field_key(struct ui *ui, struct dialog *d, struct wfield *f, int key)
+{
+	struct wiz *w = d->data;
+	bool list = f->kind == WF_LIST || f->kind == WF_VIEW;
+
+	if (key == K_ENTER || key == '\n')
+		return wiz_next(ui, d);
+	if (key == K_TAB)
+		wiz_move(w, 1);
+	else if (key == K_FN(KEY_BTAB))
+		wiz_move(w, -1);
+	else if (key == K_FN(KEY_DOWN) || key == K_FN(KEY_UP)) {
+		int dir = key == K_FN(KEY_DOWN) ? 1 : -1;
+		if (!list || !list_key_move(w, f, dir))
+			wiz_move(w, dir);
+	} else if (list && (key == K_FN(KEY_NPAGE) || key == K_FN(KEY_PPAGE))) {
+		list_key_move(w, f, key == K_FN(KEY_NPAGE) ? f->rows :
+			      -f->rows);
+	} else if (list && (key == K_FN(KEY_HOME) || key == K_FN(KEY_END))) {
+		list_key_move(w, f, key == K_FN(KEY_HOME) ? -f->nitems :
+			      f->nitems);
+	} else if (f->kind == WF_LIST && f->multi && key == ' ') {
+		list_toggle(w, f);
+	} else if (f->kind == WF_CHECK && key == ' ') {
+		wiz_set(w, f->id, wiz_on(w, f->id) ? "0" : "1");
+		wform_put(w, f);
+		changed(w, f);
+	} else if (f->kind == WF_CHOICE && f->nchoices > 0) {
+		if (key == K_FN(KEY_RIGHT) || key == ' ' || key == 'l')
+			choice_step(w, f, 1, 0);
+		else if (key == K_FN(KEY_LEFT) || key == 'h')
+			choice_step(w, f, -1, 0);
+		else if (key_printable(key) && key < 0x80)
+			choice_step(w, f, 0, key);
+	} else if (f->kind == WF_TEXT || f->kind == WF_SECRET) {
+		text_key(w, f, key);
+	}
+	return UI_DRAW;
+}
+
+/* Keys on the buttons. */
+static int
+button_key(struct ui *ui, struct dialog *d, int key)
+{
+	struct wiz *w = d->data;
+	struct wfield *first, *last;
+
+	focus_ends(w, &first, &last);
+	if (key == K_FN(KEY_LEFT) && w->btn > 0)
+		w->btn--;
+	else if (key == K_FN(KEY_RIGHT) && w->btn < 2)
+		w->btn++;
+	else if (key == K_TAB || key == K_FN(KEY_DOWN)) {
+		if (w->btn < 2)
+			w->btn++;
+		else if (first != NULL && wform_focus(w, first))
+			w->btn = -1;
+	} else if (key == K_FN(KEY_BTAB) || key == K_FN(KEY_UP)) {
+		if (w->btn > 0)
+			w->btn--;
+		else if (last != NULL && wform_focus(w, last))
+			w->btn = -1;
+	} else if (key == K_ENTER || key == '\n' || key == ' ') {
+		if (w->btn == 0)
+			return wiz_back(w);
+		if (w->btn == 1)
+			return wiz_next(ui, d);
+		dialog_pop(ui);
+		ui_status(ui, R_STATUS, "%s: cancelled; nothing was made.",
+			  w->ops->title);
+	}
+	return UI_DRAW;
+}
+
+/* A key in the wizard. */
+int
+wiz_key(struct ui *ui, struct dialog *d, int key)
+{
+	struct wiz *w = d->data;
+	const struct wpage *pg = &w->ops->pages[w->page];
+	struct wfield *cur;
+
+	if (key == K_ESC) {
+		struct ui_job *j = w->job > 0 ? ui_job_by_id(ui, w->job) : NULL;
+		if (j != NULL && !j->ended) {
+			/* its end (cancelled) still reaches the page */
+			if (!j->cancelling)
+				ui_job_cancel(ui, j);
+			wiz_error(w, "Discovery cancelled: type the value, or "
+				  "F5 looks again.");
+			return UI_DRAW;
+		}
+		dialog_pop(ui);
+		ui_status(ui, R_STATUS, "Cancelled; nothing was made.");
+		return UI_DRAW;
+	}
+	wiz_ensure(ui, w);
+	if (key == K_FN(KEY_F(5)) && pg->enter != NULL) {
+		pg->enter(w);
+		return UI_DRAW;
+	}
+	if (key == K_CTRL('p'))
+		return wiz_back(w);
+	if (key == K_CTRL('n'))
+		return wiz_next(ui, d);
+	if (w->btn >= 0 || w->form == NULL)
+		return w->form == NULL && key != K_ESC ? UI_NONE :
+		       button_key(ui, d, key);
+	cur = wform_current(w);
+	if (cur == NULL) {
+		w->btn = 1;
+		return UI_DRAW;
+	}
+	return field_key(ui, d, cur, key);
+}

@@ -1,0 +1,87 @@
+/* cistern — the define-pool wizard (F2): what its pages share.
+ *
+ * Pages: name and type; source (per type, with discovery); the iSCSI
+ * target and its LUNs; target path, permissions and format; review (the
+ * XML, what will happen, Build / Start / Autostart). The result is a
+ * `cistern pool-define-as` command line (its scriptable twin), run as is.
+ */
+#ifndef CISTERN_UI_WIZ_POOL_H
+#define CISTERN_UI_WIZ_POOL_H
+
+#include "../core/discover.h"
+#include "ui_wiz.h"
+
+/* A block device as discovery reported it. */
+struct pw_dev {
+	char *path;
+	uint64_t size;
+	bool whole, blank;
+	int nparts;
+	char *holds;        /* "an xfs filesystem labelled 'data'" */
+	char *type;         /* blkid TYPE or PTTYPE, "" if blank */
+	char *usage;        /* "filesystem", "partition table", ... */
+	char *label;
+	char *busy;         /* why it is in use, "" if free */
+};
+
+/* A LUN of an iSCSI target (the preview). */
+struct pw_lun {
+	char *name;
+	uint64_t size;
+	char *note;
+};
+
+struct pw {
+	struct pw_dev *devs;
+	size_t ndevs;
+	bool devs_done;
+	struct found_source *srcs;   /* exports, VGs or targets */
+	size_t nsrcs;
+	char *srcs_for;              /* what they were found for (host) */
+	char *srcs_error;
+	struct pw_lun *luns;
+	size_t nluns;
+	char *luns_for;              /* the target they belong to */
+	char *luns_error;
+	char *review_sig;            /* the setup the review defaults are for */
+};
+
+/* The pool type chosen on the first page. */
+enum pool_type pw_type(const struct wiz *w);
+/* A device found by discovery, or NULL. */
+const struct pw_dev *pw_dev_find(const struct pw *pw, const char *path);
+/* Size in a narrow column ("300M"). */
+char *pw_size(uint64_t bytes);
+
+/* ui_wiz_disc.c: discovery jobs and their answers. */
+void pw_discover(struct wiz *w, unsigned devflags, int type, const char *what,
+		 job_end_fn on_end);
+void pw_luns_start(struct wiz *w, char *xml, const char *secret,
+		   job_end_fn on_end);
+void pw_read_found(struct pw *pw, const char *output, const char *what_for);
+int pw_split_tabs(char *line, char **f, int n);
+void pw_devs_list(struct wiz *w, const char *id, bool for_pv);
+void pw_srcs_list(struct wiz *w, const char *id);
+
+/* ui_wiz_src.c: the source page; ui_wiz_tgt.c: the iSCSI target page. */
+int pw_src_found(struct ui *ui, struct ui_job *j, void *arg);
+bool pw_src_skip(struct wiz *w);
+void pw_src_build(struct wiz *w);
+void pw_src_change(struct wiz *w, const char *id);
+void pw_src_enter(struct wiz *w);
+void pw_src_left(struct wiz *w, const char *id);
+char *pw_src_leave(struct wiz *w);
+bool pw_tgt_skip(struct wiz *w);
+void pw_tgt_build(struct wiz *w);
+void pw_tgt_change(struct wiz *w, const char *id);
+void pw_tgt_enter(struct wiz *w);
+void pw_free_found(struct pw *pw);
+
+/* ui_wiz_pool.c: the pool-define-as command line of the wizard's values
+ * (argv[0] is the verb; NULL-terminated; strv_free it). */
+char **pw_argv(struct wiz *w, bool print_xml, const char *secret_usage);
+/* Run a pool-define-as command line; its output (the XML with
+ * --print-xml), or NULL with why in `err`. */
+char *pw_print_xml(struct wiz *w, char **argv, struct sbuf *err);
+
+#endif

@@ -1,0 +1,635 @@
+/* cistern — the define-pool wizard's review and what Finish does: the
+ * XML and the command line, exactly what Build and Start will do (and
+ * what Build would destroy: its name typed back), then define, build and
+ * start as a job. A failure offers to undefine the pool and take away
+ * what the wizard made (the directory, the label, the volume group, the
+ * filesystem it put on a blank device, the CHAP secret). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/probe.h"
+#include "../core/run.h"
+#include "../core/secret.h"
+#include "cli.h"
+#include "ui_wiz_pool.h"
+
+/* What the devices Build would write to hold now. */
+struct holds {
+	char *devs;            /* "/dev/loop3" or "/dev/loop3 /dev/loop4" */
+	char *what;            /* what one of them holds, or NULL: blank */
+	char *type;            /* blkid's TYPE / PTTYPE of the first */
+	char *confirm;         /* what to type back */
+	char *busy;            /* why one of them is in use, or NULL */
+};
+
+/* Probe what Build would write to (now: a typed path too). */
+static void
+holds_probe(struct wiz *w, struct holds *h)
+{
+	enum pool_type t = pw_type(w);
+	char *list, *slash;
+	struct sbuf b;
+
+	memset(h, 0, sizeof(*h));
+	if (t == POOL_LOGICAL)
+		list = xstrdup(wiz_get(w, "pvs"));
+	else
+		list = xstrdup(wiz_get(w, "device"));
+	sbuf_init(&b);
+	for (char *p = strtok(list, "\n"); p; p = strtok(NULL, "\n")) {
+		struct probe_info pi;
+		sbuf_printf(&b, "%s%s", b.len ? " " : "", p);
+		if (h->busy == NULL) {
+			char why[512];
+			if (probe_in_use(p, why, sizeof(why), NULL) == 1)
+				h->busy = xstrdup(why);
+		}
+		if (h->what == NULL && probe_signatures(p, &pi, NULL) == 0 &&
+		    pi.found) {
+			h->what = xasprintf("%s holds %s", p, pi.what);
+			h->type = xstrdup(pi.type);
+		}
+	}
+	h->devs = sbuf_take(&b);
+	free(list);
+	if (t == POOL_LOGICAL) {
+		h->confirm = xstrdup(wiz_get(w, "vgname"));
+	} else {
+		slash = strrchr(h->devs, '/');
+		h->confirm = xstrdup(slash ? slash + 1 : h->devs);
+	}
+}
+
+/* Free what holds_probe found. */
+static void
+holds_free(struct holds *h)
+{
+	free(h->devs);
+	free(h->what);
+	free(h->type);
+	free(h->confirm);
+	free(h->busy);
+}
+
+/* Can this pool be built, and what does Build say it does? */
+static char *
+build_label(struct wiz *w, const struct holds *h)
+{
+	const char *fmt = wiz_get(w, "format");
+
+	switch (pw_type(w)) {
+	case POOL_DIR:
+		return xasprintf("Build: create the directory %s",
+				 wiz_get(w, "target"));
+	case POOL_NETFS:
+		return xasprintf("Build: create the mount point %s",
+				 wiz_get(w, "target"));
+	case POOL_FS:
+		return xasprintf("Build: run mkfs.%s on %s", fmt, h->devs);
+	case POOL_DISK:
+		return xasprintf("Build: write a new %s label on %s", fmt,
+				 h->devs);
+	case POOL_LOGICAL:
+		if (strcmp(wiz_get(w, "vgmode"), "new") != 0)
+			return NULL;
+		return xasprintf("Build: pvcreate %s, vgcreate %s", h->devs,
+				 wiz_get(w, "vgname"));
+	default:
+		return NULL;
+	}
+}
+
+/* Does Build destroy data (what the device holds, unless it is what the
+ * pool would make anyway)? */
+static bool
+build_destroys(struct wiz *w, const struct holds *h)
+{
+	enum pool_type t = pw_type(w);
+
+	if (h->what == NULL || t == POOL_DIR || t == POOL_NETFS)
+		return false;
+	return true;
+}
+
+/* Is the device already what the pool needs (Build not needed)? */
+static bool
+already_made(struct wiz *w, const struct holds *h)
+{
+	enum pool_type t = pw_type(w);
+	const char *fmt = wiz_get(w, "format");
+	bool exists, empty;
+
+	switch (t) {
+	case POOL_DIR:
+	case POOL_NETFS:
+		discover_dir_state(wiz_get(w, "target"), &exists, &empty);
+		return exists;
+	case POOL_FS:
+		return h->type != NULL && (str_eq(h->type, fmt) ||
+					   str_eq(fmt, "auto"));
+	case POOL_DISK:
+		return h->type != NULL && str_eq(h->type, fmt);
+	case POOL_LOGICAL:
+		return strcmp(wiz_get(w, "vgmode"), "new") != 0;
+	default:
+		return true;
+	}
+}
+
+/* What Start does, in words. */
+static const char *
+start_words(enum pool_type t)
+{
+	switch (t) {
+	case POOL_DIR: return "Start: use the directory";
+	case POOL_FS: return "Start: mount it on the target path";
+	case POOL_NETFS: return "Start: mount the export on the target path";
+	case POOL_LOGICAL: return "Start: activate the volume group";
+	case POOL_DISK: return "Start: check the label and list the partitions";
+	case POOL_ISCSI: return "Start: log in to the target (iscsiadm)";
+	default: return "Start: log in and list the LUNs";
+	}
+}
+
+/* The fs sentence the issue asks for, whole: "Will run mkfs.ext4 on
+ * /dev/sdb — it holds an xfs filesystem labelled 'data': type sdb to
+ * confirm". */
+static char *
+destroy_text(struct wiz *w, const struct holds *h)
+{
+	const char *holds = h->what ? strstr(h->what, " holds ") : NULL;
+
+	holds = holds ? holds + 7 : "data";
+	switch (pw_type(w)) {
+	case POOL_FS:
+		return xasprintf("Will run mkfs.%s on %s — it holds %s: type "
+				 "%s "
+				 "to confirm.", wiz_get(w, "format"), h->devs,
+				 holds, h->confirm);
+	case POOL_DISK:
+		return xasprintf("Will write a new %s label on %s — it holds "
+				 "%s: "
+				 "type %s to confirm.", wiz_get(w, "format"),
+				 h->devs, holds, h->confirm);
+	default:
+		return xasprintf("Will run pvcreate on %s — %s: type %s to "
+				 "confirm.", h->devs, h->what, h->confirm);
+	}
+}
+
+/* The review's lines: what will happen, step by step. */
+static char *
+plan_text(struct wiz *w, const struct holds *h)
+{
+	enum pool_type t = pw_type(w);
+	struct sbuf b;
+	char *bl = build_label(w, h);
+
+	sbuf_init(&b);
+	sbuf_printf(&b, "Define pool %s (%s) in %s.\n", wiz_get(w, "name"),
+		    pool_type_name(t), w->ui->c->store.config_dir);
+	if (bl != NULL && wiz_on(w, "build") && build_destroys(w, h)) {
+		char *d = destroy_text(w, h);
+		sbuf_printf(&b, "%s\n", d);
+		free(d);
+	} else if (bl != NULL && wiz_on(w, "build"))
+		sbuf_printf(&b, "%s.\n", bl);
+	else if (bl != NULL && h->busy != NULL && pw_type(w) != POOL_DIR &&
+		 pw_type(w) != POOL_NETFS)
+		sbuf_printf(&b, "Not built: %s.\n", h->busy);
+	else if (bl != NULL && h->what != NULL && !already_made(w, h))
+		sbuf_printf(&b, "Not built: %s, which Build would destroy "
+				"(tick it to build anyway).\n", h->what);
+	else if (bl != NULL && h->what != NULL)
+		sbuf_printf(&b, "Not built: %s; it is used as it "
+				"is.\n", h->what);
+	if (wiz_on(w, "start"))
+		sbuf_printf(&b, "%s.\n", start_words(t));
+	if (wiz_on(w, "autostart"))
+		sbuf_add(&b, "Autostart: start it at every boot.\n");
+	if (wiz_get(w, "chapuser")[0])
+		sbuf_printf(&b, "The CHAP password goes into the secrets store "
+			    "(%s/secrets).\n", w->ui->c->store.config_dir);
+	free(bl);
+	return sbuf_take(&b);
+}
+
+/* The XML view: the command line first, then the XML it makes. */
+static char *
+xml_text(struct wiz *w, bool *ok)
+{
+	char **argv = pw_argv(w, true, wiz_get(w, "chapuser")[0] ?
+			      "(chosen at Define)" : NULL);
+	char **shown = pw_argv(w, false, wiz_get(w, "chapuser")[0] ?
+			       "chap-NAME" : NULL);
+	struct sbuf err, b;
+	char *xml, *line;
+
+	sbuf_init(&err);
+	xml = pw_print_xml(w, argv, &err);
+	sbuf_init(&b);
+	line = run_argv_line((const char *const *)shown);
+	sbuf_printf(&b, "# the same from a script:\n# cistern %s\n", line);
+	free(line);
+	*ok = xml != NULL;
+	sbuf_add(&b, xml ? xml : err.s ? err.s : "?");
+	free(xml);
+	sbuf_free(&err);
+	strv_free(argv);
+	strv_free(shown);
+	return sbuf_take(&b);
+}
+
+/* The name typed back before Build destroys data. */
+static char *
+check_confirm(struct wiz *w, const char *v)
+{
+	struct holds h;
+	char *why = NULL;
+
+	holds_probe(w, &h);
+	if (strcmp(v, h.confirm) != 0)
+		why = xasprintf("type %s to confirm, or untick "
+				"Build", h.confirm);
+	holds_free(&h);
+	return why;
+}
+
+/* The review: what will happen, Build / Start / Autostart, the XML. */
+void
+pw_review_build(struct wiz *w)
+{
+	struct pw *pw = w->ctx;
+	enum pool_type t = pw_type(w);
+	struct holds h;
+	char *bl, *sig, *text;
+	bool ok;
+	struct wfield *f;
+
+	holds_probe(w, &h);
+	bl = build_label(w, &h);
+	/* safe defaults, set again when the setup changed: never build over
+	 * data; start; autostart */
+	sig = xasprintf("%d|%s|%s|%s|%s|%s", t, h.devs, wiz_get(w, "format"),
+			wiz_get(w, "target"), wiz_get(w, "vgmode"), h.what ?
+			h.what : "");
+	if (!str_eq(sig, pw->review_sig)) {
+		wiz_set(w, "build", bl != NULL && !already_made(w, &h) &&
+			!build_destroys(w, &h) && h.busy == NULL ? "1" : "0");
+		wiz_set(w, "start", "1");
+		wiz_set(w, "autostart", "1");
+		wiz_set(w, "confirm", "");
+		free(pw->review_sig);
+		pw->review_sig = sig;
+	} else {
+		free(sig);
+	}
+	text = plan_text(w, &h);
+	wiz_info(w, "plan", text, 6);
+	free(text);
+	if (bl != NULL)
+		wiz_check(w, "build", bl);
+	wiz_check(w, "start", start_words(t));
+	wiz_check(w, "autostart", "Autostart: start it at every boot");
+	if (bl != NULL && wiz_on(w, "build") && build_destroys(w, &h)) {
+		f = wiz_text(w, "confirm", "Confirm", check_confirm);
+		f->width = 20;
+		f->hint = xasprintf("type %s", h.confirm);
+	}
+	text = xml_text(w, &ok);
+	wiz_view(w, "xml", "XML (Up/Down scroll)", text, 12);
+	free(text);
+	wiz_set(w, "xml_ok", ok ? "1" : "0");
+	free(bl);
+	holds_free(&h);
+}
+
+/* Ticking Build may ask for the name; the plan follows the boxes. */
+void
+pw_review_change(struct wiz *w, const char *id)
+{
+	if (strcmp(id, "build") == 0 || strcmp(id, "start") == 0 ||
+	    strcmp(id, "autostart") == 0)
+		wiz_relayout(w);
+}
+
+/* The XML must be valid; Build never goes to a device in use. */
+char *
+pw_review_leave(struct wiz *w)
+{
+	struct holds h;
+	char *why = NULL, *bl;
+
+	if (!wiz_on(w, "xml_ok"))
+		return xstrdup("the pool cannot be defined: see the XML view");
+	holds_probe(w, &h);
+	bl = build_label(w, &h);
+	if (bl != NULL && wiz_on(w, "build") && h.busy != NULL)
+		why = xasprintf("%s: Build writes to no device in use (untick "
+				"it)", h.busy);
+	free(bl);
+	holds_free(&h);
+	return why;
+}
+
+/* ---- Finish ---- */
+
+/* What Finish did, for an undo. */
+struct made {
+	char *pool;
+	char *secret;          /* usage name stored, or NULL */
+	char *target;          /* a directory that was not there, or NULL */
+	char *blank_dev;       /* a device that held nothing (fs), or NULL */
+	bool build, start, destroys;
+	unsigned build_flags, start_flags;
+	int type;
+};
+
+/* Free an undo record. */
+static void
+made_free(struct made *m)
+{
+	if (m == NULL)
+		return;
+	free(m->pool);
+	free(m->secret);
+	free(m->target);
+	free(m->blank_dev);
+	free(m);
+}
+
+/* In the child: build and start the new pool. */
+static int
+job_setup(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
+	  struct err *e)
+{
+	struct made *m = arg;
+	struct pool *p = cistern_get_pool(c, m->pool, e);
+
+	if (p == NULL)
+		return -1;
+	if (m->build) {
+		if (pool_build(c, p, m->build_flags, j, e) < 0)
+			return -1;
+		sbuf_add(out, "built\n");
+	}
+	if (m->start && pool_start(c, p, m->start_flags, j, e) < 0)
+		return -1;
+	return 0;
+}
+
+/* In the child: take away what the wizard made, then the pool. */
+static int
+job_undo(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
+	 struct err *e)
+{
+	struct made *m = arg;
+	struct pool *p = cistern_get_pool(c, m->pool, e);
+	struct err se;
+	enum pool_type t = (enum pool_type)m->type;
+
+	if (p == NULL)
+		return -1;
+	err_init(&se);
+	if (pool_is_active(p) && pool_stop(c, p, 0, e) < 0)
+		return -1;
+	if (m->build && (t == POOL_DISK || t == POOL_LOGICAL)) {
+		if (pool_delete(c, p, POOL_DELETE_CONFIRMED, j, e) < 0)
+			return -1;
+		sbuf_printf(out, "removed what Build made on the devices\n");
+	}
+	if (m->build && t == POOL_FS && m->blank_dev != NULL) {
+		if (probe_wipe_signatures(m->blank_dev, e) < 0)
+			return -1;
+		sbuf_printf(out, "%s is blank again\n", m->blank_dev);
+	}
+	if (m->target != NULL && rmdir(m->target) == 0)
+		sbuf_printf(out, "removed %s\n", m->target);
+	if (pool_undefine(c, p, e) < 0)
+		return -1;
+	if (m->secret != NULL &&
+	    secret_remove(&c->store, NULL, m->secret, &se) == 0)
+		sbuf_printf(out, "removed the secret %s\n", m->secret);
+	err_clear(&se);
+	return 0;
+}
+
+/* The undo ended. */
+static int
+undo_ended(struct ui *ui, struct ui_job *j, void *arg)
+{
+	struct made *m = arg;
+
+	if (j->code == 0)
+		ui_status(ui, R_GOOD, "Pool %s undefined; nothing the "
+			  "wizard made is left.", m->pool);
+	else
+		dialog_message(ui, "Undo failed", j->msg, true);
+	made_free(m);
+	return UI_RELOAD;
+}
+
+/* The failure dialog was answered. */
+static int
+failed_done(struct ui *ui, struct form *f, int b)
+{
+	struct made *m = f->ctx;
+	int id;
+
+	if (b != 0) {
+		ui_status(ui, R_WARNING, "Pool %s kept as it is (u "
+			  "undefines it).", m->pool);
+		return UI_RELOAD;
+	}
+	f->ctx = NULL;
+	id = ui_job_start_cb(ui, "undo the new pool", m->pool, job_undo, m,
+			     undo_ended, m);
+	if (id < 0)
+		made_free(m);
+	return UI_DRAW;
+}
+
+/* Build or start failed: say why, offer to undefine. */
+static void
+offer_undo(struct ui *ui, struct made *m, const struct ui_job *j)
+{
+	bool built = j->output != NULL && strstr(j->output, "built\n");
+	struct sbuf b;
+	struct form *f;
+
+	sbuf_init(&b);
+	sbuf_printf(&b, "Pool %s could not be %s: %s\n\nUndefine it and take "
+		    "away what this wizard made", m->pool,
+		    m->build && !built ? "built" : "started",
+		    j->code == ERR_CANCELLED ? "cancelled" : j->msg);
+	if (m->build && built && (m->type == POOL_DISK ||
+				 m->type == POOL_LOGICAL))
+		sbuf_add(&b, " (what Build wrote on the devices)");
+	if (m->build && built && m->blank_dev)
+		sbuf_printf(&b, " (the filesystem on %s)", m->blank_dev);
+	if (m->target)
+		sbuf_printf(&b, " (the directory %s)", m->target);
+	if (m->secret)
+		sbuf_printf(&b, " (the secret %s)", m->secret);
+	sbuf_add(&b, "?");
+	m->build = m->build && built;
+	f = form_new(b.s, failed_done, m, (void (*)(void *))made_free);
+	f->danger = true;
+	form_add_button(f, "Undefine");
+	form_add_button(f, "Keep it");
+	f->width = 72;
+	form_open(ui, "The new pool failed", f);
+	f->focus = f->nfields;   /* Undefine: nothing half-made stays */
+	sbuf_free(&b);
+}
+
+/* The setup job ended. */
+static int
+setup_ended(struct ui *ui, struct ui_job *j, void *arg)
+{
+	struct made *m = arg;
+
+	if (j->code == 0) {
+		ui_status(ui, R_GOOD, "Pool %s is ready%s%s.", m->pool,
+			  m->build ? ": built" : "", m->start ? (m->build ?
+			  " and started" : ": started") : "");
+		ui_select_pool(ui, m->pool);
+		made_free(m);
+		return UI_RELOAD | UI_REVOLS;
+	}
+	offer_undo(ui, m, j);
+	return UI_RELOAD;
+}
+
+/* A usage name for the pool's CHAP secret no other secret has. */
+static char *
+secret_name(struct ui *ui, const char *pool)
+{
+	char **names = NULL;
+	size_t n = 0;
+	struct err e;
+	char *u = NULL;
+
+	err_init(&e);
+	secret_list(&ui->c->store, &names, &n, &e);
+	err_clear(&e);
+	for (int k = 1; u == NULL; k++) {
+		char *cand = k == 1 ? xasprintf("chap-%s", pool) :
+			     xasprintf("chap-%s-%d", pool, k);
+		char *shown = xasprintf("usage %s", cand);
+		bool taken = false;
+		for (size_t i = 0; i < n; i++)
+			taken |= strcmp(names[i], shown) == 0;
+		free(shown);
+		if (!taken)
+			u = cand;
+		else
+			free(cand);
+	}
+	strv_free(names);
+	return u;
+}
+
+/* Finish: store the secret, define, then build and start as a job. */
+int
+pw_done(struct ui *ui, struct wiz *w)
+{
+	struct made *m = xcalloc(1, sizeof(*m));
+	enum pool_type t = pw_type(w);
+	struct holds h;
+	struct sbuf err;
+	struct err e;
+	char **argv, *out;
+	bool exists, empty;
+
+	m->pool = xstrdup(wiz_get(w, "name"));
+	m->type = t;
+	m->start = wiz_on(w, "start");
+	holds_probe(w, &h);
+	char *bl = build_label(w, &h);
+	m->build = wiz_on(w, "build") && bl != NULL;
+	free(bl);
+	m->destroys = m->build && build_destroys(w, &h);
+	if (t == POOL_FS || t == POOL_DISK || t == POOL_LOGICAL)
+		m->build_flags = m->destroys ? POOL_BUILD_OVERWRITE :
+				 POOL_BUILD_NO_OVERWRITE;
+	if (t == POOL_FS && h.what == NULL)
+		m->blank_dev = xstrdup(h.devs);
+	discover_dir_state(wiz_get(w, "target"), &exists, &empty);
+	if (!exists && (t == POOL_DIR || t == POOL_FS || t == POOL_NETFS)) {
+		m->target = xstrdup(wiz_get(w, "target"));
+		/* the mount point (the directory) is made by a plain build */
+		if (!m->build)
+			m->start_flags = POOL_START_BUILD;
+	}
+	holds_free(&h);
+	err_init(&e);
+	if (wiz_get(w, "chapuser")[0]) {
+		const char *pw = wiz_get(w, "chappass");
+		m->secret = secret_name(ui, m->pool);
+		if (secret_set(&ui->c->store, NULL, m->secret, pw, strlen(pw),
+			       &e) < 0) {
+			wiz_error(w, "Cannot store the CHAP password: %s",
+				  e.msg);
+			free(m->secret);
+			m->secret = NULL;
+			goto fail;
+		}
+	}
+	argv = pw_argv(w, false, m->secret);
+	sbuf_init(&err);
+	ui_detach(ui);
+	out = pw_print_xml(w, argv, &err);
+	strv_free(argv);
+	ui_ino_drain(ui);
+	ui_reload(ui);
+	if (out == NULL) {
+		wiz_error(w, "%s", err.s ? err.s :
+			  "the pool cannot be defined");
+		sbuf_free(&err);
+		if (m->secret != NULL)
+			secret_remove(&ui->c->store, NULL, m->secret, &e);
+		goto fail;
+	}
+	free(out);
+	sbuf_free(&err);
+	if (run_dry_run()) {
+		/* nothing was defined: there is nothing to build or start */
+		ui_status(ui, R_STATUS, "Dry run: pool %s was not defined; "
+			  "its XML is on the review page.", m->pool);
+		if (m->secret != NULL)
+			secret_remove(&ui->c->store, NULL, m->secret, &e);
+		err_clear(&e);
+		made_free(m);
+		return UI_RELOAD;
+	}
+	if (wiz_on(w, "autostart")) {
+		struct pool *p = cistern_find_pool(ui->c, m->pool);
+		if (p != NULL && pool_set_autostart(ui->c, p, true, &e) < 0)
+			ui_status(ui, R_WARNING, "%s", e.msg);
+	}
+	err_clear(&e);
+	ui_ino_drain(ui);
+	ui_select_pool(ui, m->pool);
+	if (!m->build && !m->start) {
+		ui_status(ui, R_GOOD, "Pool %s defined.", m->pool);
+		made_free(m);
+		return UI_RELOAD | UI_REVOLS;
+	}
+	char *title = xasprintf("set up pool %s", m->pool);
+	int id = ui_job_start_cb(ui, title, m->pool, job_setup, m, setup_ended,
+				 m);
+	free(title);
+	if (id > 0)
+		dialog_progress(ui, id);
+	else
+		made_free(m);
+	return UI_RELOAD | UI_REVOLS;
+fail:
+	err_clear(&e);
+	made_free(m);
+	return -1;
+}
