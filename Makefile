@@ -61,7 +61,7 @@ cistern: $(BIN)
 ifeq ($(SANITIZE),1)
 	@true
 else
-	@cp $(BIN) cistern
+	@cp $(BIN) cistern.tmp && mv -f cistern.tmp cistern
 endif
 
 $(BIN): $(TUI_OBJ) $(LIB_OBJ)

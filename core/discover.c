@@ -138,8 +138,10 @@ dev_fill(struct blockdev *b, const char *dir, const char *name,
 {
 	char why[512];
 	char *devno = sys_read(dir, "dev");
+	struct err e;
 
 	memset(b, 0, sizeof(*b));
+	err_init(&e);
 	b->name = xstrdup(name);
 	b->path = xasprintf("/dev/%s", name);
 	b->disk = disk ? xstrdup(disk) : NULL;
@@ -151,8 +153,16 @@ dev_fill(struct blockdev *b, const char *dir, const char *name,
 		free(devno);
 		return;
 	}
-	if (probe_signatures(b->path, &b->pi, NULL) < 0)
+	if (probe_signatures(b->path, &b->pi, &e) < 0) {
+		/* never call a device blank when it could not be read */
 		memset(&b->pi, 0, sizeof(b->pi));
+		b->pi.found = true;
+		snprintf(b->pi.type, sizeof(b->pi.type), "unreadable");
+		snprintf(b->pi.usage, sizeof(b->pi.usage), "other");
+		snprintf(b->pi.what, sizeof(b->pi.what),
+			 "unknown contents (%.280s)", e.msg);
+		err_clear(&e);
+	}
 	if (b->whole && b->pi.found &&
 	    strcmp(b->pi.usage, "partition table") == 0)
 		b->nparts = count_parts(b->path);

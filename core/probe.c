@@ -39,8 +39,9 @@ describe(struct probe_info *pi)
 	else if (strcmp(pi->type, "swap") == 0)
 		snprintf(pi->what, sizeof(pi->what), "a swap area%s", label);
 	else
-		snprintf(pi->what, sizeof(pi->what), "a %s signature (%s)%s",
-			 pi->type, pi->usage[0] ? pi->usage : "other", label);
+		snprintf(pi->what, sizeof(pi->what), "%s %s signature (%s)%s",
+			 strchr("aeiouAEIOU", pi->type[0]) ? "an" : "a", pi->type,
+			 pi->usage[0] ? pi->usage : "other", label);
 }
 
 int
@@ -83,7 +84,11 @@ probe_signatures(const char *path, struct probe_info *pi, struct err *e)
 			snprintf(pi->type, sizeof(pi->type), "%s", val);
 			snprintf(pi->usage, sizeof(pi->usage), "partition table");
 		} else {
-			snprintf(pi->type, sizeof(pi->type), "unknown");
+			/* only PART_ENTRY_* values: the partition's own entry in
+			 * its disk's table, nothing about what it holds */
+			pi->found = false;
+			blkid_free_probe(pr);
+			return 0;
 		}
 		if (blkid_probe_lookup_value(pr, "LABEL", &val, NULL) == 0)
 			snprintf(pi->label, sizeof(pi->label), "%s", val);
