@@ -450,6 +450,12 @@ void ui_rebuild_pools(struct ui *ui);
 void ui_rebuild_vols(struct ui *ui);
 void ui_refresh_selected(struct ui *ui);
 void ui_ino_drain(struct ui *ui);
+/* Model helpers (ui_model.c): make sure the selected pool's volumes are
+ * read, refresh every running pool, keep the volume pane on the pool the
+ * selection moved to. */
+void ui_ensure_vols(struct ui *ui);
+void ui_refresh_all(struct ui *ui);
+void ui_follow_pool(struct ui *ui);
 /* Remember the selection by name, then drop the rows (before the core
  * frees what they point at). */
 void ui_detach(struct ui *ui);

@@ -53,36 +53,13 @@ on_exit "gl_tidy $T"
 nfs_tests() {
 	local ns=cisfile-nfs-$$ srv=$T/nfs out want i
 	need_cmd "nfs-ganesha" ganesha.nfsd rpcbind showmount || return
-	mkdir -p "$srv/export" "$srv/recov"
-	cat >"$srv/ganesha.conf" <<EOF
-NFS_CORE_PARAM { Protocols = 3, 4; }
-NFSV4 { Graceless = true; RecoveryRoot = "$srv/recov"; }
-EXPORT {
-  Export_Id = 1; Path = "$srv/export"; Pseudo = "$srv/export";
-  Access_Type = RW; Squash = No_Root_Squash; Protocols = 3, 4;
-  FSAL { Name = VFS; }
-}
-LOG { Default_Log_Level = WARN; }
-EOF
-	# rpcbind and ganesha get a private /run, so nothing of theirs meets
-	# another rpcbind on this machine
-	cat >"$srv/run.sh" <<EOF
-mount -t tmpfs tmpfs /run
-rpcbind -f -w & echo \$! >"$srv/rpcbind.pid"
-for i in \$(seq 100); do [ -S /run/rpcbind.sock ] && break; sleep 0.05; done
-exec ganesha.nfsd -F -f "$srv/ganesha.conf" -L "$srv/ganesha.log" -p "$srv/ganesha.pid"
-EOF
-	ip netns add "$ns" || { t_skip "nfs-ganesha" "cannot make a netns"; return; }
-	on_exit "ip netns del $ns"
-	ip netns exec "$ns" ip link set lo up
-	ip netns exec "$ns" unshare -m --propagation private sh "$srv/run.sh" \
-		>/dev/null 2>&1 &
-	on_exit "kill -9 \$(cat $srv/ganesha.pid $srv/rpcbind.pid 2>/dev/null) $!"
-	for ((i = 0; i < 150; i++)); do
-		nsenter --net=/run/netns/"$ns" showmount --no-headers -e 127.0.0.1 \
-			2>/dev/null | grep -q export && break
-		sleep 0.1
-	done
+	# nfs-ganesha and rpcbind in a private network namespace, with a
+	# private /run (tests/lib/nfsd.sh)
+	on_exit "bash $TOP/tests/lib/nfsd.sh stop $srv $ns"
+	if ! bash "$TOP/tests/lib/nfsd.sh" start "$srv" "$ns" >/dev/null 2>&1; then
+		t_fail "nfs-ganesha starts in a network namespace" "see $srv/ganesha.log"
+		return
+	fi
 	out=$(nsenter --net=/run/netns/"$ns" "$CISTERN" \
 		find-storage-pool-sources-as netfs 127.0.0.1 2>&1)
 	want="<sources>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cistern — an NFS server for the interface's tests: nfs-ganesha and
+# cistern — an NFS server for tests: nfs-ganesha and
 # rpcbind in a private network namespace (TESTING.md), with a private
 # /run so nothing of theirs meets another rpcbind on this machine.
 #
