@@ -175,6 +175,27 @@ fail:
 	return -1;
 }
 
+/* Run a qemu-img that writes a new image at the volume's path: the name
+ * is claimed first (O_EXCL, the volume's mode and owner), and whatever a
+ * failed or cancelled run leaves there is removed. */
+static int
+qemu_img_new(const struct vol_def *v, char **argv, struct job *j,
+	     struct err *e)
+{
+	int fd, rc;
+
+	if (!run_dry_run()) {
+		fd = filevol_open_new(v->target.path, v, e);
+		if (fd < 0)
+			return -1;
+		close(fd);
+	}
+	rc = filevol_qemu_img(argv, j, e);
+	if (rc < 0 && !run_dry_run())
+		filevol_discard(v->target.path);
+	return rc;
+}
+
 /* Any other format, through qemu-img create on a file we made first (so
  * the name is taken with O_EXCL and the mode is right from the start). */
 static int
@@ -183,7 +204,7 @@ create_qemu(struct vol_def *v, const char *fmt, unsigned flags, struct job *j,
 {
 	char bfmt[32] = "";
 	char **argv;
-	int fd, rc;
+	int rc;
 
 	if (!filevol_qemu_can_create(fmt))
 		return err_setc(e, ERR_UNSUPPORTED,
@@ -201,18 +222,8 @@ create_qemu(struct vol_def *v, const char *fmt, unsigned flags, struct job *j,
 	    filevol_backing_format(v->backing, bfmt, sizeof(bfmt), e) < 0)
 		return -1;
 	argv = filevol_qemu_create_argv(v, fmt, bfmt[0] ? bfmt : NULL, flags);
-	if (!run_dry_run()) {
-		fd = filevol_open_new(v->target.path, v, e);
-		if (fd < 0) {
-			strv_free(argv);
-			return -1;
-		}
-		close(fd);
-	}
-	rc = filevol_qemu_img(argv, j, e);
+	rc = qemu_img_new(v, argv, j, e);
 	strv_free(argv);
-	if (rc < 0 && !run_dry_run())
-		filevol_discard(v->target.path);
 	return rc;
 }
 
@@ -368,7 +379,7 @@ clone_convert(struct vol_def *v, const char *fmt, const char *src_path,
 	char **argv = NULL;
 	size_t n = 0;
 	struct sbuf o;
-	int fd, rc;
+	int rc;
 
 	if (!filevol_qemu_can_create(fmt) && !filevol_is_raw(fmt))
 		return err_setc(e, ERR_UNSUPPORTED,
@@ -393,18 +404,8 @@ clone_convert(struct vol_def *v, const char *fmt, const char *src_path,
 	sbuf_free(&o);
 	strv_push(&argv, &n, src_path);
 	strv_push(&argv, &n, v->target.path);
-	if (!run_dry_run()) {
-		fd = filevol_open_new(v->target.path, v, e);
-		if (fd < 0) {
-			strv_free(argv);
-			return -1;
-		}
-		close(fd);
-	}
-	rc = filevol_qemu_img(argv, j, e);
+	rc = qemu_img_new(v, argv, j, e);
 	strv_free(argv);
-	if (rc < 0 && !run_dry_run())
-		filevol_discard(v->target.path);
 	return rc;
 }
 
