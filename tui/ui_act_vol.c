@@ -511,31 +511,45 @@ ACT(act_vol_delete)
 
 /* ---- upload and download ---- */
 
-/* Check the file and start the upload. */
+/* Check the file named in the form and start the upload or download. */
 static int
-upload_done(struct ui *ui, struct form *f, int b)
+file_done(struct ui *ui, struct form *f, int b, bool upload)
 {
 	const char *file = form_text(f, 0);
-	struct vol_op *o;
-	char *title;
-
 	struct pool *p;
 	const struct vol_def *v;
+	struct vol_op *o;
+	char *title;
 
 	if (b != 0)
 		return UI_DRAW;
 	if (vol_ref_get(ui, f, &p, &v) < 0)
 		return -1;
-	if (access(file, R_OK) < 0) {
+	if (upload && access(file, R_OK) < 0) {
 		form_error(f, "Cannot read '%s': %s", file, strerror(errno));
+		return -1;
+	}
+	if (!upload && access(file, F_OK) == 0) {
+		form_error(f, "'%s' exists; cistern does not overwrite files. "
+			   "Choose another name.", file);
 		return -1;
 	}
 	o = vol_op_new(f);
 	o->file = xstrdup(file);
-	title = xasprintf("upload %s into %s", file, o->vol);
-	vol_job(ui, title, job_vol_upload, o);
+	if (!upload && form_check(f, 1))
+		o->flags = VOL_DOWNLOAD_SPARSE;
+	title = upload ? xasprintf("upload %s into %s", file, o->vol) :
+			 xasprintf("download %s to %s", o->vol, file);
+	vol_job(ui, title, upload ? job_vol_upload : job_vol_download, o);
 	free(title);
 	return UI_DRAW;
+}
+
+/* The upload form's buttons. */
+static int
+upload_done(struct ui *ui, struct form *f, int b)
+{
+	return file_done(ui, f, b, true);
 }
 
 ACT(act_vol_upload)
@@ -556,33 +570,11 @@ ACT(act_vol_upload)
 	return UI_DRAW;
 }
 
-/* Check the file name and start the download. */
+/* The download form's buttons. */
 static int
 download_done(struct ui *ui, struct form *f, int b)
 {
-	const char *file = form_text(f, 0);
-	struct vol_op *o;
-	char *title;
-
-	struct pool *p;
-	const struct vol_def *v;
-
-	if (b != 0)
-		return UI_DRAW;
-	if (vol_ref_get(ui, f, &p, &v) < 0)
-		return -1;
-	if (access(file, F_OK) == 0) {
-		form_error(f, "'%s' exists; cistern does not overwrite files. "
-			   "Choose another name.", file);
-		return -1;
-	}
-	o = vol_op_new(f);
-	o->file = xstrdup(file);
-	o->flags = form_check(f, 1) ? VOL_DOWNLOAD_SPARSE : 0;
-	title = xasprintf("download %s to %s", o->vol, file);
-	vol_job(ui, title, job_vol_download, o);
-	free(title);
-	return UI_DRAW;
+	return file_done(ui, f, b, false);
 }
 
 ACT(act_vol_download)
