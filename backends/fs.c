@@ -2,7 +2,6 @@
  * directory; its volumes are files. */
 #include <errno.h>
 #include <string.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "../core/backend.h"
@@ -18,19 +17,6 @@
 
 /* Recorded by a build that made the target, so a failed
  * "pool-start --build" can take it away again. */
-
-/* A running fs pool is one whose target is mounted from its device. */
-static int
-fs_check(struct pool *p, bool *running, struct err *e)
-{
-	int st = fsmount_state(p->def, e);
-
-	*running = st == 1;
-	if (st == 0)
-		err_setc(e, ERR_NOT_FOUND, "'%s' is not mounted",
-			 p->def->target_path);
-	return 0;
-}
 
 /* The force flag of mkfs for a format (libvirt's). */
 static const char *
@@ -106,34 +92,15 @@ fs_build(struct pool *p, unsigned flags, struct job *j, struct err *e)
 	return fsmount_build_target(p, flags, j, e);
 }
 
-/* Only a mounted filesystem is listed (never the empty directory under
- * it). */
-static int
-fs_refresh(struct pool *p, struct job *j, struct err *e)
-{
-	struct statvfs sv;
-	int st = fsmount_state(p->def, e);
-
-	if (st < 0)
-		return -1;
-	if (st == 0)
-		return err_setc(e, ERR_NOT_FOUND, "'%s' is not mounted",
-				p->def->target_path);
-	if (statvfs(p->def->target_path, &sv) < 0)
-		return err_errno(e, errno, "cannot stat the filesystem of '%s'",
-				 p->def->target_path);
-	return filevol_refresh(p, &sv, j, e);
-}
-
 const struct backend fs_backend = {
 	.type = POOL_FS,
 	.flags = BACKEND_VOL_CREATE | BACKEND_NEEDS_ROOT |
 		 BACKEND_BUILD_DESTRUCTIVE,
-	.check = fs_check,
+	.check = fsmount_pool_check,
 	.build = fs_build,
 	.start = fsmount_pool_start,
 	.stop = fsmount_pool_stop,
 	.delete = fsmount_pool_delete,
-	.refresh = fs_refresh,
+	.refresh = fsmount_pool_refresh,
 	FILEVOL_OPS,
 };

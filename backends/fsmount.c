@@ -401,3 +401,39 @@ fsmount_pool_delete(struct pool *p, unsigned flags, struct job *j,
 	(void)j;
 	return filevol_delete_target(p, e);
 }
+
+/* Running means the target is mounted from the pool's source. */
+int
+fsmount_pool_check(struct pool *p, bool *running, struct err *e)
+{
+	int st = fsmount_state(p->def, e);
+
+	*running = st == 1;
+	if (st == 0)
+		err_setc(e, ERR_NOT_FOUND, "'%s' is not mounted",
+			 p->def->target_path);
+	return 0;
+}
+
+/* Sizes from statvfs (timed for a network mount), then the volumes. */
+int
+fsmount_pool_refresh(struct pool *p, struct job *j, struct err *e)
+{
+	struct statvfs sv;
+	int st = fsmount_state(p->def, e);
+
+	if (st < 0)
+		return -1;
+	if (st == 0)
+		return err_setc(e, ERR_NOT_FOUND, "'%s' is not mounted",
+				p->def->target_path);
+	if (p->def->type == POOL_NETFS) {
+		if (fsmount_statvfs(p->def->target_path,
+				    FSMOUNT_STATVFS_TIMEOUT_MS, &sv, e) < 0)
+			return -1;
+	} else if (statvfs(p->def->target_path, &sv) < 0) {
+		return err_errno(e, errno, "cannot stat the filesystem of '%s'",
+				 p->def->target_path);
+	}
+	return filevol_refresh(p, &sv, j, e);
+}

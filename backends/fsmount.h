@@ -50,5 +50,11 @@ int fsmount_pool_start(struct pool *p, unsigned flags, struct job *j,
 int fsmount_pool_stop(struct pool *p, unsigned flags, struct err *e);
 int fsmount_pool_delete(struct pool *p, unsigned flags, struct job *j,
 			struct err *e);
+/* Running means the target is mounted from the pool's source. */
+int fsmount_pool_check(struct pool *p, bool *running, struct err *e);
+/* Only a mounted filesystem is listed (never the empty directory under
+ * it); a network mount's statvfs runs in a child with a timeout, so a
+ * dead server fails the refresh instead of hanging it. */
+int fsmount_pool_refresh(struct pool *p, struct job *j, struct err *e);
 
 #endif

@@ -18,38 +18,6 @@
 
 #define DISCOVER_TIMEOUT_MS (30 * 1000)
 
-/* A running netfs pool is one whose export is mounted. */
-static int
-netfs_check(struct pool *p, bool *running, struct err *e)
-{
-	int st = fsmount_state(p->def, e);
-
-	*running = st == 1;
-	if (st == 0)
-		err_setc(e, ERR_NOT_FOUND, "'%s' is not mounted",
-			 p->def->target_path);
-	return 0;
-}
-
-/* statvfs first, in a child with a timeout: a dead server fails the
- * refresh instead of hanging it. */
-static int
-netfs_refresh(struct pool *p, struct job *j, struct err *e)
-{
-	struct statvfs sv;
-	int st = fsmount_state(p->def, e);
-
-	if (st < 0)
-		return -1;
-	if (st == 0)
-		return err_setc(e, ERR_NOT_FOUND, "'%s' is not mounted",
-				p->def->target_path);
-	if (fsmount_statvfs(p->def->target_path, FSMOUNT_STATVFS_TIMEOUT_MS,
-			    &sv, e) < 0)
-		return -1;
-	return filevol_refresh(p, &sv, j, e);
-}
-
 /* One found export. */
 static void
 add_source(struct pool_source **v, size_t *n, const char *host,
@@ -224,12 +192,12 @@ out:
 const struct backend netfs_backend = {
 	.type = POOL_NETFS,
 	.flags = BACKEND_VOL_CREATE | BACKEND_NEEDS_ROOT,
-	.check = netfs_check,
+	.check = fsmount_pool_check,
 	.build = fsmount_build_target,
 	.start = fsmount_pool_start,
 	.stop = fsmount_pool_stop,
 	.delete = fsmount_pool_delete,
-	.refresh = netfs_refresh,
+	.refresh = fsmount_pool_refresh,
 	.find_sources = netfs_find_sources,
 	FILEVOL_OPS,
 };
