@@ -1,6 +1,5 @@
 /* cistern — netfs pools: an NFS, CIFS or GlusterFS export mounted on the
  * target directory; its volumes are files. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
