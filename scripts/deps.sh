@@ -1,14 +1,25 @@
 #!/bin/sh
 # cistern — install the Debian packages cistern needs to build and to test.
 # Runs in well under a second when everything is there already.
+#
+#   deps.sh         what building and `make check` need
+#   deps.sh --deb   what building the Debian package needs (`make deb`)
 set -eu
+here=$(cd "$(dirname "$0")" && pwd)
 
-BUILD_PKGS="gcc make pkg-config libncurses-dev libxml2-dev libblkid-dev \
-libparted-dev libjson-c-dev libiscsi-dev"
+# What building needs is debian/control's Build-Depends: one list for
+# `make deps` and for the package (debhelper-compat is debhelper's).
+BUILD_PKGS=$(sed -n '/^Build-Depends:/,/^[A-Z]/p' "$here/../debian/control" |
+	sed -e 's/^Build-Depends://' -e '/^[A-Z]/d' -e 's/([^)]*)//g' |
+	tr ',' '\n' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' \
+	    -e 's/^debhelper-compat$/debhelper/' | grep -v '^$' | tr '\n' ' ')
 TEST_PKGS="expect tmux libxml2-utils qemu-utils lvm2 parted tgt libiscsi-bin \
 open-iscsi xfsprogs btrfs-progs e2fsprogs util-linux iproute2 procps time \
 nfs-ganesha nfs-ganesha-vfs rpcbind nfs-common sshfs openssh-server \
-openssh-client glusterfs-server glusterfs-client kmod"
+openssh-client glusterfs-server glusterfs-client kmod jq strace"
+if [ "${1:-}" = "--deb" ]; then
+	TEST_PKGS="dpkg-dev lintian fakeroot"
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "cistern: not a Debian system; install by hand: $BUILD_PKGS $TEST_PKGS" >&2
@@ -23,6 +34,13 @@ for p in $BUILD_PKGS $TEST_PKGS; do
 	*) missing="$missing $p" ;;
 	esac
 done
+# A default install has /etc/mtab (systemd-tmpfiles links it); a bare
+# root (debootstrap, containers) may not, and nfs-ganesha then finds no
+# filesystem to export.
+if [ ! -e /etc/mtab ] && [ "$(id -u)" -eq 0 ]; then
+	ln -s ../proc/self/mounts /etc/mtab &&
+		echo "cistern: linked /etc/mtab to /proc/self/mounts (as systemd does)"
+fi
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -43,9 +61,9 @@ if [ ! -e "$policy" ]; then
 	made_policy=1
 fi
 rc=0
-apt-get install -y --no-install-recommends $missing >/tmp/cistern-apt.log 2>&1 || {
+apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends $missing >/tmp/cistern-apt.log 2>&1 || {
 	apt-get update >>/tmp/cistern-apt.log 2>&1 || true
-	apt-get install -y --no-install-recommends $missing >>/tmp/cistern-apt.log 2>&1 || rc=$?
+	apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends $missing >>/tmp/cistern-apt.log 2>&1 || rc=$?
 }
 [ -n "$made_policy" ] && rm -f "$policy"
 if [ "$rc" -ne 0 ]; then

@@ -309,6 +309,27 @@ shrink(struct wiz *w, int rows, int avail)
 	return rows;
 }
 
+/* Then grow the lists that hold more than they show into the rows left
+ * over: a taller terminal shows more of a long list (block devices). */
+static int
+grow(struct wiz *w, int rows, int avail)
+{
+	bool moved = true;
+
+	while (rows < avail && moved) {
+		moved = false;
+		for (int i = 0; i < w->nfields && rows < avail; i++) {
+			struct wfield *f = &w->fields[i];
+			if (f->kind == WF_LIST && f->rows < (int)f->nitems) {
+				f->rows++;
+				rows++;
+				moved = true;
+			}
+		}
+	}
+	return rows;
+}
+
 /* Make the page's form in a window at (y, x) of fw columns and at most
  * `avail` rows; returns the rows used, or -1 when it cannot fit. */
 int
@@ -321,7 +342,7 @@ wform_make(struct wiz *w, int y, int x, int fw, int avail)
 
 	if (wiz_type == NULL)
 		wiz_type = new_fieldtype(wiz_fcheck, NULL);
-	rows = shrink(w, measure(w, fw, &lw), avail);
+	rows = grow(w, shrink(w, measure(w, fw, &lw), avail), avail);
 	if (rows > avail || rows < 1 || fw < 20)
 		return -1;
 	fl = xcalloc((size_t)w->nfields * 3 + 1, sizeof(*fl));

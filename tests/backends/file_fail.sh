@@ -74,8 +74,19 @@ chmod 755 "$T"
 U=$T/user
 mkdir -p "$U"
 chown 65534:65534 "$U"
+# nobody runs a copy of the binary, and of the sanitizers' suppression
+# files: the checkout need not be readable by other users (/root is 0700)
+NB=$T/nobody-bin
+mkdir -m 0755 "$NB"
+install -m 0755 "$CISTERN" "$NB/cistern"
+install -m 0644 "$TOP"/tests/*.supp "$NB/"
+nob_env=()
+for v in ASAN_OPTIONS LSAN_OPTIONS; do
+	[ -n "${!v:-}" ] && nob_env+=("$v=${!v//$TOP\/tests/$NB}")
+done
 nob() { setpriv --reuid=65534 --regid=65534 --clear-groups \
-	env HOME="$U" XDG_RUNTIME_DIR="$U" "$CISTERN" --config-dir "$U/cfg" "$@"; }
+	env "${nob_env[@]}" HOME="$U" XDG_RUNTIME_DIR="$U" "$NB/cistern" \
+	--config-dir "$U/cfg" "$@"; }
 nob pool-define-as r1 dir --target "$R" >/dev/null 2>&1
 nob pool-start r1 >/dev/null 2>&1
 before=$(listing "$R")

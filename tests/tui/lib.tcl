@@ -66,6 +66,15 @@ proc define_xml {xml} {
 }
 
 # Start cistern in tmux: ENV is a list of NAME=VALUE, ARGS extra options.
+# Rows for a screen whose lists show every block device of the machine
+# (the wizards' discovery): BASE plus one per device, so a test's own
+# devices are on screen however many others the machine has.
+proc rows_for_devices {base} {
+	set n 0
+	catch {set n [llength [split [string trim [exec lsblk -rno NAME]] \n]]}
+	return [expr {$base + $n}]
+}
+
 proc tui_start {cols rows {envs {}} {extra {}}} {
 	global cistern CFG SOCK T
 	catch {exec tmux -S $SOCK kill-server}
