@@ -6,9 +6,12 @@
 #   make check SANITIZE=1   the same under ASan + UBSan
 #   make bench      benchmarks (ratios against baselines measured alongside)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        a Debian package (dpkg-buildpackage), into build/deb/
+#   make check-deb  build it, install it into a fresh Debian 12 root, test it
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 CC      ?= cc
 VERSION := 0.1.0
 
@@ -53,7 +56,7 @@ TEST_BIN  := $(TEST_C:%.c=$(BUILD)/%)
 
 BIN := $(BUILD)/cistern
 
-.PHONY: all deps run check bench install clean tests
+.PHONY: all deps run check bench install clean tests deb check-deb
 
 all: $(BIN) cistern
 
@@ -71,12 +74,12 @@ $(BIN): $(TUI_OBJ) $(LIB_OBJ)
 $(BUILD)/%.o: %.c $(wildcard core/*.h tui/*.h backends/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/%.c $(LIB_OBJ) $(BUILD)/tui/columns.o $(BUILD)/tui/table.o
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $<"
-	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(BUILD)/tui/columns.o \
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(BUILD)/tui/columns.o \
 		$(BUILD)/tui/table.o $(LDLIBS)
 
 tests: $(TEST_BIN)
@@ -114,9 +117,27 @@ install: all
 	done
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	$(BIN) help --man > $(DESTDIR)$(PREFIX)/share/man/man1/cistern.1
-	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
 	sed 's|@BINDIR@|$(PREFIX)/bin|' docs/cistern-autostart.service > \
-		$(DESTDIR)$(PREFIX)/lib/systemd/system/cistern-autostart.service
+		$(DESTDIR)$(SYSTEMDUNITDIR)/cistern-autostart.service
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 docs/cistern.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/cistern
+
+# The package: dpkg-buildpackage writes beside the project (..); the
+# results are moved into build/deb/.
+deb:
+	@sh scripts/deps.sh --deb
+	dpkg-buildpackage -us -uc -b
+	@mkdir -p build/deb
+	@mv -f ../cistern_$(VERSION)_*.deb ../cistern-dbgsym_$(VERSION)_*.deb \
+		../cistern_$(VERSION)_*.buildinfo ../cistern_$(VERSION)_*.changes \
+		build/deb/ 2>/dev/null || true
+	lintian --fail-on error build/deb/cistern_$(VERSION)_*.changes
+	@ls build/deb/*.deb
+
+check-deb: deb
+	@bash tests/pkg/deb.sh build/deb/cistern_$(VERSION)_*.deb
 
 clean:
 	rm -rf build build-san cistern

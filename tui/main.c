@@ -171,6 +171,10 @@ main(int argc, char **argv)
 	int vi, rc;
 
 	setlocale(LC_ALL, "");
+	if (argc > 1 && strcmp(argv[1], "__complete") == 0) {
+		backends_register_all();
+		return complete_main(argc - 2, argv + 2);
+	}
 	xmlInitParser();
 	vi = parse_globals(argc, argv, &o);
 	if (vi < 0)

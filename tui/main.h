@@ -31,6 +31,10 @@ void ui_man_keys(FILE *out);
 /* First start with no pools: offer libvirt's 'default' dir pool (asks on a
  * terminal, prints the commands otherwise). */
 int offer_default_pool(struct cistern *c, bool ask, FILE *out);
+/* `cistern __complete WORD...`: candidates for the last word, one per
+ * line (tui/complete.c, for the bash completion script). */
+int complete_main(int argc, char **argv);
+
 /* Where libvirt's 'default' pool lives for this user (malloc'd). */
 char *default_pool_dir(void);
 

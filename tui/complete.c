@@ -1,0 +1,307 @@
+/* cistern — shell completion: `cistern __complete WORD...` prints, one per
+ * line, the candidates for the last WORD of a command line (the words
+ * after "cistern", the last one being completed, possibly empty).
+ *
+ * Verbs, options and what each positional takes come from the verb table
+ * (cli_verbs); pool and volume names from the store, opened read-only
+ * with the command line's own --config-dir/--run-dir. Nothing printed for
+ * a file or directory argument: the shell then completes file names.
+ * The bash completion script (docs/cistern.bash) is a thin caller. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/pool.h"
+#include "../core/util.h"
+#include "cli.h"
+#include "main.h"
+#include "ui.h"
+
+/* Global options and whether they take a value (as parse_globals). */
+static const struct {
+	const char *name;
+	bool value;
+} globals[] = {
+	{ "--config-dir", true }, { "--run-dir", true }, { "--theme", true },
+	{ "--color", true }, { "--dry-run", false }, { "--verbose", false },
+	{ "--read-only", false }, { "--no-mouse", false },
+	{ "--version", false }, { "--help", false },
+};
+
+struct comp {
+	const char *cur;           /* what is typed of the value */
+	size_t curlen;
+	int prelen;                /* "--opt=" before it in the word */
+	const char *pre;
+};
+
+static void
+offer(const struct comp *k, const char *s)
+{
+	if (strncmp(s, k->cur, k->curlen) == 0)
+		printf("%.*s%s\n", k->prelen, k->pre, s);
+}
+
+/* Is NAME (length NL) in a verb's space-separated spec? Sets *suffix to
+ * what follows the name there ("=", "=*", "?", "..." or ""). */
+static bool
+spec_find(const char *spec, const char *name, size_t nl, const char **suffix)
+{
+	const char *p = spec;
+
+	while (p != NULL && *p) {
+		while (*p == ' ')
+			p++;
+		const char *end = p;
+		while (*end && *end != ' ')
+			end++;
+		size_t wl = 0;
+		while (p + wl < end && p[wl] != '=' && p[wl] != '?' &&
+		       p[wl] != '.')
+			wl++;
+		if (wl == nl && strncmp(p, name, nl) == 0) {
+			*suffix = p + wl;
+			return true;
+		}
+		p = end;
+	}
+	return false;
+}
+
+/* The NTH (0-based) positional name of a verb, into buf; "" if none. */
+static void
+spec_nth(const char *spec, size_t nth, char *buf, size_t bufsz)
+{
+	const char *p = spec;
+	size_t i = 0;
+
+	buf[0] = '\0';
+	while (p != NULL && *p) {
+		while (*p == ' ')
+			p++;
+		const char *end = p;
+		while (*end && *end != ' ')
+			end++;
+		size_t wl = 0;
+		while (p + wl < end && p[wl] != '?' && p[wl] != '.')
+			wl++;
+		bool rest = end - p >= 3 && strncmp(end - 3, "...", 3) == 0;
+		if (wl > 0 && (i == nth || (rest && i < nth))) {
+			snprintf(buf, bufsz, "%.*s", (int)wl, p);
+			return;
+		}
+		i++;
+		p = end;
+	}
+}
+
+/* The next positional of V not already given by name (--pool NAME). */
+static void
+next_pos(const struct cli_verb *v, size_t *npos, char given[][64],
+	 size_t ngiven, char *buf, size_t bufsz)
+{
+	for (;;) {
+		bool by_name = false;
+		spec_nth(v->pos, (*npos)++, buf, bufsz);
+		for (size_t g = 0; g < ngiven; g++)
+			by_name |= strcmp(given[g], buf) == 0;
+		if (buf[0] == '\0' || !by_name)
+			return;
+	}
+}
+
+static void
+offer_pools(const struct comp *k, struct cistern *c)
+{
+	for (size_t i = 0; c != NULL && i < c->npools; i++)
+		offer(k, c->pools[i]->def->name);
+}
+
+/* Volume names of POOL, or without one the paths of every active pool's
+ * volumes (what the verbs take without --pool). */
+static void
+offer_vols(const struct comp *k, struct cistern *c, const char *pool)
+{
+	struct err e;
+
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->npools; i++) {
+		struct pool *p = c->pools[i];
+		if (pool != NULL && strcmp(p->def->name, pool) != 0)
+			continue;
+		if (!pool_is_active(p))
+			continue;
+		err_init(&e);
+		if (pool_ensure_refreshed(c, p, &e) == 0) {
+			for (size_t v = 0; v < p->nvols; v++)
+				offer(k, pool != NULL ? p->vols[v]->name :
+				      p->vols[v]->target.path);
+		}
+		err_clear(&e);
+	}
+}
+
+/* Candidates for a value of kind WHAT (a positional or option name). */
+static void
+offer_kind(const struct comp *k, const char *what, struct cistern *c,
+	   const char *pool)
+{
+	if (strcmp(what, "pool") == 0) {
+		offer_pools(k, c);
+	} else if (strcmp(what, "vol") == 0) {
+		offer_vols(k, c, pool);
+	} else if (strcmp(what, "type") == 0) {
+		for (int t = 0; t < POOL_TYPE_COUNT; t++)
+			offer(k, pool_type_name(t));
+	} else if (strcmp(what, "verb") == 0) {
+		for (const struct cli_verb *v = cli_verbs; v->name; v++)
+			offer(k, v->name);
+	} else if (strcmp(what, "color") == 0) {
+		offer(k, "auto");
+		offer(k, "always");
+		offer(k, "never");
+	} else if (strcmp(what, "theme") == 0) {
+		size_t n;
+		char **names = theme_names(&n);
+		for (size_t i = 0; i < n; i++)
+			offer(k, names[i]);
+		strv_free(names);
+	}
+	/* file, dir, newname, capacity, ...: nothing (the shell's files) */
+}
+
+int
+complete_main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct comp k;
+	struct cistern c, *cp = NULL;
+	struct err e;
+	int i = 0;
+
+	if (argc < 1)
+		return 0;
+	k.cur = k.pre = argv[argc - 1];
+	k.curlen = strlen(k.cur);
+	k.prelen = 0;
+
+	/* global options before the verb */
+	while (i < argc - 1 && argv[i][0] == '-') {
+		const char *a = argv[i];
+		bool known = false;
+		for (size_t g = 0; g < sizeof(globals) / sizeof(*globals); g++) {
+			if (strcmp(a, globals[g].name) != 0)
+				continue;
+			known = true;
+			if (!globals[g].value)
+				break;
+			if (i + 1 == argc - 1) {  /* completing its value */
+				offer_kind(&k, globals[g].name + 2, NULL, NULL);
+				return 0;
+			}
+			if (strcmp(a, "--config-dir") == 0)
+				o.config_dir = argv[i + 1];
+			else if (strcmp(a, "--run-dir") == 0)
+				o.run_dir = argv[i + 1];
+			i++;
+			break;
+		}
+		if (!known && strncmp(a, "--config-dir=", 13) == 0)
+			o.config_dir = a + 13;
+		else if (!known && strncmp(a, "--run-dir=", 10) == 0)
+			o.run_dir = a + 10;
+		i++;
+	}
+	if (i == argc - 1) {            /* the verb itself, or a global */
+		if (k.cur[0] == '-') {
+			for (size_t g = 0; g < sizeof(globals) / sizeof(*globals);
+			     g++)
+				offer(&k, globals[g].name);
+		} else {
+			for (const struct cli_verb *v = cli_verbs; v->name; v++)
+				offer(&k, v->name);
+		}
+		return 0;
+	}
+	const struct cli_verb *v = cli_find_verb(argv[i]);
+	if (v == NULL)
+		return 0;
+
+	/* walk the verb's arguments as parse_args does */
+	char given[32][64];
+	const char *pool = NULL, *want = NULL;
+	size_t ngiven = 0, npos = 0;
+	char posname[64];
+	for (int w = i + 1; w < argc - 1; w++) {
+		const char *a = argv[w], *suffix;
+		if (a[0] == '-' && a[1] == '-' && a[2] != '\0') {
+			const char *name = a + 2, *eq = strchr(name, '=');
+			size_t nl = eq ? (size_t)(eq - name) : strlen(name);
+			bool opt = spec_find(v->opts, name, nl, &suffix);
+			bool takes = opt ? suffix[0] == '=' :
+				spec_find(v->pos, name, nl, &suffix);
+			if (!takes)
+				continue;
+			const char *val = eq ? eq + 1 : NULL;
+			if (val == NULL && w + 1 == argc - 1) {
+				snprintf(posname, sizeof(posname), "%.*s",
+					 (int)nl, name);
+				want = posname;
+				break;
+			}
+			if (val == NULL)
+				val = argv[++w];
+			if (!opt && ngiven < 32)
+				snprintf(given[ngiven++], sizeof(given[0]),
+					 "%.*s", (int)nl, name);
+			if (nl == 4 && strncmp(name, "pool", 4) == 0)
+				pool = val;
+			continue;
+		}
+		/* a positional: the next one not given by name */
+		next_pos(v, &npos, given, ngiven, posname, sizeof(posname));
+		if (strcmp(posname, "pool") == 0)
+			pool = a;
+	}
+	if (want == NULL && strncmp(k.cur, "--", 2) == 0 &&
+	    strchr(k.cur, '=') != NULL) {
+		/* --opt=VALUE: complete the value, keep the prefix */
+		const char *eq = strchr(k.cur, '=');
+		snprintf(posname, sizeof(posname), "%.*s",
+			 (int)(eq - k.cur - 2), k.cur + 2);
+		want = posname;
+		k.prelen = (int)(eq + 1 - k.cur);
+		k.cur = eq + 1;
+		k.curlen = strlen(k.cur);
+	}
+	if (want == NULL && k.cur[0] == '-') {
+		char opt[96];
+		for (const char *p = v->opts; p && *p;) {
+			while (*p == ' ')
+				p++;
+			size_t wl = strcspn(p, " =");
+			if (wl > 0) {
+				snprintf(opt, sizeof(opt), "--%.*s", (int)wl, p);
+				offer(&k, opt);
+			}
+			p += strcspn(p, " ");
+		}
+		return 0;
+	}
+	if (want == NULL) {
+		next_pos(v, &npos, given, ngiven, posname, sizeof(posname));
+		want = posname;
+	}
+	if (strcmp(want, "pool") == 0 || strcmp(want, "vol") == 0) {
+		err_init(&e);
+		if (cistern_open(&c, o.config_dir, o.run_dir, 0, NULL, NULL,
+				 &e) == 0)
+			cp = &c;
+		err_clear(&e);
+	}
+	offer_kind(&k, want, cp, pool);
+	if (cp != NULL)
+		cistern_close(cp);
+	return 0;
+}
