@@ -18,7 +18,7 @@ open-iscsi xfsprogs btrfs-progs e2fsprogs util-linux iproute2 procps time \
 nfs-ganesha nfs-ganesha-vfs rpcbind nfs-common sshfs openssh-server \
 openssh-client glusterfs-server glusterfs-client kmod jq strace"
 if [ "${1:-}" = "--deb" ]; then
-	TEST_PKGS="dpkg-dev lintian fakeroot"
+	TEST_PKGS="build-essential dpkg-dev lintian fakeroot"
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -14,6 +14,7 @@
 #include "../core/units.h"
 #include "../core/util.h"
 #include "../core/xml.h"
+#include "globals.h"
 
 #define POOL_OPTS_BUILD "overwrite no-overwrite"
 
@@ -416,19 +417,9 @@ cli_help(FILE *out, const char *verb)
 	      "With no verb, on a terminal, the full-screen interface opens;\n"
 	      "otherwise the pool list is printed.\n"
 	      "\n"
-	      "Global options:\n"
-	      "  --config-dir DIR   pool definitions (default /etc/cistern/storage "
-	      "as root)\n"
-	      "  --run-dir DIR      run-time state (default /run/cistern as root)\n"
-	      "  --dry-run          print the commands that would run, run none\n"
-	      "  --verbose, -v      print each command run and failing tools' "
-	      "stderr\n"
-	      "  --read-only        refuse every change\n"
-	      "  --theme NAME       the interface's colour theme (CISTERN_THEME)\n"
-	      "  --color WHEN       auto, always or never (NO_COLOR is honoured)\n"
-	      "  --no-mouse         the interface leaves the mouse alone\n"
-	      "  --version, -V      print the version\n"
-	      "\n"
+	      "Global options:\n", out);
+	globals_help(out);
+	fputs("\n"
 	      "Verbs:\n", out);
 	for (const struct cli_verb *v = cli_verbs; v->name != NULL; v++)
 		fprintf(out, "  %-30s %s\n", v->name, v->summary);

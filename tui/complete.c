@@ -14,19 +14,9 @@
 #include "../core/pool.h"
 #include "../core/util.h"
 #include "cli.h"
+#include "globals.h"
 #include "main.h"
 #include "ui.h"
-
-/* Global options and whether they take a value (as parse_globals). */
-static const struct {
-	const char *name;
-	bool value;
-} globals[] = {
-	{ "--config-dir", true }, { "--run-dir", true }, { "--theme", true },
-	{ "--color", true }, { "--dry-run", false }, { "--verbose", false },
-	{ "--read-only", false }, { "--no-mouse", false },
-	{ "--version", false }, { "--help", false },
-};
 
 struct comp {
 	const char *cur;           /* what is typed of the value */
@@ -171,6 +161,21 @@ offer_kind(const struct comp *k, const char *what, struct cistern *c,
 	/* file, dir, newname, capacity, ...: nothing (the shell's files) */
 }
 
+/* The index of the verb among the N words (globals parsed into *o): N
+ * when there is none yet, -1 on a usage error. */
+static int
+globals_verb(int n, char **words, struct options *o)
+{
+	char **v = xcalloc((size_t)n + 2, sizeof(*v));
+	int vi;
+
+	v[0] = "cistern";
+	memcpy(v + 1, words, (size_t)n * sizeof(*v));
+	vi = globals_parse(n + 1, v, o, true);
+	free(v);
+	return vi < 0 ? -1 : vi - 1;
+}
+
 int
 complete_main(int argc, char **argv)
 {
@@ -178,7 +183,7 @@ complete_main(int argc, char **argv)
 	struct comp k;
 	struct cistern c, *cp = NULL;
 	struct err e;
-	int i = 0;
+	int i;
 
 	if (argc < 1)
 		return 0;
@@ -186,38 +191,30 @@ complete_main(int argc, char **argv)
 	k.curlen = strlen(k.cur);
 	k.prelen = 0;
 
-	/* global options before the verb */
-	while (i < argc - 1 && argv[i][0] == '-') {
-		const char *a = argv[i];
-		bool known = false;
-		for (size_t g = 0; g < sizeof(globals) / sizeof(*globals); g++) {
-			if (strcmp(a, globals[g].name) != 0)
-				continue;
-			known = true;
-			if (!globals[g].value)
-				break;
-			if (i + 1 == argc - 1) {  /* completing its value */
-				offer_kind(&k, globals[g].name + 2, NULL, NULL);
+	/* global options before the verb: the words before this one */
+	if (argc >= 2) {
+		const char *prev = argv[argc - 2];
+		for (const struct global_option *g = global_options; g->name;
+		     g++) {
+			if (g->arg != NULL && strncmp(prev, "--", 2) == 0 &&
+			    strcmp(prev + 2, g->name) == 0 &&
+			    globals_verb(argc - 2, argv, &o) == argc - 2) {
+				offer_kind(&k, g->name, NULL, NULL);
 				return 0;
 			}
-			if (strcmp(a, "--config-dir") == 0)
-				o.config_dir = argv[i + 1];
-			else if (strcmp(a, "--run-dir") == 0)
-				o.run_dir = argv[i + 1];
-			i++;
-			break;
 		}
-		if (!known && strncmp(a, "--config-dir=", 13) == 0)
-			o.config_dir = a + 13;
-		else if (!known && strncmp(a, "--run-dir=", 10) == 0)
-			o.run_dir = a + 10;
-		i++;
 	}
+	i = globals_verb(argc - 1, argv, &o);
+	if (i < 0)
+		return 0;
 	if (i == argc - 1) {            /* the verb itself, or a global */
 		if (k.cur[0] == '-') {
-			for (size_t g = 0; g < sizeof(globals) / sizeof(*globals);
-			     g++)
-				offer(&k, globals[g].name);
+			char opt[64];
+			for (const struct global_option *g = global_options;
+			     g->name; g++) {
+				snprintf(opt, sizeof(opt), "--%s", g->name);
+				offer(&k, opt);
+			}
 		} else {
 			for (const struct cli_verb *v = cli_verbs; v->name; v++)
 				offer(&k, v->name);

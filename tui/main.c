@@ -14,6 +14,7 @@
 #include "../core/util.h"
 #include "../core/xml.h"
 #include "cli.h"
+#include "globals.h"
 #include "main.h"
 
 #ifndef CISTERN_VERSION
@@ -41,65 +42,6 @@ print_warning(void *arg, const char *msg)
 {
 	(void)arg;
 	fprintf(stderr, "warning: %s\n", msg);
-}
-
-static int
-usage_error(const char *fmt, const char *arg)
-{
-	fputs("error: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (see 'cistern help')\n", stderr);
-	return 1;
-}
-
-/* Global options before the verb; returns the index of the verb or argc,
- * -1 on a usage error. */
-static int
-parse_globals(int argc, char **argv, struct options *o)
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *val = NULL;
-
-		if (a[0] != '-')
-			break;
-		if (strcmp(a, "--") == 0)
-			return i + 1;
-#define TAKE(name)                                                      \
-	(strcmp(a, "--" name) == 0 ? (i + 1 < argc ? (val = argv[++i]) : NULL) : \
-	 (strncmp(a, "--" name "=", strlen(name) + 3) == 0 ?               \
-	  (val = a + strlen(name) + 3) : NULL))
-		if (strcmp(a, "--dry-run") == 0)
-			o->dry_run = true;
-		else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0)
-			o->verbose = true;
-		else if (strcmp(a, "--read-only") == 0 || strcmp(a, "-r") == 0)
-			o->read_only = true;
-		else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0)
-			o->version = true;
-		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
-			o->help = true;
-		else if (strcmp(a, "--no-mouse") == 0)
-			o->no_mouse = true;
-		else if (TAKE("config-dir"))
-			o->config_dir = val;
-		else if (TAKE("run-dir"))
-			o->run_dir = val;
-		else if (TAKE("theme"))
-			o->theme = val;
-		else if (TAKE("color"))
-			o->color = val;
-		else if (strcmp(a, "--config-dir") == 0 ||
-			 strcmp(a, "--run-dir") == 0 ||
-			 strcmp(a, "--theme") == 0 || strcmp(a, "--color") == 0)
-			return usage_error("option %s needs a value", a), -1;
-		else
-			return usage_error("unknown option '%s'", a), -1;
-#undef TAKE
-	}
-	return i;
 }
 
 /* libvirt's convention: a 'default' dir pool for images. */
@@ -176,7 +118,7 @@ main(int argc, char **argv)
 		return complete_main(argc - 2, argv + 2);
 	}
 	xmlInitParser();
-	vi = parse_globals(argc, argv, &o);
+	vi = globals_parse(argc, argv, &o, false);
 	if (vi < 0)
 		return 1;
 	if (o.version) {
@@ -205,8 +147,11 @@ main(int argc, char **argv)
 			xmlCleanupParser();
 			return rc;
 		}
-		if (v == NULL)
-			return usage_error("unknown verb '%s'", argv[vi]);
+		if (v == NULL) {
+			fprintf(stderr, "error: unknown verb '%s' (see 'cistern "
+				"help')\n", argv[vi]);
+			return 1;
+		}
 	}
 
 	err_init(&e);

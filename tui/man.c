@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "globals.h"
 #include "main.h"
 
 /* Write `s` escaped for roff (backslashes, leading dots and quotes). */
@@ -53,23 +54,24 @@ cli_man(FILE *out)
 	      "as libvirt's storage driver does. Definitions are libvirt's XML. "
 	      "With no verb, on a terminal, the full-screen interface opens; "
 	      "otherwise the pool list is printed.\n"
-	      ".SH GLOBAL OPTIONS\n"
-	      ".TP\n\\fB\\-\\-config\\-dir\\fR \\fIDIR\\fR\npool definitions "
-	      "(root: /etc/cistern/storage; others: "
-	      "$XDG_CONFIG_HOME/cistern/storage)\n"
-	      ".TP\n\\fB\\-\\-run\\-dir\\fR \\fIDIR\\fR\nrun-time state "
-	      "(root: /run/cistern)\n"
-	      ".TP\n\\fB\\-\\-dry\\-run\\fR\nprint the commands that would run; "
-	      "run and change nothing\n"
-	      ".TP\n\\fB\\-\\-verbose\\fR, \\fB\\-v\\fR\nprint each command run, "
-	      "and a failing tool's stderr\n"
-	      ".TP\n\\fB\\-\\-read\\-only\\fR\nrefuse (and, in the interface, "
-	      "hide) every change\n"
-	      ".TP\n\\fB\\-\\-theme\\fR \\fINAME\\fR, \\fB\\-\\-color\\fR="
-	      "\\fIauto|always|never\\fR, \\fB\\-\\-no\\-mouse\\fR\n"
-	      "the interface's look (also CISTERN_THEME and NO_COLOR)\n"
-	      ".TP\n\\fB\\-\\-version\\fR\nprint the version\n"
-	      ".SH VERBS\n", out);
+	      ".SH GLOBAL OPTIONS\n", out);
+	for (const struct global_option *g = global_options; g->name; g++) {
+		fputs(".TP\n\\fB", out);
+		roff(out, "--");
+		roff(out, g->name);
+		fputs("\\fR", out);
+		if (g->arg) {
+			fputs(" \\fI", out);
+			roff(out, g->arg);
+			fputs("\\fR", out);
+		}
+		if (g->key < 256)
+			fprintf(out, ", \\fB\\-%c\\fR", g->key);
+		fputc('\n', out);
+		roff(out, g->help);
+		fputc('\n', out);
+	}
+	fputs(".SH VERBS\n", out);
 	for (const struct cli_verb *v = cli_verbs; v->name != NULL; v++) {
 		fputs(".TP\n.B ", out);
 		roff(out, v->name);
