@@ -22,7 +22,11 @@ BUILD   := build-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 OPT     := -O1
-SAN_ENV := ASAN_OPTIONS=suppressions=$(CURDIR)/tests/asan.supp
+# the suite fails on any report; tests/asan.supp names bugs of linked
+# libraries, not ours
+SAN_ENV := ASAN_OPTIONS=suppressions=$(CURDIR)/tests/asan.supp:detect_leaks=1:abort_on_error=0 \
+           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+           LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 else
 BUILD   := build
 SANFLAGS :=
@@ -71,18 +75,23 @@ $(BIN): $(TUI_OBJ) $(LIB_OBJ)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/%.o: %.c $(wildcard core/*.h tui/*.h backends/*.h)
+# each object depends on the headers it includes (-MMD), and a removed
+# header does not break the build (-MP)
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/%: tests/%.c $(LIB_OBJ) $(BUILD)/tui/columns.o $(BUILD)/tui/table.o
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $<"
-	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(BUILD)/tui/columns.o \
-		$(BUILD)/tui/table.o $(LDLIBS)
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_OBJ) \
+		$(BUILD)/tui/columns.o $(BUILD)/tui/table.o $(LDLIBS)
 
 tests: $(TEST_BIN)
+
+-include $(CORE_OBJ:.o=.d) $(BACK_OBJ:.o=.d) $(TUI_OBJ:.o=.d) \
+	 $(TEST_BIN:=.d)
 
 deps:
 	@sh scripts/deps.sh
@@ -91,15 +100,9 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	./cistern
 
-# Under SANITIZE=1 the whole suite runs with ASan/UBSan (and fails on any
-# report); tests/asan.supp names bugs of linked libraries, not ours.
-SAN_ENV := ASAN_OPTIONS=suppressions=$(CURDIR)/tests/asan.supp:detect_leaks=1:abort_on_error=0 \
-           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-           LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
-
 check: deps
 	@$(MAKE) --no-print-directory all tests
-	@$(if $(filter 1,$(SANITIZE)),$(SAN_ENV)) \
+	@$(SAN_ENV) \
 		CISTERN=$(CURDIR)/$(BIN) BUILD=$(CURDIR)/$(BUILD) \
 		bash tests/run.sh $(TESTS)
 

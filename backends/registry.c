@@ -1,5 +1,6 @@
 /* cistern — the backends this build has, registered at start-up. */
 #include "../core/backend.h"
+#include "registry.h"
 
 extern const struct backend dir_backend;
 extern const struct backend fs_backend;

@@ -158,6 +158,5 @@ struct backend {
 /* Registry. */
 void backend_register(const struct backend *b);
 const struct backend *backend_get(enum pool_type t);
-void backends_register_all(void);     /* backends/registry.c */
 
 #endif

@@ -19,8 +19,8 @@ struct pool_def *pool_def_parse(const char *xml, size_t len,
 				const char *origin, struct err *e);
 struct pool_def *pool_def_parse_file(const char *path, struct err *e);
 
-/* Write pool XML. With `runtime`, sizes and free extents are the live
- * values; without, they are what a definition holds. */
+/* Write pool XML: what `d` holds, sizes and free extents included (a
+ * definition on disk has them zeroed; see store_write_def). */
 char *pool_def_format(const struct pool_def *d);
 
 /* find-storage-pool-sources output: libvirt's <sources> list of <source>

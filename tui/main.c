@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "globals.h"
 #include "main.h"
+#include "../backends/registry.h"
 
 #ifndef CISTERN_VERSION
 #define CISTERN_VERSION "0.1.0"

@@ -17,6 +17,7 @@
 #include "../../core/util.h"
 #include "../../core/xml.h"
 #include "../lib/t.h"
+#include "../../backends/registry.h"
 
 #define MiB (1024 * 1024)
 

@@ -25,6 +25,7 @@
 #include "../../core/util.h"
 #include "../../core/xml.h"
 #include "../lib/t.h"
+#include "../../backends/registry.h"
 
 #define IQN "iqn.2025-01.org.cistern.test:recorded"
 #define OTHER "iqn.2025-01.org.cistern.test:other"

@@ -21,6 +21,7 @@
 #include "../../core/util.h"
 #include "../../core/xml.h"
 #include "../lib/t.h"
+#include "../../backends/registry.h"
 
 static struct sbuf lines;       /* every command, one per line */
 static struct sbuf libvirt;     /* the last command, libvirt's way */

@@ -12,6 +12,7 @@
 
 #include "../../core/pool.h"
 #include "../../core/util.h"
+#include "../../backends/registry.h"
 
 int
 main(int argc, char **argv)

@@ -10,6 +10,7 @@
 #include "../../core/backend.h"
 #include "../../core/pool.h"
 #include "../../core/util.h"
+#include "../../backends/registry.h"
 
 int
 main(int argc, char **argv)

@@ -17,6 +17,7 @@
 #include "../../core/pool.h"
 #include "../../core/run.h"
 #include "../../core/util.h"
+#include "../../backends/registry.h"
 
 int
 main(int argc, char **argv)

@@ -8,6 +8,7 @@
 #include "../../core/fileio.h"
 #include "../../core/pool.h"
 #include "../../core/xml.h"
+#include "../../backends/registry.h"
 
 int
 main(int argc, char **argv)
