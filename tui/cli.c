@@ -239,30 +239,65 @@ cli_find_verb(const char *name)
 	return NULL;
 }
 
-/* Is `name` a word in the space-separated `list`? Returns the word's
- * suffix ("", "?", "...", "=", "=*") through *suffix. */
-static bool
-spec_has(const char *list, const char *name, size_t nlen, const char **suffix)
+/* The next word of a space-separated spec at *p: its name's length and
+ * start; *suffix is what follows the name ("", "?", "...", "=", "=*").
+ * NULL at the end. */
+static const char *
+spec_next(const char **p, size_t *wl, const char **suffix)
 {
-	const char *p = list;
+	const char *w, *end;
 
-	while (p && *p) {
-		while (*p == ' ')
-			p++;
-		const char *end = p;
-		while (*end && *end != ' ')
-			end++;
-		size_t wl = 0;
-		while (p + wl < end && p[wl] != '?' && p[wl] != '=' &&
-		       p[wl] != '.')
-			wl++;
-		if (wl == nlen && strncmp(p, name, nlen) == 0) {
+	if (*p == NULL)
+		return NULL;
+	while (**p == ' ')
+		(*p)++;
+	if (**p == '\0')
+		return NULL;
+	w = *p;
+	end = w;
+	while (*end && *end != ' ')
+		end++;
+	*wl = 0;
+	while (w + *wl < end && w[*wl] != '?' && w[*wl] != '=' &&
+	       w[*wl] != '.')
+		(*wl)++;
+	*suffix = w + *wl;
+	*p = end;
+	return w;
+}
+
+bool
+cli_spec_has(const char *list, const char *name, size_t nlen,
+	     const char **suffix)
+{
+	const char *p = list, *w, *sfx;
+	size_t wl;
+
+	while ((w = spec_next(&p, &wl, &sfx)) != NULL) {
+		if (wl == nlen && strncmp(w, name, nlen) == 0) {
 			if (suffix)
-				*suffix = p + wl;
+				*suffix = sfx;
 			return true;
 		}
-		p = end;
 	}
+	return false;
+}
+
+bool
+cli_spec_nth(const char *list, size_t nth, char *buf, size_t bufsz)
+{
+	const char *p = list, *w, *sfx;
+	size_t wl, i = 0;
+
+	while ((w = spec_next(&p, &wl, &sfx)) != NULL) {
+		bool rest = strncmp(sfx, "...", 3) == 0;
+		if (i == nth || (rest && i < nth)) {
+			snprintf(buf, bufsz, "%.*s", (int)wl, w);
+			return true;
+		}
+		i++;
+	}
+	buf[0] = '\0';
 	return false;
 }
 
@@ -458,7 +493,7 @@ parse_args(struct cli *cl, const struct cli_verb *v, int argc, char **argv,
 			size_t nl = eq ? (size_t)(eq - name) : strlen(name);
 			char *key;
 
-			if (spec_has(v->opts, name, nl, &suffix)) {
+			if (cli_spec_has(v->opts, name, nl, &suffix)) {
 				key = xstrndup(name, nl);
 				if (suffix[0] == '=') {
 					const char *val = eq ? eq + 1 : NULL;
@@ -491,7 +526,7 @@ parse_args(struct cli *cl, const struct cli_verb *v, int argc, char **argv,
 				}
 				continue;
 			}
-			if (spec_has(v->pos, name, nl, &suffix)) {
+			if (cli_spec_has(v->pos, name, nl, &suffix)) {
 				/* a positional given by name: --pool NAME */
 				key = xstrndup(name, nl);
 				const char *val = eq ? eq + 1 : NULL;
@@ -518,23 +553,15 @@ parse_args(struct cli *cl, const struct cli_verb *v, int argc, char **argv,
 		}
 		/* next positional not already given by name */
 		for (;;) {
-			while (posp && *posp == ' ')
-				posp++;
-			if (posp == NULL || *posp == '\0') {
+			const char *w, *sfx;
+			size_t wl;
+			if ((w = spec_next(&posp, &wl, &sfx)) == NULL) {
 				cli_fail(cl, "%s: unexpected argument '%s' (see "
 					 "'cistern help %s')", v->name, arg,
 					 v->name);
 				return -1;
 			}
-			const char *end = posp;
-			while (*end && *end != ' ')
-				end++;
-			size_t wl = 0;
-			while (posp + wl < end && posp[wl] != '?' &&
-			       posp[wl] != '.')
-				wl++;
-			char *key = xstrndup(posp, wl);
-			posp = end;
+			char *key = xstrndup(w, wl);
 			if (cli_get(a, key) != NULL) {
 				free(key);
 				continue;
@@ -544,28 +571,20 @@ parse_args(struct cli *cl, const struct cli_verb *v, int argc, char **argv,
 		}
 	}
 	/* every required positional present? */
-	const char *p = v->pos;
-	while (p && *p) {
-		while (*p == ' ')
-			p++;
-		const char *end = p;
-		while (*end && *end != ' ')
-			end++;
-		size_t wl = 0;
-		while (p + wl < end && p[wl] != '?' && p[wl] != '.')
-			wl++;
-		if (wl > 0 && p[wl] != '?') {
-			char *key = xstrndup(p, wl);
-			bool have = cli_get(a, key) != NULL;
-			if (!have) {
-				cli_fail(cl, "%s: missing argument %s (see 'cistern "
-					 "help %s')", v->name, key, v->name);
-				free(key);
-				return -1;
-			}
+	const char *p = v->pos, *w, *sfx;
+	size_t wl;
+	while ((w = spec_next(&p, &wl, &sfx)) != NULL) {
+		if (wl == 0 || *sfx == '?')
+			continue;
+		char *key = xstrndup(w, wl);
+		bool have = cli_get(a, key) != NULL;
+		if (!have) {
+			cli_fail(cl, "%s: missing argument %s (see 'cistern "
+				 "help %s')", v->name, key, v->name);
 			free(key);
+			return -1;
 		}
-		p = end;
+		free(key);
 	}
 	return 0;
 }

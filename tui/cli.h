@@ -68,6 +68,14 @@ int cli_run(struct cli *cl, int argc, char **argv);
 void cli_help(FILE *out, const char *verb);
 void cli_man(FILE *out);
 
+/* A verb's spec (pos or opts): is NAME (NLEN bytes) a word of it, and
+ * what follows the name there ("", "?", "...", "=", "=*")? The NTH
+ * word's name (a "name..." word stands for all that follow), "" past
+ * the end. */
+bool cli_spec_has(const char *list, const char *name, size_t nlen,
+		  const char **suffix);
+bool cli_spec_nth(const char *list, size_t nth, char *buf, size_t bufsz);
+
 /* Argument access. */
 const char *cli_get(const struct cli_args *a, const char *name);
 bool cli_flag(const struct cli_args *a, const char *name);

@@ -32,59 +32,6 @@ offer(const struct comp *k, const char *s)
 		printf("%.*s%s\n", k->prelen, k->pre, s);
 }
 
-/* Is NAME (length NL) in a verb's space-separated spec? Sets *suffix to
- * what follows the name there ("=", "=*", "?", "..." or ""). */
-static bool
-spec_find(const char *spec, const char *name, size_t nl, const char **suffix)
-{
-	const char *p = spec;
-
-	while (p != NULL && *p) {
-		while (*p == ' ')
-			p++;
-		const char *end = p;
-		while (*end && *end != ' ')
-			end++;
-		size_t wl = 0;
-		while (p + wl < end && p[wl] != '=' && p[wl] != '?' &&
-		       p[wl] != '.')
-			wl++;
-		if (wl == nl && strncmp(p, name, nl) == 0) {
-			*suffix = p + wl;
-			return true;
-		}
-		p = end;
-	}
-	return false;
-}
-
-/* The NTH (0-based) positional name of a verb, into buf; "" if none. */
-static void
-spec_nth(const char *spec, size_t nth, char *buf, size_t bufsz)
-{
-	const char *p = spec;
-	size_t i = 0;
-
-	buf[0] = '\0';
-	while (p != NULL && *p) {
-		while (*p == ' ')
-			p++;
-		const char *end = p;
-		while (*end && *end != ' ')
-			end++;
-		size_t wl = 0;
-		while (p + wl < end && p[wl] != '?' && p[wl] != '.')
-			wl++;
-		bool rest = end - p >= 3 && strncmp(end - 3, "...", 3) == 0;
-		if (wl > 0 && (i == nth || (rest && i < nth))) {
-			snprintf(buf, bufsz, "%.*s", (int)wl, p);
-			return;
-		}
-		i++;
-		p = end;
-	}
-}
-
 /* The next positional of V not already given by name (--pool NAME). */
 static void
 next_pos(const struct cli_verb *v, size_t *npos, char given[][64],
@@ -92,7 +39,7 @@ next_pos(const struct cli_verb *v, size_t *npos, char given[][64],
 {
 	for (;;) {
 		bool by_name = false;
-		spec_nth(v->pos, (*npos)++, buf, bufsz);
+		cli_spec_nth(v->pos, (*npos)++, buf, bufsz);
 		for (size_t g = 0; g < ngiven; g++)
 			by_name |= strcmp(given[g], buf) == 0;
 		if (buf[0] == '\0' || !by_name)
@@ -235,9 +182,9 @@ complete_main(int argc, char **argv)
 		if (a[0] == '-' && a[1] == '-' && a[2] != '\0') {
 			const char *name = a + 2, *eq = strchr(name, '=');
 			size_t nl = eq ? (size_t)(eq - name) : strlen(name);
-			bool opt = spec_find(v->opts, name, nl, &suffix);
+			bool opt = cli_spec_has(v->opts, name, nl, &suffix);
 			bool takes = opt ? suffix[0] == '=' :
-				spec_find(v->pos, name, nl, &suffix);
+				cli_spec_has(v->pos, name, nl, &suffix);
 			if (!takes)
 				continue;
 			const char *val = eq ? eq + 1 : NULL;

@@ -92,23 +92,19 @@ S=$R.tmux
 tmux -S "$S" -f /dev/null new-session -d -x 100 -y 10 \
 	"chroot $R /usr/bin/env -i HOME=/root TERM=xterm LANG=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin bash --login -i"
 sleep 0.5
-tmux -S "$S" send-keys "cistern vol-l" Tab
-for ((i = 0; i < 50; i++)); do
-	tmux -S "$S" capture-pane -p | grep -q 'cistern vol-list' && break
-	sleep 0.1
-done
-tmux -S "$S" capture-pane -p | grep -Eq '[$#] cistern vol-list *$' &&
-	ok "a TAB completes 'cistern vol-l' through bash-completion" ||
-	notok "a TAB completes 'cistern vol-l' through bash-completion" \
-		"$(tmux -S "$S" capture-pane -p | tr '\n' ' ')"
-tmux -S "$S" send-keys C-u "cistern vol-list im" Tab
-for ((i = 0; i < 50; i++)); do
-	tmux -S "$S" capture-pane -p | grep -q 'vol-list imgs' && break
-	sleep 0.1
-done
-tmux -S "$S" capture-pane -p | grep -Eq '[$#] cistern vol-list imgs *$' &&
-	ok "a TAB completes a pool name" ||
-	notok "a TAB completes a pool name" "$(tmux -S "$S" capture-pane -p | tr '\n' ' ')"
+# tab NAME TYPED EXPECTED: TYPED then a TAB shows "$ EXPECTED"
+tab() {
+	tmux -S "$S" send-keys C-u "$2" Tab
+	for ((i = 0; i < 50; i++)); do
+		tmux -S "$S" capture-pane -p | grep -q "$3" && break
+		sleep 0.1
+	done
+	tmux -S "$S" capture-pane -p | grep -Eq "[\$#] $3 *\$" && ok "$1" ||
+		notok "$1" "$(tmux -S "$S" capture-pane -p | tr '\n' ' ')"
+}
+tab "a TAB completes 'cistern vol-l' through bash-completion" \
+	"cistern vol-l" "cistern vol-list"
+tab "a TAB completes a pool name" "cistern vol-list im" "cistern vol-list imgs"
 tmux -S "$S" kill-server 2>/dev/null
 
 # removal: nothing of the package left
