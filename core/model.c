@@ -11,16 +11,6 @@
 
 #include "util.h"
 
-static const char *const pool_type_names[POOL_TYPE_COUNT] = {
-	[POOL_DIR] = "dir",
-	[POOL_FS] = "fs",
-	[POOL_NETFS] = "netfs",
-	[POOL_LOGICAL] = "logical",
-	[POOL_DISK] = "disk",
-	[POOL_ISCSI] = "iscsi",
-	[POOL_ISCSI_DIRECT] = "iscsi-direct",
-};
-
 static const char *const pool_state_names[POOL_STATE_COUNT] = {
 	[POOL_INACTIVE] = "inactive",
 	[POOL_BUILDING] = "building",
@@ -61,10 +51,61 @@ static const char *const disk_vol_formats[] = {
 	"linux-raid", "extended", NULL,
 };
 
+#define FILE_POOL(nm, src, knd, fmts, dflt)                             \
+	{ .name = nm, .source = src, .kind = POOL_TI_FILES | knd,            \
+	  .formats = fmts,                                                    \
+	  .default_format = dflt, .vol_formats = file_vol_formats,            \
+	  .vol_default_format = "raw", .vol_type = VOL_FILE }
+
+static const struct pool_type_info pool_types[POOL_TYPE_COUNT] = {
+	[POOL_DIR] = FILE_POOL("dir", 0, 0, NULL, NULL),
+	[POOL_FS] = FILE_POOL("fs", POOL_SRC_DEVICE,
+			      POOL_TI_LOCAL_DEVICES | POOL_TI_NEEDS_DEVICE,
+			      fs_formats, "auto"),
+	[POOL_NETFS] = FILE_POOL("netfs", POOL_SRC_HOST | POOL_SRC_DIR, 0,
+				 netfs_formats, "auto"),
+	[POOL_LOGICAL] = {
+		.name = "logical", .source = POOL_SRC_NAME | POOL_SRC_DEVICE,
+		.kind = POOL_TI_LOCAL_DEVICES, .formats = logical_formats,
+		.default_format = "lvm2", .vol_type = VOL_BLOCK,
+	},
+	[POOL_DISK] = {
+		.name = "disk", .source = POOL_SRC_DEVICE,
+		.kind = POOL_TI_LOCAL_DEVICES | POOL_TI_NEEDS_DEVICE,
+		.formats = disk_formats, .default_format = "unknown",
+		.vol_formats = disk_vol_formats, .vol_default_format = "none",
+		.vol_type = VOL_BLOCK,
+	},
+	[POOL_ISCSI] = {
+		.name = "iscsi",
+		.source = POOL_SRC_HOST | POOL_SRC_DEVICE | POOL_SRC_INITIATOR,
+		.kind = POOL_TI_LUNS | POOL_TI_NEEDS_DEVICE,
+		.vol_type = VOL_BLOCK,
+	},
+	[POOL_ISCSI_DIRECT] = {
+		.name = "iscsi-direct",
+		.source = POOL_SRC_HOST | POOL_SRC_DEVICE | POOL_SRC_INITIATOR |
+			  POOL_SRC_NETWORK,
+		.kind = POOL_TI_LUNS | POOL_TI_NEEDS_DEVICE |
+			POOL_TI_DEVICE_IQN | POOL_TI_NEEDS_INITIATOR,
+		.vol_type = VOL_NETWORK,
+	},
+};
+
+const struct pool_type_info *
+pool_type_info(enum pool_type t)
+{
+	static const struct pool_type_info none = {
+		.name = "unknown", .vol_type = VOL_BLOCK,
+	};
+
+	return (unsigned)t < POOL_TYPE_COUNT ? &pool_types[t] : &none;
+}
+
 const char *
 pool_type_name(enum pool_type t)
 {
-	return (unsigned)t < POOL_TYPE_COUNT ? pool_type_names[t] : "unknown";
+	return pool_type_info(t)->name;
 }
 
 static int
@@ -79,7 +120,10 @@ name_index(const char *const *names, size_t n, const char *s)
 int
 pool_type_from_name(const char *s)
 {
-	return name_index(pool_type_names, POOL_TYPE_COUNT, s);
+	for (int t = 0; s != NULL && t < POOL_TYPE_COUNT; t++)
+		if (strcmp(pool_types[t].name, s) == 0)
+			return t;
+	return -1;
 }
 
 const char *
@@ -109,70 +153,31 @@ vol_type_from_name(const char *s)
 const char *const *
 model_pool_formats(enum pool_type t)
 {
-	switch (t) {
-	case POOL_FS: return fs_formats;
-	case POOL_NETFS: return netfs_formats;
-	case POOL_LOGICAL: return logical_formats;
-	case POOL_DISK: return disk_formats;
-	default: return NULL;
-	}
+	return pool_type_info(t)->formats;
 }
 
 const char *
 model_pool_default_format(enum pool_type t)
 {
-	switch (t) {
-	case POOL_FS: return "auto";
-	case POOL_NETFS: return "auto";
-	case POOL_LOGICAL: return "lvm2";
-	case POOL_DISK: return "unknown";
-	default: return NULL;
-	}
+	return pool_type_info(t)->default_format;
 }
 
 const char *const *
 model_vol_formats(enum pool_type t)
 {
-	switch (t) {
-	case POOL_DIR:
-	case POOL_FS:
-	case POOL_NETFS:
-		return file_vol_formats;
-	case POOL_DISK:
-		return disk_vol_formats;
-	default:
-		return NULL;
-	}
+	return pool_type_info(t)->vol_formats;
 }
 
 const char *
 model_vol_default_format(enum pool_type t)
 {
-	switch (t) {
-	case POOL_DIR:
-	case POOL_FS:
-	case POOL_NETFS:
-		return "raw";
-	case POOL_DISK:
-		return "none";
-	default:
-		return NULL;
-	}
+	return pool_type_info(t)->vol_default_format;
 }
 
 enum vol_type
 model_vol_default_type(enum pool_type t)
 {
-	switch (t) {
-	case POOL_DIR:
-	case POOL_FS:
-	case POOL_NETFS:
-		return VOL_FILE;
-	case POOL_ISCSI_DIRECT:
-		return VOL_NETWORK;
-	default:
-		return VOL_BLOCK;
-	}
+	return pool_type_info(t)->vol_type;
 }
 
 bool

@@ -214,7 +214,39 @@ int pool_state_from_name(const char *s);
 const char *vol_type_name(enum vol_type t);
 int vol_type_from_name(const char *s);
 
-/* Format tables. NULL-terminated; NULL table = the type has no format. */
+/* What each pool type is: one table (libvirt's poolTypeInfo[]). What a
+ * backend does (build, start, why it refuses) is in its ops table. */
+enum {                          /* the <source> parts a type uses */
+	POOL_SRC_HOST = 1 << 0,
+	POOL_SRC_DEVICE = 1 << 1,
+	POOL_SRC_DIR = 1 << 2,
+	POOL_SRC_NAME = 1 << 3,
+	POOL_SRC_INITIATOR = 1 << 4,
+	POOL_SRC_NETWORK = 1 << 5,  /* no local target */
+};
+enum {                          /* what a type's storage is */
+	POOL_TI_FILES = 1 << 0,         /* volumes: files in the target dir */
+	POOL_TI_LOCAL_DEVICES = 1 << 1, /* source devices: this host's disks */
+	POOL_TI_LUNS = 1 << 2,          /* volumes: an iSCSI target's LUNs */
+	POOL_TI_NEEDS_DEVICE = 1 << 3,  /* a <device> is required */
+	POOL_TI_DEVICE_IQN = 1 << 4,    /* the <device path> is a target IQN */
+	POOL_TI_NEEDS_INITIATOR = 1 << 5,
+};
+struct pool_type_info {
+	const char *name;
+	unsigned source;                /* POOL_SRC_* */
+	unsigned kind;                  /* POOL_TI_* */
+	/* source formats (NULL-terminated; NULL: the type has none) */
+	const char *const *formats;
+	const char *default_format;
+	const char *const *vol_formats; /* likewise for its volumes */
+	const char *vol_default_format;
+	enum vol_type vol_type;         /* what its volumes are by default */
+};
+/* The type's entry (a valid type; an invalid one gets an empty entry). */
+const struct pool_type_info *pool_type_info(enum pool_type t);
+
+/* Shorthands of the table. */
 const char *const *model_pool_formats(enum pool_type t);
 const char *model_pool_default_format(enum pool_type t);
 const char *const *model_vol_formats(enum pool_type t);

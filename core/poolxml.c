@@ -12,29 +12,10 @@
 #include "xmlutil.h"
 
 /* Which <source> parts each pool type uses (libvirt's poolOptions). */
-enum {
-	SRC_HOST = 1 << 0,
-	SRC_DEVICE = 1 << 1,
-	SRC_DIR = 1 << 2,
-	SRC_NAME = 1 << 3,
-	SRC_INITIATOR = 1 << 4,
-	SRC_NETWORK = 1 << 5,   /* no local target */
-};
-
 static unsigned
 pool_source_flags(enum pool_type t)
 {
-	switch (t) {
-	case POOL_DIR: return 0;
-	case POOL_FS: return SRC_DEVICE;
-	case POOL_NETFS: return SRC_HOST | SRC_DIR;
-	case POOL_LOGICAL: return SRC_NAME | SRC_DEVICE;
-	case POOL_DISK: return SRC_DEVICE;
-	case POOL_ISCSI: return SRC_HOST | SRC_DEVICE | SRC_INITIATOR;
-	case POOL_ISCSI_DIRECT:
-		return SRC_HOST | SRC_DEVICE | SRC_INITIATOR | SRC_NETWORK;
-	default: return 0;
-	}
+	return pool_type_info(t)->source;
 }
 
 /* A host name as the schema takes it: a DNS name or an IP address. */
@@ -149,7 +130,8 @@ parse_devices(xmlNodePtr src, struct pool_def *d, const char *origin,
 			return err_setc(e, ERR_INVALID,
 					"%s: missing storage pool source device "
 					"path", origin);
-		if (d->type == POOL_ISCSI_DIRECT ? !iqn_ok(pd->path) :
+		if ((pool_type_info(d->type)->kind & POOL_TI_DEVICE_IQN) ?
+		    !iqn_ok(pd->path) :
 		    (pd->path[0] != '/' && !generic_name_ok(pd->path) &&
 		     !iqn_ok(pd->path)))
 			return err_setc(e, ERR_INVALID,
@@ -278,14 +260,14 @@ parse_source(xmlNodePtr root, struct pool_def *d, const char *origin,
 					origin, s->protocol_ver);
 	}
 
-	if ((fl & SRC_HOST) && s->nhosts == 0)
+	if ((fl & POOL_SRC_HOST) && s->nhosts == 0)
 		return err_setc(e, ERR_INVALID,
 				"%s: missing storage pool source host name",
 				origin);
-	if ((fl & SRC_DIR) && s->dir == NULL)
+	if ((fl & POOL_SRC_DIR) && s->dir == NULL)
 		return err_setc(e, ERR_INVALID,
 				"%s: missing storage pool source path", origin);
-	if ((fl & SRC_DIR) && s->dir != NULL) {
+	if ((fl & POOL_SRC_DIR) && s->dir != NULL) {
 		bool relative_ok = str_eq(s->format, "cifs") ||
 				   str_eq(s->format, "glusterfs");
 		if (*s->dir == '\0' || (!relative_ok && s->dir[0] != '/'))
@@ -293,7 +275,7 @@ parse_source(xmlNodePtr root, struct pool_def *d, const char *origin,
 					"%s: source dir '%s' must be an "
 					"absolute path", origin, s->dir);
 	}
-	if ((fl & SRC_NAME) && s->name == NULL) {
+	if ((fl & POOL_SRC_NAME) && s->name == NULL) {
 		/* source name defaults to the pool name */
 		if (d->name == NULL)
 			return err_setc(e, ERR_INVALID,
@@ -301,14 +283,15 @@ parse_source(xmlNodePtr root, struct pool_def *d, const char *origin,
 					origin);
 		s->name = xstrdup(d->name);
 	}
-	if ((fl & SRC_NAME) && *s->name == '\0')
+	if ((fl & POOL_SRC_NAME) && *s->name == '\0')
 		return err_setc(e, ERR_INVALID, "%s: empty source name", origin);
-	if ((fl == SRC_DEVICE || d->type == POOL_ISCSI ||
-	     d->type == POOL_ISCSI_DIRECT) && s->ndevices == 0)
+	if ((pool_type_info(d->type)->kind & POOL_TI_NEEDS_DEVICE) &&
+	    s->ndevices == 0)
 		return err_setc(e, ERR_INVALID,
 				"%s: missing storage pool source device path",
 				origin);
-	if (d->type == POOL_ISCSI_DIRECT && s->initiator_iqn == NULL)
+	if ((pool_type_info(d->type)->kind & POOL_TI_NEEDS_INITIATOR) &&
+	    s->initiator_iqn == NULL)
 		return err_setc(e, ERR_INVALID,
 				"%s: missing initiator IQN (required for "
 				"iscsi-direct)", origin);
@@ -322,7 +305,7 @@ parse_target(xmlNodePtr root, struct pool_def *d, const char *origin,
 	xmlNodePtr tgt = xml_first(root, "target");
 	char *path;
 
-	if (pool_source_flags(d->type) & SRC_NETWORK)
+	if (pool_source_flags(d->type) & POOL_SRC_NETWORK)
 		return 0;
 	if (d->type == POOL_LOGICAL) {
 		path = xasprintf("/dev/%s", d->source.name);
@@ -524,7 +507,7 @@ format_source(struct sbuf *b, enum pool_type type, const struct pool_source *s)
 
 	sbuf_line(b, "<source>\n");
 	b->indent += 2;
-	for (size_t i = 0; (fl & SRC_HOST) && i < s->nhosts; i++) {
+	for (size_t i = 0; (fl & POOL_SRC_HOST) && i < s->nhosts; i++) {
 		sbuf_line(b, "<host name='");
 		xml_escape(b, s->hosts[i].name);
 		sbuf_add(b, "'");
@@ -532,7 +515,7 @@ format_source(struct sbuf *b, enum pool_type type, const struct pool_source *s)
 			sbuf_printf(b, " port='%d'", s->hosts[i].port);
 		sbuf_add(b, "/>\n");
 	}
-	for (size_t i = 0; (fl & SRC_DEVICE) && i < s->ndevices; i++) {
+	for (size_t i = 0; (fl & POOL_SRC_DEVICE) && i < s->ndevices; i++) {
 		const struct pool_device *dv = &s->devices[i];
 		sbuf_line(b, "<device path='");
 		xml_escape(b, dv->path);
@@ -553,11 +536,11 @@ format_source(struct sbuf *b, enum pool_type type, const struct pool_source *s)
 		b->indent -= 2;
 		sbuf_line(b, "</device>\n");
 	}
-	if (fl & SRC_DIR)
+	if (fl & POOL_SRC_DIR)
 		xml_empty_attr(b, "dir", "path", s->dir);
-	if (fl & SRC_NAME)
+	if (fl & POOL_SRC_NAME)
 		xml_elem(b, "name", s->name);
-	if ((fl & SRC_INITIATOR) && s->initiator_iqn != NULL) {
+	if ((fl & POOL_SRC_INITIATOR) && s->initiator_iqn != NULL) {
 		sbuf_line(b, "<initiator>\n");
 		b->indent += 2;
 		xml_empty_attr(b, "iqn", "name", s->initiator_iqn);

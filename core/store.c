@@ -250,21 +250,9 @@ hosts_match(const struct pool_def *a, const struct pool_def *b)
 }
 
 static bool
-is_file_type(enum pool_type t)
+is_kind(enum pool_type t, unsigned kind)
 {
-	return t == POOL_DIR || t == POOL_FS || t == POOL_NETFS;
-}
-
-static bool
-is_device_type(enum pool_type t)
-{
-	return t == POOL_FS || t == POOL_LOGICAL || t == POOL_DISK;
-}
-
-static bool
-is_iscsi_type(enum pool_type t)
-{
-	return t == POOL_ISCSI || t == POOL_ISCSI_DIRECT;
+	return (pool_type_info(t)->kind & kind) != 0;
 }
 
 /* Why `a` and `b` use the same storage, or NULL. */
@@ -273,7 +261,7 @@ source_conflict(const struct pool_def *a, const struct pool_def *b)
 {
 	const char *dev;
 
-	if (is_file_type(a->type) && is_file_type(b->type) &&
+	if (is_kind(a->type, POOL_TI_FILES) && is_kind(b->type, POOL_TI_FILES) &&
 	    str_eq(a->target_path, b->target_path))
 		return xasprintf("the same target directory '%s'",
 				 a->target_path);
@@ -281,13 +269,14 @@ source_conflict(const struct pool_def *a, const struct pool_def *b)
 	    str_eq(a->source.dir, b->source.dir) && hosts_match(a, b))
 		return xasprintf("the same export %s:%s",
 				 a->source.hosts[0].name, a->source.dir);
-	if (is_device_type(a->type) && is_device_type(b->type) &&
+	if (is_kind(a->type, POOL_TI_LOCAL_DEVICES) &&
+	    is_kind(b->type, POOL_TI_LOCAL_DEVICES) &&
 	    devices_shared(a, b, &dev))
 		return xasprintf("the same device '%s'", dev);
 	if (a->type == POOL_LOGICAL && b->type == POOL_LOGICAL &&
 	    str_eq(a->source.name, b->source.name))
 		return xasprintf("the same volume group '%s'", a->source.name);
-	if (is_iscsi_type(a->type) && is_iscsi_type(b->type) &&
+	if (is_kind(a->type, POOL_TI_LUNS) && is_kind(b->type, POOL_TI_LUNS) &&
 	    hosts_match(a, b) && devices_shared(a, b, &dev) &&
 	    str_eq(a->source.initiator_iqn, b->source.initiator_iqn))
 		return xasprintf("the same iSCSI target %s on %s", dev,

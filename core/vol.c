@@ -98,8 +98,7 @@ vol_gate(struct cistern *c, struct pool *p, const char *opname,
 				p->def->name, pool_type_name(p->def->type)),
 		       NULL;
 	if (create_kind && !(b->flags & BACKEND_VOL_CREATE)) {
-		if (p->def->type == POOL_ISCSI ||
-		    p->def->type == POOL_ISCSI_DIRECT)
+		if (pool_type_info(p->def->type)->kind & POOL_TI_LUNS)
 			return err_setc(e, ERR_UNSUPPORTED,
 					"pool '%s': cannot %s volumes in an %s "
 					"pool: its volumes are the target's LUNs, "
