@@ -104,7 +104,9 @@ fill_stat(struct vol_def *v, const struct stat *st)
 	ts->atime = st->st_atim;
 	ts->mtime = st->st_mtim;
 	ts->ctime = st->st_ctim;
-	ts->btime.tv_sec = -1;
+	/* libvirt 9 writes <btime>0</btime>: it does not read the birth
+	 * time (statx) */
+	ts->btime.tv_sec = 0;
 	ts->btime.tv_nsec = 0;
 	v->target.timestamps = ts;
 	v->allocation = (uint64_t)st->st_blocks * 512;
@@ -302,9 +304,10 @@ filevol_refresh(struct pool *p, const struct statvfs *sv, struct job *j,
 	DIR *d;
 
 	p->def->capacity = (uint64_t)sv->f_blocks * sv->f_frsize;
-	p->def->available = (uint64_t)sv->f_bavail * sv->f_frsize;
-	p->def->allocation = ((uint64_t)sv->f_blocks - sv->f_bfree) *
-			     sv->f_frsize;
+	/* libvirt's figures: what is free counts the blocks reserved for
+	 * root (f_bfree), and allocation is the rest */
+	p->def->available = (uint64_t)sv->f_bfree * sv->f_frsize;
+	p->def->allocation = p->def->capacity - p->def->available;
 	d = opendir(dir);
 	if (d == NULL)
 		return err_errno(e, errno, "cannot read directory '%s'", dir);

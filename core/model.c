@@ -180,6 +180,14 @@ model_vol_default_type(enum pool_type t)
 	return pool_type_info(t)->vol_type;
 }
 
+uint64_t
+vol_physical(const struct vol_def *v)
+{
+	if (v->physical > 0)
+		return v->physical;
+	return v->type == VOL_BLOCK ? v->capacity : v->allocation;
+}
+
 bool
 model_format_allowed(const char *const *table, const char *fmt)
 {

@@ -246,6 +246,10 @@ struct pool_type_info {
 /* The type's entry (a valid type; an invalid one gets an empty entry). */
 const struct pool_type_info *pool_type_info(enum pool_type t);
 
+/* What a volume takes on its storage (virsh vol-info --physical): a
+ * file's size, a block device's size. */
+uint64_t vol_physical(const struct vol_def *v);
+
 /* Shorthands of the table. */
 const char *const *model_pool_formats(enum pool_type t);
 const char *model_pool_default_format(enum pool_type t);

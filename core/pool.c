@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pool_int.h"
@@ -243,18 +244,11 @@ pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
 		bool active = st.state != POOL_INACTIVE;
 		pool_status_clear(&st);
 		if (active) {
-			struct pool_def *a = pool_def_dup(old->def), *b = pool_def_dup(d);
-			char *xa, *xb;
-			a->capacity = a->allocation = a->available = 0;
-			for (size_t i = 0; i < a->source.ndevices; i++)
-				a->source.devices[i].nfree = 0;
-			xa = pool_def_format(a);
-			xb = pool_def_format(b);
+			char *xa = pool_def_format(old->def, POOL_XML_INACTIVE);
+			char *xb = pool_def_format(d, POOL_XML_INACTIVE);
 			bool same = strcmp(xa, xb) == 0;
 			free(xa);
 			free(xb);
-			pool_def_free(a);
-			pool_def_free(b);
 			if (!same) {
 				err_setc(e, ERR_STATE,
 					 "pool '%s' is active: stop it before "
@@ -621,6 +615,29 @@ pool_find_sources(enum pool_type t, const struct source_query *q,
 				"finding pool sources is not supported for %s "
 				"pools", pool_type_name(t)), NULL;
 	return b->find_sources(q, e);
+}
+
+char *
+pool_xml(const struct pool *p, unsigned flags)
+{
+	struct pool_def *d;
+	struct stat st;
+	char *xml;
+
+	if (!(p->state == POOL_RUNNING || p->state == POOL_DEGRADED))
+		flags |= POOL_XML_INACTIVE;
+	if ((flags & POOL_XML_INACTIVE) ||
+	    !(pool_type_info(p->def->type)->kind & POOL_TI_FILES) ||
+	    p->def->target_path == NULL || stat(p->def->target_path, &st) < 0)
+		return pool_def_format(p->def, flags);
+	/* libvirt's refresh reads them from the directory */
+	d = pool_def_dup(p->def);
+	d->target_perms.mode = st.st_mode & 07777;
+	d->target_perms.uid = st.st_uid;
+	d->target_perms.gid = st.st_gid;
+	xml = pool_def_format(d, flags);
+	pool_def_free(d);
+	return xml;
 }
 
 bool

@@ -141,6 +141,12 @@ char *pool_find_sources(enum pool_type t, const struct source_query *q,
 			struct err *e);
 
 /* What a backend supports, for the UI and the CLI. */
+/* The pool's XML (malloc'd). With POOL_XML_INACTIVE (core/xml.h), or when
+ * the pool is not running, its definition; else the live XML as libvirt
+ * writes it: sizes, free extents and, for file pools, the target
+ * directory's real mode, owner and group. */
+char *pool_xml(const struct pool *p, unsigned flags);
+
 bool pool_can(const struct pool *p, const char *op);
 bool type_can(enum pool_type t, const char *op);
 

@@ -501,7 +501,8 @@ pool_def_parse_file(const char *path, struct err *e)
 
 /* One <source> element (virStoragePoolSourceFormat). */
 static void
-format_source(struct sbuf *b, enum pool_type type, const struct pool_source *s)
+format_source(struct sbuf *b, enum pool_type type, const struct pool_source *s,
+	      unsigned flags)
 {
 	unsigned fl = pool_source_flags(type);
 
@@ -523,7 +524,7 @@ format_source(struct sbuf *b, enum pool_type type, const struct pool_source *s)
 		if (dv->part_separator != TRI_ABSENT)
 			sbuf_printf(b, " part_separator='%s'",
 				    dv->part_separator == TRI_YES ? "yes" : "no");
-		if (dv->nfree == 0) {
+		if (dv->nfree == 0 || (flags & POOL_XML_INACTIVE)) {
 			sbuf_add(b, "/>\n");
 			continue;
 		}
@@ -581,15 +582,16 @@ pool_sources_format(enum pool_type type, const struct pool_source *srcs,
 	sbuf_add(&b, "<sources>\n");
 	b.indent = 2;
 	for (size_t i = 0; i < n; i++)
-		format_source(&b, type, &srcs[i]);
+		format_source(&b, type, &srcs[i], 0);
 	b.indent = 0;
 	sbuf_add(&b, "</sources>\n");
 	return sbuf_take(&b);
 }
 
 char *
-pool_def_format(const struct pool_def *d)
+pool_def_format(const struct pool_def *d, unsigned flags)
 {
+	bool live = !(flags & POOL_XML_INACTIVE);
 	struct sbuf b;
 	char uuid[37];
 
@@ -603,18 +605,18 @@ pool_def_format(const struct pool_def *d)
 	uuid_format(d->uuid, uuid);
 	sbuf_line(&b, "<uuid>%s</uuid>\n", uuid);
 	sbuf_line(&b, "<capacity unit='bytes'>%llu</capacity>\n",
-		  (unsigned long long)d->capacity);
+		  live ? (unsigned long long)d->capacity : 0ULL);
 	sbuf_line(&b, "<allocation unit='bytes'>%llu</allocation>\n",
-		  (unsigned long long)d->allocation);
+		  live ? (unsigned long long)d->allocation : 0ULL);
 	sbuf_line(&b, "<available unit='bytes'>%llu</available>\n",
-		  (unsigned long long)d->available);
+		  live ? (unsigned long long)d->available : 0ULL);
 	if (d->cow != TRI_ABSENT) {
 		sbuf_line(&b, "<features>\n");
 		sbuf_line(&b, "  <cow state='%s'/>\n",
 			  d->cow == TRI_YES ? "yes" : "no");
 		sbuf_line(&b, "</features>\n");
 	}
-	format_source(&b, d->type, &d->source);
+	format_source(&b, d->type, &d->source, flags);
 	if (d->target_path != NULL) {
 		sbuf_line(&b, "<target>\n");
 		b.indent += 2;

@@ -324,23 +324,15 @@ store_check_duplicates(const struct pool_def *d,
 int
 store_write_def(struct store *s, const struct pool_def *d, struct err *e)
 {
-	struct pool_def *copy = pool_def_dup(d);
 	char *xml, *path;
 	int rc;
 
 	/* a definition holds no run-time facts */
-	copy->capacity = copy->allocation = copy->available = 0;
-	for (size_t i = 0; i < copy->source.ndevices; i++) {
-		free(copy->source.devices[i].free);
-		copy->source.devices[i].free = NULL;
-		copy->source.devices[i].nfree = 0;
-	}
-	xml = pool_def_format(copy);
+	xml = pool_def_format(d, POOL_XML_INACTIVE);
 	path = store_def_path(s, d->name);
 	rc = file_write_atomic(path, xml, strlen(xml), 0600, e);
 	free(path);
 	free(xml);
-	pool_def_free(copy);
 	return rc;
 }
 

@@ -19,9 +19,10 @@ struct pool_def *pool_def_parse(const char *xml, size_t len,
 				const char *origin, struct err *e);
 struct pool_def *pool_def_parse_file(const char *path, struct err *e);
 
-/* Write pool XML: what `d` holds, sizes and free extents included (a
- * definition on disk has them zeroed; see store_write_def). */
-char *pool_def_format(const struct pool_def *d);
+/* Write pool XML: what `d` holds; with POOL_XML_INACTIVE, as a definition
+ * (sizes 0, no free extents: the run-time facts left out). */
+enum { POOL_XML_INACTIVE = 1 << 0 };
+char *pool_def_format(const struct pool_def *d, unsigned flags);
 
 /* find-storage-pool-sources output: libvirt's <sources> list of <source>
  * elements, each written as in a pool of `type`

@@ -138,7 +138,7 @@ const struct cli_verb cli_verbs[] = {
 	  "list a pool's volumes",
 	  "  --details        type, capacity, allocation\n"
 	  "  --json           machine-readable output\n", 0 },
-	{ "vol-info", cmd_vol_info, "vol", "pool= bytes json",
+	{ "vol-info", cmd_vol_info, "vol", "pool= bytes physical json",
 	  "show volume information", NULL, 0 },
 	{ "vol-dumpxml", cmd_vol_dumpxml, "vol", "pool=",
 	  "print a volume's XML", NULL, 0 },
@@ -373,6 +373,18 @@ cli_fail(struct cli *cl, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', cl->err);
 	return 1;
+}
+
+void
+cli_extra(struct cli *cl, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cl->quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(cl->out, fmt, ap);
+	va_end(ap);
 }
 
 void

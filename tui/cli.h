@@ -22,6 +22,7 @@ struct cli {
 	FILE *out;
 	FILE *err;
 	bool verbose;
+	bool quiet;                /* -q: no messages, no table headers */
 	bool interactive;          /* stdin and stdout are terminals */
 	bool progress;             /* draw a progress line (stdout is a tty) */
 	struct job *job;           /* the running long operation, for SIGINT */
@@ -95,6 +96,10 @@ int cli_start_pool(struct cli *cl, struct pool *p, unsigned flags);
 /* Output helpers. */
 int cli_error(struct cli *cl, const struct err *e);
 int cli_fail(struct cli *cl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* What virsh prints with vshPrintExtra: a message on cl->out that -q
+ * leaves out ("Pool images started"). */
+void cli_extra(struct cli *cl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void cli_warn(struct cli *cl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -46,7 +46,7 @@ CLI_HANDLER(cmd_pool_define)
 			 &p);
 	free(data);
 	if (rc == 0)
-		fprintf(cl->out, "Pool %s defined from %s\n", p->def->name, file);
+		cli_extra(cl, "Pool %s defined from %s\n", p->def->name, file);
 	return rc;
 }
 
@@ -238,7 +238,7 @@ CLI_HANDLER(cmd_pool_define_as)
 	if (rc < 0)
 		return 0;
 	if (rc == 0)
-		fprintf(cl->out, "Pool %s defined\n", p->def->name);
+		cli_extra(cl, "Pool %s defined\n", p->def->name);
 	return rc;
 }
 
@@ -258,7 +258,7 @@ CLI_HANDLER(cmd_pool_create)
 	if (rc == 0)
 		rc = cli_start_pool(cl, p, cli_build_flags(a));
 	if (rc == 0)
-		fprintf(cl->out, "Pool %s created from %s\n", p->def->name, file);
+		cli_extra(cl, "Pool %s created from %s\n", p->def->name, file);
 	return rc;
 }
 
@@ -272,7 +272,7 @@ CLI_HANDLER(cmd_pool_create_as)
 	if (rc == 0)
 		rc = cli_start_pool(cl, p, cli_build_flags(a));
 	if (rc == 0)
-		fprintf(cl->out, "Pool %s created\n", p->def->name);
+		cli_extra(cl, "Pool %s created\n", p->def->name);
 	return rc;
 }
 
@@ -290,7 +290,7 @@ CLI_HANDLER(cmd_pool_undefine)
 	if (pool_undefine(cl->c, p, &e) < 0)
 		rc = cli_error(cl, &e);
 	else
-		fprintf(cl->out, "Pool %s has been undefined\n", name);
+		cli_extra(cl, "Pool %s has been undefined\n", name);
 	err_clear(&e);
 	free(name);
 	return rc;
@@ -409,9 +409,9 @@ CLI_HANDLER(cmd_pool_list)
 				cells[1] = pool_state_short(sel[i]);
 			table_add(&t, cells);
 		}
+		t.no_header = cl->quiet;
 		table_print(cl->out, &t);
 		table_free(&t);
-		fputc('\n', cl->out);
 	}
 	free(sel);
 	return 0;
@@ -456,16 +456,14 @@ CLI_HANDLER(cmd_pool_info)
 			fprintf(cl->out, "%-15s %s\n", label, c.text);
 		}
 	}
-	fprintf(cl->out, "%-15s %s\n", "Type:", pool_type_name(p->def->type));
-	if (p->error)
-		fprintf(cl->out, "%-15s %s\n", "Last error:", p->error);
+	/* virsh's lines only (scripts count them); the type and the last
+	 * error are in --json */
 	return 0;
 }
 
 CLI_HANDLER(cmd_pool_dumpxml)
 {
 	struct pool *p = cli_pool_arg(cl, a);
-	struct pool_def *d;
 	char *xml;
 
 	if (p == NULL)
@@ -478,17 +476,9 @@ CLI_HANDLER(cmd_pool_dumpxml)
 			cli_warn(cl, "%s", e.msg);
 		err_clear(&e);
 	}
-	d = pool_def_dup(p->def);
-	if (cli_flag(a, "inactive") ||
-	    !(p->state == POOL_RUNNING || p->state == POOL_DEGRADED)) {
-		d->capacity = d->allocation = d->available = 0;
-		for (size_t i = 0; i < d->source.ndevices; i++)
-			d->source.devices[i].nfree = 0;
-	}
-	xml = pool_def_format(d);
+	xml = pool_xml(p, cli_flag(a, "inactive") ? POOL_XML_INACTIVE : 0);
 	fputs(xml, cl->out);
 	free(xml);
-	pool_def_free(d);
 	return 0;
 }
 
@@ -577,7 +567,6 @@ CLI_HANDLER(cmd_pool_edit)
 {
 	struct pool *p = cli_pool_arg(cl, a);
 	char tmpl[] = "/tmp/cistern-edit-XXXXXX.xml";
-	struct pool_def *d;
 	char *orig;
 	int fd, rc = 1;
 
@@ -585,12 +574,7 @@ CLI_HANDLER(cmd_pool_edit)
 		return 1;
 	if (cl->c->read_only)
 		return cli_fail(cl, "cistern is in read-only mode");
-	d = pool_def_dup(p->def);
-	d->capacity = d->allocation = d->available = 0;
-	for (size_t i = 0; i < d->source.ndevices; i++)
-		d->source.devices[i].nfree = 0;
-	orig = pool_def_format(d);
-	pool_def_free(d);
+	orig = pool_xml(p, POOL_XML_INACTIVE);
 	fd = mkstemps(tmpl, 4);
 	if (fd < 0) {
 		free(orig);
@@ -620,7 +604,7 @@ CLI_HANDLER(cmd_pool_edit)
 			break;
 		}
 		if (strcmp(data, orig) == 0) {
-			fprintf(cl->out, "Pool %s XML configuration not changed.\n",
+			cli_extra(cl, "Pool %s XML configuration not changed.\n",
 				p->def->name);
 			free(data);
 			rc = 0;
@@ -638,7 +622,7 @@ CLI_HANDLER(cmd_pool_edit)
 		if (nd != NULL) {
 			char *name = xstrdup(nd->name);
 			if (pool_define(cl->c, nd, NULL, &e) == 0) {
-				fprintf(cl->out, "Pool %s XML configuration "
+				cli_extra(cl, "Pool %s XML configuration "
 					"edited.\n", name);
 				free(name);
 				rc = 0;

@@ -67,7 +67,7 @@ CLI_HANDLER(cmd_pool_build)
 	if (rc)
 		cli_error(cl, &e);
 	else if (!run_dry_run())
-		fprintf(cl->out, "Pool %s built\n", p->def->name);
+		cli_extra(cl, "Pool %s built\n", p->def->name);
 	err_clear(&e);
 	return rc;
 }
@@ -81,7 +81,7 @@ CLI_HANDLER(cmd_pool_start)
 		return 1;
 	rc = cli_start_pool(cl, p, cli_build_flags(a));
 	if (rc == 0 && !run_dry_run())
-		fprintf(cl->out, "Pool %s started\n", p->def->name);
+		cli_extra(cl, "Pool %s started\n", p->def->name);
 	return rc;
 }
 
@@ -98,7 +98,7 @@ CLI_HANDLER(cmd_pool_destroy)
 		      &e) < 0)
 		rc = cli_error(cl, &e);
 	else if (!run_dry_run())
-		fprintf(cl->out, "Pool %s destroyed\n", p->def->name);
+		cli_extra(cl, "Pool %s destroyed\n", p->def->name);
 	err_clear(&e);
 	return rc;
 }
@@ -121,7 +121,7 @@ CLI_HANDLER(cmd_pool_delete)
 	if (rc)
 		cli_error(cl, &e);
 	else if (!run_dry_run())
-		fprintf(cl->out, "Pool %s deleted\n", p->def->name);
+		cli_extra(cl, "Pool %s deleted\n", p->def->name);
 	err_clear(&e);
 	return rc;
 }
@@ -138,7 +138,7 @@ CLI_HANDLER(cmd_pool_refresh)
 	if (pool_refresh(cl->c, p, NULL, &e) < 0)
 		rc = cli_error(cl, &e);
 	else
-		fprintf(cl->out, "Pool %s refreshed\n", p->def->name);
+		cli_extra(cl, "Pool %s refreshed\n", p->def->name);
 	err_clear(&e);
 	return rc;
 }
@@ -155,7 +155,7 @@ CLI_HANDLER(cmd_start_autostart)
 		if (cli_start_pool(cl, p, 0) != 0)
 			rc = 1;
 		else
-			fprintf(cl->out, "Pool %s started\n", p->def->name);
+			cli_extra(cl, "Pool %s started\n", p->def->name);
 	}
 	return rc;
 }
@@ -278,7 +278,7 @@ CLI_HANDLER(cmd_import_libvirt)
 			skipped++;
 		} else {
 			imported++;
-			fprintf(cl->out, "Pool %s imported\n", name);
+			cli_extra(cl, "Pool %s imported\n", name);
 			if (autostart && pool_set_autostart(cl->c, p, true, &e) < 0) {
 				cli_warn(cl, "%s", e.msg);
 				err_clear(&e);
@@ -386,9 +386,9 @@ CLI_HANDLER(cmd_pool_map)
 				size_pretty(s->end - s->start, size, sizeof(size));
 			table_add(&t, cells);
 		}
+		t.no_header = cl->quiet;
 		table_print(cl->out, &t);
 		table_free(&t);
-		fputc('\n', cl->out);
 	}
 	return 0;
 }

@@ -131,7 +131,7 @@ CLI_HANDLER(cmd_secret_undefine)
 	if (secret_remove(&cl->c->store, uuid, usage, &e) < 0)
 		rc = cli_error(cl, &e);
 	else
-		fprintf(cl->out, "Secret %s %s\n", cli_get(a, "secret"),
+		cli_extra(cl, "Secret %s %s\n", cli_get(a, "secret"),
 			run_dry_run() ? "not deleted (dry run)" : "deleted");
 	err_clear(&e);
 	return rc;

@@ -107,9 +107,9 @@ CLI_HANDLER(cmd_vol_list)
 			}
 			table_add(&t, cells);
 		}
+		t.no_header = cl->quiet;
 		table_print(cl->out, &t);
 		table_free(&t);
-		fputc('\n', cl->out);
 	}
 	free(vols);
 	return 0;
@@ -129,25 +129,40 @@ CLI_HANDLER(cmd_vol_info)
 		json_object *o = columns_json(vol_columns, &r);
 		json_object_object_add(o, "pool",
 				       json_object_new_string(p->def->name));
+		json_object_object_add(o, "physical",
+				       json_object_new_int64((int64_t)vol_physical(v)));
+		json_object_object_add(o, "note", v->note ?
+				       json_object_new_string(v->note) : NULL);
 		json_print(cl->out, o);
 		json_object_put(o);
 		return 0;
 	}
+	/* virsh's lines only (scripts count them); format, path, backing
+	 * and notes are in --json */
 	static const char *const ids[] = {
-		"name", "type", "capacity", "allocation", "format", "path", NULL,
+		"name", "type", "capacity", "allocation", NULL,
 	};
 	for (size_t i = 0; ids[i]; i++) {
 		const struct column *col = column_find(vol_columns, ids[i]);
 		struct cell c;
 		char label[32];
 		column_cell(col, &r, &c, bytes);
-		snprintf(label, sizeof(label), "%s:", col->title);
-		fprintf(cl->out, "%-15s %s\n", label, c.text);
+		if (cli_flag(a, "physical") && strcmp(ids[i], "allocation") == 0) {
+			/* virsh --physical: the size on disk instead */
+			if (bytes)
+				snprintf(c.buf, sizeof(c.buf), "%llu",
+					 (unsigned long long)vol_physical(v));
+			else
+				size_pretty(vol_physical(v), c.buf,
+					    sizeof(c.buf));
+			c.text = c.buf;
+			snprintf(label, sizeof(label), "Physical:");
+		} else {
+			snprintf(label, sizeof(label), "%s:", col->title);
+		}
+		fprintf(cl->out, "%-15s %s%s\n", label, c.text,
+			bytes && col->kind == COL_SIZE ? " bytes" : "");
 	}
-	if (v->backing)
-		fprintf(cl->out, "%-15s %s\n", "Backing:", v->backing->path);
-	if (v->note)
-		fprintf(cl->out, "%-15s %s\n", "Note:", v->note);
 	return 0;
 }
 
@@ -237,7 +252,7 @@ report_size(struct cli *cl, const struct vol_def *v, uint64_t asked)
 	char a[32], b[32];
 
 	if (v->capacity != asked && asked != 0 && !run_dry_run())
-		fprintf(cl->out, "Vol %s: capacity %s (asked for %s; "
+		cli_extra(cl, "Vol %s: capacity %s (asked for %s; "
 			"aligned)\n", v->name, size_pretty(v->capacity, a,
 							   sizeof(a)),
 			size_pretty(asked, b, sizeof(b)));
@@ -266,7 +281,7 @@ CLI_HANDLER(cmd_vol_create)
 	rc = create_vol(cl, p, v, cli_flag(a, "prealloc-metadata") ?
 			VOL_CREATE_PREALLOC_METADATA : 0);
 	if (rc == 0 && !run_dry_run()) {
-		fprintf(cl->out, "Vol %s created from %s\n", v->name, file);
+		cli_extra(cl, "Vol %s created from %s\n", v->name, file);
 		report_size(cl, v, asked);
 	}
 	vol_def_free(v);
@@ -380,7 +395,7 @@ CLI_HANDLER(cmd_vol_create_as)
 	rc = create_vol(cl, p, v, cli_flag(a, "prealloc-metadata") ?
 			VOL_CREATE_PREALLOC_METADATA : 0);
 	if (rc == 0 && !run_dry_run()) {
-		fprintf(cl->out, "Vol %s created\n", v->name);
+		cli_extra(cl, "Vol %s created\n", v->name);
 		report_size(cl, v, cap);
 	}
 	vol_def_free(v);
@@ -454,7 +469,7 @@ CLI_HANDLER(cmd_vol_create_from)
 	src_name = xstrdup(src->name);
 	rc = clone_vol(cl, p, nv, sp, src, clone_flags(a));
 	if (rc == 0 && !run_dry_run())
-		fprintf(cl->out, "Vol %s created from input vol %s\n", nv->name,
+		cli_extra(cl, "Vol %s created from input vol %s\n", nv->name,
 			src_name);
 	free(src_name);
 	vol_def_free(nv);
@@ -489,7 +504,7 @@ CLI_HANDLER(cmd_vol_clone)
 	src_name = xstrdup(src->name);
 	rc = clone_vol(cl, p, nv, p, src, clone_flags(a));
 	if (rc == 0 && !run_dry_run())
-		fprintf(cl->out, "Vol %s cloned from %s\n", nv->name, src_name);
+		cli_extra(cl, "Vol %s cloned from %s\n", nv->name, src_name);
 	free(src_name);
 	vol_def_free(nv);
 	return rc;
@@ -510,7 +525,7 @@ CLI_HANDLER(cmd_vol_delete)
 	if (vol_delete(cl->c, p, v, 0, &e) < 0)
 		rc = cli_error(cl, &e);
 	else if (!run_dry_run())
-		fprintf(cl->out, "Vol %s deleted\n", name);
+		cli_extra(cl, "Vol %s deleted\n", name);
 	err_clear(&e);
 	free(name);
 	return rc;
@@ -541,7 +556,7 @@ CLI_HANDLER(cmd_vol_wipe)
 	if (rc)
 		cli_error(cl, &e);
 	else if (!run_dry_run())
-		fprintf(cl->out, "Vol %s wiped\n", v->name);
+		cli_extra(cl, "Vol %s wiped\n", v->name);
 	err_clear(&e);
 	return rc;
 }
@@ -606,7 +621,7 @@ CLI_HANDLER(cmd_vol_resize)
 	if (rc)
 		cli_error(cl, &e);
 	else if (!run_dry_run())
-		fprintf(cl->out, "Size of volume '%s' successfully changed to "
+		cli_extra(cl, "Size of volume '%s' successfully changed to "
 			"%s\n", v->name, cap_s);
 	err_clear(&e);
 	return rc;

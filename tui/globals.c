@@ -28,6 +28,8 @@ const struct global_option global_options[] = {
 	  "auto, always or never (NO_COLOR is honoured)" },
 	{ "no-mouse", OPT_NO_MOUSE, NULL,
 	  "the interface leaves the mouse alone" },
+	{ "quiet", 'q', NULL,
+	  "no messages, no table headers, no closing blank line (virsh -q)" },
 	{ "version", 'V', NULL, "print the version" },
 	{ "help", 'h', NULL, "print this help" },
 	{ NULL, 0, NULL, NULL },
@@ -79,6 +81,7 @@ globals_parse(int argc, char **argv, struct options *o, bool quiet)
 		case OPT_THEME: o->theme = optarg; break;
 		case OPT_COLOR: o->color = optarg; break;
 		case OPT_NO_MOUSE: o->no_mouse = true; break;
+		case 'q': o->quiet = true; break;
 		case 'V': o->version = true; break;
 		case 'h': o->help = true; break;
 		case ':':

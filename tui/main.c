@@ -104,6 +104,18 @@ offer_default_pool(struct cistern *c, bool ask, FILE *out)
 	return rc;
 }
 
+/* A verb, then virsh's closing blank line (not with -q), which virsh
+ * prints after every command, failed or not. */
+static int
+run_verb(struct cli *cl, int argc, char **argv)
+{
+	int rc = cli_run(cl, argc, argv);
+
+	if (!cl->quiet)
+		fputc('\n', cl->out);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -138,13 +150,14 @@ main(int argc, char **argv)
 	cl.out = stdout;
 	cl.err = stderr;
 	cl.verbose = o.verbose;
+	cl.quiet = o.quiet;
 	cl.interactive = isatty(0) && isatty(1);
 	cl.progress = isatty(1);
 
 	if (vi < argc) {
 		const struct cli_verb *v = cli_find_verb(argv[vi]);
 		if (v != NULL && (v->flags & VERB_NO_STORE)) {
-			rc = cli_run(&cl, argc - vi, argv + vi);
+			rc = run_verb(&cl, argc - vi, argv + vi);
 			xmlCleanupParser();
 			return rc;
 		}
@@ -167,7 +180,7 @@ main(int argc, char **argv)
 	cl.c = &c;
 
 	if (vi < argc) {
-		rc = cli_run(&cl, argc - vi, argv + vi);
+		rc = run_verb(&cl, argc - vi, argv + vi);
 	} else if (cl.interactive && ui_available()) {
 		rc = ui_main(&c, &o);
 	} else {
@@ -175,7 +188,7 @@ main(int argc, char **argv)
 		if (c.npools == 0 && !o.read_only)
 			rc = offer_default_pool(&c, cl.interactive, stdout);
 		else
-			rc = cli_run(&cl, 3, list_argv);
+			rc = run_verb(&cl, 3, list_argv);
 	}
 	cistern_close(&c);
 	xmlCleanupParser();

@@ -14,6 +14,7 @@ struct options {
 	const char *color;       /* auto, always, never */
 	bool dry_run;
 	bool verbose;
+	bool quiet;
 	bool read_only;
 	bool version;
 	bool help;

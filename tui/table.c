@@ -76,17 +76,19 @@ table_print(FILE *out, const struct table *t)
 {
 	size_t *maxw = xcalloc(t->ncols, sizeof(*maxw));
 
-	for (size_t r = 0; r < t->nrows; r++)
+	for (size_t r = t->no_header ? 1 : 0; r < t->nrows; r++)
 		for (size_t i = 0; i < t->ncols; i++) {
 			size_t w = text_width(t->rows[r][i]);
 			if (w > maxw[i])
 				maxw[i] = w;
 		}
-	row_print(out, t, t->rows[0], maxw);
-	for (size_t i = 0; i < t->ncols; i++)
-		for (size_t j = 0; j < maxw[i] + 3; j++)
-			fputc('-', out);
-	fputc('\n', out);
+	if (!t->no_header) {
+		row_print(out, t, t->rows[0], maxw);
+		for (size_t i = 0; i < t->ncols; i++)
+			for (size_t j = 0; j < maxw[i] + 3; j++)
+				fputc('-', out);
+		fputc('\n', out);
+	}
 	for (size_t r = 1; r < t->nrows; r++)
 		row_print(out, t, t->rows[r], maxw);
 	free(maxw);

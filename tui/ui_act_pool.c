@@ -323,7 +323,7 @@ ACT(act_pool_autostart)
 ACT(act_pool_xml)
 {
 	struct pool *p = ui_pool(ui);
-	char *xml = pool_def_format(p->def);
+	char *xml = pool_xml(p, 0);
 	char *t = xasprintf("XML of pool %s", p->def->name);
 
 	dialog_text(ui, t, xml);
@@ -428,15 +428,10 @@ ACT(act_pool_edit)
 {
 	struct pool *p = ui_pool(ui);
 	char tmpl[] = "/tmp/cistern-edit-XXXXXX.xml";
-	struct pool_def *d = pool_def_dup(p->def);
 	char *orig, *pool = xstrdup(p->def->name);
 	int fd, r;
 
-	d->capacity = d->allocation = d->available = 0;
-	for (size_t i = 0; i < d->source.ndevices; i++)
-		d->source.devices[i].nfree = 0;
-	orig = pool_def_format(d);
-	pool_def_free(d);
+	orig = pool_xml(p, POOL_XML_INACTIVE);
 	fd = mkstemps(tmpl, 4);
 	if (fd < 0 || write(fd, orig, strlen(orig)) != (ssize_t)strlen(orig)) {
 		ui_status(ui, R_ERROR, "cannot write a temporary file: %s",

@@ -177,9 +177,9 @@ cp -r "$CFG" "$U/cfg"
 chown -R 65534:65534 "$U"
 chmod 755 "$T"
 out=$(timeout 20 setpriv --reuid=65534 --regid=65534 --clear-groups \
-	"$CISTERN" --config-dir "$U/cfg" vol-info --pool odd secret.img 2>&1)
-expect_match "an unreadable file is listed with the reason" "$out" \
-	"Note: +cannot read it: Permission denied"
+	"$CISTERN" --config-dir "$U/cfg" vol-info --pool odd secret.img --json 2>&1)
+expect_eq "an unreadable file is listed with the reason" \
+	"$(jq -r .note <<<"$out")" "cannot read it: Permission denied"
 # files appearing and vanishing during refreshes
 ( for i in $(seq 400); do touch "$R/churn$((i % 20))"; rm -f "$R/churn$(((i + 7) % 20))"; done ) &
 churn=$!

@@ -76,9 +76,9 @@ run vol-key unit:0:0:2 --pool da; k2=$(out)
 expect_eq "iscsi-direct volume keys are the LUNs' scsi_id (VPD 0x83 NAA)" "$k1 $k2" \
 	"360000000000000000e00000000010001 360000000000000000e00000000010002"
 sn=$(tgtadm -C "$TGT_CTL" --op show --mode target | awk '/SCSI SN:/ { print $3 }' | sed -n 2p)
-run vol-info unit:0:0:1 --pool da
-expect_match "iscsi-direct volume shows its unit serial number (VPD 0x80)" "$(out)" \
-	"^Note: +IET VIRTUAL-DISK, serial $sn\$"
+run vol-info unit:0:0:1 --pool da --json
+expect_eq "iscsi-direct volume shows its unit serial number (VPD 0x80)" \
+	"$(out | jq -r .note)" "IET VIRTUAL-DISK, serial $sn"
 run pool-info da --bytes
 expect_match "iscsi-direct pool capacity is the sum of its LUNs" "$(out)" \
 	"Capacity: +$((11 << 20))"

@@ -66,7 +66,7 @@ nfs2"
 check "pool-autostart" cis pool-autostart images
 out=$(cis pool-list --autostart --name)
 expect_eq "pool-list --autostart" "$out" "images"
-out=$(cis pool-list --all --no-autostart --name | wc -l)
+out=$(cis -q pool-list --all --no-autostart --name | wc -l)
 expect_eq "pool-list --no-autostart" "$out" "6"
 out=$(cis pool-list --all --details)
 expect_match "pool-list --details has virsh's columns" "$(echo "$out" | head -1)" \

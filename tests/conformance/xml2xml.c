@@ -182,12 +182,12 @@ run_dir(const char *peer, bool pools, xmlRelaxNGPtr schema)
 		if (pools) {
 			struct pool_def *d = pool_def_parse(in, inlen, inp, &e);
 			if (d) {
-				out = pool_def_format(d);
+				out = pool_def_format(d, 0);
 				pool_def_free(d);
 				struct pool_def *d2 = pool_def_parse(out, strlen(out),
 								     "out", &e);
 				if (d2) {
-					again = pool_def_format(d2);
+					again = pool_def_format(d2, 0);
 					pool_def_free(d2);
 				}
 			}

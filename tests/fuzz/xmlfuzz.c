@@ -105,9 +105,9 @@ check_one(const char *data, size_t len, bool pool, enum pool_type pt,
 		struct pool_def *d = pool_def_parse(data, len, "fuzz", &e);
 		if (d == NULL)
 			return (strchr(e.msg, '\n') == NULL && e.msg[0]) ? 0 : -1;
-		char *out = pool_def_format(d);
+		char *out = pool_def_format(d, 0);
 		struct pool_def *d2 = pool_def_parse(out, strlen(out), "again", &e);
-		char *out2 = d2 ? pool_def_format(d2) : NULL;
+		char *out2 = d2 ? pool_def_format(d2, 0) : NULL;
 		int rc = (out2 && strcmp(out, out2) == 0) ? 0 : -1;
 		if (rc < 0)
 			fprintf(stderr, "round trip failed:\n%s\n---\n%s\n", out,

@@ -79,7 +79,7 @@ wait
 n=$(ls "$CFG"/*.xml | wc -l)
 expect_eq "three processes defining 40 pools each at once: 120 pools" "$n" "120"
 expect_eq "no definition failed" "$(cat "$T"/err.* 2>/dev/null)" ""
-expect_eq "every pool lists" "$(cis pool-list --all --name | wc -l)" "120"
+expect_eq "every pool lists" "$(cis -q pool-list --all --name | wc -l)" "120"
 
 # two processes racing for the same target: exactly one wins
 for i in $(seq 1 10); do

@@ -12,9 +12,12 @@ bad=$(grep -nE '#[[:space:]]*include[[:space:]]*[<"].*(n?curses|form|menu|panel|
 	grep -vE '^tui/ui[^/]*\.(c|h):' || true)
 if [ -z "$bad" ]; then t_ok "curses headers only in tui/ui*"; else
 	t_fail "curses headers only in tui/ui*" "$(echo "$bad" | head -3 | tr '\n' ' ')"; fi
-bad=$(grep -nE '#[[:space:]]*include[[:space:]]*"(\.\./)?backends/' tui/* core/* || true)
-if [ -z "$bad" ]; then t_ok "tui/ and core/ include no backend"; else
-	t_fail "tui/ and core/ include no backend" "$(echo "$bad" | head -3 | tr '\n' ' ')"; fi
+# the entry point registers the backends (backends/registry.h); nothing
+# else of the faces or core names one
+bad=$(grep -nE '#[[:space:]]*include[[:space:]]*"(\.\./)?backends/' tui/* core/* |
+	grep -v '^tui/main\.c:[0-9]*:#include "\.\./backends/registry\.h"$' || true)
+if [ -z "$bad" ]; then t_ok "tui/ and core/ include no backend (main.c: the registry)"; else
+	t_fail "tui/ and core/ include no backend (main.c: the registry)" "$(echo "$bad" | head -3 | tr '\n' ' ')"; fi
 bad=$(grep -nE '#[[:space:]]*include[[:space:]]*"(\.\./)?tui/' core/* backends/* || true)
 if [ -z "$bad" ]; then t_ok "core/ and backends/ include nothing of tui/"; else
 	t_fail "core/ and backends/ include nothing of tui/" "$(echo "$bad" | head -3 | tr '\n' ' ')"; fi
