@@ -300,10 +300,18 @@ vol_fill(struct vol_def *v, const struct pool *p, const struct names *n,
 				    "device node)", dp->num, n->file_abs);
 	else if (dp->kind == SEG_EXTENDED)
 		v->note = xstrdup("extended partition: holds the logical ones");
+	/* as libvirt: the device's size, and its node's times */
+	v->physical = dp->end - dp->start;
+	free(v->target.timestamps);
+	v->target.timestamps = NULL;
 	if (!n->file && stat(v->target.path, &st) == 0) {
 		v->target.perms.mode = st.st_mode & 07777;
 		v->target.perms.uid = st.st_uid;
 		v->target.perms.gid = st.st_gid;
+		v->target.timestamps = xcalloc(1, sizeof(*v->target.timestamps));
+		v->target.timestamps->atime = st.st_atim;
+		v->target.timestamps->mtime = st.st_mtim;
+		v->target.timestamps->ctime = st.st_ctim;
 	}
 }
 

@@ -121,7 +121,10 @@ fill_image(struct vol_def *v, const char *dir, const struct img_info *ii)
 	v->capacity = ii->capacity;
 	v->has_capacity = true;
 	if (ii->compat != NULL) {
-		v->target.compat = xstrdup(ii->compat);
+		/* libvirt writes <compat> only for a version 3 qcow2 (1.1),
+		 * whose features it reads */
+		if (strcmp(ii->compat, "1.1") == 0)
+			v->target.compat = xstrdup(ii->compat);
 		v->target.cluster_size = ii->cluster_size;
 		if (strcmp(ii->compat, "1.1") == 0) {
 			v->target.has_features = true;

@@ -30,7 +30,8 @@ for f in "$BUILD"/tests/unit/* "$BUILD"/tests/conformance/* \
 done
 for f in "$top"/tests/cli/*.sh "$top"/tests/conformance/*.sh \
 	 "$top"/tests/store/*.sh "$top"/tests/backends/*.sh \
-	 "$top"/tests/tui/*.sh "$top"/tests/tui/*.exp "$top"/tests/fuzz/*.sh; do
+	 "$top"/tests/tui/*.sh "$top"/tests/tui/*.exp "$top"/tests/fuzz/*.sh \
+	 "$top"/tests/interop/*.sh; do
 	[ -f "$f" ] && tests+=("$f")
 done
 

@@ -104,8 +104,8 @@ expect_eq "backing format from the header: chain.qcow2" "$(bf chain.qcow2)" \
 x=$(cis vol-dumpxml --pool d1 lazy.qcow2 | tr -d '\n')
 expect_match "qcow2 features and cluster size in the volume XML" "$x" \
 	"<compat>1.1</compat>.*<clusterSize unit='B'>4096</clusterSize>.*<lazy_refcounts/>"
-expect_match "old qcow2 is compat 0.10" "$(cis vol-dumpxml --pool d1 old.qcow2)" \
-	"<compat>0.10</compat>"
+expect_eq "an old (version 2) qcow2 has no <compat>, as libvirt writes it" \
+	"$(cis vol-dumpxml --pool d1 old.qcow2 | grep -c '<compat>')" "0"
 [ -f "$P/crypt.luks" ] &&
 	expect_match "luks volume carries its encryption" \
 		"$(cis vol-dumpxml --pool d1 crypt.luks)" "<encryption format='luks'/>"
