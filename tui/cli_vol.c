@@ -578,7 +578,9 @@ CLI_HANDLER(cmd_vol_resize)
 	if (negative && !(delta && shrink))
 		return cli_fail(cl, "vol-resize: a negative size needs --delta "
 				"and --shrink");
-	if (size_parse(cap_s + (negative ? 1 : 0), &cap, &e) < 0) {
+	/* virsh takes "+5M" (the sign of a growth) and "-5M" */
+	if (size_parse(cap_s + (negative || cap_s[0] == '+' ? 1 : 0), &cap,
+		       &e) < 0) {
 		err_prefix(&e, "vol-resize");
 		rc = cli_error(cl, &e);
 		err_clear(&e);
@@ -621,8 +623,9 @@ CLI_HANDLER(cmd_vol_resize)
 	if (rc)
 		cli_error(cl, &e);
 	else if (!run_dry_run())
-		cli_extra(cl, "Size of volume '%s' successfully changed to "
-			"%s\n", v->name, cap_s);
+		cli_extra(cl, "Size of volume '%s' successfully changed %s "
+			  "%s\n", v->name, delta ? "by" : "to",
+			  cap_s + (negative ? 1 : 0));
 	err_clear(&e);
 	return rc;
 }

@@ -27,6 +27,9 @@
 #     definition. Compared with those taken out of libvirt's output.
 #  4. errors: virsh prints two lines ("failed to get pool", then the
 #     cause); cistern one. stdout is the same (the closing blank line).
+#  5. vol-resize --shrink of a fully allocated volume: libvirt refuses to
+#     shrink below the allocation; cistern shrinks what the operator asked
+#     (with a question on a terminal).
 # logical pools are not compared here: libvirt's start activates the
 # volume group, which needs device-mapper, which this kernel lacks
 # (TESTING.md); tests/backends/logical_*.sh cover them.
@@ -158,6 +161,18 @@ done
 expect_match "difference 2: cistern reads the gpt partition's type" \
 	"$(C vol-dumpxml --pool pk ${dk}p1)" "<format type='linux'/>"
 same "a message, then virsh's closing blank line" -- pool-refresh pd
+same "vol-resize +4M --delta: the same message" -- vol-resize --pool pd d.raw +4M --delta
+same "vol-resize +20M (absolute): the same message" -- vol-resize --pool pd c.qcow2 +20M
+same "vol-resize -2M --delta --shrink: the same message" -- \
+	vol-resize --pool pd c.qcow2 -2M --delta --shrink
+expect_match "difference 5: libvirt refuses to shrink below the allocation" \
+	"$(V vol-resize --pool pd a.raw -1M --delta --shrink 2>&1)" \
+	"can't shrink capacity below existing allocation"
+check "difference 5: cistern shrinks it (the operator said --shrink)" \
+	C vol-resize --pool pd a.raw -1M --delta --shrink
+for n in a.raw c.qcow2 d.raw; do
+	same "pd/$n: resized alike by both" -- vol-info --pool pd $n --bytes
+done
 same "-q: no message" -- -q pool-refresh pd
 same "an error: the closing blank line on stdout (difference 4)" -o -- pool-info nosuchpool
 expect_eq "difference 4: cistern's error is one line" \
