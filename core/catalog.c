@@ -103,7 +103,11 @@ pool_from_def(struct cistern *c, struct pool_def *d)
 		st.facts = NULL;
 		pool_status_clear(&st);
 	}
-	p->autostart = store_autostart_get(&c->store, d->name);
+	err_init(&e);
+	p->autostart = store_autostart_get(&c->store, d->name, &e) > 0;
+	if (err_isset(&e) && c->warn)
+		c->warn(c->warn_arg, e.msg);
+	err_clear(&e);
 	return p;
 }
 

@@ -184,14 +184,18 @@ store_load(struct store *s, struct pool_def ***defs, size_t *n,
 				 s->config_dir);
 	while ((de = readdir(d)) != NULL) {
 		struct err fe;
-		char *path, *want;
-		struct pool_def *def;
+		char *path, *want, *data;
+		struct pool_def *def = NULL;
+		size_t len;
 
 		if (de->d_name[0] == '.' || !str_endswith(de->d_name, ".xml"))
 			continue;
 		path = path_join(s->config_dir, de->d_name);
 		err_init(&fe);
-		def = pool_def_parse_file(path, &fe);
+		data = file_read_regular(path, XML_MAX_BYTES, &len, &fe);
+		if (data != NULL)
+			def = pool_def_parse(data, len, path, &fe);
+		free(data);
 		if (def == NULL) {
 			if (warn)
 				warn(arg, fe.msg);
@@ -381,13 +385,20 @@ autostart_link(const struct store *s, const char *name)
 	return p;
 }
 
-bool
-store_autostart_get(const struct store *s, const char *name)
+int
+store_autostart_get(const struct store *s, const char *name, struct err *e)
 {
 	char *link = autostart_link(s, name);
 	struct stat st;
-	bool on = lstat(link, &st) == 0;
+	int on = 0;
 
+	if (lstat(link, &st) == 0) {
+		if (S_ISLNK(st.st_mode))
+			on = 1;
+		else
+			on = err_setc(e, ERR_INVALID, "%s: not a symbolic "
+				      "link; autostart ignored", link);
+	}
 	free(link);
 	return on;
 }
@@ -454,15 +465,18 @@ store_read_status(struct store *s, const char *name, struct pool_status *st,
 	memset(st, 0, sizeof(*st));
 	st->state = POOL_INACTIVE;
 	err_init(&le);
-	data = file_read_all(path, 1 << 20, &len, &le);
+	data = file_read_regular(path, 1 << 20, &len, &le);
 	if (data == NULL) {
 		int missing = le.code == ERR_NOT_FOUND;
-		err_clear(&le);
 		free(path);
-		if (missing)
+		if (missing) {
+			err_clear(&le);
 			return 0;
-		return err_setc(e, ERR_GENERIC, "cannot read state of pool '%s'",
-				name);
+		}
+		err_setc(e, ERR_GENERIC, "cannot read state of pool '%s': %s",
+			 name, le.msg);
+		err_clear(&le);
+		return -1;
 	}
 	o = json_tokener_parse(data);
 	free(data);
