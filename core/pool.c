@@ -207,6 +207,21 @@ need_writable(struct cistern *c, struct err *e)
 	return 0;
 }
 
+/* Record where a file pool's target leads now, at define time: volume
+ * operations refuse a target that later leads elsewhere (a directory
+ * replaced by a symbolic link). No target yet: the first use records. */
+static void
+note_target(struct cistern *c, const struct pool_def *d)
+{
+	char *real;
+
+	if (d->type != POOL_DIR && d->type != POOL_FS && d->type != POOL_NETFS)
+		return;
+	real = d->target_path ? realpath(d->target_path, NULL) : NULL;
+	store_target_set(&c->store, d->name, real, NULL);
+	free(real);
+}
+
 int
 pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
 	    struct err *e)
@@ -265,6 +280,8 @@ pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
 	}
 	if (!run_dry_run() && store_write_def(&c->store, d, e) < 0)
 		goto out;
+	if (!run_dry_run())
+		note_target(c, d);
 	if (old != NULL) {
 		/* keep run-time sizes */
 		d->capacity = old->def->capacity;

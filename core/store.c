@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -366,12 +367,80 @@ store_remove_def(struct store *s, const char *name, struct err *e)
 	int rc = 0;
 
 	store_autostart_set(s, name, false, NULL);
+	store_target_set(s, name, NULL, NULL);
 	if (unlink(path) < 0 && errno != ENOENT)
 		rc = err_errno(e, errno, "cannot remove '%s'", path);
 	else
 		rc = dir_fsync(s->config_dir, e);
 	free(path);
 	store_remove_status(s, name);
+	return rc;
+}
+
+/* Where the resolved target of pool `name` is recorded: a symbolic link
+ * CONFIG/targets/NAME whose text is the path. */
+static char *
+target_record(const struct store *s, const char *name)
+{
+	char *dir = path_join(s->config_dir, "targets");
+	char *p = path_join(dir, name);
+
+	free(dir);
+	return p;
+}
+
+char *
+store_target_get(const struct store *s, const char *name)
+{
+	char *rec = target_record(s, name);
+	char buf[PATH_MAX];
+	ssize_t n = readlink(rec, buf, sizeof(buf) - 1);
+
+	free(rec);
+	if (n <= 0 || buf[0] != '/')
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+int
+store_target_set(struct store *s, const char *name, const char *resolved,
+		 struct err *e)
+{
+	char *dir = path_join(s->config_dir, "targets");
+	char *rec = target_record(s, name);
+	char *tmp = NULL;
+	int rc = 0, fd;
+
+	if (resolved == NULL) {
+		if (unlink(rec) < 0 && errno != ENOENT)
+			rc = err_errno(e, errno, "cannot remove '%s'", rec);
+		goto out;
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		rc = err_errno(e, errno, "cannot create '%s'", dir);
+		goto out;
+	}
+	/* a unique temporary name (one dir_clean_temps knows), then a link
+	 * in its place renamed over the record */
+	tmp = path_join(dir, ".cistern-tmp-XXXXXX");
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		rc = err_errno(e, errno, "cannot create a file in '%s'", dir);
+		goto out;
+	}
+	close(fd);
+	unlink(tmp);
+	if (symlink(resolved, tmp) < 0 || rename(tmp, rec) < 0) {
+		rc = err_errno(e, errno, "cannot write '%s'", rec);
+		unlink(tmp);
+		goto out;
+	}
+	rc = dir_fsync(dir, e);
+out:
+	free(tmp);
+	free(rec);
+	free(dir);
 	return rc;
 }
 
