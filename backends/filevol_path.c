@@ -73,10 +73,10 @@ filevol_dir_open(struct pool *p, struct err *e)
 		want = xstrdup(s ? now : dir);
 	}
 	if (strcmp(now, want) != 0) {
-		err_setc(e, ERR_REFUSED, "pool '%s': its target '%s' now leads "
-			 "to '%s', not to '%s' as when the pool was defined; "
-			 "refused (define the pool again if this is meant)",
-			 p->def->name, dir, now, want);
+		err_setc(e, ERR_REFUSED, "its target '%s' now leads to '%s', "
+			 "not to '%s' as when the pool was defined; refused "
+			 "(define the pool again if this is meant)", dir, now,
+			 want);
 		close(dfd);
 		dfd = -1;
 	}
