@@ -308,6 +308,13 @@ parse_source(xmlNodePtr root, struct pool_def *d, const char *origin,
 		return err_setc(e, ERR_INVALID,
 				"%s: missing storage pool source device path",
 				origin);
+	/* libvirt takes more and refuses at start; an fs pool mounts one
+	 * device, so say so at define */
+	if (d->type == POOL_FS && s->ndevices > 1)
+		return err_setc(e, ERR_INVALID,
+				"%s: expected exactly 1 device for the storage "
+				"pool (an fs pool mounts one; %zu given)",
+				origin, s->ndevices);
 	if (d->type == POOL_ISCSI_DIRECT && s->initiator_iqn == NULL)
 		return err_setc(e, ERR_INVALID,
 				"%s: missing initiator IQN (required for "
