@@ -119,6 +119,11 @@ fill_image(struct vol_def *v, const char *dir, const struct img_info *ii)
 	v->target.format = xstrdup(ii->format);
 	v->capacity = ii->capacity;
 	v->has_capacity = true;
+	v->damaged = ii->damaged != NULL;
+	if (ii->damaged != NULL)
+		v->note = xasprintf("damaged %s image: %s (the capacity shown "
+				    "is the file's size)", ii->format,
+				    ii->damaged);
 	if (ii->compat != NULL) {
 		v->target.compat = xstrdup(ii->compat);
 		v->target.cluster_size = ii->cluster_size;

@@ -178,6 +178,7 @@ struct vol_def {
 	/* run-time facts a backend may fill in */
 	int part_num;           /* disk pools: partition number, 0 otherwise */
 	char *note;             /* a short remark the UI may show */
+	bool damaged;           /* its header cannot be right (note: why) */
 };
 
 /* What a map of a pool's devices looks like (disk and logical pools):

@@ -88,3 +88,17 @@ if need_cmd "SIGKILL injection" strace; then
 	killat "clone killed before the rename" renameat2 whole.raw \
 		vol-clone --pool p src.raw whole.raw
 fi
+
+# ---- sizes read from headers are held to the limit of sizes typed in ----
+q="$T/p/huge.qcow2"
+head -c 4096 /dev/zero >"$q"
+printf 'QFI\373\0\0\0\3' | dd of="$q" conv=notrunc 2>/dev/null
+printf '\0\0\0\020\377\377\377\377\377\377\377\377' | dd of="$q" bs=1 seek=20 conv=notrunc 2>/dev/null
+out=$(cis vol-info --pool p huge.qcow2 2>&1)
+expect_match "a qcow2 whose size is 0xff... is shown as damaged, with why" "$out" \
+	"damaged qcow2 image: its header gives a size of 18446744073709551615 bytes, past the limit"
+expect_match "...with the file's size as capacity, not 16 EiB" "$out" "Capacity: +4\.00 KiB"
+out=$(cis vol-resize --pool p huge.qcow2 1G --delta 2>&1)
+expect_match "vol-resize --delta of a damaged volume is refused" "$out" "error: .*is damaged"
+out=$(cis vol-dumpxml --pool p huge.qcow2 2>&1)
+expect_match "its XML gives a capacity cistern itself accepts" "$out" "<capacity unit='bytes'>4096</capacity>"
