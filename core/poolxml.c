@@ -322,6 +322,24 @@ parse_source(xmlNodePtr root, struct pool_def *d, const char *origin,
 	return 0;
 }
 
+/* A target path trimmed and sanitized until neither changes it, so that
+ * the path written reads back the same ("/a/ /" is "/a"). */
+static char *
+target_clean(const char *path)
+{
+	char *cur = path_sanitize(path);
+
+	for (;;) {
+		char *t = path_sanitize(str_trim(cur));
+		if (strcmp(t, cur) == 0) {
+			free(cur);
+			return t;
+		}
+		free(cur);
+		cur = t;
+	}
+}
+
 static int
 parse_target(xmlNodePtr root, struct pool_def *d, const char *origin,
 	     struct err *e)
@@ -343,7 +361,7 @@ parse_target(xmlNodePtr root, struct pool_def *d, const char *origin,
 		free(path);
 		path = t;
 	}
-	d->target_path = path_sanitize(path);
+	d->target_path = target_clean(path);
 	if (d->target_path[0] != '/' || d->target_path[1] == '\0') {
 		err_setc(e, ERR_INVALID,
 			 "%s: target path '%s' must be an absolute path below /",

@@ -25,6 +25,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "%s\n%s\n", e.msg, x1);
 	FUZZ_ASSERT(d2 != NULL, "formatted pool XML does not parse");
 	x2 = pool_def_format(d2);
+	if (strcmp(x1, x2) != 0)
+		fprintf(stderr, "%s\n---\n%s\n", x1, x2);
 	FUZZ_ASSERT(strcmp(x1, x2) == 0, "pool XML changes on a round trip");
 	free(x1);
 	free(x2);

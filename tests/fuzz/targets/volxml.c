@@ -34,6 +34,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "%s\n%s\n", e.msg, x1);
 	FUZZ_ASSERT(v2 != NULL, "formatted volume XML does not parse");
 	x2 = vol_def_format(v2, t);
+	if (strcmp(x1, x2) != 0)
+		fprintf(stderr, "%s\n---\n%s\n", x1, x2);
 	FUZZ_ASSERT(strcmp(x1, x2) == 0, "volume XML changes on a round trip");
 	free(x1);
 	free(x2);
