@@ -222,6 +222,18 @@ note_target(struct cistern *c, const struct pool_def *d)
 	free(real);
 }
 
+/* The same when nothing is recorded yet (a target that did not exist at
+ * define time): the build that made it, or the first start, records. */
+static void
+note_target_first(struct cistern *c, const struct pool_def *d)
+{
+	char *have = store_target_get(&c->store, d->name);
+
+	if (have == NULL)
+		note_target(c, d);
+	free(have);
+}
+
 int
 pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
 	    struct err *e)
@@ -397,6 +409,8 @@ pool_build_locked(struct cistern *c, struct pool *p,
 	err_clear(&se);
 	rc = b->build(p, flags, j, e);
 	p->state = POOL_INACTIVE;
+	if (rc == 0 && !run_dry_run())
+		note_target_first(c, p->def);
 	if (rc < 0) {
 		err_prefix(e, "pool '%s'", p->def->name);
 		pool_set_error(p, e);
@@ -474,6 +488,7 @@ pool_start(struct cistern *c, struct pool *p, unsigned flags, struct job *j,
 		rc = 0;
 		goto out;
 	}
+	note_target_first(c, p->def);
 	if (pool_refresh_locked(c, p, j, e) < 0) {
 		/* as libvirt: a pool that cannot be refreshed is stopped */
 		struct err stop_err;

@@ -102,3 +102,14 @@ out=$(cis vol-resize --pool p huge.qcow2 1G --delta 2>&1)
 expect_match "vol-resize --delta of a damaged volume is refused" "$out" "error: .*is damaged"
 out=$(cis vol-dumpxml --pool p huge.qcow2 2>&1)
 expect_match "its XML gives a capacity cistern itself accepts" "$out" "<capacity unit='bytes'>4096</capacity>"
+
+# a target made after the define is recorded by the build that makes it:
+# a link put there before the first volume operation is refused
+cis pool-define-as later dir --target "$T/later" >/dev/null
+cis pool-build later >/dev/null
+cis pool-start later >/dev/null
+mv "$T/later" "$T/later.real" && ln -s "$T/outside" "$T/later"
+out=$(cis vol-create-as later evil2.img 1M 2>&1)
+expect_match "a target built after the define, then replaced by a link: refused" \
+	"$out" "error: .*now leads to '$T/outside', not to '$T/later'"
+check "nothing written through it" test ! -e "$T/outside/evil2.img"
