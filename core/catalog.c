@@ -200,7 +200,7 @@ struct pool *
 cistern_find_pool(struct cistern *c, const char *key)
 {
 	unsigned char u[16];
-	bool is_uuid = uuid_parse(key, u) == 0;
+	bool is_uuid = model_uuid_parse(key, u) == 0;
 
 	for (size_t i = 0; i < c->npools; i++)
 		if (strcmp(c->pools[i]->def->name, key) == 0)

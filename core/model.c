@@ -226,7 +226,7 @@ hexval(char c)
 /* As libvirt's virUUIDParse: 32 hex digits, dashes allowed between pairs,
  * surrounding blanks ignored. */
 int
-uuid_parse(const char *s, unsigned char out[16])
+model_uuid_parse(const char *s, unsigned char out[16])
 {
 	size_t i = 0;
 
@@ -260,7 +260,7 @@ uuid_format(const unsigned char u[16], char out[37])
 }
 
 int
-uuid_generate(unsigned char out[16])
+model_uuid_generate(unsigned char out[16])
 {
 	size_t got = 0;
 
@@ -279,7 +279,7 @@ uuid_generate(unsigned char out[16])
 }
 
 bool
-uuid_is_null(const unsigned char uuid[16])
+model_uuid_is_null(const unsigned char uuid[16])
 {
 	for (int i = 0; i < 16; i++)
 		if (uuid[i] != 0)

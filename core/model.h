@@ -230,10 +230,10 @@ bool model_format_allowed(const char *const *table, const char *fmt);
 int model_check_name(const char *what, const char *name, struct err *e);
 
 /* UUIDs. */
-int uuid_parse(const char *s, unsigned char out[16]);
+int model_uuid_parse(const char *s, unsigned char out[16]);
 void uuid_format(const unsigned char uuid[16], char out[37]);
-int uuid_generate(unsigned char out[16]);
-bool uuid_is_null(const unsigned char uuid[16]);
+int model_uuid_generate(unsigned char out[16]);
+bool model_uuid_is_null(const unsigned char uuid[16]);
 
 void perms_init(struct perms *p);
 void perms_free(struct perms *p);

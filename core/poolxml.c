@@ -207,7 +207,7 @@ parse_auth(xmlNodePtr src, struct pool_source *s, const char *origin,
 				origin);
 	if (au->secret_uuid != NULL) {
 		unsigned char u[16];
-		if (uuid_parse(au->secret_uuid, u) < 0)
+		if (model_uuid_parse(au->secret_uuid, u) < 0)
 			return err_setc(e, ERR_INVALID,
 					"%s: malformed secret uuid '%s'",
 					origin, au->secret_uuid);
@@ -470,12 +470,12 @@ pool_def_parse_doc(xmlDocPtr doc, const char *origin, struct err *e)
 
 	s = xml_text(root, "uuid");
 	if (s != NULL) {
-		if (uuid_parse(s, d->uuid) < 0) {
+		if (model_uuid_parse(s, d->uuid) < 0) {
 			err_setc(e, ERR_INVALID, "%s: malformed uuid element",
 				 origin);
 			goto fail;
 		}
-	} else if (uuid_generate(d->uuid) < 0) {
+	} else if (model_uuid_generate(d->uuid) < 0) {
 		err_setc(e, ERR_GENERIC, "%s: cannot generate a UUID", origin);
 		goto fail;
 	}

@@ -30,7 +30,7 @@ secret_file_name(const char *uuid, const char *usage, struct err *e)
 	char canon[37];
 
 	if (uuid != NULL) {
-		if (uuid_parse(uuid, u) < 0)
+		if (model_uuid_parse(uuid, u) < 0)
 			return err_setc(e, ERR_INVALID,
 					"malformed secret uuid '%s'", uuid), NULL;
 		uuid_format(u, canon);
