@@ -5,6 +5,7 @@
 #   make check      install what is missing, build, run every test
 #   make check SANITIZE=1   the same under ASan + UBSan
 #   make bench      benchmarks (ratios against baselines measured alongside)
+#   make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 60)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deb        a Debian package (dpkg-buildpackage), into build/deb/
 #   make check-deb  build it, install it into a fresh Debian 12 root, test it
@@ -58,9 +59,18 @@ TEST_C    := $(wildcard tests/unit/*.c tests/conformance/*.c tests/store/*.c tes
                tests/backends/*.c tests/bench/*.c tests/fuzz/*.c)
 TEST_BIN  := $(TEST_C:%.c=$(BUILD)/%)
 
+# Fuzz harnesses (tests/fuzz/targets/NAME.c): replayed over their corpus
+# by `make check` through a plain driver, run by libFuzzer in `make fuzz`.
+FUZZ_NAMES  := $(basename $(notdir $(wildcard tests/fuzz/targets/*.c)))
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
+# what harnesses link: the whole program, its main() renamed (they have
+# their own)
+HARNESS_OBJ := $(LIB_OBJ) $(filter-out $(BUILD)/tui/main.o,$(TUI_OBJ)) \
+               $(BUILD)/fuzz/main.o
+
 BIN := $(BUILD)/cistern
 
-.PHONY: all deps run check bench install clean tests deb check-deb
+.PHONY: all deps run check bench install clean tests deb check-deb fuzz fuzz-bin
 
 all: $(BIN) cistern
 
@@ -88,7 +98,51 @@ $(BUILD)/tests/%: tests/%.c $(LIB_OBJ) $(BUILD)/tui/columns.o $(BUILD)/tui/table
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_OBJ) \
 		$(BUILD)/tui/columns.o $(BUILD)/tui/table.o $(LDLIBS)
 
-tests: $(TEST_BIN)
+$(BUILD)/fuzz/main.o: tui/main.c $(wildcard core/*.h tui/*.h)
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS) -Dmain=cistern_main -c -o $@ $<
+
+$(BUILD)/fuzz/%: tests/fuzz/targets/%.c tests/fuzz/targets/fuzz.h \
+		tests/fuzz/driver/replay.c $(HARNESS_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $<"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/driver/replay.c \
+		$(HARNESS_OBJ) $(LDLIBS)
+
+tests: $(TEST_BIN) $(FUZZ_REPLAY)
+
+# libFuzzer builds: clang with ASan and UBSan, objects of their own.
+FUZZ_CC      ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := build-fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+                -DCISTERN_VERSION='"$(VERSION)"' \
+                -DCISTERN_DATADIR='"$(PREFIX)/share/cistern"' $(FUZZ_SAN)
+FUZZ_OBJ     := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(CORE_SRC) $(BACK_SRC) \
+                $(TUI_SRC))
+FUZZ_BIN     := $(FUZZ_NAMES:%=$(FUZZ_DIR)/bin/%)
+
+$(FUZZ_DIR)/%.o: %.c $(wildcard core/*.h tui/*.h backends/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CLANG   $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) \
+		$(if $(filter tui/main.c,$<),-Dmain=cistern_main) -c -o $@ $<
+
+$(FUZZ_DIR)/bin/%: tests/fuzz/targets/%.c tests/fuzz/targets/fuzz.h $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZER  $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< \
+		$(FUZZ_OBJ) $(PKG_LIBS) -lpthread -lm
+
+.SECONDARY: $(FUZZ_OBJ)
+
+fuzz-bin: $(FUZZ_BIN)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-bin
+	@sh scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 -include $(CORE_OBJ:.o=.d) $(BACK_OBJ:.o=.d) $(TUI_OBJ:.o=.d) \
 	 $(TEST_BIN:=.d)
@@ -143,4 +197,4 @@ check-deb: deb
 	@bash tests/pkg/deb.sh build/deb/cistern_$(VERSION)_*.deb
 
 clean:
-	rm -rf build build-san cistern
+	rm -rf build build-san build-fuzz cistern

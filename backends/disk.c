@@ -265,6 +265,9 @@ names_path(const struct names *n, int num)
 
 /* ---- volumes from a layout ---- */
 
+#define PARTIAL_NOTE "interrupted cistern leftover: a clone into it did " \
+		     "not finish; its data is incomplete"
+
 /* Fill `v` (its old run-time fields replaced) from partition `dp`. */
 static void
 vol_fill(struct vol_def *v, const struct pool *p, const struct names *n,
@@ -334,7 +337,9 @@ disk_load(struct pool *p, const struct dlayout *l)
 	struct vol_def *ext = NULL;
 	struct dev_map *m;
 	struct names n;
+	struct sbuf left;
 
+	sbuf_init(&left);
 	names_init(p, &n);
 	p->def->capacity = p->def->allocation = p->def->available = 0;
 	m = pool_add_map(p, pd->path, l->size, l->label);
@@ -349,6 +354,12 @@ disk_load(struct pool *p, const struct dlayout *l)
 			struct vol_def *v = vol_def_new();
 			v->name = names_vol(&n, dp->num);
 			vol_fill(v, p, &n, dp);
+			if (dp->partial) {
+				free(v->note);
+				v->note = xstrdup(PARTIAL_NOTE);
+				sbuf_printf(&left, "%s%s", left.len ? ", " : "",
+					    v->name);
+			}
 			if (dp->kind == SEG_EXTENDED)
 				ext = v;
 			else
@@ -363,6 +374,18 @@ disk_load(struct pool *p, const struct dlayout *l)
 		map_add_seg(m, dp->kind, dp->start, dp->end, name, dp->depth);
 	}
 	names_free(&n);
+	/* a partition stays a partition (it holds its place on the disk);
+	 * what it holds is said */
+	pool_set_fact(p, "leftovers", left.len ? left.s : NULL);
+	if (left.len > 0 && p->owner != NULL && p->owner->warn != NULL) {
+		char *m2 = xasprintf("pool '%s': partitions an interrupted "
+				     "cistern was copying into (named %s; "
+				     "their data is incomplete): %s",
+				     p->def->name, DPARTED_PARTIAL, left.s);
+		p->owner->warn(p->owner->warn_arg, m2);
+		free(m2);
+	}
+	sbuf_free(&left);
 }
 
 /* ---- the pool ---- */
@@ -571,9 +594,11 @@ plan_part(struct pool *p, const struct vol_def *v, struct dlayout *l,
 	return 0;
 }
 
-/* Make the partition for `v`, and fill `v` with what was made. */
+/* Make the partition for `v`, and fill `v` with what was made; `partial`
+ * names it as a clone in progress (DPARTED_PARTIAL). */
 static int
-disk_make_part(struct pool *p, struct vol_def *v, struct err *e)
+disk_make_part(struct pool *p, struct vol_def *v, bool partial,
+	       struct err *e)
 {
 	const char *dev = disk_dev(p, e);
 	struct dplan_req rq;
@@ -590,6 +615,7 @@ disk_make_part(struct pool *p, struct vol_def *v, struct err *e)
 	nc = (struct name_check){ .n = &n, .want = v->name };
 	if (plan_part(p, v, &l, &rq, &pl, e) < 0)
 		goto out;
+	pl.partial = partial;
 	memset(&made, 0, sizeof(made));
 	made.kind = pl.kind;
 	/* the table's string: v's own is replaced by vol_fill */
@@ -682,7 +708,7 @@ disk_vol_create(struct pool *p, struct vol_def *v, unsigned flags,
 {
 	(void)flags;
 	(void)j;
-	return disk_make_part(p, v, e);
+	return disk_make_part(p, v, false, e);
 }
 
 /* Remove a volume's partition from the label. */
@@ -722,12 +748,16 @@ disk_vol_create_from(struct pool *p, struct vol_def *v,
 				" bytes) would be smaller than volume '%s' (%"
 				PRIu64 " bytes)", v->capacity, src->name,
 				src->capacity);
-	if (disk_make_part(p, v, e) < 0)
+	if (disk_make_part(p, v, true, e) < 0)
 		return -1;
 	if (run_dry_run())
 		return 0;
-	if (disk_vol_fill(p, v, src_pool, src, j, e) == 0)
+	if (disk_vol_fill(p, v, src_pool, src, j, e) == 0 &&
+	    dparted_unmark(dev, v->part_num, v->extents[0].start, e) == 0) {
+		free(v->note);
+		v->note = NULL;
 		return 0;
+	}
 	/* nothing half-made: the new partition goes again */
 	err_init(&de);
 	if (dparted_delete(dev, v->part_num, v->extents[0].start, &de) < 0) {

@@ -34,6 +34,8 @@ struct dpart {
 	int num;                /* partition number; 0 for free/metadata */
 	uint64_t start, end;    /* bytes, end exclusive */
 	const char *format;     /* partitions: volume format (static) */
+	bool partial;           /* named DPARTED_PARTIAL: a clone into it
+				   has not finished */
 };
 
 struct dlayout {
@@ -85,7 +87,13 @@ struct dplan {
 	uint64_t ext_start, ext_end;
 	uint64_t start, end;    /* bytes, end exclusive */
 	uint64_t extent_start;  /* the free extent used (libvirt's start) */
+	bool partial;           /* name it DPARTED_PARTIAL (labels with
+				   names: gpt, mac, pc98, dvh) until its
+				   data is in */
 };
+
+/* The partition name of a clone in progress (or of an interrupted one). */
+#define DPARTED_PARTIAL "cistern-partial"
 
 
 /* A new partition as planned. `check(num, arg)` is called with the number
@@ -96,6 +104,10 @@ typedef int (*dparted_check_fn)(int num, void *arg, struct err *e);
 int dparted_add(const char *path, const struct dplan *pl, const char *format,
 		dparted_check_fn check, void *arg, int *num, uint64_t *start,
 		uint64_t *end, struct err *e);
+
+/* Take the DPARTED_PARTIAL name off partition `num` (at `start`): its
+ * data is complete. Nothing to do on labels without names. */
+int dparted_unmark(const char *path, int num, uint64_t start, struct err *e);
 
 /* Delete partition `num`, which must still start at `start`. */
 int dparted_delete(const char *path, int num, uint64_t start, struct err *e);

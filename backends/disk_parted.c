@@ -412,6 +412,14 @@ layout_alignment(struct dlayout *l, PedDisk *disk)
 }
 
 /* The layout of an open disk (libvirt's free extents, see disk.h). */
+/* Does the label give partitions names (gpt, mac, pc98, dvh)? */
+static bool
+has_names(const PedDisk *disk)
+{
+	return ped_disk_type_check_feature(disk->type,
+					   PED_DISK_TYPE_PARTITION_NAME);
+}
+
 static void
 layout_fill(struct dlayout *l, PedDisk *disk, const char *path)
 {
@@ -454,6 +462,9 @@ layout_fill(struct dlayout *l, PedDisk *disk, const char *path)
 			layout_add(l, k, depth, p->num, s, e,
 				   dformat_read(l->label, p,
 						dformat_typecode_at(tc, ntc, s)));
+			if (k != SEG_EXTENDED && has_names(disk) &&
+			    str_eq(ped_partition_get_name(p), DPARTED_PARTIAL))
+				l->parts[l->nparts - 1].partial = true;
 		}
 	}
 	free(tc);
@@ -633,12 +644,50 @@ dparted_add(const char *path, const struct dplan *pl, const char *format,
 		ped_fail(e, "set the partition type on", path);
 		goto fail;
 	}
+	/* in the same commit as the partition: never an unmarked moment */
+	if (pl->partial && has_names(s.disk) &&
+	    !ped_partition_set_name(p, DPARTED_PARTIAL)) {
+		ped_fail(e, "name a partition of", path);
+		goto fail;
+	}
 	if (check != NULL && check(p->num, arg, e) != 0)
 		goto fail;
 	sec = (uint64_t)s.dev->sector_size;
 	*num = p->num;
 	*start = (uint64_t)p->geom.start * sec;
 	*end = ((uint64_t)p->geom.end + 1) * sec;
+	if (sess_commit(&s, path, e) < 0)
+		goto fail;
+	sess_close(&s);
+	return 0;
+fail:
+	sess_close(&s);
+	return -1;
+}
+
+int
+dparted_unmark(const char *path, int num, uint64_t start, struct err *e)
+{
+	struct dsess s;
+	PedPartition *p;
+
+	if (sess_open(&s, path, true, e) < 0)
+		return -1;
+	if (!has_names(s.disk)) {
+		sess_close(&s);
+		return 0;
+	}
+	p = ped_disk_get_partition(s.disk, num);
+	if (p == NULL || (uint64_t)p->geom.start * (uint64_t)s.dev->sector_size !=
+	    start) {
+		err_setc(e, ERR_STATE, "partition %d of '%s' has changed while "
+			 "data was copied into it", num, path);
+		goto fail;
+	}
+	if (!ped_partition_set_name(p, "")) {
+		ped_fail(e, "name a partition of", path);
+		goto fail;
+	}
 	if (sess_commit(&s, path, e) < 0)
 		goto fail;
 	sess_close(&s);

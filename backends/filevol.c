@@ -16,6 +16,7 @@
 
 #include "../core/imgprobe.h"
 #include "../core/run.h"
+#include "../core/units.h"
 #include "../core/util.h"
 
 #define DEFAULT_DIR_MODE 0711
@@ -120,6 +121,11 @@ fill_image(struct vol_def *v, const char *dir, const struct img_info *ii)
 	v->target.format = xstrdup(ii->format);
 	v->capacity = ii->capacity;
 	v->has_capacity = true;
+	v->damaged = ii->damaged != NULL;
+	if (ii->damaged != NULL)
+		v->note = xasprintf("damaged %s image: %s (the capacity shown "
+				    "is the file's size)", ii->format,
+				    ii->damaged);
 	if (ii->compat != NULL) {
 		/* libvirt writes <compat> only for a version 3 qcow2 (1.1),
 		 * whose features it reads */
@@ -295,12 +301,46 @@ blocks_exact(int dfd)
 	}
 }
 
+/* Add a leftover of an interrupted create to the list being made. */
+static void
+leftover_note(struct sbuf *b, int dfd, const char *name)
+{
+	struct stat st;
+	char size[32] = "?";
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		size_short((uint64_t)st.st_size, size, sizeof(size));
+	sbuf_printf(b, "%s%s (%s)", b->len ? ", " : "", name, size);
+}
+
+/* Say what interrupted creates left: they are no volumes (README:
+ * "Interrupted operations"). */
+static void
+leftover_report(struct pool *p, struct sbuf *b)
+{
+	char *m;
+
+	pool_set_fact(p, "leftovers", b->len ? b->s : NULL);
+	if (b->len == 0 || p->owner == NULL || p->owner->warn == NULL) {
+		sbuf_free(b);
+		return;
+	}
+	m = xasprintf("pool '%s': interrupted cistern leftovers, not volumes: "
+		      "%s; no cistern is making them: remove them (rm "
+		      "'%s'/%s*)", p->def->name, b->s, p->def->target_path,
+		      FILEVOL_PARTIAL);
+	p->owner->warn(p->owner->warn_arg, m);
+	free(m);
+	sbuf_free(b);
+}
+
 /* The pool's sizes and every volume in its directory. */
 int
 filevol_refresh(struct pool *p, const struct statvfs *sv, struct job *j,
 		struct err *e)
 {
 	const char *dir = p->def->target_path;
+	struct sbuf left;
 	struct dirent *de;
 	size_t n = 0;
 	bool exact;
@@ -314,6 +354,7 @@ filevol_refresh(struct pool *p, const struct statvfs *sv, struct job *j,
 	d = opendir(dir);
 	if (d == NULL)
 		return err_errno(e, errno, "cannot read directory '%s'", dir);
+	sbuf_init(&left);
 	exact = blocks_exact(dirfd(d));
 	for (;;) {
 		struct vol_def *v;
@@ -325,6 +366,9 @@ filevol_refresh(struct pool *p, const struct statvfs *sv, struct job *j,
 		/* hidden files are never volumes (a volume name cannot
 		 * start with '.'); names with control characters cannot be
 		 * shown or given back safely */
+		if (filevol_is_partial(de->d_name) &&
+		    !filevol_partial_busy(dirfd(d), de->d_name))
+			leftover_note(&left, dirfd(d), de->d_name);
 		if (de->d_name[0] == '.' || str_has_ctrl(de->d_name))
 			continue;
 		/* a filesystem's own directory, not a volume */
@@ -332,6 +376,7 @@ filevol_refresh(struct pool *p, const struct statvfs *sv, struct job *j,
 			continue;
 		if ((++n & 4095) == 0 && job_check(j, e) < 0) {
 			closedir(d);
+			sbuf_free(&left);
 			return -1;
 		}
 		v = filevol_probe(dir, dirfd(d), de->d_name, de->d_type, exact);
@@ -341,9 +386,11 @@ filevol_refresh(struct pool *p, const struct statvfs *sv, struct job *j,
 	if (errno != 0) {
 		int saved = errno;
 		closedir(d);
+		sbuf_free(&left);
 		return err_errno(e, saved, "cannot read directory '%s'", dir);
 	}
 	closedir(d);
+	leftover_report(p, &left);
 	return 0;
 }
 
@@ -373,74 +420,22 @@ filevol_update(struct vol_def *v, const char *dir)
 	vol_def_free(nv);
 }
 
-/* Create a volume's file exclusively, with its mode and owner. */
-int
-filevol_open_new(const char *path, const struct vol_def *v, struct err *e)
-{
-	const struct perms *pm = &v->target.perms;
-	mode_t mode = pm->mode >= 0 ? (mode_t)pm->mode : DEFAULT_VOL_MODE;
-	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-
-	if (fd < 0) {
-		if (errno == EEXIST)
-			return err_setc(e, ERR_EXISTS, "'%s' already exists",
-					path);
-		return err_errno(e, errno, "cannot create '%s'", path);
-	}
-	/* the umask may have taken bits away; the owner comes from the XML */
-	if (fchmod(fd, mode) < 0 ||
-	    ((pm->uid >= 0 || pm->gid >= 0) &&
-	     fchown(fd, pm->uid >= 0 ? (uid_t)pm->uid : (uid_t)-1,
-		    pm->gid >= 0 ? (gid_t)pm->gid : (gid_t)-1) < 0)) {
-		int saved = errno;
-		close(fd);
-		unlink(path);
-		return err_errno(e, saved, "cannot set the owner or mode of "
-				 "'%s'", path);
-	}
-	if (v->target.nocow) {
-		/* btrfs: no copy-on-write for images (best effort, as
-		 * libvirt) */
-		int attr = 0;
-		if (ioctl(fd, FS_IOC_GETFLAGS, &attr) == 0) {
-			attr |= FS_NOCOW_FL;
-			if (ioctl(fd, FS_IOC_SETFLAGS, &attr) < 0) {
-				/* not btrfs: nothing to do */
-			}
-		}
-	}
-	return fd;
-}
-
-/* Take away a half-made file or directory. */
-void
-filevol_discard(const char *path)
-{
-	if (unlink(path) < 0 && errno == EISDIR)
-		rmdir(path);
-}
-
 /* Delete a volume's file (or empty directory). */
 int
 filevol_delete(struct pool *p, const struct vol_def *v, unsigned flags,
 	       struct err *e)
 {
-	const char *path = v->target.path;
+	int dfd, rc;
 
-	(void)p;
 	(void)flags;
 	if (run_dry_run())
 		return 0;
-	if (v->type == VOL_DIR) {
-		if (rmdir(path) < 0 && errno != ENOENT)
-			return err_errno(e, errno,
-					 "cannot remove directory '%s'", path);
-		return 0;
-	}
+	if ((dfd = filevol_dir_open(p, e)) < 0)
+		return -1;
 	/* already gone is what was asked for */
-	if (unlink(path) < 0 && errno != ENOENT)
-		return err_errno(e, errno, "cannot delete '%s'", path);
-	return 0;
+	rc = filevol_vol_unlink(v, dfd, e);
+	close(dfd);
+	return rc;
 }
 
 /* Allocate a range: fallocate, or zeros where it cannot. */
@@ -484,18 +479,26 @@ filevol_allocate(int fd, uint64_t off, uint64_t len, struct job *j,
 
 /* qemu-img resize, for every format but raw. */
 static int
-resize_qemu(const struct vol_def *v, uint64_t capacity, unsigned flags,
-	    struct job *j, struct err *e)
+resize_qemu(struct pool *p, const struct vol_def *v, uint64_t capacity,
+	    unsigned flags, struct job *j, struct err *e)
 {
 	char **argv = NULL;
 	size_t n = 0;
 	char size[32];
-	int rc;
+	int rc, dfd = -1, fd = -1;
 
 	if (v->target.encryption != NULL)
 		return err_setc(e, ERR_UNSUPPORTED,
 				"resizing an encrypted volume is not supported "
 				"(qemu-img would need its passphrase)");
+	/* qemu-img is given a path: it must be the pool's regular file */
+	if (!run_dry_run() &&
+	    ((dfd = filevol_dir_open(p, e)) < 0 ||
+	     (fd = filevol_vol_open(v, dfd, O_RDONLY, e)) < 0)) {
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
+	}
 	snprintf(size, sizeof(size), "%llu", (unsigned long long)capacity);
 	strv_push(&argv, &n, "qemu-img");
 	strv_push(&argv, &n, "resize");
@@ -507,6 +510,10 @@ resize_qemu(const struct vol_def *v, uint64_t capacity, unsigned flags,
 	strv_push(&argv, &n, size);
 	rc = filevol_qemu_img(argv, j, e);
 	strv_free(argv);
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
 	return rc;
 }
 
@@ -516,19 +523,21 @@ filevol_resize(struct pool *p, const struct vol_def *v, uint64_t capacity,
 	       unsigned flags, struct job *j, struct err *e)
 {
 	struct stat st;
-	int fd, rc = 0;
+	int dfd, fd, rc = 0;
 
-	(void)p;
 	if (v->type == VOL_DIR)
 		return err_setc(e, ERR_UNSUPPORTED,
 				"a directory volume has no size to change");
 	if (!filevol_is_raw(v->target.format))
-		return resize_qemu(v, capacity, flags, j, e);
+		return resize_qemu(p, v, capacity, flags, j, e);
 	if (run_dry_run())
 		return 0;
-	fd = open(v->target.path, O_RDWR | O_CLOEXEC);
+	if ((dfd = filevol_dir_open(p, e)) < 0)
+		return -1;
+	fd = filevol_vol_open(v, dfd, O_RDWR, e);
+	close(dfd);
 	if (fd < 0)
-		return err_errno(e, errno, "cannot open '%s'", v->target.path);
+		return -1;
 	if (fstat(fd, &st) < 0) {
 		rc = err_errno(e, errno, "cannot stat '%s'", v->target.path);
 	} else if (capacity < (uint64_t)st.st_size &&

@@ -11,6 +11,7 @@
 #define CISTERN_FILEVOL_H
 
 #include <stdbool.h>
+#include <limits.h>
 #include <stdint.h>
 #include <sys/statvfs.h>
 
@@ -61,16 +62,10 @@ int filevol_download(struct pool *p, const struct vol_def *v, int fd,
 
 /* Is `fmt` a format whose bytes are the guest's bytes (raw, iso)? */
 bool filevol_is_raw(const char *fmt);
-/* Create the file `path` (O_EXCL) with the volume's mode and owner;
- * returns the fd (O_RDWR). */
-int filevol_open_new(const char *path, const struct vol_def *v,
-		     struct err *e);
 /* Allocate [off, off+len) of fd: fallocate, or zeros written where the
  * filesystem cannot (with progress and cancellation). */
 int filevol_allocate(int fd, uint64_t off, uint64_t len, struct job *j,
 		     struct err *e);
-/* Remove what a failed operation made (a file or an empty directory). */
-void filevol_discard(const char *path);
 /* Replace `v` with what is on disk now (capacity, allocation, format). */
 void filevol_update(struct vol_def *v, const char *dir);
 /* Can qemu-img make an image of this format (without a secret)? */
@@ -83,6 +78,42 @@ int filevol_qemu_img(char **argv, struct job *j, struct err *e);
 /* The format of a backing file given without one (probe it). */
 int filevol_backing_format(const struct vol_target *b, char *out, size_t n,
 			   struct err *e);
+
+/* The pool's directory, opened; refused (-1) when the target now leads
+ * elsewhere than when the pool was defined (filevol_path.c). */
+int filevol_dir_open(struct pool *p, struct err *e);
+/* Open an existing volume's regular file in `dfd`, never through a link
+ * (flags: O_RDONLY, O_RDWR, O_WRONLY). */
+int filevol_vol_open(const struct vol_def *v, int dfd, int flags,
+		     struct err *e);
+/* Is the volume's name still the file open as `fd`? (before a tool is
+ * given the path) */
+int filevol_vol_still(const struct vol_def *v, int dfd, int fd,
+		      struct err *e);
+/* Remove a volume's file (or empty directory) from `dfd`. */
+int filevol_vol_unlink(const struct vol_def *v, int dfd, struct err *e);
+
+/* New volumes are made as FILEVOL_PARTIAL "TAG-NAME" and renamed. */
+#define FILEVOL_PARTIAL ".cistern-part-"
+struct filevol_new {
+	int dfd;                /* the pool's directory */
+	int fd;                 /* the file being made (flock held) */
+	char tmp[NAME_MAX + 1]; /* its hidden name */
+	char *tmp_path;         /* and path, for tools */
+	const char *name;       /* the volume's name when done */
+};
+/* Claim a hidden file for volume `v` (its mode, owner and nocow); fails
+ * when the name is taken. */
+int filevol_new_begin(struct pool *p, const struct vol_def *v,
+		      struct filevol_new *n, struct err *e);
+/* Sync it and give it the volume's name (never over another file). */
+int filevol_new_commit(struct filevol_new *n, struct err *e);
+/* Remove it (a failed or cancelled create). */
+void filevol_new_abort(struct filevol_new *n);
+/* Is `name` a volume in the making (or the leftover of one)? */
+bool filevol_is_partial(const char *name);
+/* Is a cistern still making it (it holds the lock)? */
+bool filevol_partial_busy(int dfd, const char *name);
 
 /* The volume operations every file pool has, for a struct backend. */
 #define FILEVOL_OPS \

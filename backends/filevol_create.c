@@ -135,73 +135,48 @@ filevol_backing_format(const struct vol_target *b, char *out, size_t n,
 	return 0;
 }
 
-/* A raw file: sparse past `allocation`, allocated up to it. */
+/* A raw file made in `fd`: sparse past `allocation`, allocated up to
+ * it. */
 static int
-create_raw(struct vol_def *v, struct job *j, struct err *e)
+make_raw(const struct vol_def *v, int fd, struct job *j, struct err *e)
 {
-	const char *path = v->target.path;
 	uint64_t alloc = v->allocation < v->capacity ? v->allocation :
 			 v->capacity;
-	int fd;
 
 	if (v->backing != NULL)
 		return err_setc(e, ERR_UNSUPPORTED,
 				"a raw volume cannot have a backing store");
 	if (run_dry_run())
 		return 0;
-	fd = filevol_open_new(path, v, e);
-	if (fd < 0)
-		return -1;
-	if (ftruncate(fd, (off_t)v->capacity) < 0) {
-		err_errno(e, errno, "cannot size '%s'", path);
-		goto fail;
-	}
+	if (ftruncate(fd, (off_t)v->capacity) < 0)
+		return err_errno(e, errno, "cannot size '%s'", v->target.path);
 	if (alloc > 0) {
 		job_set_total(j, alloc);
 		job_phase(j, "allocating");
 		if (filevol_allocate(fd, 0, alloc, j, e) < 0)
-			goto fail;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		err_errno(e, errno, "cannot write '%s'", path);
-		goto fail;
+			return -1;
 	}
 	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	filevol_discard(path);
-	return -1;
 }
 
-/* Run a qemu-img that writes a new image at the volume's path: the name
- * is claimed first (O_EXCL, the volume's mode and owner), and whatever a
- * failed or cancelled run leaves there is removed. */
-static int
-qemu_img_new(const struct vol_def *v, char **argv, struct job *j,
-	     struct err *e)
+/* `v` as a tool writing it at `path` sees it (the hidden name while it
+ * is made; the volume's own in a dry run). */
+static struct vol_def
+vol_at(const struct vol_def *v, const char *path)
 {
-	int fd, rc;
+	struct vol_def tv = *v;
 
-	if (!run_dry_run()) {
-		fd = filevol_open_new(v->target.path, v, e);
-		if (fd < 0)
-			return -1;
-		close(fd);
-	}
-	rc = filevol_qemu_img(argv, j, e);
-	if (rc < 0 && !run_dry_run())
-		filevol_discard(v->target.path);
-	return rc;
+	if (path != NULL)
+		tv.target.path = (char *)path;
+	return tv;
 }
 
-/* Any other format, through qemu-img create on a file we made first (so
- * the name is taken with O_EXCL and the mode is right from the start). */
+/* Any other format, through qemu-img create on the file made for it. */
 static int
-create_qemu(struct vol_def *v, const char *fmt, unsigned flags, struct job *j,
-	    struct err *e)
+make_qemu(const struct vol_def *v, const char *fmt, unsigned flags,
+	  const char *path, struct job *j, struct err *e)
 {
+	struct vol_def tv = vol_at(v, path);
 	char bfmt[32] = "";
 	char **argv;
 	int rc;
@@ -221,36 +196,49 @@ create_qemu(struct vol_def *v, const char *fmt, unsigned flags, struct job *j,
 	if (v->backing != NULL && v->backing->path != NULL &&
 	    filevol_backing_format(v->backing, bfmt, sizeof(bfmt), e) < 0)
 		return -1;
-	argv = filevol_qemu_create_argv(v, fmt, bfmt[0] ? bfmt : NULL, flags);
-	rc = qemu_img_new(v, argv, j, e);
+	argv = filevol_qemu_create_argv(&tv, fmt, bfmt[0] ? bfmt : NULL, flags);
+	rc = filevol_qemu_img(argv, j, e);
 	strv_free(argv);
 	return rc;
 }
 
 /* A directory volume. */
 static int
-create_dir(struct vol_def *v, struct err *e)
+create_dir(struct pool *p, struct vol_def *v, struct err *e)
 {
 	const struct perms *pm = &v->target.perms;
 	mode_t mode = pm->mode >= 0 ? (mode_t)pm->mode : 0755;
+	int dfd, fd;
 
 	if (run_dry_run())
 		return 0;
-	if (mkdir(v->target.path, mode) < 0)
-		return errno == EEXIST ?
+	if ((dfd = filevol_dir_open(p, e)) < 0)
+		return -1;
+	if (mkdirat(dfd, v->name, mode) < 0) {
+		int saved = errno;
+		close(dfd);
+		return saved == EEXIST ?
 		       err_setc(e, ERR_EXISTS, "'%s' already exists",
 				v->target.path) :
-		       err_errno(e, errno, "cannot create directory '%s'",
+		       err_errno(e, saved, "cannot create directory '%s'",
 				 v->target.path);
-	if (chmod(v->target.path, mode) < 0 ||
+	}
+	fd = openat(dfd, v->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	if (fd < 0 || fchmod(fd, mode) < 0 ||
 	    ((pm->uid >= 0 || pm->gid >= 0) &&
-	     chown(v->target.path, pm->uid >= 0 ? (uid_t)pm->uid : (uid_t)-1,
-		   pm->gid >= 0 ? (gid_t)pm->gid : (gid_t)-1) < 0)) {
+	     fchown(fd, pm->uid >= 0 ? (uid_t)pm->uid : (uid_t)-1,
+		    pm->gid >= 0 ? (gid_t)pm->gid : (gid_t)-1) < 0)) {
 		int saved = errno;
-		rmdir(v->target.path);
+		if (fd >= 0)
+			close(fd);
+		unlinkat(dfd, v->name, AT_REMOVEDIR);
+		close(dfd);
 		return err_errno(e, saved, "cannot set the owner or mode of "
 				 "'%s'", v->target.path);
 	}
+	close(fd);
+	close(dfd);
 	return 0;
 }
 
@@ -285,11 +273,21 @@ filevol_create(struct pool *p, struct vol_def *v, unsigned flags,
 				"creating an encrypted volume is not supported "
 				"(qemu-img would need its passphrase)");
 	if (strcmp(fmt, "dir") == 0)
-		rc = create_dir(v, e);
-	else if (filevol_is_raw(fmt))
-		rc = create_raw(v, j, e);
-	else
-		rc = create_qemu(v, fmt, flags, j, e);
+		rc = create_dir(p, v, e);
+	else if (run_dry_run())
+		rc = filevol_is_raw(fmt) ? make_raw(v, -1, j, e) :
+		     make_qemu(v, fmt, flags, NULL, j, e);
+	else {
+		struct filevol_new n;
+		if (filevol_new_begin(p, v, &n, e) < 0)
+			return -1;
+		rc = filevol_is_raw(fmt) ? make_raw(v, n.fd, j, e) :
+		     make_qemu(v, fmt, flags, n.tmp_path, j, e);
+		if (rc == 0)
+			rc = filevol_new_commit(&n, e);
+		else
+			filevol_new_abort(&n);
+	}
 	if (rc == 0 && !run_dry_run())
 		filevol_update(v, p->def->target_path);
 	return rc;
@@ -298,7 +296,7 @@ filevol_create(struct pool *p, struct vol_def *v, unsigned flags,
 /* Grow a fresh copy to the capacity asked for. */
 static int
 grow_copy(const struct vol_def *v, const char *fmt, uint64_t src_cap,
-	  struct job *j, struct err *e)
+	  const struct filevol_new *nv, struct job *j, struct err *e)
 {
 	char **argv = NULL;
 	size_t n = 0;
@@ -308,7 +306,7 @@ grow_copy(const struct vol_def *v, const char *fmt, uint64_t src_cap,
 	if (v->capacity <= src_cap || run_dry_run())
 		return 0;
 	if (filevol_is_raw(fmt)) {
-		if (truncate(v->target.path, (off_t)v->capacity) < 0)
+		if (ftruncate(nv->fd, (off_t)v->capacity) < 0)
 			return err_errno(e, errno, "cannot resize '%s'",
 					 v->target.path);
 		return 0;
@@ -316,7 +314,7 @@ grow_copy(const struct vol_def *v, const char *fmt, uint64_t src_cap,
 	snprintf(size, sizeof(size), "%llu", (unsigned long long)v->capacity);
 	strv_push(&argv, &n, "qemu-img");
 	strv_push(&argv, &n, "resize");
-	strv_push(&argv, &n, v->target.path);
+	strv_push(&argv, &n, nv->tmp_path);
 	strv_push(&argv, &n, size);
 	rc = filevol_qemu_img(argv, j, e);
 	strv_free(argv);
@@ -327,11 +325,11 @@ grow_copy(const struct vol_def *v, const char *fmt, uint64_t src_cap,
  * copy_file_range (the kernel, which may reflink too) over the source's
  * data ranges only, so holes stay holes. */
 static int
-clone_bytes(struct vol_def *v, const char *src_path, unsigned flags,
+clone_bytes(struct vol_def *v, const char *src_path, unsigned flags, int out,
 	    struct job *j, struct err *e)
 {
 	uint64_t size;
-	int in, out, rc = 0;
+	int in, rc = 0;
 
 	if (run_dry_run())
 		return 0;
@@ -340,11 +338,6 @@ clone_bytes(struct vol_def *v, const char *src_path, unsigned flags,
 	in = open(src_path, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return err_errno(e, errno, "cannot open '%s'", src_path);
-	out = filevol_open_new(v->target.path, v, e);
-	if (out < 0) {
-		close(in);
-		return -1;
-	}
 	job_set_total(j, size);
 	job_phase(j, "cloning");
 	if (ioctl(out, FICLONE, in) == 0) {
@@ -362,10 +355,6 @@ clone_bytes(struct vol_def *v, const char *src_path, unsigned flags,
 		rc = copy_fd(in, 0, out, 0, size, cf, j, NULL, e);
 	}
 	close(in);
-	if (close(out) < 0 && rc == 0)
-		rc = err_errno(e, errno, "cannot write '%s'", v->target.path);
-	if (rc < 0)
-		filevol_discard(v->target.path);
 	return rc;
 }
 
@@ -373,8 +362,8 @@ clone_bytes(struct vol_def *v, const char *src_path, unsigned flags,
  * move): qemu-img convert, which writes a standalone image. */
 static int
 clone_convert(struct vol_def *v, const char *fmt, const char *src_path,
-	      const char *src_fmt, unsigned flags, struct job *j,
-	      struct err *e)
+	      const char *src_fmt, unsigned flags, const char *out_path,
+	      struct job *j, struct err *e)
 {
 	char **argv = NULL;
 	size_t n = 0;
@@ -403,8 +392,8 @@ clone_convert(struct vol_def *v, const char *fmt, const char *src_path,
 	}
 	sbuf_free(&o);
 	strv_push(&argv, &n, src_path);
-	strv_push(&argv, &n, v->target.path);
-	rc = qemu_img_new(v, argv, j, e);
+	strv_push(&argv, &n, out_path ? out_path : v->target.path);
+	rc = filevol_qemu_img(argv, j, e);
 	strv_free(argv);
 	return rc;
 }
@@ -451,6 +440,8 @@ filevol_create_from(struct pool *p, struct vol_def *v, struct pool *src_pool,
 	const char *sfmt = source_format(src_pool, src);
 	const char *dfmt = filevol_is_raw(fmt) ? "raw" : fmt;
 	const char *src_path = src->target.path;
+	struct filevol_new n;
+	bool bytes;
 	int rc;
 
 	if (place(p, v, fmt, e) < 0)
@@ -470,20 +461,28 @@ filevol_create_from(struct pool *p, struct vol_def *v, struct pool *src_pool,
 		v->capacity = src->capacity;
 		v->has_capacity = true;
 	}
-	if (strcmp(dfmt, sfmt) == 0 &&
-	    !backing_moves(src, src_path, p->def->target_path)) {
-		rc = clone_bytes(v, src_path, flags, j, e);
-	} else if (flags & VOL_CREATE_REFLINK) {
+	bytes = strcmp(dfmt, sfmt) == 0 &&
+		!backing_moves(src, src_path, p->def->target_path);
+	if (!bytes && (flags & VOL_CREATE_REFLINK))
 		return err_setc(e, ERR_UNSUPPORTED,
 				"a reflink clone keeps the format: '%s' is %s, "
 				"the new volume %s", src->name, sfmt, dfmt);
-	} else {
-		rc = clone_convert(v, fmt, src_path, sfmt, flags, j, e);
-	}
-	if (rc == 0 && grow_copy(v, dfmt, src->capacity, j, e) < 0) {
-		filevol_discard(v->target.path);
-		rc = -1;
-	}
+	if (run_dry_run())
+		return bytes ? 0 : clone_convert(v, fmt, src_path, sfmt, flags,
+						 NULL, j, e);
+	if (filevol_new_begin(p, v, &n, e) < 0)
+		return -1;
+	if (bytes)
+		rc = clone_bytes(v, src_path, flags, n.fd, j, e);
+	else
+		rc = clone_convert(v, fmt, src_path, sfmt, flags, n.tmp_path,
+				   j, e);
+	if (rc == 0)
+		rc = grow_copy(v, dfmt, src->capacity, &n, j, e);
+	if (rc == 0)
+		rc = filevol_new_commit(&n, e);
+	else
+		filevol_new_abort(&n);
 	if (rc == 0 && !run_dry_run())
 		filevol_update(v, p->def->target_path);
 	return rc;

@@ -50,9 +50,8 @@ filevol_wipe(struct pool *p, const struct vol_def *v, enum wipe_alg alg,
 	bool image = !filevol_is_raw(v->target.format) &&
 		     filevol_qemu_can_create(v->target.format) &&
 		     v->target.encryption == NULL;
-	int fd, rc;
+	int dfd, fd, rc;
 
-	(void)p;
 	if (v->type == VOL_DIR)
 		return err_setc(e, ERR_UNSUPPORTED,
 				"a directory volume cannot be wiped");
@@ -63,15 +62,40 @@ filevol_wipe(struct pool *p, const struct vol_def *v, enum wipe_alg alg,
 				v->target.format);
 	if (run_dry_run())
 		return image ? wipe_recreate(v, j, e) : 0;
-	fd = open(v->target.path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return err_errno(e, errno, "cannot open '%s'", v->target.path);
+	if ((dfd = filevol_dir_open(p, e)) < 0)
+		return -1;
+	if ((fd = filevol_vol_open(v, dfd, O_RDWR, e)) < 0) {
+		close(dfd);
+		return -1;
+	}
 	rc = wipe_fd(fd, 0, 0, alg, j, e);
+	/* qemu-img is given the path: still the file just wiped? */
+	if (rc == 0 && image && filevol_vol_still(v, dfd, fd, e) == 0)
+		rc = wipe_recreate(v, j, e);
+	else if (rc == 0 && image)
+		rc = -1;
 	if (close(fd) < 0 && rc == 0)
 		rc = err_errno(e, errno, "cannot write '%s'", v->target.path);
-	if (rc == 0 && image)
-		rc = wipe_recreate(v, j, e);
+	close(dfd);
 	return rc;
+}
+
+/* Would `length` bytes (0: all of a file's rest) from `fd` run past
+ * `room`? A stream's length is unknown: the copy stops at the end. */
+static bool
+upload_too_long(int fd, uint64_t room, uint64_t length)
+{
+	struct stat st;
+	off_t pos;
+
+	if (length > 0)
+		return length > room;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	pos = lseek(fd, 0, SEEK_CUR);
+	if (pos < 0 || pos > st.st_size)
+		pos = 0;
+	return (uint64_t)(st.st_size - pos) > room;
 }
 
 /* Write a stream or file into a volume. */
@@ -82,20 +106,52 @@ filevol_upload(struct pool *p, const struct vol_def *v, int fd,
 {
 	uint64_t copied = 0;
 	unsigned cflags;
-	int out, rc;
+	struct stat st;
+	int dfd, out, rc;
 
-	(void)p;
 	if (v->type == VOL_DIR)
 		return err_setc(e, ERR_UNSUPPORTED,
 				"cannot upload into a directory volume");
 	if (run_dry_run())
 		return 0;
-	out = open(v->target.path, O_WRONLY | O_CLOEXEC);
+	if ((dfd = filevol_dir_open(p, e)) < 0)
+		return -1;
+	out = filevol_vol_open(v, dfd, O_WRONLY, e);
+	close(dfd);
 	if (out < 0)
-		return err_errno(e, errno, "cannot open '%s'", v->target.path);
+		return -1;
+	/* an upload writes inside the volume; it never grows it */
+	if (fstat(out, &st) < 0 || offset > (uint64_t)st.st_size) {
+		close(out);
+		return err_setc(e, ERR_INVALID, "offset %llu is past the end "
+				"of volume '%s' (%llu bytes)",
+				(unsigned long long)offset, v->name,
+				(unsigned long long)st.st_size);
+	}
+	if (upload_too_long(fd, (uint64_t)st.st_size - offset, length)) {
+		close(out);
+		return err_setc(e, ERR_INVALID, "the data is longer than the "
+				"%llu bytes of volume '%s' after offset %llu "
+				"(resize it first)",
+				(unsigned long long)st.st_size - offset,
+				v->name, (unsigned long long)offset);
+	}
 	job_phase(j, "uploading");
 	cflags = COPY_TO_EOF | ((flags & VOL_UPLOAD_SPARSE) ? COPY_SPARSE : 0);
 	rc = copy_fd(fd, 0, out, offset, length, cflags, j, &copied, e);
+	/* a stream that ran past the end: the volume keeps its size */
+	if (rc == 0 && copied > (uint64_t)st.st_size - offset) {
+		rc = err_setc(e, ERR_INVALID, "the data ran past the end of "
+			      "volume '%s' (%llu bytes after offset %llu); "
+			      "what fitted was written, the rest dropped",
+			      v->name,
+			      (unsigned long long)st.st_size - offset,
+			      (unsigned long long)offset);
+		if (ftruncate(out, st.st_size) < 0) {
+			/* the error already says what went wrong */
+		}
+		copied = 0;
+	}
 	if (rc == 0 && fdatasync(out) < 0 && errno != EINVAL)
 		rc = err_errno(e, errno, "cannot write '%s'", v->target.path);
 	if (close(out) < 0 && rc == 0)
@@ -116,15 +172,17 @@ filevol_download(struct pool *p, const struct vol_def *v, int fd,
 	uint64_t size, copied = 0;
 	off_t start = 0;
 	bool file_out;
-	int in, rc;
+	int dfd, in, rc;
 
-	(void)p;
 	if (v->type == VOL_DIR)
 		return err_setc(e, ERR_UNSUPPORTED,
 				"cannot download a directory volume");
-	in = open(v->target.path, O_RDONLY | O_CLOEXEC);
+	if ((dfd = filevol_dir_open(p, e)) < 0)
+		return -1;
+	in = filevol_vol_open(v, dfd, O_RDONLY, e);
+	close(dfd);
 	if (in < 0)
-		return err_errno(e, errno, "cannot open '%s'", v->target.path);
+		return -1;
 	if (fstat(in, &st) < 0 || fstat(fd, &ost) < 0) {
 		rc = err_errno(e, errno, "cannot stat");
 		goto out;

@@ -60,6 +60,8 @@ struct lvm_lv {
 	char *origin;           /* "" when none; may be "[x_vorigin]" */
 	char *attr;
 	char *parent;           /* lv_parent, "" when none */
+	bool partial;           /* tagged LVM_PARTIAL_TAG: still being made,
+				   or left by a cistern killed meanwhile */
 	uint64_t size;
 	uint64_t origin_size;   /* snapshots: the origin's (virtual) size */
 	struct lvm_seg *segs;
@@ -91,6 +93,11 @@ struct lvm_report {
 	struct lvm_piece *pieces;   /* who uses which PV extents, sorted */
 	size_t npieces;
 };
+
+/* An LV whose data cistern is still writing (a clone) carries this tag
+ * until it is complete: one that keeps it is an interrupted cistern's
+ * leftover, never listed as a volume. */
+#define LVM_PARTIAL_TAG "cistern_partial"
 
 /* The fields asked of `lvs` and `vgs` (the bench compares with them). */
 extern const char lvm_lvs_fields[];

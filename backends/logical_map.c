@@ -127,20 +127,48 @@ fill_map(struct pool *p, const struct lvm_report *r, size_t pvi)
 		map_add_seg(m, SEG_METADATA, end, pv->dev_size, NULL, 0);
 }
 
+/* Say which LVs an interrupted cistern left half-made (they are not
+ * volumes). A clone in progress elsewhere shows here too: its own
+ * cistern removes the tag when done. */
+static void
+report_leftovers(struct pool *p, struct sbuf *b)
+{
+	pool_set_fact(p, "leftovers", b->len ? b->s : NULL);
+	if (b->len > 0 && p->owner != NULL && p->owner->warn != NULL) {
+		char *m = xasprintf("pool '%s': logical volumes tagged %s by an "
+				    "interrupted cistern (or one still "
+				    "copying), not volumes: %s; remove them "
+				    "with 'lvremove %s/NAME'", p->def->name,
+				    LVM_PARTIAL_TAG, b->s,
+				    p->def->source.name);
+		p->owner->warn(p->owner->warn_arg, m);
+		free(m);
+	}
+	sbuf_free(b);
+}
+
 void
 lvm_report_fill(struct pool *p, const struct lvm_report *r)
 {
 	bool degraded = false;
+	struct sbuf left;
 
 	p->def->capacity = r->vg_size;
 	p->def->available = r->vg_free;
 	p->def->allocation = r->vg_size - r->vg_free;
+	sbuf_init(&left);
 	for (size_t i = 0; i < r->nlvs; i++) {
-		struct vol_def *v = lvm_report_vol(r, &r->lvs[i],
-						   p->def->target_path);
+		struct vol_def *v;
+		if (r->lvs[i].partial) {
+			sbuf_printf(&left, "%s%s", left.len ? ", " : "",
+				    r->lvs[i].name);
+			continue;
+		}
+		v = lvm_report_vol(r, &r->lvs[i], p->def->target_path);
 		if (v != NULL)
 			pool_add_vol(p, v);
 	}
+	report_leftovers(p, &left);
 	for (size_t i = 0; i < r->npvs; i++) {
 		if (r->pvs[i].missing)
 			degraded = true;

@@ -18,7 +18,7 @@
 
 const char lvm_lvs_fields[] =
 	"lv_name,lv_uuid,lv_path,lv_size,origin,origin_size,segtype,stripes,"
-	"seg_start,seg_size,devices,lv_attr,lv_parent";
+	"seg_start,seg_size,devices,lv_attr,lv_parent,lv_tags";
 const char lvm_vgs_fields[] =
 	"vg_name,vg_uuid,vg_size,vg_free,vg_extent_size,pv_name,pv_uuid,"
 	"pv_missing,dev_size,pe_start,pv_pe_count,pv_pe_alloc_count";
@@ -317,6 +317,24 @@ unbracket(const char *s, bool *hidden)
 
 /* The LV a row belongs to: the previous one (rows of an LV are
  * consecutive) or a new one. */
+/* Does the row's lv_tags (comma-separated; an older report may not have
+ * the field) hold `tag`? */
+static bool
+has_tag(json_object *row, const char *tag)
+{
+	json_object *o;
+	const char *t;
+	size_t n = strlen(tag);
+
+	if (!json_object_object_get_ex(row, "lv_tags", &o) ||
+	    (t = json_object_get_string(o)) == NULL)
+		return false;
+	for (const char *p = t; (p = strstr(p, tag)) != NULL; p += n)
+		if ((p == t || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
+			return true;
+	return false;
+}
+
 static struct lvm_lv *
 row_lv(struct lvm_report *r, json_object *row, const char *vg,
        struct err *e)
@@ -360,6 +378,7 @@ row_lv(struct lvm_report *r, json_object *row, const char *vg,
 		       NULL;
 	lv->uuid = xstrdup(uuid);
 	lv->path = xstrdup(path);
+	lv->partial = has_tag(row, LVM_PARTIAL_TAG);
 	if (path[0] != '\0') {
 		char *want = xasprintf("/dev/%s/%s", vg, bare);
 		bool ok = !hidden && strcmp(path, want) == 0;

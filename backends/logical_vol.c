@@ -271,6 +271,11 @@ lv_create(struct pool *p, struct vol_def *v, bool plain, struct err *e)
 		argv[n++] = cap;
 		argv[n++] = vg;
 	}
+	if (plain) {
+		/* a clone's LV is a leftover until its data is in */
+		argv[n++] = "--addtag";
+		argv[n++] = LVM_PARTIAL_TAG;
+	}
 	argv[n] = NULL;
 	if (lvm_run(argv, NULL, e) < 0) {
 		/* lvcreate can fail after making the LV (activation,
@@ -312,6 +317,19 @@ logical_vol_create(struct pool *p, struct vol_def *v, unsigned flags,
 				"for qcow2 volumes; logical volumes have no "
 				"format");
 	return lv_create(p, v, false, e);
+}
+
+/* The clone's data is in: it becomes a volume. */
+static int
+lv_complete(const char *vg, const char *lv, struct err *e)
+{
+	char *spec = lvm_lv_spec(vg, lv);
+	const char *argv[] = { "lvchange", "--deltag", LVM_PARTIAL_TAG, spec,
+			       NULL };
+	int rc = lvm_run(argv, NULL, e);
+
+	free(spec);
+	return rc;
 }
 
 int
@@ -366,6 +384,8 @@ logical_vol_create_from(struct pool *p, struct vol_def *v,
 	if (rc == 0 && fsync(out) < 0)
 		rc = err_errno(e, errno, "cannot sync '%s'", v->target.path);
 	close(out);
+	if (rc == 0)
+		rc = lv_complete(p->def->source.name, v->name, e);
 	if (rc == 0) {
 		close(in);
 		return 0;

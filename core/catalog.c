@@ -103,7 +103,11 @@ pool_from_def(struct cistern *c, struct pool_def *d)
 		st.facts = NULL;
 		pool_status_clear(&st);
 	}
-	p->autostart = store_autostart_get(&c->store, d->name);
+	err_init(&e);
+	p->autostart = store_autostart_get(&c->store, d->name, &e) > 0;
+	if (err_isset(&e) && c->warn)
+		c->warn(c->warn_arg, e.msg);
+	err_clear(&e);
 	return p;
 }
 
@@ -196,7 +200,7 @@ struct pool *
 cistern_find_pool(struct cistern *c, const char *key)
 {
 	unsigned char u[16];
-	bool is_uuid = uuid_parse(key, u) == 0;
+	bool is_uuid = model_uuid_parse(key, u) == 0;
 
 	for (size_t i = 0; i < c->npools; i++)
 		if (strcmp(c->pools[i]->def->name, key) == 0)

@@ -13,22 +13,13 @@
 
 #include "util.h"
 
-char *
-file_read_all(const char *path, size_t max, size_t *len, struct err *e)
+/* Read what is left of `fd` (at most max bytes); closes fd. */
+static char *
+read_fd_all(int fd, const char *path, size_t max, size_t *len, struct err *e)
 {
-	struct stat st;
 	char *buf = NULL;
 	size_t cap = 0, n = 0;
-	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_errno(e, errno, "cannot open '%s'", path), NULL;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		close(fd);
-		return err_setc(e, ERR_INVALID, "'%s' is a directory", path),
-		       NULL;
-	}
 	for (;;) {
 		if (n + 4096 + 1 > cap) {
 			cap = cap ? cap * 2 : 8192;
@@ -62,6 +53,49 @@ file_read_all(const char *path, size_t max, size_t *len, struct err *e)
 	if (len != NULL)
 		*len = n;
 	return buf;
+}
+
+char *
+file_read_all(const char *path, size_t max, size_t *len, struct err *e)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_errno(e, errno, "cannot open '%s'", path), NULL;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return err_setc(e, ERR_INVALID, "'%s' is a directory", path),
+		       NULL;
+	}
+	return read_fd_all(fd, path, max, len, e);
+}
+
+char *
+file_read_regular(const char *path, size_t max, size_t *len, struct err *e)
+{
+	struct stat st;
+	int fd, flags;
+
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			return err_setc(e, ERR_INVALID, "'%s' is a symbolic "
+					"link, not a regular file; skipped",
+					path), NULL;
+		return err_errno(e, errno, "cannot open '%s'", path), NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_setc(e, ERR_INVALID, "'%s' is not a regular file; "
+				"skipped", path), NULL;
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags >= 0)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	return read_fd_all(fd, path, max, len, e);
 }
 
 int

@@ -10,6 +10,12 @@
 /* Read a whole file (at most max bytes) into a NUL-terminated buffer. */
 char *file_read_all(const char *path, size_t max, size_t *len, struct err *e);
 
+/* The same for files cistern keeps itself (definitions, state, secrets):
+ * refuses, without waiting, anything but a regular file — a FIFO, a
+ * device, a symbolic link. */
+char *file_read_regular(const char *path, size_t max, size_t *len,
+			struct err *e);
+
 /* Replace `path` atomically: write a temporary file in the same directory
  * (".cistern-tmp-XXXXXX"), fsync it, rename it over `path`, fsync the directory.
  * A crash at any point leaves either the old or the new file. */

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "units.h"
 #include "util.h"
 
 /* Where the bytes come from: the first block already read, the rest
@@ -148,6 +149,34 @@ qcow2_extensions(const struct src *s, uint64_t off, uint64_t limit,
 	return 0;
 }
 
+/* A size read from a header, `count` units of `unit` bytes. Past what
+ * cistern takes anywhere (SIZE_LIMIT, as for sizes typed in) the image is
+ * damaged: the reason is kept and 0 returned, never a wrapped number. */
+static uint64_t
+hdr_size(struct img_info *ii, uint64_t count, uint64_t unit)
+{
+	uint64_t r;
+
+	if (!__builtin_mul_overflow(count, unit, &r) && r <= SIZE_LIMIT)
+		return r;
+	if (ii->damaged == NULL) {
+		if (unit == 1)
+			ii->damaged = xasprintf("its header gives a size of "
+						"%llu bytes, past the limit "
+						"of %llu",
+						(unsigned long long)count,
+						(unsigned long long)SIZE_LIMIT);
+		else
+			ii->damaged = xasprintf("its header gives a size of "
+						"%llu x %llu bytes, past the "
+						"limit of %llu",
+						(unsigned long long)count,
+						(unsigned long long)unit,
+						(unsigned long long)SIZE_LIMIT);
+	}
+	return 0;
+}
+
 /* qcow (version 1) and qcow2 (versions 2 and 3), magic "QFI\xfb". */
 static int
 probe_qcow(const struct src *s, struct img_info *ii)
@@ -164,7 +193,7 @@ probe_qcow(const struct src *s, struct img_info *ii)
 	blen = be32(h + 16);
 	if (version == 1) {
 		ii->format = "qcow";
-		ii->capacity = be64(h + 24);
+		ii->capacity = hdr_size(ii, be64(h + 24), 1);
 		crypt = be32(h + 36);
 		if (crypt == 1)
 			ii->encryption = "qcow";
@@ -178,7 +207,7 @@ probe_qcow(const struct src *s, struct img_info *ii)
 	cluster_bits = be32(h + 20);
 	if (cluster_bits >= 9 && cluster_bits <= 21)
 		ii->cluster_size = (uint64_t)1 << cluster_bits;
-	ii->capacity = be64(h + 24);
+	ii->capacity = hdr_size(ii, be64(h + 24), 1);
 	crypt = be32(h + 32);
 	if (crypt == 1)
 		ii->encryption = "qcow";
@@ -219,7 +248,7 @@ probe_qed(const struct src *s, struct img_info *ii)
 	ii->format = "qed";
 	ii->cluster_size = le32(h + 4);
 	features = le64(h + 16);
-	ii->capacity = le64(h + 48);
+	ii->capacity = hdr_size(ii, le64(h + 48), 1);
 	if (!(features & 1))
 		return 1;
 	if (features & 4)
@@ -279,11 +308,12 @@ vmdk_descriptor(char *text, bool sum_extents, struct img_info *ii)
 		if (sum_extents &&
 		    (sscanf(line, "RW %llu", &n) == 1 ||
 		     sscanf(line, "RDONLY %llu", &n) == 1 ||
-		     sscanf(line, "NOACCESS %llu", &n) == 1))
-			sectors += n;
+		     sscanf(line, "NOACCESS %llu", &n) == 1) &&
+		    __builtin_add_overflow(sectors, n, &sectors))
+			sectors = UINT64_MAX;   /* past any limit */
 	}
 	if (sum_extents)
-		ii->capacity = sectors * 512;
+		ii->capacity = hdr_size(ii, sectors, 512);
 }
 
 /* VMDK: a sparse extent ("KDMV") or a descriptor file. */
@@ -306,7 +336,7 @@ probe_vmdk(const struct src *s, struct img_info *ii)
 		off = 0;
 		len = s->size;
 	} else {
-		ii->capacity = le64(h + 12) * 512;
+		ii->capacity = hdr_size(ii, le64(h + 12), 512);
 		off = le64(h + 28) * 512;
 		len = le64(h + 36) * 512;
 	}
@@ -346,7 +376,7 @@ vpc_footer(const unsigned char *f, struct img_info *ii)
 		  memcmp(f + 28, "tap\0", 4) != 0;
 	ii->format = "vpc";
 	if (!use_chs || chs == 65535ull * 16 * 255)
-		ii->capacity = cur / 512 * 512;
+		ii->capacity = hdr_size(ii, cur / 512, 512);
 	else
 		ii->capacity = chs * 512;
 	return true;
@@ -361,7 +391,7 @@ probe_vdi(const struct src *s, struct img_info *ii)
 	if (h == NULL || le32(h + 64) != 0xbeda107fu)
 		return 0;
 	ii->format = "vdi";
-	ii->capacity = le64(h + 368);
+	ii->capacity = hdr_size(ii, le64(h + 368), 1);
 	return 1;
 }
 
@@ -375,7 +405,7 @@ probe_cow(const struct src *s, struct img_info *ii)
 	if (h == NULL || memcmp(h, "OOOM", 4) != 0 || be32(h + 4) != 2)
 		return 0;
 	ii->format = "cow";
-	ii->capacity = be64(h + 1036);
+	ii->capacity = hdr_size(ii, be64(h + 1036), 1);
 	memcpy(name, h + 8, 1024);
 	name[1024] = '\0';
 	if (name[0] != '\0' && !str_has_ctrl(name))
@@ -447,9 +477,9 @@ probe_bochs(const struct src *s, struct img_info *ii)
 	    strncmp((const char *)h + 48, "Growing", 16) != 0)
 		return 0;
 	if (le32(h + 64) == 0x00020000u)
-		ii->capacity = le64(h + 88);
+		ii->capacity = hdr_size(ii, le64(h + 88), 1);
 	else if (le32(h + 64) == 0x00010000u)
-		ii->capacity = le64(h + 84);
+		ii->capacity = hdr_size(ii, le64(h + 84), 1);
 	else
 		return 0;
 	ii->format = "bochs";
@@ -467,7 +497,7 @@ probe_ploop(const struct src *s, struct img_info *ii)
 			  memcmp(h, "WithouFreSpacExt", 16) != 0))
 		return 0;
 	ii->format = "ploop";
-	ii->capacity = le64(h + 36) * 512;
+	ii->capacity = hdr_size(ii, le64(h + 36), 512);
 	return 1;
 }
 
@@ -483,7 +513,7 @@ probe_cloop(const struct src *s, struct img_info *ii)
 	if (h == NULL || memcmp(h, magic, sizeof(magic) - 1) != 0)
 		return 0;
 	ii->format = "cloop";
-	ii->capacity = (uint64_t)be32(h + 128) * be32(h + 132);
+	ii->capacity = hdr_size(ii, be32(h + 128), be32(h + 132));
 	return 1;
 }
 
@@ -504,7 +534,7 @@ probe_dmg(const struct src *s, struct img_info *ii)
 	    be32(t + 8) != 512)
 		return 0;
 	ii->format = "dmg";
-	ii->capacity = be64(t + 0x1ec) * 512;
+	ii->capacity = hdr_size(ii, be64(t + 0x1ec), 512);
 	return 1;
 }
 
@@ -552,8 +582,11 @@ imgprobe_fd(int fd, uint64_t size, const unsigned char *head, size_t headlen,
 		s.headlen = (size_t)r;
 	}
 	/* a dynamic VHD keeps a copy of its footer at the start */
-	if (s.headlen >= 512 && vpc_footer(s.head, out))
+	if (s.headlen >= 512 && vpc_footer(s.head, out)) {
+		if (out->damaged != NULL)
+			out->capacity = size;
 		return 0;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(probers); i++) {
 		errno = 0;
 		int rc = probers[i](&s, out);
@@ -564,8 +597,13 @@ imgprobe_fd(int fd, uint64_t size, const unsigned char *head, size_t headlen,
 			out->capacity = size;
 			return err_errno(e, saved, "cannot read the image");
 		}
-		if (rc > 0)
+		if (rc > 0) {
+			/* the file's own size stands in for one past the
+			 * limit (the reason says so) */
+			if (out->damaged != NULL)
+				out->capacity = size;
 			return 0;
+		}
 		/* a prober that did not match leaves nothing behind */
 		img_info_clear(out);
 		out->format = "raw";
@@ -608,5 +646,6 @@ void
 img_info_clear(struct img_info *ii)
 {
 	free(ii->backing);
+	free(ii->damaged);
 	memset(ii, 0, sizeof(*ii));
 }

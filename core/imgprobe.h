@@ -29,13 +29,17 @@ struct img_info {
 	uint64_t cluster_size;     /* qcow2, qed: 0 otherwise */
 	bool lazy_refcounts;       /* qcow2 v3 compatible feature bit 0 */
 	bool extended_l2;          /* qcow2 v3 incompatible feature bit 4 */
+	char *damaged;             /* why the header cannot be right (a size
+				      past SIZE_LIMIT), or NULL; capacity
+				      is then the file's size */
 };
 
 /* Probe an open image of `size` bytes. `head` may hold its first
  * `headlen` bytes, already read: min(size, IMGPROBE_HEAD) of them (NULL:
  * read them here). Never fails on
  * content: anything unrecognised or inconsistent is raw with capacity
- * `size`. Returns -1 only when the file cannot be read. */
+ * `size`; a recognised header giving an impossible size keeps its format
+ * and says why in `damaged`. Returns -1 only when the file cannot be read. */
 int imgprobe_fd(int fd, uint64_t size, const unsigned char *head,
 		size_t headlen, struct img_info *out, struct err *e);
 

@@ -60,7 +60,8 @@ static const char *const disk_vol_formats[] = {
 static const struct pool_type_info pool_types[POOL_TYPE_COUNT] = {
 	[POOL_DIR] = FILE_POOL("dir", 0, 0, NULL, NULL),
 	[POOL_FS] = FILE_POOL("fs", POOL_SRC_DEVICE,
-			      POOL_TI_LOCAL_DEVICES | POOL_TI_NEEDS_DEVICE,
+			      POOL_TI_LOCAL_DEVICES | POOL_TI_NEEDS_DEVICE |
+			      POOL_TI_ONE_DEVICE,
 			      fs_formats, "auto"),
 	[POOL_NETFS] = FILE_POOL("netfs", POOL_SRC_HOST | POOL_SRC_DIR, 0,
 				 netfs_formats, "auto"),
@@ -239,7 +240,7 @@ hexval(char c)
 /* As libvirt's virUUIDParse: 32 hex digits, dashes allowed between pairs,
  * surrounding blanks ignored. */
 int
-uuid_parse(const char *s, unsigned char out[16])
+model_uuid_parse(const char *s, unsigned char out[16])
 {
 	size_t i = 0;
 
@@ -273,7 +274,7 @@ uuid_format(const unsigned char u[16], char out[37])
 }
 
 int
-uuid_generate(unsigned char out[16])
+model_uuid_generate(unsigned char out[16])
 {
 	size_t got = 0;
 
@@ -292,7 +293,7 @@ uuid_generate(unsigned char out[16])
 }
 
 bool
-uuid_is_null(const unsigned char uuid[16])
+model_uuid_is_null(const unsigned char uuid[16])
 {
 	for (int i = 0; i < 16; i++)
 		if (uuid[i] != 0)

@@ -178,6 +178,7 @@ struct vol_def {
 	/* run-time facts a backend may fill in */
 	int part_num;           /* disk pools: partition number, 0 otherwise */
 	char *note;             /* a short remark the UI may show */
+	bool damaged;           /* its header cannot be right (note: why) */
 };
 
 /* What a map of a pool's devices looks like (disk and logical pools):
@@ -231,6 +232,7 @@ enum {                          /* what a type's storage is */
 	POOL_TI_NEEDS_DEVICE = 1 << 3,  /* a <device> is required */
 	POOL_TI_DEVICE_IQN = 1 << 4,    /* the <device path> is a target IQN */
 	POOL_TI_NEEDS_INITIATOR = 1 << 5,
+	POOL_TI_ONE_DEVICE = 1 << 6,    /* at most one <device> */
 };
 struct pool_type_info {
 	const char *name;
@@ -265,10 +267,10 @@ bool model_format_allowed(const char *const *table, const char *fmt);
 int model_check_name(const char *what, const char *name, struct err *e);
 
 /* UUIDs. */
-int uuid_parse(const char *s, unsigned char out[16]);
+int model_uuid_parse(const char *s, unsigned char out[16]);
 void uuid_format(const unsigned char uuid[16], char out[37]);
-int uuid_generate(unsigned char out[16]);
-bool uuid_is_null(const unsigned char uuid[16]);
+int model_uuid_generate(unsigned char out[16]);
+bool model_uuid_is_null(const unsigned char uuid[16]);
 
 void perms_init(struct perms *p);
 void perms_free(struct perms *p);

@@ -208,6 +208,33 @@ need_writable(struct cistern *c, struct err *e)
 	return 0;
 }
 
+/* Record where a file pool's target leads now, at define time: volume
+ * operations refuse a target that later leads elsewhere (a directory
+ * replaced by a symbolic link). No target yet: the first use records. */
+static void
+note_target(struct cistern *c, const struct pool_def *d)
+{
+	char *real;
+
+	if (d->type != POOL_DIR && d->type != POOL_FS && d->type != POOL_NETFS)
+		return;
+	real = d->target_path ? realpath(d->target_path, NULL) : NULL;
+	store_target_set(&c->store, d->name, real, NULL);
+	free(real);
+}
+
+/* The same when nothing is recorded yet (a target that did not exist at
+ * define time): the build that made it, or the first start, records. */
+static void
+note_target_first(struct cistern *c, const struct pool_def *d)
+{
+	char *have = store_target_get(&c->store, d->name);
+
+	if (have == NULL)
+		note_target(c, d);
+	free(have);
+}
+
 int
 pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
 	    struct err *e)
@@ -259,6 +286,8 @@ pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
 	}
 	if (!run_dry_run() && store_write_def(&c->store, d, e) < 0)
 		goto out;
+	if (!run_dry_run())
+		note_target(c, d);
 	if (old != NULL) {
 		/* keep run-time sizes */
 		d->capacity = old->def->capacity;
@@ -374,6 +403,8 @@ pool_build_locked(struct cistern *c, struct pool *p,
 	err_clear(&se);
 	rc = b->build(p, flags, j, e);
 	p->state = POOL_INACTIVE;
+	if (rc == 0 && !run_dry_run())
+		note_target_first(c, p->def);
 	if (rc < 0) {
 		err_prefix(e, "pool '%s'", p->def->name);
 		pool_set_error(p, e);
@@ -451,6 +482,7 @@ pool_start(struct cistern *c, struct pool *p, unsigned flags, struct job *j,
 		rc = 0;
 		goto out;
 	}
+	note_target_first(c, p->def);
 	if (pool_refresh_locked(c, p, j, e) < 0) {
 		/* as libvirt: a pool that cannot be refreshed is stopped */
 		struct err stop_err;

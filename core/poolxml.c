@@ -189,7 +189,7 @@ parse_auth(xmlNodePtr src, struct pool_source *s, const char *origin,
 				origin);
 	if (au->secret_uuid != NULL) {
 		unsigned char u[16];
-		if (uuid_parse(au->secret_uuid, u) < 0)
+		if (model_uuid_parse(au->secret_uuid, u) < 0)
 			return err_setc(e, ERR_INVALID,
 					"%s: malformed secret uuid '%s'",
 					origin, au->secret_uuid);
@@ -290,12 +290,38 @@ parse_source(xmlNodePtr root, struct pool_def *d, const char *origin,
 		return err_setc(e, ERR_INVALID,
 				"%s: missing storage pool source device path",
 				origin);
+	/* libvirt takes more and refuses at start; an fs pool mounts one
+	 * device, so say so at define */
+	if ((pool_type_info(d->type)->kind & POOL_TI_ONE_DEVICE) &&
+	    s->ndevices > 1)
+		return err_setc(e, ERR_INVALID,
+				"%s: expected exactly 1 device for the storage "
+				"pool (an fs pool mounts one; %zu given)",
+				origin, s->ndevices);
 	if ((pool_type_info(d->type)->kind & POOL_TI_NEEDS_INITIATOR) &&
 	    s->initiator_iqn == NULL)
 		return err_setc(e, ERR_INVALID,
 				"%s: missing initiator IQN (required for "
 				"iscsi-direct)", origin);
 	return 0;
+}
+
+/* A target path trimmed and sanitized until neither changes it, so that
+ * the path written reads back the same ("/a/ /" is "/a"). */
+static char *
+target_clean(const char *path)
+{
+	char *cur = path_sanitize(path);
+
+	for (;;) {
+		char *t = path_sanitize(str_trim(cur));
+		if (strcmp(t, cur) == 0) {
+			free(cur);
+			return t;
+		}
+		free(cur);
+		cur = t;
+	}
 }
 
 static int
@@ -319,7 +345,7 @@ parse_target(xmlNodePtr root, struct pool_def *d, const char *origin,
 		free(path);
 		path = t;
 	}
-	d->target_path = path_sanitize(path);
+	d->target_path = target_clean(path);
 	if (d->target_path[0] != '/' || d->target_path[1] == '\0') {
 		err_setc(e, ERR_INVALID,
 			 "%s: target path '%s' must be an absolute path below /",
@@ -428,12 +454,12 @@ pool_def_parse_doc(xmlDocPtr doc, const char *origin, struct err *e)
 
 	s = xml_text(root, "uuid");
 	if (s != NULL) {
-		if (uuid_parse(s, d->uuid) < 0) {
+		if (model_uuid_parse(s, d->uuid) < 0) {
 			err_setc(e, ERR_INVALID, "%s: malformed uuid element",
 				 origin);
 			goto fail;
 		}
-	} else if (uuid_generate(d->uuid) < 0) {
+	} else if (model_uuid_generate(d->uuid) < 0) {
 		err_setc(e, ERR_GENERIC, "%s: cannot generate a UUID", origin);
 		goto fail;
 	}

@@ -30,7 +30,7 @@ secret_file_name(const char *uuid, const char *usage, struct err *e)
 	char canon[37];
 
 	if (uuid != NULL) {
-		if (uuid_parse(uuid, u) < 0)
+		if (model_uuid_parse(uuid, u) < 0)
 			return err_setc(e, ERR_INVALID,
 					"malformed secret uuid '%s'", uuid), NULL;
 		uuid_format(u, canon);
@@ -142,8 +142,13 @@ secret_list(const struct store *s, char ***names, size_t *n, struct err *e)
 		return err_errno(e, saved, "cannot read the secrets directory");
 	}
 	while ((de = readdir(d)) != NULL) {
+		struct stat st;
 		char *label;
 		if (de->d_name[0] == '.')
+			continue;
+		/* only regular files are secrets (see secret_get) */
+		if (fstatat(dirfd(d), de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 			continue;
 		if (str_startswith(de->d_name, USAGE_PREFIX))
 			label = xasprintf("usage %s",
@@ -178,9 +183,14 @@ secret_get(const struct store *s, const struct pool_auth *auth, size_t *len,
 		return NULL;
 	dir = secret_dir(s);
 	path = path_join(dir, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* O_NONBLOCK: a FIFO put there must not hang the read */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0) {
-		if (errno == ENOENT)
+		if (errno == ELOOP)
+			err_setc(e, ERR_INVALID, "secret '%s': '%s' is a "
+				 "symbolic link, not a regular file", what,
+				 path);
+		else if (errno == ENOENT)
 			err_setc(e, ERR_NOT_FOUND,
 				 "secret %s '%s' is not stored (set it with "
 				 "'cistern secret-set-value %s')",

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,14 +185,18 @@ store_load(struct store *s, struct pool_def ***defs, size_t *n,
 				 s->config_dir);
 	while ((de = readdir(d)) != NULL) {
 		struct err fe;
-		char *path, *want;
-		struct pool_def *def;
+		char *path, *want, *data;
+		struct pool_def *def = NULL;
+		size_t len;
 
 		if (de->d_name[0] == '.' || !str_endswith(de->d_name, ".xml"))
 			continue;
 		path = path_join(s->config_dir, de->d_name);
 		err_init(&fe);
-		def = pool_def_parse_file(path, &fe);
+		data = file_read_regular(path, XML_MAX_BYTES, &len, &fe);
+		if (data != NULL)
+			def = pool_def_parse(data, len, path, &fe);
+		free(data);
 		if (def == NULL) {
 			if (warn)
 				warn(arg, fe.msg);
@@ -343,12 +348,80 @@ store_remove_def(struct store *s, const char *name, struct err *e)
 	int rc = 0;
 
 	store_autostart_set(s, name, false, NULL);
+	store_target_set(s, name, NULL, NULL);
 	if (unlink(path) < 0 && errno != ENOENT)
 		rc = err_errno(e, errno, "cannot remove '%s'", path);
 	else
 		rc = dir_fsync(s->config_dir, e);
 	free(path);
 	store_remove_status(s, name);
+	return rc;
+}
+
+/* Where the resolved target of pool `name` is recorded: a symbolic link
+ * CONFIG/targets/NAME whose text is the path. */
+static char *
+target_record(const struct store *s, const char *name)
+{
+	char *dir = path_join(s->config_dir, "targets");
+	char *p = path_join(dir, name);
+
+	free(dir);
+	return p;
+}
+
+char *
+store_target_get(const struct store *s, const char *name)
+{
+	char *rec = target_record(s, name);
+	char buf[PATH_MAX];
+	ssize_t n = readlink(rec, buf, sizeof(buf) - 1);
+
+	free(rec);
+	if (n <= 0 || buf[0] != '/')
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+int
+store_target_set(struct store *s, const char *name, const char *resolved,
+		 struct err *e)
+{
+	char *dir = path_join(s->config_dir, "targets");
+	char *rec = target_record(s, name);
+	char *tmp = NULL;
+	int rc = 0, fd;
+
+	if (resolved == NULL) {
+		if (unlink(rec) < 0 && errno != ENOENT)
+			rc = err_errno(e, errno, "cannot remove '%s'", rec);
+		goto out;
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		rc = err_errno(e, errno, "cannot create '%s'", dir);
+		goto out;
+	}
+	/* a unique temporary name (one dir_clean_temps knows), then a link
+	 * in its place renamed over the record */
+	tmp = path_join(dir, ".cistern-tmp-XXXXXX");
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		rc = err_errno(e, errno, "cannot create a file in '%s'", dir);
+		goto out;
+	}
+	close(fd);
+	unlink(tmp);
+	if (symlink(resolved, tmp) < 0 || rename(tmp, rec) < 0) {
+		rc = err_errno(e, errno, "cannot write '%s'", rec);
+		unlink(tmp);
+		goto out;
+	}
+	rc = dir_fsync(dir, e);
+out:
+	free(tmp);
+	free(rec);
+	free(dir);
 	return rc;
 }
 
@@ -362,13 +435,20 @@ autostart_link(const struct store *s, const char *name)
 	return p;
 }
 
-bool
-store_autostart_get(const struct store *s, const char *name)
+int
+store_autostart_get(const struct store *s, const char *name, struct err *e)
 {
 	char *link = autostart_link(s, name);
 	struct stat st;
-	bool on = lstat(link, &st) == 0;
+	int on = 0;
 
+	if (lstat(link, &st) == 0) {
+		if (S_ISLNK(st.st_mode))
+			on = 1;
+		else
+			on = err_setc(e, ERR_INVALID, "%s: not a symbolic "
+				      "link; autostart ignored", link);
+	}
 	free(link);
 	return on;
 }
@@ -435,15 +515,18 @@ store_read_status(struct store *s, const char *name, struct pool_status *st,
 	memset(st, 0, sizeof(*st));
 	st->state = POOL_INACTIVE;
 	err_init(&le);
-	data = file_read_all(path, 1 << 20, &len, &le);
+	data = file_read_regular(path, 1 << 20, &len, &le);
 	if (data == NULL) {
 		int missing = le.code == ERR_NOT_FOUND;
-		err_clear(&le);
 		free(path);
-		if (missing)
+		if (missing) {
+			err_clear(&le);
 			return 0;
-		return err_setc(e, ERR_GENERIC, "cannot read state of pool '%s'",
-				name);
+		}
+		err_setc(e, ERR_GENERIC, "cannot read state of pool '%s': %s",
+			 name, le.msg);
+		err_clear(&le);
+		return -1;
 	}
 	o = json_tokener_parse(data);
 	free(data);

@@ -60,7 +60,14 @@ int store_write_def(struct store *s, const struct pool_def *d, struct err *e);
 int store_remove_def(struct store *s, const char *name, struct err *e);
 char *store_def_path(const struct store *s, const char *name);
 
-bool store_autostart_get(const struct store *s, const char *name);
+/* The directory a file pool's target resolved to when it was defined
+ * (NULL when none was recorded); `resolved` NULL removes the record. */
+char *store_target_get(const struct store *s, const char *name);
+int store_target_set(struct store *s, const char *name, const char *resolved,
+		     struct err *e);
+
+int store_autostart_get(const struct store *s, const char *name,
+			struct err *e);
 int store_autostart_set(struct store *s, const char *name, bool on,
 			struct err *e);
 

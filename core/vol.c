@@ -298,6 +298,10 @@ vol_resize(struct cistern *c, struct pool *p, const struct vol_def *v,
 		return -1;
 	if (capacity > (uint64_t)INT64_MAX)
 		return err_setc(e, ERR_INVALID, "size too large");
+	if (v->damaged)
+		return err_setc(e, ERR_REFUSED, "pool '%s': volume '%s' is "
+				"damaged (%s); not resized", p->def->name,
+				v->name, v->note ? v->note : "");
 	if (capacity < v->capacity && !(flags & VOL_RESIZE_SHRINK))
 		return err_setc(e, ERR_INVALID,
 				"pool '%s': volume '%s': the new capacity is "

@@ -88,7 +88,7 @@ parse_encryption(xmlNodePtr tnode, struct vol_target *t, const char *origin,
 			return err_setc(e, ERR_INVALID,
 					"%s: encryption secret needs a uuid or "
 					"usage", origin);
-		if (vs->uuid != NULL && uuid_parse(vs->uuid, u) < 0)
+		if (vs->uuid != NULL && model_uuid_parse(vs->uuid, u) < 0)
 			return err_setc(e, ERR_INVALID,
 					"%s: malformed secret uuid '%s'",
 					origin, vs->uuid);

@@ -601,8 +601,8 @@ parse_args(struct cli *cl, const struct cli_verb *v, int argc, char **argv,
 	return 0;
 }
 
-static void
-args_free(struct cli_args *a)
+void
+cli_args_free(struct cli_args *a)
 {
 	for (size_t i = 0; i < a->n; i++)
 		free((char *)a->v[i].name);
@@ -611,26 +611,37 @@ args_free(struct cli_args *a)
 	a->n = 0;
 }
 
+const struct cli_verb *
+cli_parse(struct cli *cl, int argc, char **argv, struct cli_args *a)
+{
+	const struct cli_verb *v = cli_find_verb(argv[0]);
+
+	if (v == NULL) {
+		cli_fail(cl, "unknown verb '%s' (see 'cistern help')", argv[0]);
+		return NULL;
+	}
+	if (parse_args(cl, v, argc, argv, a) < 0) {
+		cli_args_free(a);
+		return NULL;
+	}
+	return v;
+}
+
 int
 cli_run(struct cli *cl, int argc, char **argv)
 {
-	const struct cli_verb *v = cli_find_verb(argv[0]);
+	const struct cli_verb *v;
 	struct cli_args a = { 0 };
 	int rc;
 
-	if (v == NULL)
-		return cli_fail(cl, "unknown verb '%s' (see 'cistern help')",
-				argv[0]);
-	if (parse_args(cl, v, argc, argv, &a) < 0) {
-		args_free(&a);
+	if ((v = cli_parse(cl, argc, argv, &a)) == NULL)
 		return 1;
-	}
 	if (!(v->flags & VERB_NO_STORE) && cl->c == NULL) {
-		args_free(&a);
+		cli_args_free(&a);
 		return cli_fail(cl, "%s: no config store", v->name);
 	}
 	rc = v->fn(cl, &a);
-	args_free(&a);
+	cli_args_free(&a);
 	return rc;
 }
 

@@ -64,6 +64,11 @@ const struct cli_verb *cli_find_verb(const char *name);
 /* Run one verb with its arguments (argv[0] is the verb name).
  * Returns the exit status (0 or 1); errors are printed as "error: ...". */
 int cli_run(struct cli *cl, int argc, char **argv);
+/* Only the parse of cli_run: the verb and its arguments (NULL after a
+ * one-line error on cl->err). Free `a` with cli_args_free. */
+const struct cli_verb *cli_parse(struct cli *cl, int argc, char **argv,
+				 struct cli_args *a);
+void cli_args_free(struct cli_args *a);
 
 /* Print help for all verbs or one; the manual page (tui/man.c). */
 void cli_help(FILE *out, const char *verb);

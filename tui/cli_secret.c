@@ -26,7 +26,7 @@ secret_id(const struct cli_args *a, const char **uuid, const char **usage)
 	unsigned char u[16];
 
 	*uuid = *usage = NULL;
-	if (!cli_flag(a, "usage") && uuid_parse(id, u) == 0)
+	if (!cli_flag(a, "usage") && model_uuid_parse(id, u) == 0)
 		*uuid = id;
 	else
 		*usage = id;

@@ -597,8 +597,12 @@ CLI_HANDLER(cmd_vol_resize)
 						v->name);
 			target = v->capacity - cap;
 		} else {
-			if (cap > (uint64_t)INT64_MAX - v->capacity)
-				return cli_fail(cl, "vol-resize: size too large");
+			if (v->capacity > SIZE_LIMIT ||
+			    cap > SIZE_LIMIT - v->capacity)
+				return cli_fail(cl, "vol-resize: '%s' would pass "
+						"the size limit of %llu bytes",
+						v->name,
+						(unsigned long long)SIZE_LIMIT);
 			target = v->capacity + cap;
 		}
 	} else {

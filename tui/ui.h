@@ -491,6 +491,9 @@ int text_utf8(char *buf, unsigned cp);
 
 /* ui_theme.c */
 void theme_builtin(struct theme *t, bool mono);
+/* Parse a theme file's text into t; -1 with a one-line reason in why. */
+int theme_parse(const char *text, const char *origin, struct theme *t,
+		char *why, size_t n);
 /* Load a theme by name or path; on error fills why (file:line: ...) and
  * leaves t as the built-in theme. */
 int theme_load(const char *name, struct theme *t, char *why, size_t n);

@@ -180,7 +180,7 @@ theme_attrs(char *s, attr_t *out, char *bad, size_t n)
 }
 
 /* Parse theme text into t (roles not named keep their value). */
-static int
+int
 theme_parse(const char *text, const char *origin, struct theme *t,
 	    char *why, size_t n)
 {

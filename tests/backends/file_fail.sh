@@ -107,14 +107,15 @@ expect_match "permission denied: wiping says so" "$out" "Permission denied"
 
 # ---- cancelled (Ctrl-C) ----
 # Run the operation in the background, stop it the moment its file
-# appears, deliver SIGINT, let it go on: it must notice, stop and clean up.
-interrupt() {   # NAME FILE-TO-WAIT-FOR COMMAND...
+# appears (under its hidden name while it is made: a glob), deliver
+# SIGINT, let it go on: it must notice, stop and clean up.
+interrupt() {   # NAME GLOB-TO-WAIT-FOR COMMAND...
 	local name=$1 file=$2 pid rc i
 	shift 2
 	"$@" >"$T/int.out" 2>&1 &
 	pid=$!
 	for ((i = 0; i < 5000; i++)); do
-		[ -e "$file" ] && break
+		compgen -G "$file" >/dev/null && break
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.002
 	done
@@ -128,13 +129,13 @@ interrupt() {   # NAME FILE-TO-WAIT-FOR COMMAND...
 }
 dd if=/dev/zero of="$P/data.raw" bs=1M count=512 2>/dev/null
 before=$(listing "$P")
-interrupt "Ctrl-C during a clone" "$P/copy.raw" \
+interrupt "Ctrl-C during a clone" "$P/.cistern-part-*-copy.raw" \
 	"$CISTERN" --config-dir "$CFG" vol-clone --pool f1 data.raw copy.raw
 leftover "Ctrl-C during a clone" "$P" "$before"
 cat >"$T/c.xml" <<EOF
 <volume><name>copy.qcow2</name><target><format type='qcow2'/></target></volume>
 EOF
-interrupt "Ctrl-C during a qemu-img conversion" "$P/copy.qcow2" \
+interrupt "Ctrl-C during a qemu-img conversion" "$P/.cistern-part-*-copy.qcow2" \
 	"$CISTERN" --config-dir "$CFG" vol-create-from f1 "$T/c.xml" data.raw
 leftover "Ctrl-C during a qemu-img conversion" "$P" "$before"
 # ext3 has no fallocate: allocating means writing zeros, which takes long
@@ -151,12 +152,12 @@ a=$(( $(stat -c %b "$T/e3/p/zeros.raw") * 512 ))
 [ "$a" -ge 8388608 ] && t_ok "ext3: it is allocated ($a bytes)" ||
 	t_fail "ext3: it is allocated" "$a bytes"
 before=$(listing "$T/e3/p")
-interrupt "Ctrl-C during a create" "$T/e3/p/new.raw" \
+interrupt "Ctrl-C during a create" "$T/e3/p/.cistern-part-*-new.raw" \
 	"$CISTERN" --config-dir "$CFG" vol-create-as e3 new.raw 150M
 leftover "Ctrl-C during a create" "$T/e3/p" "$before"
 cis pool-destroy e3 >/dev/null
 before=$(listing "$P")
-interrupt "Ctrl-C during a qemu-img create" "$P/new.qcow2" \
+interrupt "Ctrl-C during a qemu-img create" "$P/.cistern-part-*-new.qcow2" \
 	"$CISTERN" --config-dir "$CFG" vol-create-as f1 new.qcow2 256M \
 	--format qcow2 --prealloc-metadata
 leftover "Ctrl-C during a qemu-img create" "$P" "$before"

@@ -165,3 +165,15 @@ refused "an unknown option" "unknown option '--frob'" cis pool-list --frob
 refused "a missing argument" "missing argument pool" cis pool-info
 refused "a missing pool" "no storage pool with matching name or uuid 'nosuch'" cis pool-info nosuch
 refused "--overwrite with --no-overwrite" "mutually exclusive" cis pool-build images --overwrite --no-overwrite
+
+# an fs pool mounts one device: two are refused at define, nothing written
+refused "an fs pool with two source devices (define-as)" \
+	"expected exactly 1 device for the storage pool" \
+	cis pool-define-as fs2 fs --source-dev /dev/loop1 --source-dev /dev/loop2 --target "$T/fs2"
+cat >"$T/fs2.xml" <<'XML'
+<pool type='fs'><name>fs2</name><source><device path='/dev/loop1'/><device path='/dev/loop2'/></source>
+<target><path>/tmp/fs2</path></target></pool>
+XML
+refused "an fs pool with two source devices (XML)" \
+	"fs2.xml: expected exactly 1 device for the storage pool" cis pool-define "$T/fs2.xml"
+check "no fs2 definition was written" test ! -e "$CFG/fs2.xml"

@@ -62,3 +62,10 @@ if make -s -C "$TOP" install DESTDIR="$T/inst" PREFIX=/opt/cis >/dev/null 2>&1; 
 else
 	t_fail "make install with DESTDIR and PREFIX" "make install failed"
 fi
+
+# the binary defines none of libuuid's names, so libparted's own calls
+# (uuid_generate for a new GPT) never bind to cistern's functions
+if need_cmd "no libuuid names exported" nm; then
+	expect_eq "cistern exports no uuid_* function for libraries to bind to" \
+		"$(nm -D --defined-only "$CISTERN" | grep -cE ' uuid_[a-z_]+$')" "0"
+fi

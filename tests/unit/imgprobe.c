@@ -402,6 +402,70 @@ test_mutations(void)
 	T_CHECK(bad == 0, "6000 damaged qcow2 headers all probe without error");
 }
 
+/* Sizes past SIZE_LIMIT in a header: the format stays, the capacity is
+ * the file's size, and the reason is given (never a wrapped number). */
+static void
+check_damaged(const void *hdr, size_t hlen, const char *fmt, const char *what)
+{
+	struct img_info ii;
+	int fd = mkimg(hdr, hlen, 65536, NULL, 0, 0);
+
+	T_CHECK(probe(fd, 65536, &ii) == 0 && strcmp(ii.format, fmt) == 0 &&
+		ii.capacity == 65536 && ii.damaged != NULL &&
+		strstr(ii.damaged, "past the limit of 9223372036854775807"),
+		"%s: damaged (%s), capacity the file's size", what,
+		ii.damaged ? ii.damaged : "no reason");
+	img_info_clear(&ii);
+	close(fd);
+}
+
+static void
+test_huge_sizes(void)
+{
+	unsigned char h[4096];
+
+	make_qcow2(h, 3);
+	put_be64(h + 24, UINT64_MAX);
+	check_damaged(h, sizeof(h), "qcow2", "qcow2 with size bytes 0xff...");
+	make_qcow2(h, 3);
+	put_be64(h + 24, (1ull << 63));
+	check_damaged(h, sizeof(h), "qcow2", "qcow2 of 2^63 bytes");
+
+	memset(h, 0, sizeof(h));
+	memcpy(h, "KDMV", 4);
+	put_le32(h + 4, 1);
+	put_le64(h + 12, 1ull << 55);      /* x 512 wraps to 0 */
+	check_damaged(h, sizeof(h), "vmdk", "vmdk sparse extent of 2^55 sectors");
+
+	static const char desc[] = "# Disk DescriptorFile\nversion=1\n"
+		"RW 18014398509481984 FLAT \"a.vmdk\" 0\n"
+		"RW 18014398509481984 FLAT \"b.vmdk\" 0\n";
+	check_damaged(desc, sizeof(desc) - 1, "vmdk",
+		      "vmdk whose extents add past 2^63 bytes");
+	static const char desc2[] = "# Disk DescriptorFile\nversion=1\n"
+		"RW 18446744073709551615 FLAT \"a.vmdk\" 0\n"
+		"RW 2 FLAT \"b.vmdk\" 0\n";
+	check_damaged(desc2, sizeof(desc2) - 1, "vmdk",
+		      "vmdk whose sector count wraps");
+
+	memset(h, 0, sizeof(h));
+	put_le32(h + 64, 0xbeda107fu);
+	put_le64(h + 368, UINT64_MAX - 1);
+	check_damaged(h, sizeof(h), "vdi", "vdi of 2^64-2 bytes");
+
+	memset(h, 0, sizeof(h));
+	strcpy((char *)h, "#!/bin/sh\n#V2.0 Format\nmodprobe cloop file=$0 && "
+	       "mount -r -t iso9660 /dev/cloop $1\n");
+	put_be32(h + 128, 0xffffffffu);
+	put_be32(h + 132, 0xffffffffu);
+	check_damaged(h, sizeof(h), "cloop", "cloop of 2^32 x 2^32 bytes");
+
+	memset(h, 0, sizeof(h));
+	memcpy(h, "WithoutFreeSpace", 16);
+	put_le64(h + 36, 1ull << 56);
+	check_damaged(h, sizeof(h), "ploop", "ploop of 2^56 sectors");
+}
+
 int
 main(void)
 {
@@ -409,6 +473,7 @@ main(void)
 	test_qed_vmdk();
 	test_vpc_vdi_cow();
 	test_luks_misc();
+	test_huge_sizes();
 	test_mutations();
 	return t_done();
 }
