@@ -19,6 +19,7 @@ static const char *const pool_type_names[POOL_TYPE_COUNT] = {
 	[POOL_DISK] = "disk",
 	[POOL_ISCSI] = "iscsi",
 	[POOL_ISCSI_DIRECT] = "iscsi-direct",
+	[POOL_RBD] = "rbd",
 };
 
 static const char *const pool_state_names[POOL_STATE_COUNT] = {
@@ -169,6 +170,7 @@ model_vol_default_type(enum pool_type t)
 	case POOL_NETFS:
 		return VOL_FILE;
 	case POOL_ISCSI_DIRECT:
+	case POOL_RBD:
 		return VOL_NETWORK;
 	default:
 		return VOL_BLOCK;
@@ -367,6 +369,9 @@ pool_def_free(struct pool_def *d)
 	for (size_t i = 0; i < d->nmount_opts; i++)
 		free(d->mount_opts[i]);
 	free(d->mount_opts);
+	for (size_t i = 0; i < d->nrbd_opts; i++)
+		free(d->rbd_opts[i]);
+	free(d->rbd_opts);
 	free(d);
 }
 
@@ -424,6 +429,10 @@ pool_def_dup(const struct pool_def *d)
 	n->nmount_opts = 0;
 	for (size_t i = 0; i < d->nmount_opts; i++)
 		strv_push(&n->mount_opts, &n->nmount_opts, d->mount_opts[i]);
+	n->rbd_opts = NULL;
+	n->nrbd_opts = 0;
+	for (size_t i = 0; i < d->nrbd_opts; i++)
+		strv_push(&n->rbd_opts, &n->nrbd_opts, d->rbd_opts[i]);
 	return n;
 }
 

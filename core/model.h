@@ -24,6 +24,7 @@ enum pool_type {
 	POOL_DISK,
 	POOL_ISCSI,
 	POOL_ISCSI_DIRECT,
+	POOL_RBD,
 	POOL_TYPE_COUNT
 };
 
@@ -103,11 +104,13 @@ struct pool_def {
 	uint64_t capacity, allocation, available;
 	enum tristate cow;      /* <features><cow state=.../> */
 	struct pool_source source;
-	char *target_path;      /* NULL for iscsi-direct */
+	char *target_path;      /* NULL for iscsi-direct and rbd */
 	struct perms target_perms;
 	bool has_fs_ns;         /* xmlns:fs declared / mount_opts present */
 	char **mount_opts;      /* fs:mount_opts option names */
 	size_t nmount_opts;
+	char **rbd_opts;        /* rbd:config_opts, name and value in turn */
+	size_t nrbd_opts;       /* (entries: twice the options) */
 };
 
 /* One extent of a volume on a device (disk partitions, LVM segments). */

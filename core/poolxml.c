@@ -33,6 +33,7 @@ pool_source_flags(enum pool_type t)
 	case POOL_ISCSI: return SRC_HOST | SRC_DEVICE | SRC_INITIATOR;
 	case POOL_ISCSI_DIRECT:
 		return SRC_HOST | SRC_DEVICE | SRC_INITIATOR | SRC_NETWORK;
+	case POOL_RBD: return SRC_HOST | SRC_NAME | SRC_NETWORK;
 	default: return 0;
 	}
 }
@@ -293,6 +294,10 @@ parse_source(xmlNodePtr root, struct pool_def *d, const char *origin,
 					"%s: source dir '%s' must be an "
 					"absolute path", origin, s->dir);
 	}
+	if ((fl & SRC_NAME) && s->name == NULL && d->type == POOL_RBD)
+		return err_setc(e, ERR_INVALID,
+				"%s: an rbd pool needs <source><name> (the Ceph "
+				"pool)", origin);
 	if ((fl & SRC_NAME) && s->name == NULL) {
 		/* source name defaults to the pool name */
 		if (d->name == NULL)
@@ -308,6 +313,13 @@ parse_source(xmlNodePtr root, struct pool_def *d, const char *origin,
 		return err_setc(e, ERR_INVALID,
 				"%s: missing storage pool source device path",
 				origin);
+	if (s->auth != NULL &&
+	    strcmp(s->auth->type, d->type == POOL_RBD ? "ceph" : "chap") != 0)
+		return err_setc(e, ERR_INVALID,
+				"%s: auth type '%s' is not for %s pools (%s)",
+				origin, s->auth->type, pool_type_name(d->type),
+				d->type == POOL_RBD ? "use 'ceph'" :
+				"use 'chap'");
 	if (d->type == POOL_ISCSI_DIRECT && s->initiator_iqn == NULL)
 		return err_setc(e, ERR_INVALID,
 				"%s: missing initiator IQN (required for "
@@ -388,6 +400,53 @@ parse_mount_opts(xmlNodePtr root, struct pool_def *d, const char *origin,
 	return 0;
 }
 
+/* <rbd:config_opts> in libvirt's rbd namespace: options handed to
+ * librados as they are. The cephx key itself never lives in XML: it comes
+ * from the secrets store, so an option named "key" is refused. */
+static int
+parse_rbd_opts(xmlNodePtr root, struct pool_def *d, const char *origin,
+	       struct err *e)
+{
+	for (xmlNodePtr n = root->children; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE || n->ns == NULL ||
+		    strcmp((const char *)n->ns->href, RBD_NS_HREF) != 0 ||
+		    strcmp((const char *)n->name, "config_opts") != 0)
+			continue;
+		if (d->type != POOL_RBD)
+			return err_setc(e, ERR_INVALID,
+					"%s: rbd:config_opts is only for rbd "
+					"pools", origin);
+		for (xmlNodePtr o = n->children; o != NULL; o = o->next) {
+			if (o->type != XML_ELEMENT_NODE ||
+			    strcmp((const char *)o->name, "option") != 0)
+				continue;
+			char *name = xml_attr(o, "name");
+			char *value = xml_attr(o, "value");
+			const char *bad = NULL;
+
+			if (name == NULL || *name == '\0' || str_has_ctrl(name))
+				bad = "invalid Ceph option name";
+			else if (value == NULL || str_has_ctrl(value))
+				bad = "invalid value for Ceph option";
+			else if (strcmp(name, "key") == 0)
+				bad = "the cephx key belongs in the secrets "
+				      "store, not in an option:";
+			if (bad != NULL) {
+				err_setc(e, ERR_INVALID, "%s: %s '%s'", origin,
+					 bad, name ? name : "");
+				free(name);
+				free(value);
+				return -1;
+			}
+			strv_push(&d->rbd_opts, &d->nrbd_opts, name);
+			strv_push(&d->rbd_opts, &d->nrbd_opts, value);
+			free(name);
+			free(value);
+		}
+	}
+	return 0;
+}
+
 static struct pool_def *
 pool_def_parse_doc(xmlDocPtr doc, const char *origin, struct err *e)
 {
@@ -412,7 +471,7 @@ pool_def_parse_doc(xmlDocPtr doc, const char *origin, struct err *e)
 	if (t < 0) {
 		err_setc(e, ERR_INVALID,
 			 "%s: unknown pool type '%s' (cistern manages dir, fs, "
-			 "netfs, logical, disk, iscsi, iscsi-direct)",
+			 "netfs, logical, disk, iscsi, iscsi-direct, rbd)",
 			 origin, type);
 		free(type);
 		return NULL;
@@ -474,7 +533,8 @@ pool_def_parse_doc(xmlDocPtr doc, const char *origin, struct err *e)
 
 	if (parse_source(root, d, origin, e) < 0 ||
 	    parse_target(root, d, origin, e) < 0 ||
-	    parse_mount_opts(root, d, origin, e) < 0)
+	    parse_mount_opts(root, d, origin, e) < 0 ||
+	    parse_rbd_opts(root, d, origin, e) < 0)
 		goto fail;
 	return d;
 fail:
@@ -614,6 +674,8 @@ pool_def_format(const struct pool_def *d)
 	sbuf_printf(&b, "<pool type='%s'", pool_type_name(d->type));
 	if (d->nmount_opts > 0)
 		sbuf_add(&b, " xmlns:fs='" FS_NS_HREF "'");
+	if (d->nrbd_opts > 0)
+		sbuf_add(&b, " xmlns:rbd='" RBD_NS_HREF "'");
 	sbuf_add(&b, ">\n");
 	b.indent = 2;
 	xml_elem(&b, "name", d->name);
@@ -647,6 +709,19 @@ pool_def_format(const struct pool_def *d)
 			xml_empty_attr(&b, "fs:option", "name", d->mount_opts[i]);
 		b.indent -= 2;
 		sbuf_line(&b, "</fs:mount_opts>\n");
+	}
+	if (d->nrbd_opts > 0) {
+		sbuf_line(&b, "<rbd:config_opts>\n");
+		b.indent += 2;
+		for (size_t i = 0; i + 1 < d->nrbd_opts; i += 2) {
+			sbuf_line(&b, "<rbd:option name='");
+			xml_escape(&b, d->rbd_opts[i]);
+			sbuf_add(&b, "' value='");
+			xml_escape(&b, d->rbd_opts[i + 1]);
+			sbuf_add(&b, "'/>\n");
+		}
+		b.indent -= 2;
+		sbuf_line(&b, "</rbd:config_opts>\n");
 	}
 	b.indent = 0;
 	sbuf_add(&b, "</pool>\n");

@@ -32,7 +32,7 @@ const struct cli_verb cli_verbs[] = {
 	  "target-owner= target-group= print-xml",
 	  "define a pool from a set of arguments",
 	  "  NAME TYPE               pool name and type (dir fs netfs logical "
-	  "disk iscsi iscsi-direct)\n"
+	  "disk iscsi iscsi-direct rbd)\n"
 	  "  --source-host HOST      netfs/iscsi server\n"
 	  "  --source-port PORT      iSCSI portal port\n"
 	  "  --source-path DIR       netfs export (or gluster volume)\n"
