@@ -57,6 +57,8 @@ static const char *const file_vol_formats[] = {
 	"raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat",
 	"vhd", "ploop", "cow", "qcow", "qcow2", "qed", "vmdk", "luks", NULL,
 };
+/* RBD images are raw (libvirt's rbd volOptions). */
+static const char *const rbd_vol_formats[] = { "raw", NULL };
 static const char *const disk_vol_formats[] = {
 	"none", "linux", "fat16", "fat32", "linux-swap", "linux-lvm",
 	"linux-raid", "extended", NULL,
@@ -141,6 +143,8 @@ model_vol_formats(enum pool_type t)
 		return file_vol_formats;
 	case POOL_DISK:
 		return disk_vol_formats;
+	case POOL_RBD:
+		return rbd_vol_formats;
 	default:
 		return NULL;
 	}
@@ -153,6 +157,7 @@ model_vol_default_format(enum pool_type t)
 	case POOL_DIR:
 	case POOL_FS:
 	case POOL_NETFS:
+	case POOL_RBD:
 		return "raw";
 	case POOL_DISK:
 		return "none";

@@ -107,8 +107,13 @@ const struct cli_verb cli_verbs[] = {
 	  "discover pool sources (libvirt's <sources> XML)", NULL,
 	  VERB_NO_STORE },
 	{ "find-storage-pool-sources-as", cmd_find_sources_as,
-	  "type host? port?", "initiator=",
-	  "discover pool sources on a host", NULL, VERB_NO_STORE },
+	  "type host? port?", "initiator= auth-username= secret-usage= "
+	  "secret-uuid=",
+	  "discover pool sources on a host",
+	  "  --initiator IQN  iscsi-direct: the initiator to log in as\n"
+	  "  --auth-username USER --secret-usage U | --secret-uuid U\n"
+	  "                   rbd: the cephx user and the stored secret that\n"
+	  "                   holds its key\n", VERB_NO_STORE },
 	/* pools: life cycle */
 	{ "pool-build", cmd_pool_build, "pool", POOL_OPTS_BUILD,
 	  "build a pool (directory, filesystem, label, volume group)",
