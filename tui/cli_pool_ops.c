@@ -220,7 +220,7 @@ CLI_HANDLER(cmd_find_sources)
 		if (auth.username != NULL)
 			q.auth = &auth;
 	}
-	q.store = cl->c ? &cl->c->store : NULL;
+	q.store = cl->c ? &cl->c->store : cl->secrets;
 	rc = find_sources(cl, cli_get(a, "type"), &q);
 	free(auth.username);
 	free(auth.secret_uuid);
@@ -250,7 +250,7 @@ CLI_HANDLER(cmd_find_sources_as)
 					"or --secret-uuid (the stored cephx key)");
 		q.auth = &auth;
 	}
-	q.store = cl->c ? &cl->c->store : NULL;
+	q.store = cl->c ? &cl->c->store : cl->secrets;
 	if (port != NULL) {
 		int64_t v;
 		if (str_to_i64(port, 10, &v) < 0 || v < 1 || v > 65535)
