@@ -625,7 +625,7 @@ rbd_find_sources(const struct source_query *q, struct err *e)
 
 const struct backend rbd_backend = {
 	.type = POOL_RBD,
-	.flags = BACKEND_VOL_CREATE,
+	.flags = BACKEND_VOL_CREATE | BACKEND_REMOTE,
 	.start = rbd_start,
 	.refresh = rbd_refresh,
 	.find_sources = rbd_find_sources,

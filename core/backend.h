@@ -107,6 +107,10 @@ enum {
 	BACKEND_VOL_REFRESH = 1 << 4,    /* re-read the pool after a volume is
 					    made or deleted (names, free
 					    space and sizes move) */
+	BACKEND_REMOTE = 1 << 5,         /* operations talk to a network
+					    service that may be slow or
+					    gone: the screen runs even a
+					    refresh as a job */
 };
 
 struct backend {
