@@ -55,6 +55,9 @@ mon_hosts(const struct pool_host *h, size_t n)
 	return sbuf_take(&b);
 }
 
+/* The operation timeout of the connection in use, for messages. */
+static char op_timeout[16] = "10";
+
 int
 rbd_fail(struct err *e, int r, const char *fmt, ...)
 {
@@ -65,8 +68,8 @@ rbd_fail(struct err *e, int r, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	if (r == -ETIMEDOUT)
-		return err_setc(e, ERR_TOOL, "%s: timed out (the cluster did "
-				"not answer)", what);
+		return err_setc(e, ERR_TOOL, "%s: the Ceph cluster did not "
+				"answer: timed out after %s s", what, op_timeout);
 	return err_setc(e, r == -ENOENT ? ERR_NOT_FOUND : ERR_TOOL, "%s: %s",
 			what, strerror(r < 0 ? -r : r));
 }
@@ -207,6 +210,8 @@ cluster_connect(const struct pool_def *d, const struct pool_host *hosts,
 		free(mons);
 		return -1;
 	}
+	wait = d ? conf_opt(d, "rados_osd_op_timeout") : NULL;
+	snprintf(op_timeout, sizeof(op_timeout), "%s", wait ? wait : tmo);
 	r = rados_connect(cl);
 	if (r < 0) {
 		bool refused;
