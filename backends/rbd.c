@@ -480,29 +480,21 @@ pool_stats(struct rbd_conn *c, struct pool_def *d, struct err *e)
 	return 0;
 }
 
-/* List the images with their size and allocation, and the pool's usage. */
+/* Open every image (a batch at a time) for its size and allocation: the
+ * way for clusters whose rbd class cannot answer rbd_list_sizes(). */
 static int
-rbd_refresh(struct pool *p, struct job *j, struct err *e)
+sizes_by_open(struct rbd_conn *c, struct pool *p, rbd_image_spec_t *specs,
+	      size_t n, struct job *j, struct err *e)
 {
-	struct rbd_conn c;
-	rbd_image_spec_t *specs = NULL;
 	rbd_image_t images[OPEN_BATCH];
-	size_t n = 0;
 	int rc = 0;
 
-	if (rbd_conn_open(p, &c, e) < 0)
-		return -1;
-	if (list_images(&c, &specs, &n, e) < 0) {
-		rbd_conn_close(&c);
-		return -1;
-	}
 	pool_clear_vols(p);
-	job_set_total(j, n);
 	for (size_t at = 0; at < n && rc == 0; at += OPEN_BATCH) {
 		size_t k = n - at < OPEN_BATCH ? n - at : OPEN_BATCH;
 
 		if ((rc = job_check(j, e)) < 0 ||
-		    (rc = open_batch(&c, specs + at, k, images, e)) < 0) {
+		    (rc = open_batch(c, specs + at, k, images, e)) < 0) {
 			close_batch(images, rc < 0 ? 0 : k);
 			break;
 		}
@@ -517,8 +509,29 @@ rbd_refresh(struct pool *p, struct job *j, struct err *e)
 								     info.size)));
 		}
 		close_batch(images, k);
-		job_advance(j, k);
 	}
+	return rc;
+}
+
+/* List the images with their size and allocation, and the pool's usage. */
+static int
+rbd_refresh(struct pool *p, struct job *j, struct err *e)
+{
+	struct rbd_conn c;
+	rbd_image_spec_t *specs = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (rbd_conn_open(p, &c, e) < 0)
+		return -1;
+	if (list_images(&c, &specs, &n, e) < 0) {
+		rbd_conn_close(&c);
+		return -1;
+	}
+	pool_clear_vols(p);
+	rc = rbd_list_sizes(&c, p, specs, n, j, e);
+	if (rc > 0)
+		rc = sizes_by_open(&c, p, specs, n, j, e);
 	if (rc == 0)
 		rc = pool_stats(&c, p->def, e);
 	rbd_image_spec_list_cleanup(specs, n);

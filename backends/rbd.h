@@ -40,6 +40,13 @@ int rbd_image_open(struct rbd_conn *c, const char *name, bool ro,
  * is valid, else its whole size (libvirt's rule). */
 uint64_t rbd_image_allocation(rbd_image_t img, uint64_t size);
 
+/* Add the images as volumes with their sizes and allocations, reading
+ * their header and object map objects directly (backends/rbd_list.c).
+ * 1: the cluster's rbd class lacks a call; open the images instead. */
+int rbd_list_sizes(struct rbd_conn *c, struct pool *p,
+		   const rbd_image_spec_t *specs, size_t n, struct job *j,
+		   struct err *e);
+
 /* A volume definition for an image (name, key and path "POOL/IMAGE"). */
 struct vol_def *rbd_vol_new(const struct pool_def *d, const char *name,
 			    uint64_t size, uint64_t allocation);

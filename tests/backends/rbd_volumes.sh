@@ -84,6 +84,15 @@ run vol-info v1 --pool ceph --bytes
 used=$(RBD du --format json rbd/v1 | grep -o '"used_size":[0-9]*' | head -1 | cut -d: -f2)
 expect_match "rbd allocation comes from the object map (rbd du: $used bytes)" "$(out)" \
 	"Allocation: +$used\b"
+run vol-create-as ceph tail 6M
+head -c 4096 /dev/urandom >"$T/4k"
+run vol-upload tail "$T/4k" --pool ceph --offset $((5 << 20))
+run pool-refresh ceph
+run vol-info tail --pool ceph --bytes
+used=$(RBD du --format json rbd/tail | grep -o '"used_size":[0-9]*' | head -1 | cut -d: -f2)
+expect_match "rbd allocation of a partly used last object equals rbd du ($used bytes)" "$(out)" \
+	"Allocation: +$used\b"
+run vol-delete tail --pool ceph
 check "rbd vol-download" run vol-download v1 "$T/dl" --pool ceph
 check "rbd tool: the download equals rbd export" cmp "$T/dl" "$T/exp"
 run vol-download v1 "$T/dlr" --pool ceph --offset 1048576 --length 1048576
@@ -108,6 +117,10 @@ check "a second clone reuses the unchanged protected snapshot" run vol-clone v1 
 expect_eq "rbd tool: v1 has exactly one snapshot" "$(RBD snap ls rbd/v1 | tail -n +2 | wc -l)" 1
 RBD create --size 4M --image-feature exclusive-lock rbd/flat
 printf 'flat image data' | RBD import - rbd/flatsrc >/dev/null 2>&1 || true
+run pool-refresh ceph
+run vol-info flat --pool ceph --bytes
+expect_match "rbd allocation without fast-diff is the whole size (libvirt's rule)" "$(out)" \
+	"Allocation: +4194304\b"
 check "rbd vol-clone of an image without layering copies it" run vol-clone flat flatcopy --pool ceph
 expect_match "rbd tool: the copy has no parent" "$(RBD info --format json rbd/flatcopy)" \
 	'"size":4194304'
