@@ -8,7 +8,7 @@ libparted-dev libjson-c-dev libiscsi-dev librbd-dev librados-dev"
 TEST_PKGS="expect tmux libxml2-utils qemu-utils lvm2 parted tgt libiscsi-bin \
 open-iscsi xfsprogs btrfs-progs e2fsprogs util-linux iproute2 procps time \
 nfs-ganesha nfs-ganesha-vfs rpcbind nfs-common sshfs openssh-server \
-openssh-client glusterfs-server glusterfs-client kmod ceph-mon ceph-osd ceph-common"
+openssh-client glusterfs-server glusterfs-client kmod ceph-mon ceph-osd ceph-common ceph-mgr"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "cistern: not a Debian system; install by hand: $BUILD_PKGS $TEST_PKGS" >&2

@@ -9,6 +9,7 @@
 
 need_cmd rbd ceph-mon ceph-osd ss cmp || exit 0
 on_exit ceph_stop
+export CEPH_MGR=1     # for the usage figures
 ceph_start >"$T/why" 2>&1 || { t_skip "rbd cluster" "Ceph cannot start here: $(tail -1 "$T/why")"; exit 0; }
 export CISTERN_RUN_DIR=$T/run
 RBD() { rbd -c "$CEPH_CONF" "$@"; }
@@ -164,6 +165,23 @@ expect_eq "rbd discovery lists the cluster's RBD pools (not the plain one)" "$(o
 </sources>"
 run find-storage-pool-sources-as rbd 127.0.0.1 "$CEPH_PORT" --auth-username admin
 expect_match "rbd discovery with a user needs the stored secret" "$(err)" "needs --secret-usage"
+
+# ---- usage, as the cluster reports it (through its mgr; lags 1-2 s) ----
+usage() { rados -c "$CEPH_CONF" df --format json 2>/dev/null | tr -d '\n' |
+	sed -E 's/.*"name":"rbd",[^}]*"size_bytes":([0-9]+).*"total_avail":([0-9]+),"total_space":([0-9]+).*/\3 \1 \2/'; }
+got= want=
+for i in $(seq 1 40); do
+	a=$(usage)
+	run pool-refresh ceph
+	run pool-info ceph --bytes
+	got=$(out | awk '$1 == "Capacity:" { c = $2 } $1 == "Allocation:" { u = $2 }
+		$1 == "Available:" { f = $2 } END { print c, u, f }')
+	want=$(echo "$(usage)" | awk '{ print $1 * 1024, $2, $3 * 1024 }')
+	[ "$a" = "$(usage)" ] && [ "$got" = "$want" ] && case $a in *" 0 "*) ;; *) break;; esac
+	sleep 0.25
+done
+expect_eq "rbd pool capacity, allocation, available = rados df (cluster, pool, free)" "$got" "$want"
+expect_match "rbd pool figures are real (not the zeros of a cluster without mgr)" "$got" "^[1-9][0-9]* [1-9][0-9]* [1-9]"
 
 # ---- the key is never shown nor passed ----
 (while :; do cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\0' ' '; echo; sleep 0.02; done) >"$T/argv" &

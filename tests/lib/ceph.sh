@@ -44,6 +44,13 @@ ceph_kill() {
 	done
 }
 
+# ceph_spawn NAME CMD...: a daemon in the background, not a job of the
+# test's shell (whose "Killed" notices would land in the test's output).
+ceph_spawn() {
+	local n=$1; shift
+	( "$@" </dev/null >"$CEPH_DIR/log/$n.out" 2>&1 & echo $! >"$CEPH_DIR/run/$n.pid" )
+}
+
 ceph_stop() {
 	[ -n "${CEPH_DIR:-}" ] || return 0
 	ceph_kill "$CEPH_DIR"
@@ -120,8 +127,7 @@ EOF
 	ceph-mon -c "$CEPH_CONF" --mkfs -i a --monmap "$d/monmap" \
 		--keyring "$d/mon.keyring" >"$d/log/mkfs" 2>&1 ||
 		{ echo "ceph-mon --mkfs failed: $(tail -1 "$d/log/mkfs")"; ceph_stop; return 1; }
-	ceph-mon -c "$CEPH_CONF" -i a -f </dev/null >"$d/log/mon.out" 2>&1 &
-	echo $! >"$d/run/mon.a.pid"
+	ceph_spawn mon.a ceph-mon -c "$CEPH_CONF" -i a -f
 	osd_uuid=$(cat /proc/sys/kernel/random/uuid)
 	osd_key=$(ceph-authtool --gen-print-key)
 	printf '{"cephx_secret": "%s"}\n' "$osd_key" >"$d/osd/new.json"
@@ -130,14 +136,12 @@ EOF
 	ceph-authtool "$d/osd/ceph-0/keyring" --create-keyring -n "osd.$mid" --add-key "$osd_key" >/dev/null
 	ceph-osd -c "$CEPH_CONF" -i "$mid" --mkfs --osd-uuid "$osd_uuid" >"$d/log/osdmkfs" 2>&1 ||
 		{ echo "ceph-osd --mkfs failed: $(tail -1 "$d/log/osdmkfs")"; ceph_stop; return 1; }
-	ceph-osd -c "$CEPH_CONF" -i "$mid" -f </dev/null >"$d/log/osd.out" 2>&1 &
-	echo $! >"$d/run/osd.0.pid"
+	ceph_spawn osd.0 ceph-osd -c "$CEPH_CONF" -i "$mid" -f
 	if [ "${CEPH_MGR:-0}" = 1 ]; then
 		mkdir -p "$d/mgr"
 		timeout 30 ceph -c "$CEPH_CONF" auth get-or-create mgr.x mon 'allow profile mgr' \
 			osd 'allow *' -o "$d/mgr/keyring" >/dev/null 2>&1 || { echo "mgr key failed"; ceph_stop; return 1; }
-		ceph-mgr -c "$CEPH_CONF" -i x -f </dev/null >"$d/log/mgr.out" 2>&1 &
-		echo $! >"$d/run/mgr.x.pid"
+		ceph_spawn mgr.x ceph-mgr -c "$CEPH_CONF" -i x -f
 	fi
 	timeout 30 ceph -c "$CEPH_CONF" osd pool create rbd 8 8 >/dev/null 2>&1 &&
 	timeout 60 rbd -c "$CEPH_CONF" pool init rbd ||
