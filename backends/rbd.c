@@ -589,8 +589,12 @@ rbd_find_sources(const struct source_query *q, struct err *e)
 	if (q->host == NULL)
 		return err_setc(e, ERR_INVALID, "rbd discovery needs the host "
 				"of a Ceph monitor"), NULL;
-	if (auth_key(q->store, q->auth, &key, &klen, e) < 0)
+	if (q->key != NULL) {
+		key = xstrdup(q->key);
+		klen = strlen(key);
+	} else if (auth_key(q->store, q->auth, &key, &klen, e) < 0) {
 		return NULL;
+	}
 	r = cluster_connect(NULL, &host, 1, q->auth ? q->auth->username : NULL,
 			    key, &cl, e);
 	secret_free(key, klen);
@@ -622,7 +626,8 @@ rbd_find_sources(const struct source_query *q, struct err *e)
 		t->hosts[0].port = q->port;
 		t->nhosts = 1;
 		t->name = xstrdup(s);
-		if (q->auth != NULL) {
+		if (q->auth != NULL && (q->auth->secret_uuid != NULL ||
+					q->auth->secret_usage != NULL)) {
 			t->auth = xcalloc(1, sizeof(*t->auth));
 			t->auth->type = xstrdup("ceph");
 			t->auth->username = xstrdup(q->auth->username);

@@ -84,6 +84,8 @@ struct source_query {
 	const char *srcspec_xml;   /* optional <source> XML */
 	const struct pool_auth *auth;   /* rbd: the cephx user and secret */
 	const struct store *store;      /* where that secret is kept */
+	const char *key;                /* rbd: the key itself, before it
+					   is stored (the pool wizard) */
 };
 
 /* What vol_create would make of a request, without making it: the
