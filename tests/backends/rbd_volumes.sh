@@ -43,6 +43,16 @@ cat >"$T/pool.xml" <<EOF
   </rbd:config_opts>
 </pool>
 EOF
+# bad definitions: one clear line, nothing defined
+bad() { sed "$1" "$T/pool.xml" >"$T/bad.xml"; run pool-define "$T/bad.xml"; err; }
+expect_eq "an rbd pool without <source><name> is refused" "$(bad '/<name>rbd<\/name>/d')" \
+	"error: $T/bad.xml: an rbd pool needs <source><name> (the Ceph pool)"
+expect_eq "chap auth on an rbd pool is refused" "$(bad "s/type='ceph'/type='chap'/")" \
+	"error: $T/bad.xml: auth type 'chap' is not for rbd pools (use 'ceph')"
+expect_eq "a key in rbd:config_opts is refused" "$(bad "s/name='rbd_cache' value='false'/name='key' value='x'/")" \
+	"error: $T/bad.xml: the cephx key belongs in the secrets store, not in an option: 'key'"
+run pool-list --all
+expect_eq "the refused definitions left nothing" "$(out | grep -c ceph)" 0
 check "rbd pool-define" run pool-define "$T/pool.xml"
 run pool-dumpxml ceph
 expect_match "rbd pool XML keeps the hosts, the ceph auth and rbd:config_opts" "$(out)" \
