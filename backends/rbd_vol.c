@@ -311,9 +311,9 @@ rbd_vol_delete(struct pool *p, const struct vol_def *v, unsigned flags,
 	}
 	if (n > 0 && !(flags & VOL_DELETE_SNAPSHOTS)) {
 		err_setc(e, ERR_REFUSED, "the image has %d snapshot%s (first "
-			 "'%s'); give --delete-snapshots to delete the image "
-			 "and its snapshots", n, n == 1 ? "" : "s",
-			 snaps[0].name);
+			 "'%s'); snapshots are deleted only with "
+			 "--delete-snapshots (on the screen: 'Also delete its "
+			 "snapshots')", n, n == 1 ? "" : "s", snaps[0].name);
 		rc = -1;
 	}
 	for (int i = 0; rc == 0 && i < n; i++) {

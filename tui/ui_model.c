@@ -100,7 +100,10 @@ ui_rebuild_vols(struct ui *ui)
 	}
 	list_set_rows(&ui->vols, rows, n, ui->vol_name);
 	r = list_selected(&ui->vols);
-	set_name(&ui->vol_name, r ? r->vol->name : NULL);
+	/* a pool still being refreshed in a job keeps the selected name
+	 * for when its volumes arrive */
+	if (r != NULL || p == NULL || p->refreshed)
+		set_name(&ui->vol_name, r ? r->vol->name : NULL);
 }
 
 /* Does the pool's refresh talk to a network service that may be slow

@@ -148,7 +148,7 @@ expect_match "rbd wipe with a pattern is refused clearly" "$(err)" "'zero' or 't
 # ---- delete ----
 run vol-delete v1 --pool ceph
 expect_match "rbd vol-delete refuses an image with snapshots" "$(err)" \
-	"the image has 1 snapshot .*give --delete-snapshots"
+	"the image has 1 snapshot \(first 'cistern-clone-[0-9]+'\); snapshots are deleted only with --delete-snapshots"
 run vol-delete v1 --pool ceph --delete-snapshots
 expect_match "rbd --delete-snapshots refuses while the snapshot has clones" "$(err)" "has clones"
 check "rbd vol-delete of the clones" run vol-delete c1 --pool ceph
