@@ -44,7 +44,8 @@ CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
            -DCISTERN_DATADIR='"$(PREFIX)/share/cistern"' \
            $(SANFLAGS) $(PKG_CFLAGS)
 LDFLAGS += $(SANFLAGS)
-LDLIBS  += $(PKG_LIBS) -lpthread -lm
+# librbd and librados ship no pkg-config file on Debian 12
+LDLIBS  += $(PKG_LIBS) -lrbd -lrados -lpthread -lm
 
 CORE_SRC := $(wildcard core/*.c)
 BACK_SRC := $(wildcard backends/*.c)

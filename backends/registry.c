@@ -9,6 +9,7 @@ extern const struct backend logical_backend;
 extern const struct backend disk_backend;
 extern const struct backend iscsi_backend;
 extern const struct backend iscsi_direct_backend;
+extern const struct backend rbd_backend;
 
 void
 backends_register_all(void)
@@ -20,4 +21,5 @@ backends_register_all(void)
 	backend_register(&disk_backend);
 	backend_register(&iscsi_backend);
 	backend_register(&iscsi_direct_backend);
+	backend_register(&rbd_backend);
 }

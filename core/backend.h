@@ -23,6 +23,7 @@
 #include "model.h"
 
 struct pool;
+struct store;
 
 /* pool_build / pool_start / pool_delete flags (virsh's). */
 enum {
@@ -37,6 +38,11 @@ enum {
 enum {
 	VOL_CREATE_PREALLOC_METADATA = 1 << 0,
 	VOL_CREATE_REFLINK = 1 << 1,        /* clone must reflink or fail */
+};
+
+/* vol_delete flags. */
+enum {
+	VOL_DELETE_SNAPSHOTS = 1 << 0,      /* --delete-snapshots (rbd) */
 };
 
 /* vol_resize flags (the capacity given is absolute; the core converts
@@ -76,6 +82,10 @@ struct source_query {
 	int port;
 	const char *initiator;
 	const char *srcspec_xml;   /* optional <source> XML */
+	const struct pool_auth *auth;   /* rbd: the cephx user and secret */
+	const struct store *store;      /* where that secret is kept */
+	const char *key;                /* rbd: the key itself, before it
+					   is stored (the pool wizard) */
 };
 
 /* What vol_create would make of a request, without making it: the
@@ -99,6 +109,10 @@ enum {
 	BACKEND_VOL_REFRESH = 1 << 4,    /* re-read the pool after a volume is
 					    made or deleted (names, free
 					    space and sizes move) */
+	BACKEND_REMOTE = 1 << 5,         /* operations talk to a network
+					    service that may be slow or
+					    gone: the screen runs even a
+					    refresh as a job */
 };
 
 struct backend {

@@ -46,6 +46,8 @@ static const char *const file_vol_formats[] = {
 	"raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat",
 	"vhd", "ploop", "cow", "qcow", "qcow2", "qed", "vmdk", "luks", NULL,
 };
+/* RBD images are raw (libvirt's rbd volOptions). */
+static const char *const rbd_vol_formats[] = { "raw", NULL };
 static const char *const disk_vol_formats[] = {
 	"none", "linux", "fat16", "fat32", "linux-swap", "linux-lvm",
 	"linux-raid", "extended", NULL,
@@ -81,7 +83,7 @@ static const struct pool_type_info pool_types[POOL_TYPE_COUNT] = {
 		.name = "iscsi",
 		.source = POOL_SRC_HOST | POOL_SRC_DEVICE | POOL_SRC_INITIATOR,
 		.kind = POOL_TI_LUNS | POOL_TI_NEEDS_DEVICE,
-		.vol_type = VOL_BLOCK,
+		.auth_type = "chap", .vol_type = VOL_BLOCK,
 	},
 	[POOL_ISCSI_DIRECT] = {
 		.name = "iscsi-direct",
@@ -89,6 +91,13 @@ static const struct pool_type_info pool_types[POOL_TYPE_COUNT] = {
 			  POOL_SRC_NETWORK,
 		.kind = POOL_TI_LUNS | POOL_TI_NEEDS_DEVICE |
 			POOL_TI_DEVICE_IQN | POOL_TI_NEEDS_INITIATOR,
+		.auth_type = "chap", .vol_type = VOL_NETWORK,
+	},
+	[POOL_RBD] = {
+		.name = "rbd",
+		.source = POOL_SRC_HOST | POOL_SRC_NAME | POOL_SRC_NETWORK,
+		.kind = POOL_TI_NEEDS_NAME, .auth_type = "ceph",
+		.vol_formats = rbd_vol_formats, .vol_default_format = "raw",
 		.vol_type = VOL_NETWORK,
 	},
 };
@@ -381,6 +390,9 @@ pool_def_free(struct pool_def *d)
 	for (size_t i = 0; i < d->nmount_opts; i++)
 		free(d->mount_opts[i]);
 	free(d->mount_opts);
+	for (size_t i = 0; i < d->nrbd_opts; i++)
+		free(d->rbd_opts[i]);
+	free(d->rbd_opts);
 	free(d);
 }
 
@@ -438,6 +450,10 @@ pool_def_dup(const struct pool_def *d)
 	n->nmount_opts = 0;
 	for (size_t i = 0; i < d->nmount_opts; i++)
 		strv_push(&n->mount_opts, &n->nmount_opts, d->mount_opts[i]);
+	n->rbd_opts = NULL;
+	n->nrbd_opts = 0;
+	for (size_t i = 0; i < d->nrbd_opts; i++)
+		strv_push(&n->rbd_opts, &n->nrbd_opts, d->rbd_opts[i]);
 	return n;
 }
 

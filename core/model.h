@@ -24,6 +24,7 @@ enum pool_type {
 	POOL_DISK,
 	POOL_ISCSI,
 	POOL_ISCSI_DIRECT,
+	POOL_RBD,
 	POOL_TYPE_COUNT
 };
 
@@ -103,11 +104,13 @@ struct pool_def {
 	uint64_t capacity, allocation, available;
 	enum tristate cow;      /* <features><cow state=.../> */
 	struct pool_source source;
-	char *target_path;      /* NULL for iscsi-direct */
+	char *target_path;      /* NULL for iscsi-direct and rbd */
 	struct perms target_perms;
 	bool has_fs_ns;         /* xmlns:fs declared / mount_opts present */
 	char **mount_opts;      /* fs:mount_opts option names */
 	size_t nmount_opts;
+	char **rbd_opts;        /* rbd:config_opts, name and value in turn */
+	size_t nrbd_opts;       /* (entries: twice the options) */
 };
 
 /* One extent of a volume on a device (disk partitions, LVM segments). */
@@ -233,6 +236,7 @@ enum {                          /* what a type's storage is */
 	POOL_TI_DEVICE_IQN = 1 << 4,    /* the <device path> is a target IQN */
 	POOL_TI_NEEDS_INITIATOR = 1 << 5,
 	POOL_TI_ONE_DEVICE = 1 << 6,    /* at most one <device> */
+	POOL_TI_NEEDS_NAME = 1 << 7,    /* <source><name> is required */
 };
 struct pool_type_info {
 	const char *name;
@@ -244,6 +248,7 @@ struct pool_type_info {
 	const char *const *vol_formats; /* likewise for its volumes */
 	const char *vol_default_format;
 	enum vol_type vol_type;         /* what its volumes are by default */
+	const char *auth_type;          /* <auth type>: chap, ceph; NULL */
 };
 /* The type's entry (a valid type; an invalid one gets an empty entry). */
 const struct pool_type_info *pool_type_info(enum pool_type t);

@@ -275,6 +275,11 @@ parse_source(xmlNodePtr root, struct pool_def *d, const char *origin,
 					"%s: source dir '%s' must be an "
 					"absolute path", origin, s->dir);
 	}
+	if ((fl & POOL_SRC_NAME) && s->name == NULL &&
+	    (pool_type_info(d->type)->kind & POOL_TI_NEEDS_NAME))
+		return err_setc(e, ERR_INVALID,
+				"%s: an %s pool needs <source><name> (the Ceph "
+				"pool)", origin, pool_type_name(d->type));
 	if ((fl & POOL_SRC_NAME) && s->name == NULL) {
 		/* source name defaults to the pool name */
 		if (d->name == NULL)
@@ -298,6 +303,13 @@ parse_source(xmlNodePtr root, struct pool_def *d, const char *origin,
 				"%s: expected exactly 1 device for the storage "
 				"pool (an fs pool mounts one; %zu given)",
 				origin, s->ndevices);
+	const char *auth = pool_type_info(d->type)->auth_type;
+	if (s->auth != NULL && !str_eq(s->auth->type, auth))
+		return err_setc(e, ERR_INVALID,
+				"%s: auth type '%s' is not for %s pools (%s%s%s)",
+				origin, s->auth->type, pool_type_name(d->type),
+				auth ? "use '" : "they take none",
+				auth ? auth : "", auth ? "'" : "");
 	if ((pool_type_info(d->type)->kind & POOL_TI_NEEDS_INITIATOR) &&
 	    s->initiator_iqn == NULL)
 		return err_setc(e, ERR_INVALID,
@@ -397,6 +409,53 @@ parse_mount_opts(xmlNodePtr root, struct pool_def *d, const char *origin,
 	return 0;
 }
 
+/* <rbd:config_opts> in libvirt's rbd namespace: options handed to
+ * librados as they are. The cephx key itself never lives in XML: it comes
+ * from the secrets store, so an option named "key" is refused. */
+static int
+parse_rbd_opts(xmlNodePtr root, struct pool_def *d, const char *origin,
+	       struct err *e)
+{
+	for (xmlNodePtr n = root->children; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE || n->ns == NULL ||
+		    strcmp((const char *)n->ns->href, RBD_NS_HREF) != 0 ||
+		    strcmp((const char *)n->name, "config_opts") != 0)
+			continue;
+		if (d->type != POOL_RBD)
+			return err_setc(e, ERR_INVALID,
+					"%s: rbd:config_opts is only for rbd "
+					"pools", origin);
+		for (xmlNodePtr o = n->children; o != NULL; o = o->next) {
+			if (o->type != XML_ELEMENT_NODE ||
+			    strcmp((const char *)o->name, "option") != 0)
+				continue;
+			char *name = xml_attr(o, "name");
+			char *value = xml_attr(o, "value");
+			const char *bad = NULL;
+
+			if (name == NULL || *name == '\0' || str_has_ctrl(name))
+				bad = "invalid Ceph option name";
+			else if (value == NULL || str_has_ctrl(value))
+				bad = "invalid value for Ceph option";
+			else if (strcmp(name, "key") == 0)
+				bad = "the cephx key belongs in the secrets "
+				      "store, not in an option:";
+			if (bad != NULL) {
+				err_setc(e, ERR_INVALID, "%s: %s '%s'", origin,
+					 bad, name ? name : "");
+				free(name);
+				free(value);
+				return -1;
+			}
+			strv_push(&d->rbd_opts, &d->nrbd_opts, name);
+			strv_push(&d->rbd_opts, &d->nrbd_opts, value);
+			free(name);
+			free(value);
+		}
+	}
+	return 0;
+}
+
 static struct pool_def *
 pool_def_parse_doc(xmlDocPtr doc, const char *origin, struct err *e)
 {
@@ -421,7 +480,7 @@ pool_def_parse_doc(xmlDocPtr doc, const char *origin, struct err *e)
 	if (t < 0) {
 		err_setc(e, ERR_INVALID,
 			 "%s: unknown pool type '%s' (cistern manages dir, fs, "
-			 "netfs, logical, disk, iscsi, iscsi-direct)",
+			 "netfs, logical, disk, iscsi, iscsi-direct, rbd)",
 			 origin, type);
 		free(type);
 		return NULL;
@@ -483,7 +542,8 @@ pool_def_parse_doc(xmlDocPtr doc, const char *origin, struct err *e)
 
 	if (parse_source(root, d, origin, e) < 0 ||
 	    parse_target(root, d, origin, e) < 0 ||
-	    parse_mount_opts(root, d, origin, e) < 0)
+	    parse_mount_opts(root, d, origin, e) < 0 ||
+	    parse_rbd_opts(root, d, origin, e) < 0)
 		goto fail;
 	return d;
 fail:
@@ -625,6 +685,8 @@ pool_def_format(const struct pool_def *d, unsigned flags)
 	sbuf_printf(&b, "<pool type='%s'", pool_type_name(d->type));
 	if (d->nmount_opts > 0)
 		sbuf_add(&b, " xmlns:fs='" FS_NS_HREF "'");
+	if (d->nrbd_opts > 0)
+		sbuf_add(&b, " xmlns:rbd='" RBD_NS_HREF "'");
 	sbuf_add(&b, ">\n");
 	b.indent = 2;
 	xml_elem(&b, "name", d->name);
@@ -658,6 +720,19 @@ pool_def_format(const struct pool_def *d, unsigned flags)
 			xml_empty_attr(&b, "fs:option", "name", d->mount_opts[i]);
 		b.indent -= 2;
 		sbuf_line(&b, "</fs:mount_opts>\n");
+	}
+	if (d->nrbd_opts > 0) {
+		sbuf_line(&b, "<rbd:config_opts>\n");
+		b.indent += 2;
+		for (size_t i = 0; i + 1 < d->nrbd_opts; i += 2) {
+			sbuf_line(&b, "<rbd:option name='");
+			xml_escape(&b, d->rbd_opts[i]);
+			sbuf_add(&b, "' value='");
+			xml_escape(&b, d->rbd_opts[i + 1]);
+			sbuf_add(&b, "'/>\n");
+		}
+		b.indent -= 2;
+		sbuf_line(&b, "</rbd:config_opts>\n");
 	}
 	b.indent = 0;
 	sbuf_add(&b, "</pool>\n");

@@ -1,6 +1,6 @@
-/* cistern — the secrets store: CHAP passwords (libvirt's <auth><secret
- * uuid=.../usage=.../></auth>) kept out of command lines, logs, XML and
- * error messages.
+/* cistern — the secrets store: CHAP passwords and cephx keys (libvirt's
+ * <auth><secret uuid=.../usage=.../></auth>) kept out of command lines,
+ * logs, XML and error messages.
  *
  * One file per secret in CONFIG/secrets/ (directory mode 0700, files 0600,
  * owned by the user running cistern), named by the secret's UUID in

@@ -13,6 +13,7 @@
 #include "model.h"
 
 #define FS_NS_HREF "http://libvirt.org/schemas/storagepool/fs/1.0"
+#define RBD_NS_HREF "http://libvirt.org/schemas/storagepool/rbd/1.0"
 
 /* Parse pool XML. `origin` names the source in errors (a file name). */
 struct pool_def *pool_def_parse(const char *xml, size_t len,

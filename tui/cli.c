@@ -33,19 +33,20 @@ const struct cli_verb cli_verbs[] = {
 	  "target-owner= target-group= print-xml",
 	  "define a pool from a set of arguments",
 	  "  NAME TYPE               pool name and type (dir fs netfs logical "
-	  "disk iscsi iscsi-direct)\n"
-	  "  --source-host HOST      netfs/iscsi server\n"
-	  "  --source-port PORT      iSCSI portal port\n"
+	  "disk iscsi iscsi-direct rbd)\n"
+	  "  --source-host HOST      netfs/iscsi server, Ceph monitor\n"
+	  "  --source-port PORT      iSCSI portal port, Ceph monitor port\n"
 	  "  --source-path DIR       netfs export (or gluster volume)\n"
 	  "  --source-dev DEV        device (repeat for several LVM PVs); iSCSI "
 	  "target IQN\n"
-	  "  --source-name NAME      volume group name (logical)\n"
+	  "  --source-name NAME      volume group name (logical), Ceph pool "
+	  "(rbd)\n"
 	  "  --target DIR            target path\n"
 	  "  --source-format FMT     source format (ext4, nfs, gpt, lvm2, ...)\n"
-	  "  --auth-type chap --auth-username USER --secret-usage U | "
+	  "  --auth-type chap|ceph --auth-username USER --secret-usage U | "
 	  "--secret-uuid U\n"
-	  "                          CHAP (iSCSI); store the password with\n"
-	  "                          'cistern secret-set-value U'\n"
+	  "                          CHAP (iSCSI), cephx (rbd); store the password\n"
+	  "                          or key with 'cistern secret-set-value U'\n"
 	  "  --source-initiator IQN  initiator IQN (iSCSI)\n"
 	  "  --source-protocol-ver V NFS protocol version\n"
 	  "  --target-mode MODE --target-owner UID --target-group GID\n"
@@ -108,8 +109,13 @@ const struct cli_verb cli_verbs[] = {
 	  "discover pool sources (libvirt's <sources> XML)", NULL,
 	  VERB_NO_STORE },
 	{ "find-storage-pool-sources-as", cmd_find_sources_as,
-	  "type host? port?", "initiator=",
-	  "discover pool sources on a host", NULL, VERB_NO_STORE },
+	  "type host? port?", "initiator= auth-username= secret-usage= "
+	  "secret-uuid=",
+	  "discover pool sources on a host",
+	  "  --initiator IQN  iscsi-direct: the initiator to log in as\n"
+	  "  --auth-username USER --secret-usage U | --secret-uuid U\n"
+	  "                   rbd: the cephx user and the stored secret that\n"
+	  "                   holds its key\n", VERB_NO_STORE },
 	/* pools: life cycle */
 	{ "pool-build", cmd_pool_build, "pool", POOL_OPTS_BUILD,
 	  "build a pool (directory, filesystem, label, volume group)",
@@ -182,7 +188,9 @@ const struct cli_verb cli_verbs[] = {
 	  "  --reflink        require a reflink (shared extents)\n",
 	  VERB_WRITES },
 	{ "vol-delete", cmd_vol_delete, "vol", "pool= delete-snapshots",
-	  "delete a volume", NULL, VERB_WRITES },
+	  "delete a volume",
+	  "  --delete-snapshots  rbd: delete the image's snapshots with it\n",
+	  VERB_WRITES },
 	{ "vol-wipe", cmd_vol_wipe, "vol", "pool= algorithm=",
 	  "wipe a volume's data",
 	  "  --algorithm A    zero (default), nnsa, dod, bsi, gutmann, "
@@ -209,9 +217,10 @@ const struct cli_verb cli_verbs[] = {
 	  "  --offset SIZE    where in the volume to start reading\n"
 	  "  --length SIZE    how much to read (default: to the end)\n"
 	  "  --sparse         the volume's holes stay holes in FILE\n", 0 },
-	/* secrets (CHAP passwords for iSCSI pools) */
+	/* secrets (CHAP passwords for iSCSI pools, cephx keys for rbd) */
 	{ "secret-set-value", cmd_secret_set_value, "secret", "file= usage",
-	  "store a secret value (a CHAP password) for <auth><secret>",
+	  "store a secret value (a CHAP password, a cephx key) for "
+	  "<auth><secret>",
 	  "  SECRET           the secret's uuid or usage name, as the pool's\n"
 	  "                   <secret uuid='...'/> or <secret usage='...'/>\n"
 	  "  --file FILE      read the value from FILE ('-': stdin); without\n"

@@ -26,6 +26,8 @@ struct cli {
 	bool interactive;          /* stdin and stdout are terminals */
 	bool progress;             /* draw a progress line (stdout is a tty) */
 	struct job *job;           /* the running long operation, for SIGINT */
+	const struct store *secrets;  /* verbs run without the pools loaded:
+					 where the secrets are (or NULL) */
 };
 
 /* Parsed arguments of one verb: positional values by name and options. */

@@ -186,6 +186,7 @@ CLI_HANDLER(cmd_find_sources)
 	const char *spec = cli_get(a, "srcspec");
 	struct source_query q = { 0 };
 	char *data = NULL, *host = NULL, *port = NULL, *init = NULL;
+	struct pool_auth auth = { 0 };
 	int rc;
 
 	if (spec != NULL) {
@@ -208,13 +209,22 @@ CLI_HANDLER(cmd_find_sources)
 		host = xml_path_attr(root, "host", "name");
 		port = xml_path_attr(root, "host", "port");
 		init = xml_path_attr(root, "initiator/iqn", "name");
+		auth.username = xml_path_attr(root, "auth", "username");
+		auth.secret_uuid = xml_path_attr(root, "auth/secret", "uuid");
+		auth.secret_usage = xml_path_attr(root, "auth/secret", "usage");
 		xmlFreeDoc(doc);
 		q.host = host;
 		q.port = port ? atoi(port) : 0;
 		q.initiator = init;
 		q.srcspec_xml = data;
+		if (auth.username != NULL)
+			q.auth = &auth;
 	}
+	q.store = cl->c ? &cl->c->store : cl->secrets;
 	rc = find_sources(cl, cli_get(a, "type"), &q);
+	free(auth.username);
+	free(auth.secret_uuid);
+	free(auth.secret_usage);
 	free(host);
 	free(port);
 	free(init);
@@ -226,9 +236,21 @@ CLI_HANDLER(cmd_find_sources_as)
 {
 	struct source_query q = { 0 };
 	const char *port = cli_get(a, "port");
+	struct pool_auth auth = { 0 };
 
 	q.host = cli_get(a, "host");
 	q.initiator = cli_get(a, "initiator");
+	/* rbd: the cephx user, and the stored secret holding its key */
+	auth.username = (char *)cli_get(a, "auth-username");
+	auth.secret_uuid = (char *)cli_get(a, "secret-uuid");
+	auth.secret_usage = (char *)cli_get(a, "secret-usage");
+	if (auth.username != NULL) {
+		if (auth.secret_uuid == NULL && auth.secret_usage == NULL)
+			return cli_fail(cl, "--auth-username needs --secret-usage "
+					"or --secret-uuid (the stored cephx key)");
+		q.auth = &auth;
+	}
+	q.store = cl->c ? &cl->c->store : cl->secrets;
 	if (port != NULL) {
 		int64_t v;
 		if (str_to_i64(port, 10, &v) < 0 || v < 1 || v > 65535)

@@ -522,7 +522,8 @@ CLI_HANDLER(cmd_vol_delete)
 		return 1;
 	name = xstrdup(v->name);
 	err_init(&e);
-	if (vol_delete(cl->c, p, v, 0, &e) < 0)
+	if (vol_delete(cl->c, p, v, cli_flag(a, "delete-snapshots") ?
+		       VOL_DELETE_SNAPSHOTS : 0, &e) < 0)
 		rc = cli_error(cl, &e);
 	else if (!run_dry_run())
 		cli_extra(cl, "Vol %s deleted\n", name);

@@ -157,7 +157,15 @@ main(int argc, char **argv)
 	if (vi < argc) {
 		const struct cli_verb *v = cli_find_verb(argv[vi]);
 		if (v != NULL && (v->flags & VERB_NO_STORE)) {
+			/* no pools are loaded, but discovery may need a
+			 * stored secret (an rbd cluster's cephx key) */
+			struct store bare = { .lock_fd = -1 };
+			store_default_dirs(o.config_dir, o.run_dir,
+					   &bare.config_dir, &bare.run_dir);
+			cl.secrets = &bare;
 			rc = run_verb(&cl, argc - vi, argv + vi);
+			free(bare.config_dir);
+			free(bare.run_dir);
 			xmlCleanupParser();
 			return rc;
 		}

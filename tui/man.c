@@ -50,7 +50,7 @@ cli_man(FILE *out)
 	      ".SH SYNOPSIS\n.B cistern\n[\\fIglobal options\\fR] "
 	      "[\\fIverb\\fR [\\fIarguments\\fR]]\n"
 	      ".SH DESCRIPTION\ncistern manages storage pools (dir, fs, netfs, "
-	      "logical, disk, iscsi, iscsi-direct) and their volumes on one host, "
+	      "logical, disk, iscsi, iscsi-direct, rbd) and their volumes on one host, "
 	      "as libvirt's storage driver does. Definitions are libvirt's XML. "
 	      "With no verb, on a terminal, the full-screen interface opens; "
 	      "otherwise the pool list is printed.\n"

@@ -181,7 +181,7 @@ job_vol_delete(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 
 	(void)out;
 	(void)j;
-	return p == NULL ? -1 : vol_delete(c, p, v, 0, e);
+	return p == NULL ? -1 : vol_delete(c, p, v, o->flags, e);
 }
 
 /* In the job's child: copy a file into the volume. */
@@ -485,6 +485,9 @@ delete_done(struct ui *ui, struct form *f, int b)
 	if (vol_ref_get(ui, f, &p, &v) < 0)
 		return -1;
 	o = vol_op_new(f);
+	/* rbd: the image's snapshots go with it only when ticked */
+	if (p->def->type == POOL_RBD && form_check(f, 0))
+		o->flags = VOL_DELETE_SNAPSHOTS;
 	title = xasprintf("delete %s from %s", o->vol, o->pool);
 	vol_job(ui, title, job_vol_delete, o);
 	free(title);
@@ -502,6 +505,8 @@ ACT(act_vol_delete)
 	struct form *f = form_new(t, delete_done, vol_ref_new(ui), vol_ref_free);
 
 	f->danger = true;
+	if (ui_pool(ui)->def->type == POOL_RBD)
+		form_add_check(f, "Also delete its snapshots", false);
 	form_add_button(f, "Delete");
 	form_add_button(f, "Cancel");
 	form_open(ui, "Delete volume", f);

@@ -516,7 +516,9 @@ ACT(act_refresh)
 	}
 	ui_refresh_selected(ui);
 	p = ui_pool(ui);
-	if (p != NULL && p->error == NULL)
+	if (p != NULL && !p->refreshed)
+		ui_status(ui, R_STATUS, "Refreshing pool %s...", p->def->name);
+	else if (p != NULL && p->error == NULL)
 		ui_status(ui, R_GOOD, "Pool %s refreshed: %zu volume%s.",
 			  p->def->name, p->nvols, p->nvols == 1 ? "" : "s");
 	return UI_DRAW | UI_REVOLS;

@@ -492,7 +492,7 @@ draw_devices(struct ui *ui, struct pool *p, int y, int h)
 	free(mv.units);
 }
 
-/* ---- file pools: the filesystem's use ---- */
+/* ---- file and rbd pools: the filesystem's or the cluster's use ---- */
 
 /* Used, promised to sparse volumes, free; overcommit said as such. */
 static void
@@ -509,11 +509,22 @@ draw_usage(struct ui *ui, struct pool *p, int y, int h)
 		if (p->vols[i]->capacity > p->vols[i]->allocation)
 			grow += p->vols[i]->capacity - p->vols[i]->allocation;
 	}
-	snprintf(line, sizeof(line), "Filesystem of %s: %s, %s used, %s free",
-		 p->def->target_path ? p->def->target_path : p->def->name,
-		 size_pretty(cap, a, sizeof(a)),
-		 size_pretty(used, b, sizeof(b)),
-		 size_pretty(avail, c, sizeof(c)));
+	if (p->def->type == POOL_RBD && cap == 0)
+		snprintf(line, sizeof(line), "Ceph pool %s: the cluster reports "
+			 "no usage (it has no ceph-mgr running)",
+			 p->def->source.name);
+	else if (p->def->type == POOL_RBD)
+		snprintf(line, sizeof(line), "Ceph pool %s: cluster %s, pool "
+			 "%s used, %s free", p->def->source.name,
+			 size_pretty(cap, a, sizeof(a)),
+			 size_pretty(used, b, sizeof(b)),
+			 size_pretty(avail, c, sizeof(c)));
+	else
+		snprintf(line, sizeof(line), "Filesystem of %s: %s, %s used, "
+			 "%s free", p->def->target_path ? p->def->target_path :
+			 p->def->name, size_pretty(cap, a, sizeof(a)),
+			 size_pretty(used, b, sizeof(b)),
+			 size_pretty(avail, c, sizeof(c)));
 	text_put(y, 1, line, ui->cols - 2, ui->attr[R_HEADER], false, false);
 	if (h < 3 || cap == 0)
 		return;
@@ -561,12 +572,12 @@ draw_usage(struct ui *ui, struct pool *p, int y, int h)
 
 /* ---- the pane ---- */
 
-/* Is this a file pool (its map is the usage bar)? */
+/* Is this a file pool or an rbd pool (its map is the usage bar)? */
 static bool
 file_pool(const struct pool *p)
 {
 	return p->def->type == POOL_DIR || p->def->type == POOL_FS ||
-	       p->def->type == POOL_NETFS;
+	       p->def->type == POOL_NETFS || p->def->type == POOL_RBD;
 }
 
 /* Has the pool something for the map pane now? */

@@ -1,10 +1,12 @@
 /* cistern — the interface's model: the pools and volumes panes rebuilt
  * from the catalog, reloads and refreshes that keep the selection and the
  * filter by name. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/xml.h"
 #include "ui.h"
 
 /* The selected pool, or NULL (valid until the next reload). */
@@ -98,7 +100,117 @@ ui_rebuild_vols(struct ui *ui)
 	}
 	list_set_rows(&ui->vols, rows, n, ui->vol_name);
 	r = list_selected(&ui->vols);
-	set_name(&ui->vol_name, r ? r->vol->name : NULL);
+	/* a pool still being refreshed in a job keeps the selected name
+	 * for when its volumes arrive */
+	if (r != NULL || p == NULL || p->refreshed)
+		set_name(&ui->vol_name, r ? r->vol->name : NULL);
+}
+
+/* Does the pool's refresh talk to a network service that may be slow
+ * or gone (a Ceph cluster)? Then it runs in a job, off the main loop. */
+static bool
+refresh_is_remote(const struct pool *p)
+{
+	const struct backend *b = backend_get(p->def->type);
+
+	return b != NULL && (b->flags & BACKEND_REMOTE);
+}
+
+/* Records of a refresh job's output: sizes, then each volume's XML. */
+#define RECORD_SEP "\x1e"
+
+/* In the job's child: refresh the pool and send what it found. */
+static int
+job_refresh(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
+	    struct err *e)
+{
+	struct pool *p = cistern_get_pool(c, arg, e);
+
+	if (p == NULL || pool_refresh(c, p, j, e) < 0)
+		return -1;
+	sbuf_printf(out, "%llu %llu %llu" RECORD_SEP,
+		    (unsigned long long)p->def->capacity,
+		    (unsigned long long)p->def->allocation,
+		    (unsigned long long)p->def->available);
+	for (size_t i = 0; i < p->nvols; i++) {
+		char *x = vol_def_format(p->vols[i], p->def->type);
+		sbuf_add(out, x);
+		sbuf_add(out, RECORD_SEP);
+		free(x);
+	}
+	return 0;
+}
+
+/* A refresh job ended: take its volumes, or its error, into the model. */
+static int
+refresh_ended(struct ui *ui, struct ui_job *j, void *arg)
+{
+	char *name = arg;
+	struct pool *p = cistern_find_pool(ui->c, name);
+	char *rec, *save = NULL;
+	unsigned long long cap, alloc, avail;
+
+	if (p == NULL || !pool_is_active(p)) {
+		free(name);
+		return UI_DRAW;
+	}
+	ui_sync(ui);
+	if (ui_pool(ui) == p)
+		list_clear(&ui->vols);
+	pool_clear_vols(p);
+	if (j->code != 0) {
+		/* tried: the next attempt is the operator's (F5), not a
+		 * loop of ten-second waits */
+		p->refreshed = true;
+		p->state = POOL_INACCESSIBLE;
+		free(p->error);
+		p->error = xstrdup(j->msg);
+		ui_status(ui, R_ERROR, "%s", j->msg);
+	} else if (j->output != NULL &&
+		   (rec = strtok_r(j->output, RECORD_SEP, &save)) != NULL &&
+		   sscanf(rec, "%llu %llu %llu", &cap, &alloc, &avail) == 3) {
+		p->def->capacity = cap;
+		p->def->allocation = alloc;
+		p->def->available = avail;
+		while ((rec = strtok_r(NULL, RECORD_SEP, &save)) != NULL) {
+			struct err ve;
+			struct vol_def *v;
+
+			err_init(&ve);
+			v = vol_def_parse(rec, strlen(rec), "refresh",
+					  p->def->type, 0, &ve);
+			if (v != NULL)
+				pool_add_vol(p, v);
+			err_clear(&ve);
+		}
+		p->refreshed = true;
+		free(p->error);
+		p->error = NULL;
+		if (p->state == POOL_INACCESSIBLE)
+			p->state = POOL_RUNNING;
+	}
+	free(name);
+	ui_rebuild_pools(ui);
+	ui_rebuild_vols(ui);
+	return UI_DRAW;
+}
+
+/* Refresh a remote pool in a job, unless one is on its way. */
+static void
+refresh_in_job(struct ui *ui, struct pool *p)
+{
+	char *title;
+
+	for (size_t i = 0; i < ui->njobs; i++)
+		if (!ui->jobs[i]->ended && ui->jobs[i]->on_end == refresh_ended &&
+		    str_eq(ui->jobs[i]->pool, p->def->name))
+			return;
+	title = xasprintf("refresh pool %s", p->def->name);
+	char *name = xstrdup(p->def->name);
+	if (ui_job_start_cb(ui, title, name, job_refresh, name, refresh_ended,
+			    name) < 0)
+		free(name);
+	free(title);
 }
 
 /* Make sure the selected pool's volumes are known (refresh once). */
@@ -111,6 +223,10 @@ ui_ensure_vols(struct ui *ui)
 	if (p == NULL || !pool_is_active(p) || p->refreshed ||
 	    p->state == POOL_BUILDING)
 		return;
+	if (refresh_is_remote(p)) {
+		refresh_in_job(ui, p);
+		return;
+	}
 	err_init(&e);
 	if (pool_refresh(ui->c, p, NULL, &e) < 0)
 		ui_status(ui, R_ERROR, "%s", e.msg);
@@ -144,6 +260,10 @@ ui_refresh_all(struct ui *ui)
 		if (p->refreshed || (p->state != POOL_RUNNING &&
 				     p->state != POOL_DEGRADED))
 			continue;
+		if (refresh_is_remote(p)) {
+			refresh_in_job(ui, p);
+			continue;
+		}
 		err_init(&e);
 		pool_refresh(ui->c, p, NULL, &e);
 		err_clear(&e);

@@ -20,6 +20,7 @@ struct disc {
 	unsigned devflags;          /* block devices (discover_blockdevs) */
 	int type;                   /* sources of this type, -1: none */
 	char *host, *initiator;
+	char *user;                 /* rbd: the cephx user */
 	int port;
 	char *xml;                  /* LUNs: the pool's definition */
 	char *secret;               /* LUNs: the CHAP password */
@@ -31,6 +32,7 @@ disc_free(struct disc *d)
 {
 	free(d->host);
 	free(d->initiator);
+	free(d->user);
 	free(d->xml);
 	if (d->secret != NULL)
 		secret_free(d->secret, strlen(d->secret));
@@ -81,8 +83,13 @@ job_discover(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 		blockdevs_free(v, n);
 	}
 	if (d->type >= 0) {
+		struct pool_auth a = { .username = d->user };
 		struct source_query q = { .host = d->host, .port = d->port,
 					  .initiator = d->initiator };
+		if (d->type == POOL_RBD && d->user != NULL) {
+			q.auth = &a;
+			q.key = d->secret;
+		}
 		job_phase(j, "asking %s", d->host ? d->host : "the system");
 		xml = pool_find_sources((enum pool_type)d->type, &q, e);
 		if (xml == NULL)
@@ -272,11 +279,16 @@ pw_discover(struct wiz *w, unsigned devflags, int type, const char *what,
 	d->devflags = devflags;
 	d->type = type;
 	if (type == POOL_NETFS || type == POOL_ISCSI ||
-	    type == POOL_ISCSI_DIRECT) {
+	    type == POOL_ISCSI_DIRECT || type == POOL_RBD) {
 		d->host = xstrdup(wiz_get(w, "host"));
 		d->port = atoi(wiz_get(w, "port"));
 		if (wiz_get(w, "initiator")[0])
 			d->initiator = xstrdup(wiz_get(w, "initiator"));
+	}
+	/* the cephx key goes to the discovery child only */
+	if (type == POOL_RBD && wiz_get(w, "chapuser")[0]) {
+		d->user = xstrdup(wiz_get(w, "chapuser"));
+		d->secret = xstrdup(wiz_get(w, "chappass"));
 	}
 	busy = xasprintf("looking for %s", what);
 	wiz_job(w, busy, job_discover, d, on_end);
@@ -402,6 +414,11 @@ pw_srcs_list(struct wiz *w, const char *id)
 					 s->format ? s->format : "nfs");
 			key = xasprintf("%s\t%s", where, s->format ? s->format :
 					"auto");
+		} else if (t == POOL_RBD) {
+			if (s->name == NULL)
+				continue;
+			line = xstrdup(s->name);
+			key = xstrdup(s->name);
 		} else if (t == POOL_LOGICAL) {
 			struct sbuf b;
 			if (s->name == NULL)

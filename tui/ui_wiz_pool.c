@@ -55,6 +55,9 @@ type_about(enum pool_type t)
 	case POOL_ISCSI_DIRECT:
 		return "The LUNs of an iSCSI target, through libiscsi inside "
 		       "cistern (no kernel initiator); made on the server.";
+	case POOL_RBD:
+		return "The RBD images of a Ceph pool, through librbd inside "
+		       "cistern; its volumes are images.";
 	default:
 		return "";
 	}
@@ -301,7 +304,7 @@ where_build(struct wiz *w)
 static bool
 where_skip(struct wiz *w)
 {
-	return pw_type(w) == POOL_ISCSI_DIRECT;
+	return pw_type(w) == POOL_ISCSI_DIRECT || pw_type(w) == POOL_RBD;
 }
 
 /* A typed target is the operator's; the hint follows it. */
@@ -392,12 +395,22 @@ pw_argv(struct wiz *w, bool print_xml, const char *secret_usage)
 			opt(&v, &n, "--secret-usage", secret_usage);
 		}
 		break;
+	case POOL_RBD:
+		opt(&v, &n, "--source-host", wiz_get(w, "host"));
+		opt(&v, &n, "--source-port", wiz_get(w, "port"));
+		opt(&v, &n, "--source-name", wiz_get(w, "rbdpool"));
+		if (wiz_get(w, "chapuser")[0] && secret_usage != NULL) {
+			opt(&v, &n, "--auth-type", "ceph");
+			opt(&v, &n, "--auth-username", wiz_get(w, "chapuser"));
+			opt(&v, &n, "--secret-usage", secret_usage);
+		}
+		break;
 	default:
 		break;
 	}
 	if (model_pool_formats(t) != NULL)
 		opt(&v, &n, "--source-format", wiz_get(w, "format"));
-	if (t != POOL_ISCSI_DIRECT)
+	if (t != POOL_ISCSI_DIRECT && t != POOL_RBD)
 		opt(&v, &n, "--target", wiz_get(w, "target"));
 	if (t == POOL_DIR || t == POOL_FS || t == POOL_NETFS) {
 		owner = id_number(wiz_get(w, "owner"), false);

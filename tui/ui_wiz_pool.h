@@ -44,6 +44,7 @@ struct pw {
 	char *luns_for;              /* the target they belong to */
 	char *luns_error;
 	char *review_sig;            /* the setup the review defaults are for */
+	bool rbd_user_set;           /* the Ceph user was given its default */
 };
 
 /* The pool type chosen on the first page. */

@@ -150,6 +150,8 @@ start_words(enum pool_type t)
 	case POOL_LOGICAL: return "Start: activate the volume group";
 	case POOL_DISK: return "Start: check the label and list the partitions";
 	case POOL_ISCSI: return "Start: log in to the target (iscsiadm)";
+	case POOL_RBD: return "Start: connect to the cluster and list the "
+			      "images";
 	default: return "Start: log in and list the LUNs";
 	}
 }
@@ -211,8 +213,9 @@ plan_text(struct wiz *w, const struct holds *h)
 	if (wiz_on(w, "autostart"))
 		sbuf_add(&b, "Autostart: start it at every boot.\n");
 	if (wiz_get(w, "chapuser")[0])
-		sbuf_printf(&b, "The CHAP password goes into the secrets store "
-			    "(%s/secrets).\n", w->ui->c->store.config_dir);
+		sbuf_printf(&b, "The %s goes into the secrets store "
+			    "(%s/secrets).\n", t == POOL_RBD ? "cephx key" :
+			    "CHAP password", w->ui->c->store.config_dir);
 	free(bl);
 	return sbuf_take(&b);
 }
@@ -224,7 +227,8 @@ xml_text(struct wiz *w, bool *ok)
 	char **argv = pw_argv(w, true, wiz_get(w, "chapuser")[0] ?
 			      "(chosen at Define)" : NULL);
 	char **shown = pw_argv(w, false, wiz_get(w, "chapuser")[0] ?
-			       "chap-NAME" : NULL);
+			       pw_type(w) == POOL_RBD ? "ceph-NAME" : "chap-NAME" :
+			       NULL);
 	struct sbuf err, b;
 	char *xml, *line;
 
@@ -504,9 +508,10 @@ setup_ended(struct ui *ui, struct ui_job *j, void *arg)
 	return UI_RELOAD;
 }
 
-/* A usage name for the pool's CHAP secret no other secret has. */
+/* A usage name for the pool's secret (CHAP password, cephx key) no
+ * other secret has. */
 static char *
-secret_name(struct ui *ui, const char *pool)
+secret_name(struct ui *ui, const char *kind, const char *pool)
 {
 	char **names = NULL;
 	size_t n = 0;
@@ -517,8 +522,8 @@ secret_name(struct ui *ui, const char *pool)
 	secret_list(&ui->c->store, &names, &n, &e);
 	err_clear(&e);
 	for (int k = 1; u == NULL; k++) {
-		char *cand = k == 1 ? xasprintf("chap-%s", pool) :
-			     xasprintf("chap-%s-%d", pool, k);
+		char *cand = k == 1 ? xasprintf("%s-%s", kind, pool) :
+			     xasprintf("%s-%s-%d", kind, pool, k);
 		char *shown = xasprintf("usage %s", cand);
 		bool taken = false;
 		for (size_t i = 0; i < n; i++)
@@ -569,11 +574,12 @@ pw_done(struct ui *ui, struct wiz *w)
 	err_init(&e);
 	if (wiz_get(w, "chapuser")[0]) {
 		const char *pw = wiz_get(w, "chappass");
-		m->secret = secret_name(ui, m->pool);
+		m->secret = secret_name(ui, t == POOL_RBD ? "ceph" : "chap",
+					m->pool);
 		if (secret_set(&ui->c->store, NULL, m->secret, pw, strlen(pw),
 			       &e) < 0) {
-			wiz_error(w, "Cannot store the CHAP password: %s",
-				  e.msg);
+			wiz_error(w, "Cannot store the %s: %s", t == POOL_RBD ?
+				  "cephx key" : "CHAP password", e.msg);
 			free(m->secret);
 			m->secret = NULL;
 			goto fail;

@@ -88,13 +88,30 @@ check_iqn(struct wiz *w, const char *v)
 	return NULL;
 }
 
-/* The CHAP password goes with a CHAP user. */
+/* The CHAP password goes with a CHAP user (rbd: the cephx key with
+ * the Ceph user). */
 static char *
 check_chap(struct wiz *w, const char *v)
 {
 	struct err e;
 	char *why = NULL;
 
+	if (pw_type(w) == POOL_RBD) {
+		if (wiz_get(w, "chapuser")[0] == '\0')
+			return *v ? xstrdup("a cephx key needs a Ceph user") :
+			       NULL;
+		if (*v == '\0')
+			return xstrdup("give the user's cephx key (`ceph auth "
+				       "get-key client.USER`); it is kept in "
+				       "cistern's secrets store, never shown");
+		err_init(&e);
+		if (secret_check_value(v, strlen(v), &e) < 0 ||
+		    strlen(v) % 4 != 0 || strpbrk(v, " \t") != NULL)
+			why = xstrdup("that is not a cephx key (base64, as "
+				      "`ceph auth get-key` prints it)");
+		err_clear(&e);
+		return why;
+	}
 	if (wiz_get(w, "chapuser")[0] == '\0')
 		return *v ? xstrdup("a CHAP password needs a CHAP user name") :
 		       NULL;
@@ -224,6 +241,19 @@ pw_src_enter(struct wiz *w)
 		}
 		free(why);
 		break;
+	case POOL_RBD:
+		/* the cluster's pools, once there is a monitor and a key */
+		why = check_host(w, wiz_get(w, "host"));
+		if (why == NULL && check_port(w, wiz_get(w, "port")) == NULL &&
+		    (wiz_get(w, "chapuser")[0] == '\0' ||
+		     wiz_get(w, "chappass")[0] != '\0')) {
+			char *what = xasprintf("the Ceph pools of %s",
+					       wiz_get(w, "host"));
+			pw_discover(w, 0, POOL_RBD, what, pw_src_found);
+			free(what);
+		}
+		free(why);
+		break;
 	default:
 		break;
 	}
@@ -237,6 +267,12 @@ pw_src_left(struct wiz *w, const char *id)
 
 	if (strcmp(id, "host") == 0 && pw_type(w) == POOL_NETFS &&
 	    !str_eq(pw->srcs_for, wiz_get(w, "host")))
+		pw_src_enter(w);
+	/* rbd: leaving the key (or the monitor, once a key is there)
+	 * asks the cluster for its pools */
+	if (pw_type(w) == POOL_RBD && pw->nsrcs == 0 &&
+	    (strcmp(id, "chappass") == 0 || strcmp(id, "port") == 0 ||
+	     strcmp(id, "host") == 0))
 		pw_src_enter(w);
 }
 
@@ -253,6 +289,9 @@ pw_src_change(struct wiz *w, const char *id)
 			wiz_put(w, "srcdir");
 		}
 		free(v);
+	} else if (strcmp(id, "pick") == 0 && pw_type(w) == POOL_RBD) {
+		wiz_set(w, "rbdpool", wiz_get(w, "pick"));
+		wiz_put(w, "rbdpool");
 	} else if (strcmp(id, "pick") == 0) {
 		wiz_set(w, "device", wiz_get(w, "pick"));
 		wiz_put(w, "device");
@@ -368,6 +407,53 @@ build_iscsi(struct wiz *w)
 	f->hint = xstrdup("never shown; kept in the secrets store");
 }
 
+/* A Ceph pool's name. */
+static char *
+check_rbdpool(struct wiz *w, const char *v)
+{
+	(void)w;
+	if (*v == '\0')
+		return xstrdup("pick a Ceph pool in the list, or type its name");
+	if (strpbrk(v, " /@\t") != NULL)
+		return xasprintf("'%s' is not a Ceph pool name", v);
+	return NULL;
+}
+
+/* The fields of an rbd source: a monitor, the cephx user and key, the
+ * cluster's RBD pools (found once the key is given). */
+static void
+build_rbd(struct wiz *w)
+{
+	struct pw *pw = w->ctx;
+	struct wfield *f;
+	char *label;
+
+	if (!pw->rbd_user_set) {
+		wiz_set(w, "chapuser", "admin");
+		pw->rbd_user_set = true;
+	}
+	wiz_text(w, "host", "Monitor host", check_host);
+	f = wiz_text(w, "port", "Port", check_port);
+	f->width = 6;
+	f->hint = xstrdup("empty: Ceph's (3300 and 6789)");
+	f = wiz_text(w, "chapuser", "Ceph user", NULL);
+	f->hint = xstrdup("client.NAME without 'client.'; empty: no cephx");
+	f = wiz_secret(w, "chappass", "cephx key", check_chap);
+	f->hint = xstrdup("never shown; kept in the secrets store");
+	label = xasprintf("RBD pools%s%s (F5 looks again)",
+			  pw->srcs_for ? " of " : "",
+			  pw->srcs_for ? pw->srcs_for : "");
+	f = wiz_list(w, "pick", label, 4, false, NULL);
+	free(label);
+	f->text = xstrdup(pw->srcs_error ? "  (none: see below)" :
+			  pw->srcs_for ? "  (the cluster has no RBD pool)" :
+			  "  (give the monitor and the key, then Tab)");
+	pw_srcs_list(w, "pick");
+	if (f->nitems > 0 && wiz_get(w, "rbdpool")[0] == '\0')
+		pw_src_change(w, "pick");
+	wiz_text(w, "rbdpool", "Ceph pool", check_rbdpool);
+}
+
 /* The source page of the chosen type. */
 void
 pw_src_build(struct wiz *w)
@@ -388,6 +474,9 @@ pw_src_build(struct wiz *w)
 	case POOL_ISCSI:
 	case POOL_ISCSI_DIRECT:
 		build_iscsi(w);
+		break;
+	case POOL_RBD:
+		build_rbd(w);
 		break;
 	default:
 		break;

@@ -128,6 +128,8 @@ vw_allocation(struct wiz *w, uint64_t cap)
 {
 	struct vw *vw = w->ctx;
 
+	if (vw->type == POOL_RBD)
+		return 0;       /* an RBD image takes space as it is written */
 	if (!type_sparse(vw->type) || strcmp(wiz_get(w, "alloc"), "full") == 0)
 		return cap;
 	return 0;
@@ -425,7 +427,7 @@ more_skip(struct wiz *w)
 {
 	struct vw *vw = w->ctx;
 
-	return vw->type == POOL_DISK;
+	return vw->type == POOL_DISK || vw->type == POOL_RBD;
 }
 
 /* The volumes a new one can be backed by: this pool's first (the only
@@ -596,7 +598,9 @@ ACT(act_vol_create)
 	if (def != NULL)
 		wiz_set(w, "format", def);
 	if (vw->type != POOL_DISK) {
-		char *n = free_name(p, format_ext(def));
+		/* RBD images are named without a file extension */
+		char *n = free_name(p, vw->type == POOL_RBD ? NULL :
+				    format_ext(def));
 		wiz_set(w, "name", n);
 		free(n);
 	}

@@ -4,8 +4,9 @@
 set -u
 : "${CISTERN:?CISTERN must point at the cistern binary}"
 : "${TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
-PEER="$TOP/../shared/peer/libvirt"
-[ -d "$PEER" ] || PEER="$TOP/tests/peer/libvirt"
+# the copy in tests/ (it has the rbd files), else the shared peer data
+PEER="$TOP/tests/peer/libvirt"
+[ -d "$PEER" ] || PEER="$TOP/../shared/peer/libvirt"
 export PEER
 
 T=$(mktemp -d /tmp/cistern-test.XXXXXX)

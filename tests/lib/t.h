@@ -28,16 +28,17 @@ t_peer(void)
 	FILE *f;
 	if (p && *p)
 		return p;
-	/* the shared peer data next to the checkout, else the copy in tests/ */
-	snprintf(buf, sizeof(buf), "%s/../shared/peer/libvirt/README.md",
+	/* the copy in tests/ (it has the rbd files), else the shared peer
+	 * data next to the checkout */
+	snprintf(buf, sizeof(buf), "%s/tests/peer/libvirt/README.md",
 		 top ? top : ".");
 	if ((f = fopen(buf, "r")) != NULL) {
 		fclose(f);
-		snprintf(buf, sizeof(buf), "%s/../shared/peer/libvirt",
+		snprintf(buf, sizeof(buf), "%s/tests/peer/libvirt",
 			 top ? top : ".");
 		return buf;
 	}
-	snprintf(buf, sizeof(buf), "%s/tests/peer/libvirt", top ? top : ".");
+	snprintf(buf, sizeof(buf), "%s/../shared/peer/libvirt", top ? top : ".");
 	return buf;
 }
 

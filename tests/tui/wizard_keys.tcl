@@ -55,7 +55,7 @@ set wizard_keys(disk) {
 # iscsi-direct: the portal, an initiator name, CHAP; the targets are
 # looked up and the first one's LUNs listed; start lists them as volumes.
 set wizard_keys(iscsi-direct) {
-	F2 {type @NAME@} Tab Left Enter {wait {Step 2 of 4: Source}}
+	F2 {type @NAME@} Tab Left Left Enter {wait {Step 2 of 4: Source}}
 	{type @HOST@} Tab C-u {type @PORT@} Tab C-u {type @IQN@} Tab
 	{type @USER@} Tab {type @PASSWORD@} Enter
 	{wait {Step 3 of 4: iSCSI}} {wait {unit:0:0:1}} Enter
@@ -65,9 +65,18 @@ set wizard_keys(iscsi-direct) {
 # iscsi (the kernel's initiator): the same, without an initiator name
 # of its own; start logs in with iscsiadm.
 set wizard_keys(iscsi) {
-	F2 {type @NAME@} Tab Left Left Enter {wait {Step 2 of 5: Source}}
+	F2 {type @NAME@} Tab Left Left Left Enter {wait {Step 2 of 5: Source}}
 	{type @HOST@} Tab C-u {type @PORT@} Tab Tab {type @USER@} Tab
 	{type @PASSWORD@} Enter {wait {Step 3 of 5: iSCSI}} {wait {unit:0:0:1}}
 	Enter {wait {Step 4 of 5: Target}} Enter {wait {Step 5 of 5: Review}}
 	Enter
+}
+
+# rbd: a monitor, its port, the cephx key (the user is admin by
+# default); leaving the key lists the cluster's RBD pools and the first
+# is taken; start lists its images as volumes.
+set wizard_keys(rbd) {
+	F2 {type @NAME@} Tab Left Enter {wait {Step 2 of 3: Source}}
+	{type @HOST@} Tab {type @PORT@} Tab Tab {type @KEY@} Tab
+	{wait {Ceph pool +@CEPHPOOL@}} Enter {wait {Step 3 of 3: Review}} Enter
 }
