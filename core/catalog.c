@@ -176,7 +176,12 @@ cistern_open(struct cistern *c, const char *config_dir, const char *run_dir,
 		return -1;
 	if (cistern_load(c, e) < 0)
 		return -1;
-	if ((flags & CISTERN_LOAD_AUTOSTART) && !run_dry_run() &&
+	/* the boot marker is a write: only when there is a pool to start
+	 * (so listing a missing or read-only config dir creates nothing) */
+	bool any = false;
+	for (size_t i = 0; i < c->npools; i++)
+		any |= c->pools[i]->autostart && !pool_is_active(c->pools[i]);
+	if ((flags & CISTERN_LOAD_AUTOSTART) && !run_dry_run() && any &&
 	    store_first_since_boot(&c->store))
 		cistern_autostart(c);
 	return 0;

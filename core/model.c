@@ -227,6 +227,15 @@ model_check_name(const char *what, const char *name, struct err *e)
 		return err_setc(e, ERR_INVALID,
 				"%s name cannot contain a newline or other "
 				"control character", what);
+	long cp = str_invisible(name);
+	if (cp < 0)
+		return err_setc(e, ERR_INVALID,
+				"%s name is not UTF-8 (byte %zu)", what,
+				utf8_invalid_at(name, strlen(name)) + 1);
+	if (cp > 0)
+		return err_setc(e, ERR_INVALID,
+				"%s name cannot contain the invisible or "
+				"direction-changing character U+%04lX", what, cp);
 	if (name[0] == '.')
 		return err_setc(e, ERR_INVALID,
 				"%s name '%s' cannot start with '.'", what,

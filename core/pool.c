@@ -150,9 +150,14 @@ pool_set_error(struct pool *p, const struct err *e)
 int
 pool_lock(struct cistern *c, struct pool *p, bool exclusive, struct err *e)
 {
-	char *file = xasprintf("%s.lock", p->def->name);
-	char *path = path_join(c->store.run_dir, file);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	char *file, *path;
+	int fd;
+
+	if (store_run_dir(&c->store, e) < 0)
+		return -1;
+	file = xasprintf("%s.lock", p->def->name);
+	path = path_join(c->store.run_dir, file);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
 	free(file);
 	if (fd < 0) {

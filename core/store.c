@@ -72,12 +72,16 @@ store_open(struct store *s, const char *config_dir, const char *run_dir,
 	s->config_dir = xstrdup(config_dir);
 	s->autostart_dir = path_join(config_dir, "autostart");
 	s->run_dir = xstrdup(run_dir);
-	if (mkdir_p(s->config_dir, 0755) < 0)
-		return err_errno(e, errno, "cannot create config dir '%s'",
-				 s->config_dir);
-	if (mkdir_p(s->autostart_dir, 0755) < 0)
-		return err_errno(e, errno, "cannot create '%s'",
-				 s->autostart_dir);
+	/* reading creates nothing: a missing config dir has no pools, an
+	 * unwritable one can still be listed; writes make what they need
+	 * (store_lock, store_run_dir) */
+	(void)e;
+	return 0;
+}
+
+int
+store_run_dir(struct store *s, struct err *e)
+{
 	if (mkdir_p(s->run_dir, 0700) < 0)
 		return err_errno(e, errno, "cannot create run dir '%s'",
 				 s->run_dir);
@@ -106,6 +110,12 @@ store_lock(struct store *s, struct err *e)
 		s->lock_depth++;
 		return 0;
 	}
+	if (mkdir_p(s->config_dir, 0755) < 0)
+		return err_errno(e, errno, "cannot create config dir '%s'",
+				 s->config_dir);
+	if (mkdir_p(s->autostart_dir, 0755) < 0)
+		return err_errno(e, errno, "cannot create '%s'",
+				 s->autostart_dir);
 	path = path_join(s->config_dir, ".lock");
 	s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (s->lock_fd < 0) {
@@ -180,6 +190,8 @@ store_load(struct store *s, struct pool_def ***defs, size_t *n,
 
 	*defs = NULL;
 	*n = 0;
+	if (d == NULL && errno == ENOENT)
+		return 0;               /* no config dir yet: no pools */
 	if (d == NULL)
 		return err_errno(e, errno, "cannot read config dir '%s'",
 				 s->config_dir);
@@ -226,6 +238,32 @@ store_load(struct store *s, struct pool_def ***defs, size_t *n,
 	closedir(d);
 	if (count > 1)
 		qsort(list, count, sizeof(*list), cmp_names);
+	/* one pool per UUID: the first by name is loaded, the others are
+	 * named and left out */
+	for (size_t i = 0; i < count; i++) {
+		size_t k = i + 1;
+		while (k < count) {
+			if (memcmp(list[k]->uuid, list[i]->uuid, 16) != 0) {
+				k++;
+				continue;
+			}
+			if (warn) {
+				char u[37], *m;
+				uuid_format(list[i]->uuid, u);
+				m = xasprintf("pools '%s' and '%s' have the same "
+					      "UUID %s; '%s' is not loaded (give "
+					      "it a UUID of its own)",
+					      list[i]->name, list[k]->name, u,
+					      list[k]->name);
+				warn(arg, m);
+				free(m);
+			}
+			pool_def_free(list[k]);
+			memmove(&list[k], &list[k + 1],
+				(count - k - 1) * sizeof(*list));
+			count--;
+		}
+	}
 	*defs = list;
 	*n = count;
 	return 0;
@@ -565,11 +603,16 @@ int
 store_write_status(struct store *s, const char *name,
 		   const struct pool_status *st, struct err *e)
 {
-	json_object *o = json_object_new_object();
-	json_object *facts = json_object_new_object();
-	char *path = status_path(s, name);
+	json_object *o, *facts;
+	char *path;
 	const char *text;
 	int rc;
+
+	if (store_run_dir(s, e) < 0)
+		return -1;
+	o = json_object_new_object();
+	facts = json_object_new_object();
+	path = status_path(s, name);
 
 	json_object_object_add(o, "state",
 			       json_object_new_string(pool_state_name(st->state)));
@@ -623,8 +666,11 @@ store_first_since_boot(struct store *s)
 	char *seen = file_read_all(marker, 128, NULL, NULL);
 	bool first = boot != NULL && (seen == NULL || strcmp(seen, boot) != 0);
 
-	if (first)
-		file_write_atomic(marker, boot, strlen(boot), 0600, NULL);
+	/* a run dir cistern cannot write to: no autostart from here */
+	if (first && (store_run_dir(s, NULL) < 0 ||
+		      file_write_atomic(marker, boot, strlen(boot), 0600,
+					NULL) < 0))
+		first = false;
 	free(marker);
 	free(boot);
 	free(seen);

@@ -280,6 +280,81 @@ str_has_ctrl(const char *s)
 	return false;
 }
 
+/* The next code point of valid UTF-8 at *p (advanced), or -1: not UTF-8
+ * (bad sequences, overlong forms, surrogates, past U+10FFFF). */
+static long
+utf8_next(const unsigned char **p, const unsigned char *end)
+{
+	const unsigned char *s = *p;
+	long cp;
+	int n;
+
+	if (s[0] < 0x80) {
+		*p = s + 1;
+		return s[0];
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		cp = s[0] & 0x1f;
+		n = 1;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		cp = s[0] & 0x0f;
+		n = 2;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		cp = s[0] & 0x07;
+		n = 3;
+	} else {
+		return -1;
+	}
+	if (end - s <= n)
+		return -1;
+	for (int i = 1; i <= n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return -1;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return -1;
+	*p = s + n + 1;
+	return cp;
+}
+
+size_t
+utf8_invalid_at(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+	while (p < end) {
+		const unsigned char *at = p;
+		if (utf8_next(&p, end) < 0)
+			return (size_t)(at - (const unsigned char *)s);
+	}
+	return (size_t)-1;
+}
+
+long
+str_invisible(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + strlen(s);
+	long cp;
+
+	while (p < end) {
+		cp = utf8_next(&p, end);
+		if (cp < 0)
+			return -1;
+		/* soft hyphen, Arabic letter mark, zero-width and direction
+		 * marks, bidi embeddings and overrides, word joiner and
+		 * invisible operators, bidi isolates, the BOM */
+		if (cp == 0xad || cp == 0x61c || (cp >= 0x200b && cp <= 0x200f) ||
+		    (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2060 && cp <= 0x2064) ||
+		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff)
+			return cp;
+	}
+	return 0;
+}
+
 char *
 str_trim(char *s)
 {

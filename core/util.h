@@ -55,6 +55,12 @@ bool str_eq(const char *a, const char *b);        /* NULL-safe */
 bool str_startswith(const char *s, const char *prefix);
 bool str_endswith(const char *s, const char *suffix);
 bool str_has_ctrl(const char *s);                  /* any byte < 0x20 or 0x7f */
+/* The offset of the first byte that is not valid UTF-8, (size_t)-1 if
+ * none. */
+size_t utf8_invalid_at(const char *s, size_t len);
+/* The first invisible or direction-changing code point of s (bidi
+ * controls, zero-width characters, ...), 0 if none, -1: not UTF-8. */
+long str_invisible(const char *s);
 char *str_trim(char *s);                           /* in place */
 /* Parse a whole string as a base-10 (or base) integer; 0 on success. */
 int str_to_u64(const char *s, int base, uint64_t *out);

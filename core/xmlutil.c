@@ -65,6 +65,18 @@ xml_parse(const char *data, size_t len, const char *origin, struct err *e)
 				"%s: DOCTYPE and entity declarations are not "
 				"allowed", origin), NULL;
 
+	/* what libxml2 would call malformed: say what it is (a document
+	 * that declares another encoding is left to libxml2) */
+	size_t bad = utf8_invalid_at(data, len);
+	if (bad != (size_t)-1 && !(len > 5 && memcmp(data, "<?xml", 5) == 0 &&
+				   memmem(data, len < 200 ? len : 200,
+					  "encoding", 8) != NULL)) {
+		int line = 1;
+		for (size_t i = 0; i < bad; i++)
+			line += data[i] == '\n';
+		return err_setc(e, ERR_INVALID, "%s: line %d: not UTF-8 (byte "
+				"%zu)", origin, line, bad + 1), NULL;
+	}
 	xmlSetStructuredErrorFunc(&x, xml_on_error);
 	doc = xmlReadMemory(data, (int)len, origin, NULL,
 			    XML_PARSE_NONET | XML_PARSE_NOWARNING |

@@ -203,10 +203,19 @@ pool_xml_from_args(struct cli *cl, const struct cli_args *a)
 static int
 define_as(struct cli *cl, const struct cli_args *a, struct pool **out)
 {
-	char *xml = pool_xml_from_args(cl, a);
+	char *xml;
 	struct err e;
 	int rc;
 
+	/* the name first: its own error, not the XML's */
+	err_init(&e);
+	if (model_check_name("pool", cli_get(a, "name"), &e) < 0) {
+		err_prefix(&e, "pool-define-as");
+		rc = cli_error(cl, &e);
+		err_clear(&e);
+		return rc;
+	}
+	xml = pool_xml_from_args(cl, a);
 	if (xml == NULL)
 		return 1;
 	if (cli_flag(a, "print-xml")) {

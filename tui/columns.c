@@ -39,6 +39,10 @@ pool_usage_percent(const struct pool *p)
 const char *
 pool_state_short(const struct pool *p)
 {
+	/* one truth with pool-info: a running pool whose storage is gone
+	 * is not "active" */
+	if (p->state == POOL_INACCESSIBLE)
+		return "inaccessible";
 	return pool_is_active(p) ? "active" : "inactive";
 }
 
