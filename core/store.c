@@ -80,11 +80,37 @@ store_open(struct store *s, const char *config_dir, const char *run_dir,
 }
 
 int
+store_config_dirs(struct store *s, struct err *e)
+{
+	if (mkdir_p(s->config_dir, 0755) < 0)
+		return err_errno(e, errno, "cannot create config dir '%s'",
+				 s->config_dir);
+	if (mkdir_p(s->autostart_dir, 0755) < 0)
+		return err_errno(e, errno, "cannot create '%s'",
+				 s->autostart_dir);
+	return 0;
+}
+
+int
 store_run_dir(struct store *s, struct err *e)
 {
+	char *marker;
+
 	if (mkdir_p(s->run_dir, 0700) < 0)
 		return err_errno(e, errno, "cannot create run dir '%s'",
 				 s->run_dir);
+	/* whoever makes the run dir first this boot had its chance at
+	 * autostart (cistern_open): the boot is seen */
+	marker = path_join(s->run_dir, "boot-id");
+	if (access(marker, F_OK) < 0 && errno == ENOENT) {
+		char *boot = file_read_all("/proc/sys/kernel/random/boot_id",
+					   128, NULL, NULL);
+		if (boot != NULL)
+			file_write_atomic(marker, boot, strlen(boot), 0600,
+					  NULL);
+		free(boot);
+	}
+	free(marker);
 	return 0;
 }
 
@@ -110,12 +136,8 @@ store_lock(struct store *s, struct err *e)
 		s->lock_depth++;
 		return 0;
 	}
-	if (mkdir_p(s->config_dir, 0755) < 0)
-		return err_errno(e, errno, "cannot create config dir '%s'",
-				 s->config_dir);
-	if (mkdir_p(s->autostart_dir, 0755) < 0)
-		return err_errno(e, errno, "cannot create '%s'",
-				 s->autostart_dir);
+	if (store_config_dirs(s, e) < 0)
+		return -1;
 	path = path_join(s->config_dir, ".lock");
 	s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (s->lock_fd < 0) {
@@ -667,7 +689,7 @@ store_first_since_boot(struct store *s)
 	bool first = boot != NULL && (seen == NULL || strcmp(seen, boot) != 0);
 
 	/* a run dir cistern cannot write to: no autostart from here */
-	if (first && (store_run_dir(s, NULL) < 0 ||
+	if (first && (mkdir_p(s->run_dir, 0700) < 0 ||
 		      file_write_atomic(marker, boot, strlen(boot), 0600,
 					NULL) < 0))
 		first = false;

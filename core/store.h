@@ -41,6 +41,9 @@ void store_close(struct store *s);
 
 /* The exclusive lock around mutations (re-entrant within a process). */
 int store_lock(struct store *s, struct err *e);
+/* Make the config and autostart dirs if missing (before a write, or for
+ * a session that watches them). */
+int store_config_dirs(struct store *s, struct err *e);
 /* Make the run dir (0700) if missing: before writing state or locks. */
 int store_run_dir(struct store *s, struct err *e);
 void store_unlock(struct store *s);

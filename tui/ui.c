@@ -379,6 +379,12 @@ ino_watch(struct ui *ui)
 	const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM |
 			      IN_DELETE | IN_CREATE | IN_ATTRIB;
 
+	/* a session that may change things watches its dirs, so it makes
+	 * them (a read-only one watches what exists) */
+	if (!ui->read_only) {
+		store_config_dirs(&ui->c->store, NULL);
+		store_run_dir(&ui->c->store, NULL);
+	}
 	ui->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (ui->ino_fd < 0)
 		return;
