@@ -419,3 +419,34 @@ discover_dir_state(const char *path, bool *exists, bool *empty_dir)
 	if (d != NULL)
 		closedir(d);
 }
+
+/* The first missing component of path, or the non-directory in its way. */
+char *
+discover_first_missing(const char *path, char **blocker)
+{
+	char *p = xstrdup(path), *q = p;
+	struct stat st;
+
+	*blocker = NULL;
+	for (;;) {
+		q = strchr(q + 1, '/');
+		if (q != NULL)
+			*q = '\0';
+		if (p[0] != '\0' && stat(p, &st) < 0) {
+			if (errno != ENOENT && errno != ENOTDIR)
+				break;
+			return p;   /* cut at the first missing one */
+		}
+		if (p[0] != '\0' && q != NULL && !S_ISDIR(st.st_mode)) {
+			*blocker = p;
+			return NULL;
+		}
+		if (q == NULL)
+			break;
+		*q = '/';
+		while (q[1] == '/')
+			q++;
+	}
+	free(p);
+	return NULL;
+}
