@@ -59,7 +59,10 @@ units_make(struct pool *p, struct mapview *mv)
 	for (size_t d = 0; d < p->nmaps; d++) {
 		const struct dev_map *m = &p->maps[d];
 		for (size_t i = 0; i < m->nsegs; i++) {
-			if (m->segs[i].kind == SEG_METADATA)
+			/* a gap too small for a partition is no place for
+			 * one: the interface leaves it out */
+			if (m->segs[i].kind == SEG_METADATA ||
+			    m->segs[i].too_small)
 				continue;
 			mv->units = xreallocarray(mv->units,
 						  (size_t)mv->nunits + 1,
@@ -198,6 +201,8 @@ blocks_make(const struct mapview *mv, int d, struct block **out)
 	for (size_t i = 0; i < m->nsegs; i++) {
 		const struct map_seg *s = &m->segs[i];
 		int unit = -1;
+		if (s->too_small)
+			continue;
 		for (int k = 0; k < mv->nunits; k++)
 			if (mv->units[k].seg == s)
 				unit = k;
@@ -397,7 +402,7 @@ draw_legend(struct ui *ui, struct pool *p, int y)
 		size += p->maps[d].size;
 		for (size_t i = 0; i < p->maps[d].nsegs; i++) {
 			const struct map_seg *s = &p->maps[d].segs[i];
-			if (s->kind != SEG_FREE)
+			if (s->kind != SEG_FREE || s->too_small)
 				continue;
 			free_ += s->end - s->start;
 			nfree++;
