@@ -372,6 +372,8 @@ int ui_job_start_cb(struct ui *ui, const char *title, const char *pool,
 /* Cancel a job and forget who waited for its end. */
 void ui_job_abandon(struct ui *ui, int id);
 void ui_job_cancel(struct ui *ui, struct ui_job *j);
+/* Ask the operator before stopping a job (the default lets it run). */
+void ui_job_ask_cancel(struct ui *ui, struct ui_job *j);
 /* Read what the children sent; returns UI_* flags. */
 int ui_jobs_poll(struct ui *ui, int fd);
 size_t ui_jobs_running(const struct ui *ui);

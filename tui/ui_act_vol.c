@@ -114,6 +114,31 @@ op_find(struct cistern *c, struct vol_op *o, struct vol_def **v,
 	return p;
 }
 
+/* A job that writes over a volume in place was stopped: say how far it
+ * got and what that leaves (nothing can take the writes back). */
+static int
+cancelled_partly(const struct job *j, const char *vol, struct err *e)
+{
+	char done[32];
+
+	if (e->code != ERR_CANCELLED)
+		return -1;
+	size_pretty(j->done, done, sizeof(done));
+	return err_setc(e, ERR_CANCELLED, "stopped after %s written; %s is "
+			"partly overwritten", done, vol);
+}
+
+/* A job that makes something new was stopped: the core took away what
+ * it had half made. */
+static int
+cancelled_removed(const char *what, struct err *e)
+{
+	if (e->code != ERR_CANCELLED)
+		return -1;
+	return err_setc(e, ERR_CANCELLED, "cancelled; the half-made %s was "
+			"removed", what);
+}
+
 /* In the job's child: create the volume. */
 static int
 job_vol_create(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
@@ -126,7 +151,9 @@ job_vol_create(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	(void)out;
 	if (p == NULL)
 		return -1;
-	return vol_create(c, p, o->def, o->flags, j, e);
+	if (vol_create(c, p, o->def, o->flags, j, e) < 0)
+		return cancelled_removed("volume", e);
+	return 0;
 }
 
 /* In the job's child: clone the volume. */
@@ -141,7 +168,9 @@ job_vol_clone(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	(void)out;
 	if (p == NULL)
 		return -1;
-	return vol_create_from(c, p, o->def, p, src, o->flags, j, e);
+	if (vol_create_from(c, p, o->def, p, src, o->flags, j, e) < 0)
+		return cancelled_removed("clone", e);
+	return 0;
 }
 
 /* In the job's child: wipe the volume. */
@@ -154,7 +183,11 @@ job_vol_wipe(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	struct pool *p = op_find(c, o, &v, e);
 
 	(void)out;
-	return p == NULL ? -1 : vol_wipe(c, p, v, (enum wipe_alg)o->alg, j, e);
+	if (p == NULL)
+		return -1;
+	if (vol_wipe(c, p, v, (enum wipe_alg)o->alg, j, e) < 0)
+		return cancelled_partly(j, v->name, e);
+	return 0;
 }
 
 /* In the job's child: resize the volume. */
@@ -205,7 +238,7 @@ job_vol_upload(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 		job_set_total(j, (uint64_t)st.st_size);
 	rc = vol_upload(c, p, v, fd, 0, 0, 0, j, e);
 	close(fd);
-	return rc;
+	return rc < 0 ? cancelled_partly(j, v->name, e) : 0;
 }
 
 /* In the job's child: copy the volume into a new file. */
@@ -227,8 +260,10 @@ job_vol_download(struct cistern *c, struct job *j, void *arg,
 	rc = vol_download(c, p, v, fd, 0, 0, o->flags, j, e);
 	if (close(fd) < 0 && rc == 0)
 		rc = err_errno(e, errno, "cannot write '%s'", o->file);
-	if (rc < 0)
+	if (rc < 0) {
 		unlink(o->file);   /* no half file stays */
+		return cancelled_removed("file", e);
+	}
 	return rc;
 }
 
