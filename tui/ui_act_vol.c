@@ -526,10 +526,51 @@ delete_done(struct ui *ui, struct form *f, int b)
 	return UI_DRAW;
 }
 
+/* Why deleting `v` would be refused, known before asking (malloc'd), or
+ * NULL: an extended partition that still holds logical ones. */
+static char *
+delete_refusal(const struct pool *p, const struct vol_def *v)
+{
+	for (size_t d = 0; d < p->nmaps; d++) {
+		const struct dev_map *m = &p->maps[d];
+		for (size_t i = 0; i < m->nsegs; i++) {
+			const struct map_seg *x = &m->segs[i];
+			struct sbuf b;
+			char *why = NULL;
+			if (x->kind != SEG_EXTENDED || !str_eq(x->vol, v->name))
+				continue;
+			sbuf_init(&b);
+			for (size_t k = 0; k < m->nsegs; k++)
+				if (m->segs[k].kind == SEG_LOGICAL &&
+				    m->segs[k].start >= x->start &&
+				    m->segs[k].end <= x->end)
+					sbuf_printf(&b, "%s%s", b.len ? ", " :
+						    "", m->segs[k].vol);
+			if (b.len > 0)
+				why = xasprintf("%s is the extended partition "
+						"of %s and still holds the "
+						"logical partitions %s: delete "
+						"them first.", v->name,
+						m->device, b.s);
+			sbuf_free(&b);
+			return why;
+		}
+	}
+	return NULL;
+}
+
 ACT(act_vol_delete)
 {
 	const struct vol_def *v = ui_vol(ui);
 	char cap[32];
+	char *why = delete_refusal(ui_pool(ui), v);
+
+	if (why != NULL) {
+		/* refused before anything is asked, the reason whole */
+		dialog_message(ui, "Cannot delete", why, true);
+		free(why);
+		return UI_DRAW;
+	}
 	char *t = xasprintf("Delete volume %s of pool %s (%s, %s)? Its data is "
 			    "lost.", v->name, ui_pool(ui)->def->name,
 			    v->target.path ? v->target.path : "-",

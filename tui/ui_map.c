@@ -636,6 +636,36 @@ map_free_selected(struct ui *ui, uint64_t *start, uint64_t *size)
 	return ok;
 }
 
+/* A key of a volume action on the map's selection acts on that volume,
+ * as in the volume list; on free space it is refused (never passed on to
+ * the pool's action of the same key). -1: not a volume action. */
+static int
+map_act(struct ui *ui, const struct mapview *mv, int sel, int key)
+{
+	const struct map_seg *s = sel >= 0 ? mv->units[sel].seg : NULL;
+	const struct action *a;
+	int r;
+
+	if (key == '\n')
+		key = K_ENTER;
+	ui->focus = FOCUS_VOLS;
+	a = action_for_key(ui, key);
+	ui->focus = FOCUS_BOTTOM;
+	if (a == NULL || !(a->flags & A_VOL) || (a->flags & A_POOL))
+		return -1;
+	if (s == NULL || s->vol == NULL) {
+		ui_status(ui, R_WARNING, "Free space is selected: %s acts on a "
+			  "%s.", a->label, mv->p->def->type == POOL_LOGICAL ?
+			  "logical volume" : "partition");
+		return UI_DRAW;
+	}
+	list_select_name(&ui->vols, s->vol);
+	ui->focus = FOCUS_VOLS;
+	r = action_run(ui, a);
+	ui->focus = FOCUS_BOTTOM;
+	return r;
+}
+
 /* Keys of the focused map: move along the blocks (the volume list
  * follows); Enter on a free extent creates a partition there. Returns
  * UI flags, or -1 for keys it leaves to others. */
@@ -671,10 +701,10 @@ map_key(struct ui *ui, int key)
 			free(mv.units);
 			return action_run(ui, action_find("vol-create"));
 		}
-		r = -1;
+		r = map_act(ui, &mv, sel, key);
 		break;
 	default:
-		r = -1;
+		r = map_act(ui, &mv, sel, key);
 		break;
 	}
 	if (r >= 0 && to >= 0 && to < mv.nunits) {
