@@ -559,6 +559,29 @@ delete_refusal(const struct pool *p, const struct vol_def *v)
 	return NULL;
 }
 
+/* The volumes of every pool whose backing file is `v` ("pool/vol, ..."),
+ * malloc'd, or NULL. */
+static char *
+overlays_of(struct ui *ui, const struct vol_def *v)
+{
+	struct sbuf b;
+
+	if (v->target.path == NULL)
+		return NULL;
+	sbuf_init(&b);
+	for (size_t k = 0; k < ui->c->npools; k++) {
+		const struct pool *p = ui->c->pools[k];
+		for (size_t i = 0; i < p->nvols; i++) {
+			const struct vol_def *w = p->vols[i];
+			if (w->backing != NULL &&
+			    str_eq(w->backing->path, v->target.path))
+				sbuf_printf(&b, "%s%s/%s", b.len ? ", " : "",
+					    p->def->name, w->name);
+		}
+	}
+	return sbuf_take(&b);
+}
+
 ACT(act_vol_delete)
 {
 	const struct vol_def *v = ui_vol(ui);
@@ -571,10 +594,15 @@ ACT(act_vol_delete)
 		free(why);
 		return UI_DRAW;
 	}
+	char *over = overlays_of(ui, v);
+	char *warn = over && *over ? xasprintf(" It is the backing file of "
+		"%s: they become unreadable.", over) : xstrdup("");
 	char *t = xasprintf("Delete volume %s of pool %s (%s, %s)? Its data is "
-			    "lost.", v->name, ui_pool(ui)->def->name,
+			    "lost.%s", v->name, ui_pool(ui)->def->name,
 			    v->target.path ? v->target.path : "-",
-			    size_short(v->capacity, cap, sizeof(cap)));
+			    size_short(v->capacity, cap, sizeof(cap)), warn);
+	free(over);
+	free(warn);
 	struct form *f = form_new(t, delete_done, vol_ref_new(ui), vol_ref_free);
 
 	f->danger = true;

@@ -424,6 +424,8 @@ vol_change(struct wiz *w, const char *id)
 	}
 	if (strcmp(id, "extent") == 0)
 		wiz_set(w, "extent_auto", "0");
+	if (strcmp(id, "cap") == 0 || strcmp(id, "unit") == 0)
+		vw->cap_typed = true;
 	if (vw->type == POOL_DISK && (strcmp(id, "cap") == 0 ||
 				      strcmp(id, "unit") == 0 ||
 				      strcmp(id, "format") == 0 ||
@@ -548,10 +550,38 @@ more_build(struct wiz *w)
 	f->width = 12;
 }
 
+static void whole_unit(uint64_t bytes, char *num, size_t n,
+		       const char **unit);
+
+/* An overlay is as large as its backing volume unless the operator
+ * said otherwise. */
+static void
+more_change(struct wiz *w, const char *id)
+{
+	struct vw *vw = w->ctx;
+	struct cistern *c = w->ui->c;
+	const char *path = wiz_get(w, "backing");
+	const char *unit;
+	char num[32];
+
+	if (strcmp(id, "backing") != 0 || vw->cap_typed || path[0] == '\0')
+		return;
+	for (size_t k = 0; k < c->npools; k++)
+		for (size_t i = 0; i < c->pools[k]->nvols; i++) {
+			const struct vol_def *v = c->pools[k]->vols[i];
+			if (!str_eq(v->target.path, path) || v->capacity == 0)
+				continue;
+			whole_unit(v->capacity, num, sizeof(num), &unit);
+			wiz_set(w, "cap", num);
+			wiz_set(w, "unit", unit);
+			return;
+		}
+}
+
 static const struct wpage vol_pages[] = {
 	{ "The volume", NULL, vol_build, vol_change, NULL, NULL, vol_leave },
-	{ "Backing volume and permissions", more_skip, more_build, NULL, NULL,
-	  NULL, NULL },
+	{ "Backing volume and permissions", more_skip, more_build, more_change,
+	  NULL, NULL, NULL },
 	{ "Review", NULL, vw_review_build, NULL, NULL, NULL, NULL },
 };
 
