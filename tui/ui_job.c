@@ -329,12 +329,7 @@ job_record(struct ui *ui, struct ui_job *j, char type, char *p, size_t n)
 		l2 = strchr(l1 + 1, '\n');
 		if (l2 != NULL)
 			*l2++ = '\0';
-		char *t = xasprintf("%s %s  (exit %d, %lld ms)",
-				    dry ? "dry-run" : status == 0 ? ui->g->check_on :
-				    "FAILED", l1 + 1, status, ms);
-		ui_log(ui, status == 0 ? R_NORMAL : R_ERROR, t,
-		       l2 && *l2 ? l2 : NULL);
-		free(t);
+		ui_log_cmd(ui, l1 + 1, status, dry, ms, l2);
 		break;
 	}
 	case 'W':
