@@ -424,28 +424,26 @@ discover_dir_state(const char *path, bool *exists, bool *empty_dir)
 char *
 discover_first_missing(const char *path, char **blocker)
 {
-	char *p = xstrdup(path), *q = p;
+	char *p = xstrdup(path);
+	size_t n = strlen(p);
 	struct stat st;
 
 	*blocker = NULL;
-	for (;;) {
-		q = strchr(q + 1, '/');
-		if (q != NULL)
-			*q = '\0';
-		if (p[0] != '\0' && stat(p, &st) < 0) {
-			if (errno != ENOENT && errno != ENOTDIR)
-				break;
-			return p;   /* cut at the first missing one */
+	for (size_t i = 1; i <= n; i++) {
+		char c = p[i];
+		if (c != '/' && c != '\0')
+			continue;
+		p[i] = '\0';
+		if (stat(p, &st) < 0) {
+			if (errno == ENOENT)
+				return p;   /* cut at the first missing one */
+			break;
 		}
-		if (p[0] != '\0' && q != NULL && !S_ISDIR(st.st_mode)) {
+		if (c != '\0' && !S_ISDIR(st.st_mode)) {
 			*blocker = p;
 			return NULL;
 		}
-		if (q == NULL)
-			break;
-		*q = '/';
-		while (q[1] == '/')
-			q++;
+		p[i] = c;
 	}
 	free(p);
 	return NULL;
