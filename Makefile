@@ -25,7 +25,9 @@ SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 OPT     := -O1
 # the suite fails on any report; tests/asan.supp names bugs of linked
 # libraries, not ours
-SAN_ENV := ASAN_OPTIONS=suppressions=$(CURDIR)/tests/asan.supp:detect_leaks=1:abort_on_error=0 \
+# ASan fills the whole of each new block (not only its first 4 KiB), so a
+# string left unterminated in a buffer is read past the block's end.
+SAN_ENV := ASAN_OPTIONS=suppressions=$(CURDIR)/tests/asan.supp:detect_leaks=1:abort_on_error=0:max_malloc_fill_size=16777216 \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 else

@@ -372,6 +372,9 @@ disk_load(struct pool *p, const struct dlayout *l)
 		if (dp->kind != SEG_METADATA && dp->end > p->def->capacity)
 			p->def->capacity = dp->end;
 		map_add_seg(m, dp->kind, dp->start, dp->end, name, dp->depth);
+		/* a gap no aligned partition fits in is no place for one */
+		if (dp->kind == SEG_FREE && !dplan_usable(l, dp))
+			m->segs[m->nsegs - 1].too_small = true;
 	}
 	names_free(&n);
 	/* a partition stays a partition (it holds its place on the disk);

@@ -164,12 +164,18 @@ const char *dformat_read(const char *label, struct _PedPartition *p,
 
 /* ---- disk_plan.c: where a new partition goes ---- */
 
+/* A size that asks for all an extent can hold once aligned. */
+#define DPLAN_WHOLE UINT64_MAX
+
 struct dplan_req {
-	uint64_t size;          /* bytes asked for */
+	uint64_t size;          /* bytes asked for, or DPLAN_WHOLE */
 	const char *format;
 	bool has_start;         /* the caller names a free extent by its start */
 	uint64_t start;
 };
+
+/* Can free extent `f` hold an aligned partition of one alignment unit? */
+bool dplan_usable(const struct dlayout *l, const struct dpart *f);
 
 /* Choose the free extent (the smallest that fits, libvirt's rule, or the
  * named one) and the aligned geometry. `dev` names the disk in errors. */

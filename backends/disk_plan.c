@@ -9,7 +9,9 @@
  * while a primary slot is free; the last slot becomes an extended
  * partition over the whole free extent, holding the new partition as the
  * first logical one; once the four slots are used, only the extended
- * partition's free space is left.
+ * partition's free space is left. A request for DPLAN_WHOLE bytes asks
+ * for the largest partition the extent can hold (the largest extent when
+ * none is named).
  */
 #include "disk.h"
 
@@ -34,7 +36,7 @@ plan_in(const struct dlayout *l, const struct dpart *f, uint64_t size,
 	enum seg_kind kind, bool new_ext, struct dplan *pl)
 {
 	uint64_t g = l->grain ? l->grain : l->sector;
-	uint64_t s, e, e1, need = align_up(size, l->sector);
+	uint64_t s, e, e1, need;
 	uint64_t unit = l->cylinder ? l->cylinder : g;
 
 	memset(pl, 0, sizeof(*pl));
@@ -50,6 +52,10 @@ plan_in(const struct dlayout *l, const struct dpart *f, uint64_t size,
 	} else {
 		s = align_up(f->start, g);
 	}
+	if (size == DPLAN_WHOLE)
+		need = s < f->end ? (f->end - s) / l->sector * l->sector : 0;
+	else
+		need = align_up(size, l->sector);
 	if (need == 0 || s >= f->end || need > f->end - s)
 		return false;
 	e = s + need;
@@ -61,6 +67,17 @@ plan_in(const struct dlayout *l, const struct dpart *f, uint64_t size,
 	pl->start = s;
 	pl->end = e1;
 	return true;
+}
+
+/* Can free extent `f` hold a partition at all once its start is aligned
+ * (the gap before the first partition of a gpt disk cannot)? */
+bool
+dplan_usable(const struct dlayout *l, const struct dpart *f)
+{
+	uint64_t g = l->grain ? l->grain : l->sector;
+	uint64_t s = align_up(f->start + (f->depth > 0 ? l->sector : 0), g);
+
+	return s < f->end && f->end - s >= g;
 }
 
 /* What a new partition in free extent `f` has to be on this label, or an
@@ -202,8 +219,10 @@ dplan_make(const struct dlayout *l, const struct dplan_req *rq,
 				largest = f;
 			if (!plan_in(l, f, rq->size, kind, new_ext, &cand))
 				continue;
-			if (best == NULL ||
-			    f->end - f->start < best->end - best->start) {
+			/* the whole of an extent: the largest one */
+			if (best == NULL || (rq->size == DPLAN_WHOLE ?
+			    f->end - f->start > best->end - best->start :
+			    f->end - f->start < best->end - best->start)) {
 				best = f;
 				*pl = cand;
 			}

@@ -351,6 +351,12 @@ filevol_refresh(struct pool *p, const struct statvfs *sv, struct job *j,
 	 * root (f_bfree), and allocation is the rest */
 	p->def->available = (uint64_t)sv->f_bfree * sv->f_frsize;
 	p->def->allocation = p->def->capacity - p->def->available;
+	/* what of it only root may take, for the screen's usage bar */
+	char reserved[32];
+	snprintf(reserved, sizeof(reserved), "%llu", (unsigned long long)
+		 ((uint64_t)(sv->f_bfree - sv->f_bavail) * sv->f_frsize));
+	pool_set_fact(p, "reserved", sv->f_bfree > sv->f_bavail ? reserved :
+		      NULL);
 	d = opendir(dir);
 	if (d == NULL)
 		return err_errno(e, errno, "cannot read directory '%s'", dir);

@@ -419,3 +419,32 @@ discover_dir_state(const char *path, bool *exists, bool *empty_dir)
 	if (d != NULL)
 		closedir(d);
 }
+
+/* The first missing component of path, or the non-directory in its way. */
+char *
+discover_first_missing(const char *path, char **blocker)
+{
+	char *p = xstrdup(path);
+	size_t n = strlen(p);
+	struct stat st;
+
+	*blocker = NULL;
+	for (size_t i = 1; i <= n; i++) {
+		char c = p[i];
+		if (c != '/' && c != '\0')
+			continue;
+		p[i] = '\0';
+		if (stat(p, &st) < 0) {
+			if (errno == ENOENT)
+				return p;   /* cut at the first missing one */
+			break;
+		}
+		if (c != '\0' && !S_ISDIR(st.st_mode)) {
+			*blocker = p;
+			return NULL;
+		}
+		p[i] = c;
+	}
+	free(p);
+	return NULL;
+}

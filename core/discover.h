@@ -74,4 +74,10 @@ char *discover_initiator_iqn(void);
  * would make, or find)? */
 void discover_dir_state(const char *path, bool *exists, bool *empty_dir);
 
+/* What making directory `path` (with its parents) would make: the first
+ * component that is missing (malloc'd), or NULL when the path is there.
+ * When an existing component on the way is not a directory, nothing can
+ * be made: NULL, and *blocker is that component (malloc'd). */
+char *discover_first_missing(const char *path, char **blocker);
+
 #endif

@@ -200,6 +200,7 @@ struct map_seg {
 	uint64_t start, end;    /* bytes, end exclusive */
 	char *vol;              /* volume name, NULL for free/metadata */
 	int depth;              /* 1 for segments inside an extended partition */
+	bool too_small;         /* free, but no aligned partition fits */
 };
 
 struct dev_map {

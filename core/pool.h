@@ -124,7 +124,9 @@ int vol_download(struct cistern *c, struct pool *p, const struct vol_def *v,
 		 struct job *j, struct err *e);
 
 /* What vol_create would make (the backend's vol_plan); ERR_UNSUPPORTED
- * when the backend makes volumes exactly as asked. */
+ * when the backend makes volumes exactly as asked. A capacity of
+ * UINT64_MAX asks for the largest the place allows (disk pools: all of
+ * the named free extent, or of the largest, once aligned). */
 int vol_plan(struct cistern *c, struct pool *p, const struct vol_def *v,
 	     struct vol_plan *out, struct err *e);
 void vol_plan_clear(struct vol_plan *pl);

@@ -156,6 +156,8 @@ drain(int fd, char **buf, size_t *len, size_t *cap)
 		if (*len + 4096 + 1 > *cap) {
 			*cap = *cap ? *cap * 2 : 8192;
 			*buf = xrealloc(*buf, *cap);
+			/* terminated even when the first read finds the end */
+			(*buf)[*len] = '\0';
 		}
 		ssize_t n = read(fd, *buf + *len, *cap - *len - 1);
 		if (n > 0) {

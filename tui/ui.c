@@ -174,13 +174,46 @@ ui_log(struct ui *ui, int role, const char *text, const char *detail)
 
 	free(l->text);
 	free(l->detail);
+	free(l->cmd);
 	l->when = (int64_t)time(NULL);
 	l->role = role;
 	l->text = xstrdup(text);
 	l->detail = detail && *detail ? xstrdup(detail) : NULL;
+	l->cmd = NULL;
+	l->repeats = 0;
 	ui->log_head = (ui->log_head + 1) % LOG_MAX;
 	if (ui->nlog < LOG_MAX)
 		ui->nlog++;
+}
+
+#define LOG_REPEAT_WINDOW 8
+
+void
+ui_log_cmd(struct ui *ui, const char *cmd, int status, bool dry, int64_t ms,
+	   const char *detail)
+{
+	char *t = xasprintf("%s %s  (exit %d, %lld ms)", dry ? "dry-run" :
+			    status == 0 ? ui->g->log_ok : ui->g->log_fail, cmd,
+			    status, (long long)ms);
+	int role = status == 0 ? R_NORMAL : R_ERROR;
+
+	if (detail != NULL && *detail == '\0')
+		detail = NULL;
+	for (size_t k = 0; k < ui->nlog && k < LOG_REPEAT_WINDOW; k++) {
+		struct log_line *l = &ui->log[(ui->log_head + LOG_MAX - 1 - k) %
+					      LOG_MAX];
+		if (l->cmd == NULL || strcmp(l->cmd, cmd) != 0 ||
+		    l->role != role || !str_eq(l->detail, detail))
+			continue;
+		free(l->text);
+		l->text = t;
+		l->when = (int64_t)time(NULL);
+		l->repeats++;
+		return;
+	}
+	ui_log(ui, role, t, detail);
+	ui->log[(ui->log_head + LOG_MAX - 1) % LOG_MAX].cmd = xstrdup(cmd);
+	free(t);
 }
 
 /* Every command the core runs in this process lands in the log pane. */
@@ -188,16 +221,12 @@ static void
 ui_run_logger(const struct run_log_entry *ent, void *arg)
 {
 	struct ui *ui = arg;
-	char *line, *t;
+	char *line;
 
 	if (ent->status == RUN_PENDING)
 		return;
 	line = run_argv_line(ent->argv);
-	t = xasprintf("%s %s  (exit %d, %lld ms)", ent->dry_run ? "dry-run" :
-		      ent->status == 0 ? ui->g->check_on : "FAILED", line,
-		      ent->status, (long long)ent->ms);
-	ui_log(ui, ent->status == 0 ? R_NORMAL : R_ERROR, t, ent->errtext);
-	free(t);
+	ui_log_cmd(ui, line, ent->status, ent->dry_run, ent->ms, ent->errtext);
 	free(line);
 }
 
@@ -539,6 +568,7 @@ ui_stop(struct ui *ui)
 	for (size_t i = 0; i < LOG_MAX; i++) {
 		free(ui->log[i].text);
 		free(ui->log[i].detail);
+		free(ui->log[i].cmd);
 	}
 	free(ui->pool_name);
 	free(ui->vol_name);

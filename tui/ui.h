@@ -64,6 +64,7 @@ struct glyphs {
 	const char *st_running, *st_inactive, *st_building, *st_degraded,
 		   *st_bad;
 	const char *ellipsis, *up, *down, *check_on, *check_off;
+	const char *log_ok, *log_fail;   /* a command that ran: it worked, not */
 	const char *ext_free, *ext_used, *ext_grow;
 	const char *job;
 };
@@ -372,6 +373,8 @@ int ui_job_start_cb(struct ui *ui, const char *title, const char *pool,
 /* Cancel a job and forget who waited for its end. */
 void ui_job_abandon(struct ui *ui, int id);
 void ui_job_cancel(struct ui *ui, struct ui_job *j);
+/* Ask the operator before stopping a job (the default lets it run). */
+void ui_job_ask_cancel(struct ui *ui, struct ui_job *j);
 /* Read what the children sent; returns UI_* flags. */
 int ui_jobs_poll(struct ui *ui, int fd);
 size_t ui_jobs_running(const struct ui *ui);
@@ -390,6 +393,8 @@ struct log_line {
 	int role;
 	char *text;             /* the command line or message */
 	char *detail;           /* stderr, or NULL */
+	char *cmd;              /* the command line, for repeats, or NULL */
+	int repeats;            /* the same command again since */
 };
 
 #define LOG_MAX 500
@@ -442,6 +447,11 @@ struct ui {
 void ui_status(struct ui *ui, int role, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void ui_log(struct ui *ui, int role, const char *text, const char *detail);
+/* A command that ran, marked as it ended; the same command with the same
+ * result among the latest entries (a periodic refresh) is counted there,
+ * not logged again. */
+void ui_log_cmd(struct ui *ui, const char *cmd, int status, bool dry,
+		int64_t ms, const char *detail);
 struct pool *ui_pool(struct ui *ui);
 const struct vol_def *ui_vol(struct ui *ui);
 void ui_select_pool(struct ui *ui, const char *name);

@@ -347,7 +347,8 @@ edit_ctx_free(void *p)
 {
 	struct edit_ctx *ec = p;
 
-	unlink(ec->file);
+	if (ec->file != NULL)
+		unlink(ec->file);
 	free(ec->pool);
 	free(ec->file);
 	free(ec->orig);
@@ -359,12 +360,18 @@ static int
 edit_again(struct ui *ui, struct form *f, int b)
 {
 	struct edit_ctx *ec = f->ctx;
+	int r;
 
 	if (b != 0) {
 		ui_status(ui, R_STATUS, "Pool %s unchanged.", ec->pool);
 		return UI_DRAW;
 	}
-	return edit_loop(ui, ec->pool, ec->file, ec->orig);
+	r = edit_loop(ui, ec->pool, ec->file, ec->orig);
+	/* the file (the operator's text) is the next round's now: this
+	 * dialog must not remove it when it closes */
+	free(ec->file);
+	ec->file = NULL;
+	return r;
 }
 
 /* Edit once; a bad result offers another round. */

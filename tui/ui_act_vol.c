@@ -114,6 +114,31 @@ op_find(struct cistern *c, struct vol_op *o, struct vol_def **v,
 	return p;
 }
 
+/* A job that writes over a volume in place was stopped: say how far it
+ * got and what that leaves (nothing can take the writes back). */
+static int
+cancelled_partly(const struct job *j, const char *vol, struct err *e)
+{
+	char done[32];
+
+	if (e->code != ERR_CANCELLED)
+		return -1;
+	size_pretty(j->done, done, sizeof(done));
+	return err_setc(e, ERR_CANCELLED, "stopped after %s written; %s is "
+			"partly overwritten", done, vol);
+}
+
+/* A job that makes something new was stopped: the core took away what
+ * it had half made. */
+static int
+cancelled_removed(const char *what, struct err *e)
+{
+	if (e->code != ERR_CANCELLED)
+		return -1;
+	return err_setc(e, ERR_CANCELLED, "cancelled; the half-made %s was "
+			"removed", what);
+}
+
 /* In the job's child: create the volume. */
 static int
 job_vol_create(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
@@ -126,7 +151,9 @@ job_vol_create(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	(void)out;
 	if (p == NULL)
 		return -1;
-	return vol_create(c, p, o->def, o->flags, j, e);
+	if (vol_create(c, p, o->def, o->flags, j, e) < 0)
+		return cancelled_removed("volume", e);
+	return 0;
 }
 
 /* In the job's child: clone the volume. */
@@ -141,7 +168,9 @@ job_vol_clone(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	(void)out;
 	if (p == NULL)
 		return -1;
-	return vol_create_from(c, p, o->def, p, src, o->flags, j, e);
+	if (vol_create_from(c, p, o->def, p, src, o->flags, j, e) < 0)
+		return cancelled_removed("clone", e);
+	return 0;
 }
 
 /* In the job's child: wipe the volume. */
@@ -154,7 +183,11 @@ job_vol_wipe(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	struct pool *p = op_find(c, o, &v, e);
 
 	(void)out;
-	return p == NULL ? -1 : vol_wipe(c, p, v, (enum wipe_alg)o->alg, j, e);
+	if (p == NULL)
+		return -1;
+	if (vol_wipe(c, p, v, (enum wipe_alg)o->alg, j, e) < 0)
+		return cancelled_partly(j, v->name, e);
+	return 0;
 }
 
 /* In the job's child: resize the volume. */
@@ -205,7 +238,7 @@ job_vol_upload(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 		job_set_total(j, (uint64_t)st.st_size);
 	rc = vol_upload(c, p, v, fd, 0, 0, 0, j, e);
 	close(fd);
-	return rc;
+	return rc < 0 ? cancelled_partly(j, v->name, e) : 0;
 }
 
 /* In the job's child: copy the volume into a new file. */
@@ -227,8 +260,10 @@ job_vol_download(struct cistern *c, struct job *j, void *arg,
 	rc = vol_download(c, p, v, fd, 0, 0, o->flags, j, e);
 	if (close(fd) < 0 && rc == 0)
 		rc = err_errno(e, errno, "cannot write '%s'", o->file);
-	if (rc < 0)
+	if (rc < 0) {
 		unlink(o->file);   /* no half file stays */
+		return cancelled_removed("file", e);
+	}
 	return rc;
 }
 
@@ -494,14 +529,83 @@ delete_done(struct ui *ui, struct form *f, int b)
 	return UI_DRAW;
 }
 
+/* Why deleting `v` would be refused, known before asking (malloc'd), or
+ * NULL: an extended partition that still holds logical ones. */
+static char *
+delete_refusal(const struct pool *p, const struct vol_def *v)
+{
+	for (size_t d = 0; d < p->nmaps; d++) {
+		const struct dev_map *m = &p->maps[d];
+		for (size_t i = 0; i < m->nsegs; i++) {
+			const struct map_seg *x = &m->segs[i];
+			struct sbuf b;
+			char *why = NULL;
+			if (x->kind != SEG_EXTENDED || !str_eq(x->vol, v->name))
+				continue;
+			sbuf_init(&b);
+			for (size_t k = 0; k < m->nsegs; k++)
+				if (m->segs[k].kind == SEG_LOGICAL &&
+				    m->segs[k].start >= x->start &&
+				    m->segs[k].end <= x->end)
+					sbuf_printf(&b, "%s%s", b.len ? ", " :
+						    "", m->segs[k].vol);
+			if (b.len > 0)
+				why = xasprintf("%s is the extended partition "
+						"of %s and still holds the "
+						"logical partitions %s: delete "
+						"them first.", v->name,
+						m->device, b.s);
+			sbuf_free(&b);
+			return why;
+		}
+	}
+	return NULL;
+}
+
+/* The volumes of every pool whose backing file is `v` ("pool/vol, ..."),
+ * malloc'd, or NULL. */
+static char *
+overlays_of(struct ui *ui, const struct vol_def *v)
+{
+	struct sbuf b;
+
+	if (v->target.path == NULL)
+		return NULL;
+	sbuf_init(&b);
+	for (size_t k = 0; k < ui->c->npools; k++) {
+		const struct pool *p = ui->c->pools[k];
+		for (size_t i = 0; i < p->nvols; i++) {
+			const struct vol_def *w = p->vols[i];
+			if (w->backing != NULL &&
+			    str_eq(w->backing->path, v->target.path))
+				sbuf_printf(&b, "%s%s/%s", b.len ? ", " : "",
+					    p->def->name, w->name);
+		}
+	}
+	return sbuf_take(&b);
+}
+
 ACT(act_vol_delete)
 {
 	const struct vol_def *v = ui_vol(ui);
 	char cap[32];
+	char *why = delete_refusal(ui_pool(ui), v);
+
+	if (why != NULL) {
+		/* refused before anything is asked, the reason whole */
+		dialog_message(ui, "Cannot delete", why, true);
+		free(why);
+		return UI_DRAW;
+	}
+	char *over = overlays_of(ui, v);
+	char *warn = over && *over ? xasprintf(" It is the backing file of "
+		"%s: they become unreadable.", over) : xstrdup("");
 	char *t = xasprintf("Delete volume %s of pool %s (%s, %s)? Its data is "
-			    "lost.", v->name, ui_pool(ui)->def->name,
+			    "lost.%s", v->name, ui_pool(ui)->def->name,
 			    v->target.path ? v->target.path : "-",
-			    size_short(v->capacity, cap, sizeof(cap)));
+			    size_short(v->capacity, cap, sizeof(cap)), warn);
+	free(over);
+	free(warn);
 	struct form *f = form_new(t, delete_done, vol_ref_new(ui), vol_ref_free);
 
 	f->danger = true;

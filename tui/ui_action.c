@@ -70,8 +70,8 @@ const struct action ui_actions[] = {
 	  A_GLOBAL | A_BAR, NULL, NULL, act_log },
 	{ "theme", 9, 't', "Theme", "pick a colour theme (live preview)",
 	  A_GLOBAL | A_BAR, NULL, NULL, act_theme },
-	{ "jobs", 0, 'J', "Jobs", "show running jobs (Esc in a job cancels "
-	  "it)", A_GLOBAL | A_BAR, NULL, NULL, act_jobs },
+	{ "jobs", 0, 'J', "Jobs", "show running jobs (c in a job's box "
+	  "stops it, after asking)", A_GLOBAL | A_BAR, NULL, NULL, act_jobs },
 	{ "map", 0, 'm', "Map", "show the map of the disk or volume group "
 	  "(free extents), or the usage of a file pool; m again: details",
 	  A_POOL | A_VOL | A_BAR, NULL, need_map, act_map },

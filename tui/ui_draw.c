@@ -443,8 +443,17 @@ draw_log(struct ui *ui, int y, int h)
 		localtime_r(&t, &tm);
 		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
 		text_put(line, 1, ts, 9, ui->attr[R_DIM], false, false);
-		text_put(line, 11, l->text, ui->cols - 12, ui->attr[l->role],
-			 false, false);
+		if (l->repeats > 0) {
+			/* a command run again and again: counted */
+			char *t = xasprintf("%dx %s", l->repeats + 1,
+					    l->text);
+			text_put(line, 11, t, ui->cols - 12,
+				 ui->attr[l->role], false, false);
+			free(t);
+		} else {
+			text_put(line, 11, l->text, ui->cols - 12,
+				 ui->attr[l->role], false, false);
+		}
 		line--;
 	}
 	if (ui->nlog == 0)

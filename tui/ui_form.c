@@ -178,6 +178,14 @@ form_focusable(const struct form *f, int i)
 	return f->fields[i].kind != F_LABEL && !f->fields[i].hidden;
 }
 
+/* The button Enter in a field presses: the one the typed-back name
+ * unlocks, else the first. */
+static int
+form_default(const struct form *f)
+{
+	return f->confirm_button >= 0 ? f->confirm_button : 0;
+}
+
 /* Is this button waiting for the name to be typed back? */
 static bool
 button_locked(const struct form *f, int b)
@@ -295,7 +303,8 @@ form_draw(struct ui *ui, struct dialog *d)
 		char t[128];
 		bool foc = f->focus == f->nfields + b;
 		attr_t a = foc ? ui->attr[R_BUTTON_FOCUS] : ui->attr[R_BUTTON];
-		if (button_locked(f, b))
+		/* a locked button looks off, unless it has the focus */
+		if (button_locked(f, b) && !foc)
 			a = ui->attr[R_DIM];
 		snprintf(t, sizeof(t), "[ %s ]", f->buttons[b]);
 		f->btn_x[b] = bx;
@@ -378,12 +387,15 @@ form_key(struct ui *ui, struct dialog *d, int key)
 	}
 	struct field *fl = &f->fields[f->focus];
 	if (key == K_ENTER || key == '\n') {
-		/* the next field, or the first button after the last one */
-		int i = f->focus + 1;
-		while (i < n && !form_focusable(f, i))
-			i++;
-		f->focus = i;
-		return UI_DRAW;
+		/* Enter in a field presses the default button, as in mc
+		 * (Tab moves); a check the button makes keeps the form. A
+		 * destructive form without a name to type back has no
+		 * default: Enter goes to its button, a second one presses it */
+		if (f->danger && f->confirm_button < 0) {
+			f->focus = n;
+			return UI_DRAW;
+		}
+		return form_press(ui, d, form_default(f));
 	}
 	if (fl->kind == F_TEXT) {
 		if (edit_key(&fl->value, &fl->cursor, key)) {

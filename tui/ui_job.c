@@ -329,12 +329,7 @@ job_record(struct ui *ui, struct ui_job *j, char type, char *p, size_t n)
 		l2 = strchr(l1 + 1, '\n');
 		if (l2 != NULL)
 			*l2++ = '\0';
-		char *t = xasprintf("%s %s  (exit %d, %lld ms)",
-				    dry ? "dry-run" : status == 0 ? ui->g->check_on :
-				    "FAILED", l1 + 1, status, ms);
-		ui_log(ui, status == 0 ? R_NORMAL : R_ERROR, t,
-		       l2 && *l2 ? l2 : NULL);
-		free(t);
+		ui_log_cmd(ui, l1 + 1, status, dry, ms, l2);
 		break;
 	}
 	case 'W':
@@ -400,9 +395,9 @@ job_end(struct ui *ui, struct ui_job *j)
 		ui_status(ui, R_GOOD, "%s: done.", j->title);
 		ui_log(ui, R_GOOD, j->title, "done");
 	} else if (j->code == ERR_CANCELLED) {
-		ui_status(ui, R_WARNING, "%s: cancelled; what it had made was "
-			  "removed.", j->title);
-		ui_log(ui, R_WARNING, j->title, "cancelled");
+		/* the job says what it left behind; nothing more is claimed */
+		ui_status(ui, R_WARNING, "%s: %s.", j->title, j->msg);
+		ui_log(ui, R_WARNING, j->title, j->msg);
 	} else {
 		ui_status(ui, R_ERROR, "%s", j->msg);
 		ui_log(ui, R_ERROR, j->title, j->msg);
@@ -544,14 +539,47 @@ progress_draw(struct ui *ui, struct dialog *d)
 	text_put(d->y + 1, d->x + 2, j->title, d->w - 4,
 		 ui->attr[R_DIALOG_TITLE], false, false);
 	ui_draw_progress(ui, j, d->y + 3, d->x + 2, d->w - 4);
-	text_put(d->y + 5, d->x + 2, j->cancelling ?
-		 "Cancelling: removing what was half made..." :
-		 "Esc cancels the job    Enter runs it in the background",
+	text_put(d->y + 5, d->x + 2, j->cancelling ? "Stopping..." :
+		 "Esc/Enter: close (the job goes on)    c: cancel the job",
 		 d->w - 4, ui->attr[j->cancelling ? R_WARNING : R_DIM], false,
 		 false);
 }
 
-/* Esc cancels the job, Enter sends it to the background. */
+/* The answer to "Stop the job?" (button 0: stop; the default keeps it). */
+static int
+cancel_done(struct ui *ui, struct form *f, int b)
+{
+	struct ui_job *j = ui_job_by_id(ui, (int)(intptr_t)f->ctx);
+
+	if (j == NULL || j->ended)
+		return UI_DRAW;
+	if (b != 0) {
+		ui_status(ui, R_STATUS, "%s goes on.", j->title);
+		return UI_DRAW;
+	}
+	ui_job_cancel(ui, j);
+	return UI_DRAW;
+}
+
+/* Ask before a job is stopped: what it did so far may stay done. */
+void
+ui_job_ask_cancel(struct ui *ui, struct ui_job *j)
+{
+	char done[32], t[600];
+	struct form *f;
+
+	size_pretty(j->mirror.done, done, sizeof(done));
+	snprintf(t, sizeof(t), "Stop %s? It has done %s so far; what a wipe "
+		 "or an upload has written stays written.", j->title, done);
+	f = form_new(t, cancel_done, (void *)(intptr_t)j->id, NULL);
+	f->danger = true;
+	form_add_button(f, "Stop it");
+	form_add_button(f, "Let it run");
+	form_open(ui, "Cancel the job", f);
+	f->focus = f->nfields + 1;
+}
+
+/* Esc or Enter closes the dialog (the job goes on); c asks to stop it. */
 static int
 progress_key(struct ui *ui, struct dialog *d, int key)
 {
@@ -561,14 +589,16 @@ progress_key(struct ui *ui, struct dialog *d, int key)
 		dialog_pop(ui);
 		return UI_DRAW;
 	}
-	if (key == K_ESC) {
-		ui_job_cancel(ui, j);
+	if (key == 'c') {
+		dialog_pop(ui);
+		ui_job_ask_cancel(ui, j);
 		return UI_DRAW;
 	}
-	if (key == K_ENTER || key == '\n' || key == 'b' || key == 'q') {
+	if (key == K_ESC || key == K_ENTER || key == '\n' || key == 'b' ||
+	    key == 'q') {
 		dialog_pop(ui);
-		ui_status(ui, R_STATUS, "%s runs in the background (J lists "
-			  "jobs, Esc shows the newest).", j->title);
+		ui_status(ui, R_STATUS, "%s goes on in the background (J "
+			  "lists jobs, Esc shows the newest).", j->title);
 		return UI_DRAW;
 	}
 	return UI_NONE;

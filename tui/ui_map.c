@@ -59,7 +59,10 @@ units_make(struct pool *p, struct mapview *mv)
 	for (size_t d = 0; d < p->nmaps; d++) {
 		const struct dev_map *m = &p->maps[d];
 		for (size_t i = 0; i < m->nsegs; i++) {
-			if (m->segs[i].kind == SEG_METADATA)
+			/* a gap too small for a partition is no place for
+			 * one: the interface leaves it out */
+			if (m->segs[i].kind == SEG_METADATA ||
+			    m->segs[i].too_small)
 				continue;
 			mv->units = xreallocarray(mv->units,
 						  (size_t)mv->nunits + 1,
@@ -198,6 +201,8 @@ blocks_make(const struct mapview *mv, int d, struct block **out)
 	for (size_t i = 0; i < m->nsegs; i++) {
 		const struct map_seg *s = &m->segs[i];
 		int unit = -1;
+		if (s->too_small)
+			continue;
 		for (int k = 0; k < mv->nunits; k++)
 			if (mv->units[k].seg == s)
 				unit = k;
@@ -397,7 +402,7 @@ draw_legend(struct ui *ui, struct pool *p, int y)
 		size += p->maps[d].size;
 		for (size_t i = 0; i < p->maps[d].nsegs; i++) {
 			const struct map_seg *s = &p->maps[d].segs[i];
-			if (s->kind != SEG_FREE)
+			if (s->kind != SEG_FREE || s->too_small)
 				continue;
 			free_ += s->end - s->start;
 			nfree++;
@@ -501,7 +506,18 @@ draw_usage(struct ui *ui, struct pool *p, int y, int h)
 	uint64_t cap = p->def->capacity, used = p->def->allocation;
 	uint64_t avail = p->def->available, vcap = 0, valloc = 0, grow = 0;
 	char a[32], b[32], c[32], d[32], line[512];
-	int w = ui->cols - 4, nu, ng;
+	int w = ui->cols - 4, nu, ng, nf;
+	/* what is neither used nor free to take: reserved blocks, and
+	 * whatever the filesystem keeps for itself */
+	uint64_t rest;
+	/* libvirt's "available" counts the blocks reserved for root; the
+	 * backend says how many (a fact) so the bar shows them apart */
+	const char *rsv = pool_fact(p, "reserved");
+	uint64_t reserved = rsv ? strtoull(rsv, NULL, 10) : 0;
+
+	if (reserved <= avail)
+		avail -= reserved;
+	rest = cap > used + avail ? cap - used - avail : 0;
 
 	for (size_t i = 0; i < p->nvols; i++) {
 		vcap += p->vols[i]->capacity;
@@ -521,34 +537,45 @@ draw_usage(struct ui *ui, struct pool *p, int y, int h)
 			 size_pretty(avail, c, sizeof(c)));
 	else
 		snprintf(line, sizeof(line), "Filesystem of %s: %s, %s used, "
-			 "%s free", p->def->target_path ? p->def->target_path :
-			 p->def->name, size_pretty(cap, a, sizeof(a)),
+			 "%s free%s%s%s", p->def->target_path ?
+			 p->def->target_path : p->def->name,
+			 size_pretty(cap, a, sizeof(a)),
 			 size_pretty(used, b, sizeof(b)),
-			 size_pretty(avail, c, sizeof(c)));
+			 size_pretty(avail, c, sizeof(c)), rest ? ", " : "",
+			 rest ? size_pretty(rest, d, sizeof(d)) : "",
+			 rest ? " reserved" : "");
 	text_put(y, 1, line, ui->cols - 2, ui->attr[R_HEADER], false, false);
 	if (h < 3 || cap == 0)
 		return;
+	/* used | what sparse volumes may take | free | reserved: each
+	 * part in proportion to the legend's numbers */
 	nu = (int)((double)used * w / (double)cap + 0.5);
+	nf = (int)((double)(used + avail) * w / (double)cap + 0.5) - nu;
 	ng = (int)((double)(grow < avail ? grow : avail) * w / (double)cap +
 		   0.5);
 	if (nu > w)
 		nu = w;
-	if (nu + ng > w)
-		ng = w - nu;
+	if (nf > w - nu)
+		nf = w - nu;
+	if (ng > nf)
+		ng = nf;
 	attrset(ui->attr[R_BORDER]);
 	mvaddstr(y + 1, 1, "[");
 	for (int i = 0; i < w; i++) {
 		bool u = i < nu, g = !u && i < nu + ng;
+		bool r = i >= nu + nf;
 		attrset(ui->attr[u ? R_EXTENT_USED : g ? R_WARNING :
-				 R_EXTENT_FREE]);
+				 r ? R_EXTENT_META : R_EXTENT_FREE]);
 		mvaddstr(y + 1, 2 + i, u ? ui->g->ext_used :
-			 g ? ui->g->ext_grow : ui->g->ext_free);
+			 g ? ui->g->ext_grow : r ? ui->g->bar_empty :
+			 ui->g->ext_free);
 	}
 	attrset(ui->attr[grow > avail ? R_DANGER : R_BORDER]);
 	mvaddstr(y + 1, 2 + w, grow > avail ? "!" : "]");
 	snprintf(line, sizeof(line), "%s used  %s sparse volumes may still "
-		 "take  %s free", ui->g->ext_used, ui->g->ext_grow,
-		 ui->g->ext_free);
+		 "take  %s free%s%s%s", ui->g->ext_used, ui->g->ext_grow,
+		 ui->g->ext_free, rest ? "  " : "", rest ? ui->g->bar_empty :
+		 "", rest ? " reserved (not free to take)" : "");
 	text_put(y + 2, 1, line, ui->cols - 2, ui->attr[R_DIM], false, false);
 	if (h < 4)
 		return;
@@ -642,6 +669,36 @@ map_free_selected(struct ui *ui, uint64_t *start, uint64_t *size)
 	return ok;
 }
 
+/* A key of a volume action on the map's selection acts on that volume,
+ * as in the volume list; on free space it is refused (never passed on to
+ * the pool's action of the same key). -1: not a volume action. */
+static int
+map_act(struct ui *ui, const struct mapview *mv, int sel, int key)
+{
+	const struct map_seg *s = sel >= 0 ? mv->units[sel].seg : NULL;
+	const struct action *a;
+	int r;
+
+	if (key == '\n')
+		key = K_ENTER;
+	ui->focus = FOCUS_VOLS;
+	a = action_for_key(ui, key);
+	ui->focus = FOCUS_BOTTOM;
+	if (a == NULL || !(a->flags & A_VOL) || (a->flags & A_POOL))
+		return -1;
+	if (s == NULL || s->vol == NULL) {
+		ui_status(ui, R_WARNING, "Free space is selected: %s acts on a "
+			  "%s.", a->label, mv->p->def->type == POOL_LOGICAL ?
+			  "logical volume" : "partition");
+		return UI_DRAW;
+	}
+	list_select_name(&ui->vols, s->vol);
+	ui->focus = FOCUS_VOLS;
+	r = action_run(ui, a);
+	ui->focus = FOCUS_BOTTOM;
+	return r;
+}
+
 /* Keys of the focused map: move along the blocks (the volume list
  * follows); Enter on a free extent creates a partition there. Returns
  * UI flags, or -1 for keys it leaves to others. */
@@ -677,10 +734,10 @@ map_key(struct ui *ui, int key)
 			free(mv.units);
 			return action_run(ui, action_find("vol-create"));
 		}
-		r = -1;
+		r = map_act(ui, &mv, sel, key);
 		break;
 	default:
-		r = -1;
+		r = map_act(ui, &mv, sel, key);
 		break;
 	}
 	if (r >= 0 && to >= 0 && to < mv.nunits) {

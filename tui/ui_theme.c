@@ -488,7 +488,8 @@ static const struct glyphs glyphs_utf8 = {
 	.st_running = "●", .st_inactive = "○", .st_building = "◌",
 	.st_degraded = "◐", .st_bad = "✗",
 	.ellipsis = "…", .up = "▲", .down = "▼", .check_on = "[x]",
-	.check_off = "[ ]", .ext_free = "░", .ext_used = "▓", .ext_grow = "▒",
+	.check_off = "[ ]", .log_ok = "✓", .log_fail = "✗ FAILED",
+	.ext_free = "░", .ext_used = "▓", .ext_grow = "▒",
 	.job = "⟳",
 };
 
@@ -500,7 +501,8 @@ static const struct glyphs glyphs_ascii = {
 	.st_running = "*", .st_inactive = "-", .st_building = "~",
 	.st_degraded = "!", .st_bad = "X",
 	.ellipsis = "~", .up = "^", .down = "v", .check_on = "[x]",
-	.check_off = "[ ]", .ext_free = ":", .ext_used = "#", .ext_grow = "~",
+	.check_off = "[ ]", .log_ok = "ok", .log_fail = "FAILED",
+	.ext_free = ":", .ext_used = "#", .ext_grow = "~",
 	.job = "@",
 };
 

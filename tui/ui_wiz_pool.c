@@ -160,8 +160,16 @@ target_state(struct wiz *w)
 	    pw_type(w) == POOL_ISCSI)
 		return xstrdup("");
 	discover_dir_state(t, &exists, &empty);
-	if (!exists)
-		return xstrdup("not there yet: Build makes it");
+	if (!exists) {
+		char *blocker, *top = discover_first_missing(t, &blocker);
+		char *h = blocker != NULL ?
+			  xasprintf("under %s, a file: cannot be made",
+				    blocker) :
+			  xstrdup("not there yet: Build makes it");
+		free(top);
+		free(blocker);
+		return h;
+	}
 	if (lstat(t, &st) == 0 && !S_ISDIR(st.st_mode))
 		return xstrdup("not a directory");
 	return xstrdup(empty ? "an empty directory" : "a directory with files");
@@ -178,10 +186,17 @@ check_target_path(struct wiz *w, const char *v)
 		return xstrdup("give the target path");
 	if (*v != '/')
 		return xasprintf("'%s': the target path starts with /", v);
-	if (stat(v, &st) == 0 && !S_ISDIR(st.st_mode) &&
-	    pw_type(w) != POOL_DISK && pw_type(w) != POOL_ISCSI)
+	if (pw_type(w) == POOL_DISK || pw_type(w) == POOL_ISCSI)
+		return NULL;
+	if (stat(v, &st) == 0 && !S_ISDIR(st.st_mode))
 		return xasprintf("%s is there and is not a directory", v);
-	return NULL;
+	char *blocker, *top = discover_first_missing(v, &blocker), *why = NULL;
+	if (blocker != NULL)
+		why = xasprintf("%s is not a directory: no directory can be "
+				"made under it", blocker);
+	free(top);
+	free(blocker);
+	return why;
 }
 
 /* An octal mode, or nothing (the default). */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../core/probe.h"
@@ -346,6 +347,7 @@ struct made {
 	char *pool;
 	char *secret;          /* usage name stored, or NULL */
 	char *target;          /* a directory that was not there, or NULL */
+	char *target_top;      /* the first of its parents that was not */
 	char *blank_dev;       /* a device that held nothing (fs), or NULL */
 	bool build, start, destroys;
 	unsigned build_flags, start_flags;
@@ -361,6 +363,7 @@ made_free(struct made *m)
 	free(m->pool);
 	free(m->secret);
 	free(m->target);
+	free(m->target_top);
 	free(m->blank_dev);
 	free(m);
 }
@@ -385,6 +388,48 @@ job_setup(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	return 0;
 }
 
+/* Does the device that was blank hold a filesystem now? */
+static bool
+fs_made(const struct made *m)
+{
+	struct probe_info pi;
+	struct err e;
+	bool found;
+
+	err_init(&e);
+	found = probe_signatures(m->blank_dev, &pi, &e) == 0 && pi.found;
+	err_clear(&e);
+	return found;
+}
+
+/* Is the directory the wizard would make there now? */
+static bool
+dir_made(const struct made *m)
+{
+	struct stat st;
+
+	return m->target != NULL && stat(m->target, &st) == 0 &&
+	       S_ISDIR(st.st_mode);
+}
+
+/* Remove the target directory and the parents made with it (each only
+ * when empty); say what went. */
+static void
+remove_made_dirs(const struct made *m, struct sbuf *out)
+{
+	char *d = xstrdup(m->target);
+	size_t top = strlen(m->target_top ? m->target_top : m->target);
+
+	while (strlen(d) >= top && rmdir(d) == 0) {
+		sbuf_printf(out, "removed %s\n", d);
+		char *slash = strrchr(d, '/');
+		if (slash == NULL || slash == d)
+			break;
+		*slash = '\0';
+	}
+	free(d);
+}
+
 /* In the child: take away what the wizard made, then the pool. */
 static int
 job_undo(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
@@ -405,13 +450,15 @@ job_undo(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 			return -1;
 		sbuf_printf(out, "removed what Build made on the devices\n");
 	}
-	if (m->build && t == POOL_FS && m->blank_dev != NULL) {
+	/* the device held nothing before: whatever it holds now, a build
+	 * that stopped half-way included, the wizard made */
+	if (t == POOL_FS && m->blank_dev != NULL && fs_made(m)) {
 		if (probe_wipe_signatures(m->blank_dev, e) < 0)
 			return -1;
 		sbuf_printf(out, "%s is blank again\n", m->blank_dev);
 	}
-	if (m->target != NULL && rmdir(m->target) == 0)
-		sbuf_printf(out, "removed %s\n", m->target);
+	if (m->target != NULL)
+		remove_made_dirs(m, out);
 	if (pool_undefine(c, p, e) < 0)
 		return -1;
 	if (m->secret != NULL &&
@@ -427,10 +474,19 @@ undo_ended(struct ui *ui, struct ui_job *j, void *arg)
 {
 	struct made *m = arg;
 
-	if (j->code == 0)
-		ui_status(ui, R_GOOD, "Pool %s undefined; nothing the "
-			  "wizard made is left.", m->pool);
-	else
+	if (j->code == 0) {
+		/* say what went, from the job's own account */
+		struct sbuf b;
+		sbuf_init(&b);
+		for (const char *s = j->output ? j->output : ""; *s; ) {
+			size_t n = strcspn(s, "\n");
+			sbuf_printf(&b, "; %.*s", (int)n, s);
+			s += n + (s[n] == '\n');
+		}
+		ui_status(ui, R_GOOD, "Pool %s undefined%s.", m->pool,
+			  b.s ? b.s : "; the wizard had made nothing else");
+		sbuf_free(&b);
+	} else
 		dialog_message(ui, "Undo failed", j->msg, true);
 	made_free(m);
 	return UI_RELOAD;
@@ -461,6 +517,7 @@ static void
 offer_undo(struct ui *ui, struct made *m, const struct ui_job *j)
 {
 	bool built = j->output != NULL && strstr(j->output, "built\n");
+	bool fs = m->type == POOL_FS && m->blank_dev != NULL && fs_made(m);
 	struct sbuf b;
 	struct form *f;
 
@@ -472,9 +529,9 @@ offer_undo(struct ui *ui, struct made *m, const struct ui_job *j)
 	if (m->build && built && (m->type == POOL_DISK ||
 				 m->type == POOL_LOGICAL))
 		sbuf_add(&b, " (what Build wrote on the devices)");
-	if (m->build && built && m->blank_dev)
+	if (fs)
 		sbuf_printf(&b, " (the filesystem on %s)", m->blank_dev);
-	if (m->target)
+	if (dir_made(m))
 		sbuf_printf(&b, " (the directory %s)", m->target);
 	if (m->secret)
 		sbuf_printf(&b, " (the secret %s)", m->secret);
@@ -561,11 +618,14 @@ pw_done(struct ui *ui, struct wiz *w)
 	if (t == POOL_FS || t == POOL_DISK || t == POOL_LOGICAL)
 		m->build_flags = m->destroys ? POOL_BUILD_OVERWRITE :
 				 POOL_BUILD_NO_OVERWRITE;
-	if (t == POOL_FS && h.what == NULL)
+	if (t == POOL_FS && h.what == NULL && m->build)
 		m->blank_dev = xstrdup(h.devs);
 	discover_dir_state(wiz_get(w, "target"), &exists, &empty);
 	if (!exists && (t == POOL_DIR || t == POOL_FS || t == POOL_NETFS)) {
+		char *blocker;
 		m->target = xstrdup(wiz_get(w, "target"));
+		m->target_top = discover_first_missing(m->target, &blocker);
+		free(blocker);
 		/* the mount point (the directory) is made by a plain build */
 		if (!m->build)
 			m->start_flags = POOL_START_BUILD;

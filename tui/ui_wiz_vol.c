@@ -179,6 +179,32 @@ vw_replan(struct wiz *w)
 	}
 }
 
+/* The largest partition the backend can make in the free extent at
+ * `start` (any extent when !has_start), or 0. */
+static uint64_t
+vw_whole(struct ui *ui, struct pool *p, const char *format, bool has_start,
+	 uint64_t start)
+{
+	struct vol_def *v = vol_def_new();
+	struct vol_plan pl;
+	struct err e;
+	uint64_t cap = 0;
+
+	v->name = xstrdup("new");
+	v->capacity = UINT64_MAX;
+	v->has_capacity = true;
+	v->target.format = xstrdup(format ? format : "none");
+	v->has_want_start = has_start;
+	v->want_start = start;
+	err_init(&e);
+	if (vol_plan(ui->c, p, v, &pl, &e) == 0)
+		cap = pl.capacity;
+	vol_plan_clear(&pl);
+	err_clear(&e);
+	vol_def_free(v);
+	return cap;
+}
+
 /* The plan in words. */
 char *
 vw_plan_words(struct wiz *w)
@@ -210,7 +236,7 @@ extents_list(struct wiz *w)
 		for (size_t i = 0; i < p->maps[d].nsegs; i++) {
 			const struct map_seg *s = &p->maps[d].segs[i];
 			char sz[32], *line, *key;
-			if (s->kind != SEG_FREE)
+			if (s->kind != SEG_FREE || s->too_small)
 				continue;
 			size_short(s->end - s->start, sz, sizeof(sz));
 			line = xasprintf("%7s at %" PRIu64 "%s", sz, s->start,
@@ -400,6 +426,8 @@ vol_change(struct wiz *w, const char *id)
 	}
 	if (strcmp(id, "extent") == 0)
 		wiz_set(w, "extent_auto", "0");
+	if (strcmp(id, "cap") == 0 || strcmp(id, "unit") == 0)
+		vw->cap_typed = true;
 	if (vw->type == POOL_DISK && (strcmp(id, "cap") == 0 ||
 				      strcmp(id, "unit") == 0 ||
 				      strcmp(id, "format") == 0 ||
@@ -524,10 +552,38 @@ more_build(struct wiz *w)
 	f->width = 12;
 }
 
+static void whole_unit(uint64_t bytes, char *num, size_t n,
+		       const char **unit);
+
+/* An overlay is as large as its backing volume unless the operator
+ * said otherwise. */
+static void
+more_change(struct wiz *w, const char *id)
+{
+	struct vw *vw = w->ctx;
+	struct cistern *c = w->ui->c;
+	const char *path = wiz_get(w, "backing");
+	const char *unit;
+	char num[32];
+
+	if (strcmp(id, "backing") != 0 || vw->cap_typed || path[0] == '\0')
+		return;
+	for (size_t k = 0; k < c->npools; k++)
+		for (size_t i = 0; i < c->pools[k]->nvols; i++) {
+			const struct vol_def *v = c->pools[k]->vols[i];
+			if (!str_eq(v->target.path, path) || v->capacity == 0)
+				continue;
+			whole_unit(v->capacity, num, sizeof(num), &unit);
+			wiz_set(w, "cap", num);
+			wiz_set(w, "unit", unit);
+			return;
+		}
+}
+
 static const struct wpage vol_pages[] = {
 	{ "The volume", NULL, vol_build, vol_change, NULL, NULL, vol_leave },
-	{ "Backing volume and permissions", more_skip, more_build, NULL, NULL,
-	  NULL, NULL },
+	{ "Backing volume and permissions", more_skip, more_build, more_change,
+	  NULL, NULL, NULL },
 	{ "Review", NULL, vw_review_build, NULL, NULL, NULL, NULL },
 };
 
@@ -606,29 +662,23 @@ ACT(act_vol_create)
 	}
 	wiz_set(w, "extent_auto", "1");
 	if (vw->type == POOL_DISK && !map_free_selected(ui, &start, &size)) {
-		/* 1 GiB, or all of the largest free extent when less */
-		uint64_t largest = 0;
-		for (size_t d = 0; d < p->nmaps; d++)
-			for (size_t i = 0; i < p->maps[d].nsegs; i++) {
-				const struct map_seg *s = &p->maps[d].segs[i];
-				uint64_t sz = s->end - s->start;
-				if (s->kind == SEG_FREE && sz > largest)
-					largest = sz;
-			}
-		/* a MiB less: the start is aligned to the next MiB */
-		if (largest > (2 << 20) && largest < ((uint64_t)1 << 30)) {
-			whole_unit((largest / (1 << 20) - 1) * (1 << 20), num,
-				   sizeof(num), &unit);
+		/* 1 GiB, or the largest partition that can be made when
+		 * less */
+		uint64_t largest = vw_whole(ui, p, def, false, 0);
+		if (largest > 0 && largest < ((uint64_t)1 << 30)) {
+			whole_unit(largest, num, sizeof(num), &unit);
 			wiz_set(w, "cap", num);
 			wiz_set(w, "unit", unit);
 		}
 	}
 	if (map_free_selected(ui, &start, &size)) {
-		/* "create a partition here": that extent, all of it */
+		/* "create a partition here": the largest it can hold once
+		 * aligned (as cfdisk offers) */
+		uint64_t whole = vw_whole(ui, p, def, true, start);
 		snprintf(num, sizeof(num), "%" PRIu64, start);
 		wiz_set(w, "extent", num);
 		wiz_set(w, "extent_auto", "0");
-		whole_unit(size, num, sizeof(num), &unit);
+		whole_unit(whole ? whole : size, num, sizeof(num), &unit);
 		wiz_set(w, "cap", num);
 		wiz_set(w, "unit", unit);
 		vw->from_map = true;

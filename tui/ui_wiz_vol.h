@@ -11,6 +11,7 @@ struct vw {
 	bool from_map;            /* started on a free extent of the map */
 	struct vol_plan plan;     /* disk pools: what would be made */
 	char *plan_error;
+	bool cap_typed;           /* the operator set the capacity */
 };
 
 /* The wizard's pool now (NULL when another program removed it). */
