@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/fileio.h"
 #include "../core/pool.h"
 #include "../core/run.h"
 #include "../core/secret.h"
@@ -229,25 +230,6 @@ direct_vol_wipe(struct pool *p, const struct vol_def *v, enum wipe_alg alg,
 	return rc;
 }
 
-/* Read exactly n bytes from fd (less only at its end). */
-static ssize_t
-read_full(int fd, unsigned char *buf, size_t n)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r = read(fd, buf + got, n - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
-
 /* Write n bytes at byte offset `pos` of the LUN; a partial first or last
  * block is read first and merged. `span` has room for CHUNK + 2 blocks. */
 static int
@@ -316,7 +298,7 @@ direct_vol_upload(struct pool *p, const struct vol_def *v, int fd,
 			want = (size_t)(length - done);
 		if ((rc = job_check(j, e)) < 0)
 			break;
-		got = read_full(fd, data, want);
+		got = fd_read_full(fd, data, want, -1);
 		if (got < 0) {
 			rc = err_errno(e, errno, "cannot read the input");
 			break;
@@ -362,15 +344,8 @@ out_write(int fd, const unsigned char *buf, size_t n, bool sparse,
 			return 0;
 		}
 	}
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return err_errno(e, errno, "cannot write the output");
-		buf += w;
-		n -= (size_t)w;
-	}
+	if (fd_write_full(fd, buf, n, -1) < 0)
+		return err_errno(e, errno, "cannot write the output");
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/fileio.h"
 #include "../core/run.h"
 #include "../core/util.h"
 #include "rbd.h"
@@ -436,25 +437,6 @@ rbd_vol_wipe(struct pool *p, const struct vol_def *v, enum wipe_alg alg,
 	return rc;
 }
 
-/* Read up to n bytes from fd (fewer only at its end). */
-static ssize_t
-read_full(int fd, char *buf, size_t n)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r = read(fd, buf + got, n - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
-
 static bool
 all_zero(const char *buf, size_t n)
 {
@@ -501,7 +483,7 @@ rbd_vol_upload(struct pool *p, const struct vol_def *v, int fd,
 			want = (size_t)(length - done);
 		if ((rc = job_check(j, e)) < 0)
 			break;
-		if ((got = read_full(fd, buf, want)) < 0) {
+		if ((got = fd_read_full(fd, buf, want, -1)) < 0) {
 			rc = err_errno(e, errno, "cannot read the input");
 			break;
 		}
@@ -549,15 +531,8 @@ out_write(int fd, const char *buf, size_t n, bool sparse, struct err *e)
 			return err_errno(e, errno, "cannot seek the output");
 		return 0;
 	}
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return err_errno(e, errno, "cannot write the output");
-		buf += w;
-		n -= (size_t)w;
-	}
+	if (fd_write_full(fd, buf, n, -1) < 0)
+		return err_errno(e, errno, "cannot write the output");
 	return 0;
 }
 

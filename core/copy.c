@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "util.h"
 
 #define CHUNK (1u << 20)
@@ -59,14 +60,10 @@ zero_range(int out, bool file_out, bool blk_out, int64_t off, uint64_t len,
 	memset(buf, 0, CHUNK);
 	while (len > 0) {
 		size_t n = len > CHUNK ? CHUNK : (size_t)len;
-		ssize_t w = pwrite(out, buf, n, (off_t)off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
+		if (fd_write_full(out, buf, n, (int64_t)off) < 0)
 			return err_errno(e, errno, "write failed");
-		}
-		off += w;
-		len -= (uint64_t)w;
+		off += n;
+		len -= n;
 	}
 	return 0;
 }

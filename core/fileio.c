@@ -55,6 +55,49 @@ read_fd_all(int fd, const char *path, size_t max, size_t *len, struct err *e)
 	return buf;
 }
 
+ssize_t
+fd_read_full(int fd, void *buf, size_t n, int64_t off)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = off < 0 ? read(fd, (char *)buf + got, n - got) :
+			    pread(fd, (char *)buf + got, n - got,
+				  (off_t)(off + (int64_t)got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+int
+fd_write_full(int fd, const void *buf, size_t n, int64_t off)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t w = off < 0 ? write(fd, (const char *)buf + done,
+					    n - done) :
+			    pwrite(fd, (const char *)buf + done, n - done,
+				   (off_t)(off + (int64_t)done));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		if (w == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	return 0;
+}
+
 char *
 file_read_all(const char *path, size_t max, size_t *len, struct err *e)
 {
@@ -123,7 +166,6 @@ file_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
 	/* short, so that a file name of NAME_MAX bytes still has room */
 	char *tmp = xasprintf("%s/.cistern-tmp-XXXXXX", dir);
 	int fd = -1, rc = -1;
-	size_t off = 0;
 
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
@@ -135,15 +177,9 @@ file_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
 		err_errno(e, errno, "cannot set the mode of '%s'", tmp);
 		goto unlink;
 	}
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			err_errno(e, errno, "cannot write '%s'", tmp);
-			goto unlink;
-		}
-		off += (size_t)w;
+	if (fd_write_full(fd, data, len, -1) < 0) {
+		err_errno(e, errno, "cannot write '%s'", tmp);
+		goto unlink;
 	}
 	if (fsync(fd) < 0) {
 		err_errno(e, errno, "cannot sync '%s'", tmp);

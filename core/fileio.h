@@ -3,9 +3,18 @@
 #define CISTERN_FILEIO_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "err.h"
+
+/* Read n bytes from fd at byte `off` (pread), or from where it is when
+ * off < 0; fewer only at its end. Returns the count, or -1 (errno).
+ * The one read loop (EINTR and short reads). */
+ssize_t fd_read_full(int fd, void *buf, size_t n, int64_t off);
+/* Write all n bytes likewise; 0, or -1 (errno; ENOSPC when the file takes
+ * no more). */
+int fd_write_full(int fd, const void *buf, size_t n, int64_t off);
 
 /* Read a whole file (at most max bytes) into a NUL-terminated buffer. */
 char *file_read_all(const char *path, size_t max, size_t *len, struct err *e);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "units.h"
 #include "util.h"
 
@@ -76,16 +77,11 @@ src_read(const struct src *s, uint64_t off, void *buf, size_t len)
 		memcpy(buf, s->head + off, n);
 		got = n;
 	}
-	while (got < len) {
-		ssize_t r = pread(s->fd, (char *)buf + got, len - got,
-				  (off_t)(off + got));
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
+	if (got < len) {
+		ssize_t r = fd_read_full(s->fd, (char *)buf + got, len - got,
+					 (int64_t)(off + got));
+		if (r < 0)
 			return -1;
-		}
-		if (r == 0)
-			break;
 		got += (size_t)r;
 	}
 	return (ssize_t)got;

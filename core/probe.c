@@ -16,6 +16,7 @@
 
 #include <blkid.h>
 
+#include "fileio.h"
 #include "run.h"
 #include "util.h"
 
@@ -138,16 +139,10 @@ zero_at(int fd, uint64_t off, uint64_t len, const char *path, struct err *e)
 
 	while (len > 0) {
 		size_t n = len > sizeof(zeros) ? sizeof(zeros) : (size_t)len;
-		ssize_t w = pwrite(fd, zeros, n, (off_t)off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
+		if (fd_write_full(fd, zeros, n, (int64_t)off) < 0)
 			return err_errno(e, errno, "cannot clear '%s'", path);
-		}
-		if (w == 0)
-			break;
-		off += (uint64_t)w;
-		len -= (uint64_t)w;
+		off += n;
+		len -= n;
 	}
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "util.h"
 
 #define CHUNK (4u << 20)
@@ -167,22 +168,9 @@ static int
 write_all(int fd, const unsigned char *buf, size_t n, uint64_t off,
 	  struct err *e)
 {
-	while (n > 0) {
-		ssize_t w = pwrite(fd, buf, n, (off_t)off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return err_errno(e, errno, "write failed at offset %llu",
-					 (unsigned long long)off);
-		}
-		if (w == 0)
-			return err_setc(e, ERR_GENERIC,
-					"no space to write at offset %llu",
-					(unsigned long long)off);
-		buf += w;
-		n -= (size_t)w;
-		off += (uint64_t)w;
-	}
+	if (fd_write_full(fd, buf, n, (int64_t)off) < 0)
+		return err_errno(e, errno, "write failed at offset %llu",
+				 (unsigned long long)off);
 	return 0;
 }
 

@@ -54,7 +54,8 @@ const struct cli_verb cli_verbs[] = {
 	  "                          numeric ids)\n"
 	  "  --print-xml             print the XML instead of defining it\n",
 	  VERB_WRITES },
-	{ "pool-create", cmd_pool_create, "file", "build overwrite no-overwrite",
+	{ "pool-create", cmd_pool_create, "file",
+	  "build overwrite no-overwrite validate",
 	  "define a pool from an XML file and start it",
 	  "  --build [--overwrite|--no-overwrite]  build it before starting\n",
 	  VERB_WRITES },
@@ -79,7 +80,8 @@ const struct cli_verb cli_verbs[] = {
 	  NULL, VERB_WRITES },
 	/* pools: information */
 	{ "pool-list", cmd_pool_list, "",
-	  "all inactive details type=* autostart no-autostart name uuid json",
+	  "all inactive details type=* autostart no-autostart persistent "
+	  "transient name uuid json",
 	  "list pools",
 	  "  --all            active and inactive pools\n"
 	  "  --inactive       only inactive pools\n"
@@ -88,6 +90,8 @@ const struct cli_verb cli_verbs[] = {
 	  "comma-separated)\n"
 	  "  --autostart      only pools with autostart\n"
 	  "  --no-autostart   only pools without autostart\n"
+	  "  --persistent     only persistent pools (all of cistern's)\n"
+	  "  --transient      only transient pools (cistern has none)\n"
 	  "  --name | --uuid  print only names or UUIDs\n"
 	  "  --json           machine-readable output\n", 0 },
 	{ "pool-info", cmd_pool_info, "pool", "bytes json",
@@ -156,7 +160,7 @@ const struct cli_verb cli_verbs[] = {
 	  "print a volume's name given its key or path", NULL, 0 },
 	{ "vol-pool", cmd_vol_pool, "vol", "uuid",
 	  "print the pool of a volume given its key or path", NULL, 0 },
-	{ "vol-create", cmd_vol_create, "pool file", "prealloc-metadata",
+	{ "vol-create", cmd_vol_create, "pool file", "prealloc-metadata validate",
 	  "create a volume from an XML file", NULL, VERB_WRITES },
 	{ "vol-create-as", cmd_vol_create_as, "pool name capacity",
 	  "allocation= format= backing-vol= backing-vol-format= "
@@ -179,7 +183,7 @@ const struct cli_verb cli_verbs[] = {
 	  "  --prealloc-metadata    qcow2: preallocate metadata\n",
 	  VERB_WRITES },
 	{ "vol-create-from", cmd_vol_create_from, "pool file vol",
-	  "inputpool= prealloc-metadata reflink",
+	  "inputpool= prealloc-metadata reflink validate",
 	  "create a volume from an XML file, copying another volume", NULL,
 	  VERB_WRITES },
 	{ "vol-clone", cmd_vol_clone, "vol newname",

@@ -359,6 +359,10 @@ CLI_HANDLER(cmd_pool_list)
 			continue;
 		if (cli_flag(a, "no-autostart") && p->autostart)
 			continue;
+		/* every pool cistern knows is persistent (a definition in
+		 * the config dir) */
+		if (cli_flag(a, "transient"))
+			continue;
 		sel[n++] = p;
 	}
 

@@ -144,6 +144,13 @@ for p in pd pf pk; do
 done
 same "pool-list --all --details" -- pool-list --all --details
 same "-q pool-list --all" -- -q pool-list --all
+same "pool-list --all --persistent" -- pool-list --all --persistent
+same "pool-list --all --transient" -- pool-list --all --transient
+for v in "vol-create pd @" "vol-create-from pd @ a.raw" "pool-create @" \
+	"pool-define @"; do
+	expect_match "${v%% *} takes --validate, as virsh" \
+		"$(C ${v/@/$T/nosuch.xml} --validate 2>&1 | head -n 1)" "nosuch\.xml"
+done
 for v in pd:a.raw pd:b.qcow2 pd:c.qcow2 pd:d.raw pf:v1.raw pf:v2.qcow2; do
 	p=${v%%:*} n=${v#*:}
 	same "$p/$n: vol-dumpxml" -- vol-dumpxml --pool $p $n
