@@ -21,6 +21,7 @@
 
 #include <parted/parted.h>
 
+#include "../core/fileio.h"
 #include "../core/probe.h"
 #include "../core/run.h"
 #include "../core/util.h"
@@ -420,12 +421,69 @@ has_names(const PedDisk *disk)
 					   PED_DISK_TYPE_PARTITION_NAME);
 }
 
+/* Labels without partition names (dos, bsd, sun, ...): a clone's new
+ * partition carries this block in its last 512 bytes until its data is
+ * in (the copy may not reach that far; the unmark clears it then). */
+static const char partial_magic[] = "CISTERN-PARTIAL-CLONE v1\n";
+#define PARTIAL_BLOCK 512
+
+static void
+partial_block(unsigned char blk[PARTIAL_BLOCK])
+{
+	memset(blk, 0, PARTIAL_BLOCK);
+	memcpy(blk, partial_magic, sizeof(partial_magic) - 1);
+}
+
+/* Does the byte range [start, end) of the device end with the marker? */
+static bool
+partial_marked(int fd, uint64_t end)
+{
+	unsigned char want[PARTIAL_BLOCK], got[PARTIAL_BLOCK];
+
+	if (fd < 0 || end < PARTIAL_BLOCK)
+		return false;
+	partial_block(want);
+	return fd_read_full(fd, got, PARTIAL_BLOCK,
+			    (int64_t)(end - PARTIAL_BLOCK)) == PARTIAL_BLOCK &&
+	       memcmp(got, want, PARTIAL_BLOCK) == 0;
+}
+
+/* Write (mark) or clear the marker at the end of [.., end) of `path`;
+ * clearing touches the block only if it still holds the marker. */
+static int
+partial_set(const char *path, uint64_t end, bool mark, struct err *e)
+{
+	unsigned char blk[PARTIAL_BLOCK];
+	int fd, rc = 0;
+
+	if (run_dry_run())
+		return 0;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return err_errno(e, errno, "cannot open '%s'", path);
+	if (mark || partial_marked(fd, end)) {
+		if (mark)
+			partial_block(blk);
+		else
+			memset(blk, 0, sizeof(blk));
+		if (fd_write_full(fd, blk, PARTIAL_BLOCK,
+				  (int64_t)(end - PARTIAL_BLOCK)) < 0 ||
+		    fdatasync(fd) < 0)
+			rc = err_errno(e, errno, "cannot %s the new partition's "
+				       "last block on '%s'", mark ? "mark" :
+				       "clear", path);
+	}
+	close(fd);
+	return rc;
+}
+
 static void
 layout_fill(struct dlayout *l, PedDisk *disk, const char *path)
 {
 	PedDevice *dev = disk->dev;
 	struct typecode *tc;
 	size_t ntc;
+	int mfd = -2;               /* the device, opened when needed */
 
 	memset(l, 0, sizeof(*l));
 	snprintf(l->label, sizeof(l->label), "%s",
@@ -465,9 +523,17 @@ layout_fill(struct dlayout *l, PedDisk *disk, const char *path)
 			if (k != SEG_EXTENDED && has_names(disk) &&
 			    str_eq(ped_partition_get_name(p), DPARTED_PARTIAL))
 				l->parts[l->nparts - 1].partial = true;
+			if (k != SEG_EXTENDED && !has_names(disk)) {
+				if (mfd == -2)
+					mfd = open(path, O_RDONLY | O_CLOEXEC);
+				l->parts[l->nparts - 1].partial =
+					partial_marked(mfd, e);
+			}
 		}
 	}
 	free(tc);
+	if (mfd >= 0)
+		close(mfd);
 }
 
 /* Read the label of a device into a layout (through the cache). */
@@ -650,6 +716,13 @@ dparted_add(const char *path, const struct dplan *pl, const char *format,
 		ped_fail(e, "name a partition of", path);
 		goto fail;
 	}
+	/* without names: the marker block at its end, written before the
+	 * commit (free space until then); a plain partition clears one an
+	 * interrupted attempt may have left there */
+	if (!has_names(s.disk) &&
+	    partial_set(path, ((uint64_t)p->geom.end + 1) *
+			(uint64_t)s.dev->sector_size, pl->partial, e) < 0)
+		goto fail;
 	if (check != NULL && check(p->num, arg, e) != 0)
 		goto fail;
 	sec = (uint64_t)s.dev->sector_size;
@@ -673,16 +746,18 @@ dparted_unmark(const char *path, int num, uint64_t start, struct err *e)
 
 	if (sess_open(&s, path, true, e) < 0)
 		return -1;
-	if (!has_names(s.disk)) {
-		sess_close(&s);
-		return 0;
-	}
 	p = ped_disk_get_partition(s.disk, num);
 	if (p == NULL || (uint64_t)p->geom.start * (uint64_t)s.dev->sector_size !=
 	    start) {
 		err_setc(e, ERR_STATE, "partition %d of '%s' has changed while "
 			 "data was copied into it", num, path);
 		goto fail;
+	}
+	if (!has_names(s.disk)) {
+		uint64_t end = ((uint64_t)p->geom.end + 1) *
+			       (uint64_t)s.dev->sector_size;
+		sess_close(&s);
+		return partial_set(path, end, false, e);
 	}
 	if (!ped_partition_set_name(p, "")) {
 		ped_fail(e, "name a partition of", path);
