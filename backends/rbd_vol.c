@@ -526,13 +526,10 @@ rbd_vol_upload(struct pool *p, const struct vol_def *v, int fd,
 static int
 out_write(int fd, const char *buf, size_t n, bool sparse, struct err *e)
 {
-	if (sparse && all_zero(buf, n)) {
-		if (lseek(fd, (off_t)n, SEEK_CUR) < 0)
-			return err_errno(e, errno, "cannot seek the output");
-		return 0;
-	}
-	if (fd_write_full(fd, buf, n, -1) < 0)
-		return err_errno(e, errno, "cannot write the output");
+	const char *what;
+
+	if (fd_write_sparse(fd, buf, n, sparse, &what) < 0)
+		return err_errno(e, errno, "cannot %s the output", what);
 	return 0;
 }
 
@@ -586,11 +583,8 @@ rbd_vol_download(struct pool *p, const struct vol_def *v, int fd,
 		done += n;
 		job_advance(j, n);
 	}
-	if (rc == 0 && sparse) {
-		off_t end = lseek(fd, 0, SEEK_CUR);
-		if (end < 0 || ftruncate(fd, end) < 0)
-			rc = err_errno(e, errno, "cannot set the output's size");
-	}
+	if (rc == 0 && sparse && fd_sparse_end(fd) < 0)
+		rc = err_errno(e, errno, "cannot set the output's size");
 	free(buf);
 	rbd_close(img);
 	rbd_conn_close(&c);

@@ -98,6 +98,28 @@ fd_write_full(int fd, const void *buf, size_t n, int64_t off)
 	return 0;
 }
 
+int
+fd_write_sparse(int fd, const void *buf, size_t n, bool sparse,
+		const char **what)
+{
+	const unsigned char *b = buf;
+
+	if (sparse && (n == 0 || (b[0] == 0 && memcmp(b, b + 1, n - 1) == 0))) {
+		*what = "seek";
+		return lseek(fd, (off_t)n, SEEK_CUR) < 0 ? -1 : 0;
+	}
+	*what = "write";
+	return fd_write_full(fd, buf, n, -1);
+}
+
+int
+fd_sparse_end(int fd)
+{
+	off_t end = lseek(fd, 0, SEEK_CUR);
+
+	return end < 0 || ftruncate(fd, end) < 0 ? -1 : 0;
+}
+
 char *
 file_read_all(const char *path, size_t max, size_t *len, struct err *e)
 {

@@ -2,6 +2,7 @@
 #ifndef CISTERN_FILEIO_H
 #define CISTERN_FILEIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -15,6 +16,14 @@ ssize_t fd_read_full(int fd, void *buf, size_t n, int64_t off);
 /* Write all n bytes likewise; 0, or -1 (errno; ENOSPC when the file takes
  * no more). */
 int fd_write_full(int fd, const void *buf, size_t n, int64_t off);
+
+/* A download's output: n bytes written where fd is, or, when `sparse`
+ * and they are all zero, skipped over (a hole); 0 or -1 (errno, "seek"
+ * in *what, else "write"). fd_sparse_end gives the file the size the
+ * last holes left it. */
+int fd_write_sparse(int fd, const void *buf, size_t n, bool sparse,
+		    const char **what);
+int fd_sparse_end(int fd);
 
 /* Read a whole file (at most max bytes) into a NUL-terminated buffer. */
 char *file_read_all(const char *path, size_t max, size_t *len, struct err *e);
