@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../core/probe.h"
+#include "../core/mounts.h"
 #include "../core/run.h"
 #include "../core/util.h"
 #include "filevol.h"
@@ -144,7 +144,7 @@ fsmount_state(const struct pool_def *d, struct err *e)
 	char *src = NULL, *fstype = NULL, *want;
 	int rc;
 
-	if (!probe_is_mounted(d->target_path, &src, &fstype))
+	if (!mounts_find_target(d->target_path, &src, &fstype))
 		return 0;
 	want = fsmount_source(d);
 	if (same_source(d, want, src)) {
