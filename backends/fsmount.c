@@ -326,8 +326,7 @@ fsmount_statvfs(const char *path, int timeout_ms, struct statvfs *sv,
 		_exit(gc < 0 ? 1 : 0);
 	}
 	close(pfd[1]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	run_reap(pid, &status);
 	memset(&r, 0, sizeof(r));
 	got = read_until(pfd[0], &r, sizeof(r), deadline);
 	close(pfd[0]);

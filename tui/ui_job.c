@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/fileio.h"
 #include "../core/run.h"
 #include "../core/units.h"
 #include "ui.h"
@@ -37,17 +38,10 @@ child_send(char type, const char *data, size_t len)
 	hdr[0] = (unsigned char)type;
 	memcpy(hdr + 1, &l, 4);
 	for (int i = 0; i < 2; i++) {
-		size_t off = 0;
-		while (off < lens[i]) {
-			ssize_t n = write(child_fd, parts[i] + off, lens[i] - off);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				/* the screen is gone: stop and clean up */
-				job_cancel(child_job);
-				return;
-			}
-			off += (size_t)n;
+		if (fd_write_full(child_fd, parts[i], lens[i], -1) < 0) {
+			/* the screen is gone: stop and clean up */
+			job_cancel(child_job);
+			return;
 		}
 	}
 }
@@ -359,8 +353,7 @@ job_end(struct ui *ui, struct ui_job *j)
 
 	close(j->fd);
 	j->fd = -1;
-	while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
-		;
+	run_reap(j->pid, &status);
 	j->ended = true;
 	j->ended_ms = now_ms();
 	if (!got) {
