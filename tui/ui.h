@@ -488,8 +488,6 @@ int text_width(const char *s);
  * when pad; right-aligns when right. Returns columns drawn. */
 int text_put(int y, int x, const char *s, int w, attr_t a, bool pad,
 	     bool right);
-/* Exactly w columns of s, cut with an ellipsis or padded (malloc'd). */
-char *text_cell(const char *s, int w);
 /* The same, but a cut keeps the end ("…/images/web.img"). */
 int text_put_tail(int y, int x, const char *s, int w, attr_t a);
 /* Wrap text to width w; returns a strv of lines. */

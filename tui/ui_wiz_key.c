@@ -1,6 +1,5 @@
 /* cistern — wizards: what each key does on a field of each kind, on the
  * buttons, and anywhere (Esc, F5, Ctrl-P back, Ctrl-N next). */
-#include <form.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +12,7 @@ focus_ends(struct wiz *w, struct wfield **first, struct wfield **last)
 	*first = *last = NULL;
 	for (int i = 0; i < w->nfields; i++) {
 		struct wfield *f = &w->fields[i];
-		if (f->kind == WF_INFO || f->fld == NULL)
+		if (!wform_takes_focus(w, f))
 			continue;
 		if (*first == NULL)
 			*first = f;
@@ -33,12 +32,11 @@ wiz_move(struct wiz *w, int dir)
 
 	focus_ends(w, &first, &last);
 	if (cur != NULL && cur == (dir > 0 ? last : first)) {
-		ok = wform_request(w, REQ_VALIDATION, true) == E_OK;
+		ok = wform_check(w);
 		if (ok)
 			w->btn = dir > 0 ? 1 : 2;
 	} else {
-		ok = wform_request(w, dir > 0 ? REQ_NEXT_FIELD : REQ_PREV_FIELD,
-				   true) == E_OK;
+		ok = wform_move(w, dir);
 	}
 	if (ok) {
 		free(w->error);
@@ -151,41 +149,11 @@ choice_step(struct wiz *w, struct wfield *f, int dir, int letter)
 static bool
 text_key(struct wiz *w, struct wfield *f, int key)
 {
-	static const struct { int key, req; } map[] = {
-		{ K_FN(KEY_LEFT), REQ_PREV_CHAR },
-		{ K_FN(KEY_RIGHT), REQ_NEXT_CHAR },
-		{ K_CTRL('b'), REQ_PREV_CHAR }, { K_CTRL('f'), REQ_NEXT_CHAR },
-		{ K_FN(KEY_HOME), REQ_BEG_FIELD },
-		{ K_CTRL('a'), REQ_BEG_FIELD },
-		{ K_FN(KEY_END), REQ_END_FIELD },
-		{ K_CTRL('e'), REQ_END_FIELD },
-		{ K_FN(KEY_DC), REQ_DEL_CHAR }, { K_CTRL('d'), REQ_DEL_CHAR },
-		{ K_CTRL('u'), REQ_CLR_FIELD }, { K_CTRL('k'), REQ_CLR_EOF },
-		{ K_CTRL('w'), REQ_DEL_WORD },
-	};
+	int r = wform_edit(w, key);
 
-	if (key_printable(key)) {
-		wform_char(w, key);
+	if (r > 0)
 		changed(w, f);
-		return true;
-	}
-	if (key_backspace(key)) {
-		wform_request(w, REQ_DEL_PREV, false);
-		wform_sync(w);
-		changed(w, f);
-		return true;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
-		if (map[i].key != key)
-			continue;
-		wform_request(w, map[i].req, false);
-		wform_sync(w);
-		if (map[i].req == REQ_CLR_FIELD || map[i].req == REQ_DEL_CHAR ||
-		    map[i].req == REQ_CLR_EOF || map[i].req == REQ_DEL_WORD)
-			changed(w, f);
-		return true;
-	}
-	return false;
+	return r >= 0;
 }
 
 /* Keys on a field: each kind has its own, the rest move. */
@@ -295,8 +263,8 @@ wiz_key(struct ui *ui, struct dialog *d, int key)
 		return wiz_back(w);
 	if (key == K_CTRL('n'))
 		return wiz_next(ui, d);
-	if (w->btn >= 0 || w->form == NULL)
-		return w->form == NULL && key != K_ESC ? UI_NONE :
+	if (w->btn >= 0 || !w->laid_out)
+		return !w->laid_out && key != K_ESC ? UI_NONE :
 		       button_key(ui, d, key);
 	cur = wform_current(w);
 	if (cur == NULL) {

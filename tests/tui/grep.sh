@@ -21,6 +21,16 @@ if [ -z "$bad" ]; then t_ok "tui/ and core/ include no backend (main.c: the regi
 bad=$(grep -nE '#[[:space:]]*include[[:space:]]*"(\.\./)?tui/' core/* backends/* || true)
 if [ -z "$bad" ]; then t_ok "core/ and backends/ include nothing of tui/"; else
 	t_fail "core/ and backends/ include nothing of tui/" "$(echo "$bad" | head -3 | tr '\n' ' ')"; fi
+# one form engine (ui_form.c's editor and drawing serve the wizards too):
+# libformw is neither included nor linked
+bad=$(grep -nE '#[[:space:]]*include[[:space:]]*<form\.h>' tui/* || true)
+bad="$bad$(grep -nE '^PKGS[[:space:]]*:?=.*[[:space:]]formw([[:space:]]|$)' Makefile || true)"
+if [ -z "$bad" ]; then t_ok "one form engine: no libformw"; else
+	t_fail "one form engine: no libformw" "$(echo "$bad" | head -3 | tr '\n' ' ')"; fi
+# the mount table is read through libmount (core/mounts.c), never by hand
+bad=$(grep -nF '"/proc/self/mountinfo"' core/*.c backends/*.c tui/*.c || true)
+if [ -z "$bad" ]; then t_ok "no hand parser of /proc/self/mountinfo"; else
+	t_fail "no hand parser of /proc/self/mountinfo" "$(echo "$bad" | head -3 | tr '\n' ' ')"; fi
 # the check itself finds a call where one would be
 printf 'static void f(void) { refresh(); }\n' > "$T/x.c"
 if grep -qE "$calls" "$T/x.c"; then t_ok "the pattern finds an ncurses call"; else
