@@ -376,15 +376,9 @@ handle_key(struct ui *ui, int key)
 		return main_escape(ui);
 	}
 	if (ui->focus == FOCUS_BOTTOM) {
-		if (key == K_FN(KEY_UP) || key == 'k')
-			ui->log_scroll++;
-		else if ((key == K_FN(KEY_DOWN) || key == 'j') && ui->log_scroll)
-			ui->log_scroll--;
-		else if (key == K_FN(KEY_END) || key == 'G')
-			ui->log_scroll = 0;
-		if (key == K_FN(KEY_UP) || key == 'k' || key == K_FN(KEY_DOWN) ||
-		    key == 'j' || key == K_FN(KEY_END) || key == 'G')
-			return UI_DRAW;
+		if (map_bottom(ui) == BOTTOM_LOG &&
+		    (r = log_scroll_key(ui, key, 0)) >= 0)
+			return r;
 	} else if ((r = list_key(focused_list(ui), key)) >= 0) {
 		return r | (ui->focus == FOCUS_POOLS ? UI_REVOLS : 0);
 	}

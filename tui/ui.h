@@ -23,6 +23,7 @@
 #include "../core/util.h"
 #include "columns.h"
 #include "main.h"
+#include "ui_scroll.h"
 
 /* Keys: characters are their code points; curses key codes carry K_FN. */
 #define K_FN(k)   ((k) | 0x1000000)
@@ -118,7 +119,7 @@ struct list {
 	size_t *order;                     /* every row, sorted */
 	size_t *view;                      /* indices of rows shown */
 	size_t nview;
-	size_t sel, top;
+	struct scroll sc;                  /* selection (in view[]), first row */
 	char filter[128];
 	const struct column *sort;
 	bool desc;
@@ -428,7 +429,8 @@ struct ui {
 	int status_role;
 	struct log_line log[LOG_MAX];
 	size_t nlog, log_head;  /* ring */
-	size_t log_scroll;
+	size_t log_scroll;      /* lines hidden below: 0 follows the newest */
+	int log_rows;           /* the log pane's rows at the last draw */
 	struct ui_job **jobs;
 	size_t njobs;
 	int next_job_id;
@@ -478,6 +480,8 @@ void ui_resume(struct ui *ui);
 void ui_layout(struct ui *ui);
 void ui_draw(struct ui *ui);
 int ui_draw_click(struct ui *ui, int y, int x, int button);
+/* Scroll the log pane by a key, or by delta lines with K_NONE. */
+int log_scroll_key(struct ui *ui, int key, long delta);
 extern const struct list_ops pool_list_ops, vol_list_ops;
 extern const struct pane_col pool_pane_cols[], vol_pane_cols[];
 

@@ -301,7 +301,7 @@ ui_follow_pool(struct ui *ui)
 	if (!str_eq(name, ui->pool_name)) {
 		set_name(&ui->vol_name, NULL);
 		ui->vols.filter[0] = '\0';
-		ui->vols.sel = ui->vols.top = 0;
+		ui->vols.sc = (struct scroll){ 0, 0 };
 	}
 	set_name(&ui->pool_name, name);
 	ui_ensure_vols(ui);

@@ -216,13 +216,13 @@ wiz_list_set(struct wiz *w, const char *id, char **items, char **keys,
 		strv_push(&f->keys, &nk, keys[i]);
 	}
 	f->nitems = n;
-	f->cur = 0;
+	f->sc.sel = 0;
 	v = wiz_get(w, id);
 	for (int i = 0; i < n && !f->multi; i++)
 		if (strcmp(keys[i], v) == 0)
-			f->cur = i;
+			f->sc.sel = (size_t)i;
 	if (!f->multi)
-		wiz_set(w, id, n > 0 ? keys[f->cur] : "");
+		wiz_set(w, id, n > 0 ? keys[f->sc.sel] : "");
 	w->rebuild = true;
 }
 

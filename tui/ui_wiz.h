@@ -43,7 +43,8 @@ struct wfield {
 	char **items, **keys;       /* WF_LIST / WF_VIEW rows; list keys */
 	int nitems;
 	bool multi;                 /* WF_LIST: several keys, '\n' apart */
-	int top, cur;               /* WF_LIST / WF_VIEW scroll, selection */
+	struct scroll sc;           /* WF_LIST: selection, first row shown;
+				       WF_VIEW, WF_INFO: sc.sel the first */
 	int want_rows;              /* WF_LIST / WF_VIEW / WF_INFO */
 	int rows;                   /* rows given by the layout */
 	int y, x, iw, lw;           /* the input's place in the page, its

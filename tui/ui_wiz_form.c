@@ -68,24 +68,27 @@ text_rows(struct wfield *f, int fw)
 	f->nitems = (int)n;
 }
 
-/* Keep a list's selection and a list's or view's first row in range. */
+/* Keep a list's selection, and the first row shown, in range. */
 static void
 rows_clamp(struct wfield *f)
 {
-	if (f->cur >= f->nitems)
-		f->cur = f->nitems ? f->nitems - 1 : 0;
-	if (f->cur < 0)
-		f->cur = 0;
+	size_t n = f->nitems > 0 ? (size_t)f->nitems : 0;
+	size_t rows = f->rows > 0 ? (size_t)f->rows : 1;
+
 	if (f->kind == WF_LIST) {
-		if (f->cur < f->top)
-			f->top = f->cur;
-		if (f->cur >= f->top + f->rows)
-			f->top = f->cur - f->rows + 1;
+		scroll_move(&f->sc, n, 0);
+		scroll_fit(&f->sc, n, rows);
+	} else {
+		/* a view or info: sc.sel is the first line shown */
+		scroll_move(&f->sc, n > rows ? n - rows + 1 : 1, 0);
 	}
-	if (f->top > f->nitems - f->rows)
-		f->top = f->nitems - f->rows;
-	if (f->top < 0)
-		f->top = 0;
+}
+
+/* The first row a list, view or info shows. */
+static int
+rows_top(const struct wfield *f)
+{
+	return (int)(f->kind == WF_LIST ? f->sc.top : f->sc.sel);
 }
 
 /* Take a field's value from the store again. */
@@ -386,7 +389,7 @@ rows_draw(struct wiz *w, struct wfield *f, int y, int x, bool on)
 
 	rows_clamp(f);
 	for (int r = 0; r < f->rows; r++) {
-		int i = f->top + r;
+		int i = rows_top(f) + r;
 		char *line;
 		if (i >= f->nitems) {
 			const char *none = f->text ? f->text :
@@ -406,7 +409,7 @@ rows_draw(struct wiz *w, struct wfield *f, int y, int x, bool on)
 			line = xasprintf("%s %s", tick ? ui->g->check_on :
 					 ui->g->check_off, f->items[i]);
 		} else if (f->kind == WF_LIST) {
-			line = xasprintf("%s %s", i == f->cur ? ui->g->sel :
+			line = xasprintf("%s %s", i == (int)f->sc.sel ? ui->g->sel :
 					 " ", f->items[i]);
 		} else {
 			line = xstrdup(f->items[i]);
@@ -416,7 +419,7 @@ rows_draw(struct wiz *w, struct wfield *f, int y, int x, bool on)
 		free(line);
 	}
 	if (f->kind == WF_LIST && f->nitems > 0) {
-		int row = f->cur - f->top;
+		int row = (int)f->sc.sel - rows_top(f);
 		attr_t a = ui->attr[on ? R_SELECTED : R_SELECTED_DIM];
 		if (row >= 0 && row < f->rows)
 			mvchgat(y + row, x, f->width, a & ~A_COLOR,
@@ -490,7 +493,7 @@ wform_draw(struct wiz *w, bool focused)
 		case WF_INFO:
 			rows_clamp(f);
 			for (int r = 0; r < f->rows; r++) {
-				int k = f->top + r;
+				int k = rows_top(f) + r;
 				text_put(y + r, x, k < f->nitems ? f->items[k] :
 					 "", f->iw, ui->attr[R_DIALOG], true,
 					 false);

@@ -64,27 +64,17 @@ static bool
 list_key_move(struct wiz *w, struct wfield *f, int delta)
 {
 	if (f->kind == WF_VIEW) {
-		int top = f->top + delta;
-		if (top > f->nitems - f->rows)
-			top = f->nitems - f->rows;
-		if (top < 0)
-			top = 0;
-		if (top == f->top)
+		/* a view: the lines it can start at */
+		int starts = f->nitems > f->rows ? f->nitems - f->rows + 1 : 1;
+		if (!scroll_move(&f->sc, (size_t)starts, delta))
 			return false;
-		f->top = top;
 		wform_put(w, f);
 		return true;
 	}
-	int cur = f->cur + delta;
-	if (cur < 0)
-		cur = 0;
-	if (cur >= f->nitems)
-		cur = f->nitems - 1;
-	if (f->nitems == 0 || cur == f->cur)
+	if (f->nitems == 0 || !scroll_move(&f->sc, (size_t)f->nitems, delta))
 		return false;
-	f->cur = cur;
 	if (!f->multi)
-		wiz_set(w, f->id, f->keys[cur]);
+		wiz_set(w, f->id, f->keys[f->sc.sel]);
 	wform_put(w, f);
 	changed(w, f);
 	return true;
@@ -100,7 +90,7 @@ list_toggle(struct wiz *w, struct wfield *f)
 
 	if (f->nitems == 0)
 		return;
-	key = f->keys[f->cur];
+	key = f->keys[f->sc.sel];
 	sbuf_init(&b);
 	for (const char *p = v; *p;) {
 		size_t l = strcspn(p, "\n");
