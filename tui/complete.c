@@ -16,7 +16,7 @@
 #include "cli.h"
 #include "globals.h"
 #include "main.h"
-#include "ui.h"
+#include "ui_theme.h"
 
 struct comp {
 	const char *cur;           /* what is typed of the value */

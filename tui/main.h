@@ -26,9 +26,6 @@ bool ui_available(void);
 /* Run it on the terminal; returns the exit status. */
 int ui_main(struct cistern *c, const struct options *o);
 
-/* The interface's keys for the manual page (roff). */
-void ui_man_keys(FILE *out);
-
 /* First start with no pools: offer libvirt's 'default' dir pool (asks on a
  * terminal, prints the commands otherwise). */
 int offer_default_pool(struct cistern *c, bool ask, FILE *out);

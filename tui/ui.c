@@ -17,8 +17,23 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/pool.h"
 #include "../core/run.h"
+#include "../core/util.h"
+#include "actions.h"
+#include "keys.h"
+#include "main.h"
 #include "ui.h"
+#include "ui_action.h"
+#include "ui_dialog.h"
+#include "ui_draw.h"
+#include "ui_form.h"
+#include "ui_job.h"
+#include "ui_list.h"
+#include "ui_map.h"
+#include "ui_model.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 
 #define TICK_MS 10000        /* refresh the selected pool this often */
 #define DEBOUNCE_MS 100      /* coalesce bursts of config changes */

@@ -8,11 +8,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/pool.h"
 #include "../core/units.h"
+#include "../core/util.h"
 #include "../core/wipe.h"
 #include "../core/xml.h"
 #include "../core/xmlutil.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_action.h"
+#include "ui_dialog.h"
+#include "ui_form.h"
+#include "ui_job.h"
+#include "ui_model.h"
+#include "ui_theme.h"
 
 /* What a volume job needs, copied into the child. */
 struct vol_op {

@@ -7,7 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/util.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_dialog.h"
+#include "ui_scroll.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 
 /* Put a dialog on top. */
 void

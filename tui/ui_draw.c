@@ -7,9 +7,23 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../core/pool.h"
 #include "../core/run.h"
 #include "../core/units.h"
+#include "../core/util.h"
+#include "actions.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_action.h"
+#include "ui_dialog.h"
+#include "ui_draw.h"
+#include "ui_job.h"
+#include "ui_list.h"
+#include "ui_map.h"
+#include "ui_model.h"
+#include "ui_scroll.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 
 #define MIN_COLS 60
 #define MIN_ROWS 16

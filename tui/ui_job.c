@@ -15,9 +15,18 @@
 #include <unistd.h>
 
 #include "../core/fileio.h"
+#include "../core/pool.h"
 #include "../core/run.h"
 #include "../core/units.h"
+#include "../core/util.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_dialog.h"
+#include "ui_draw.h"
+#include "ui_form.h"
+#include "ui_job.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 
 #define JOBS_KEPT 20
 

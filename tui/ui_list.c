@@ -10,7 +10,13 @@
 #include <string.h>
 
 #include "../core/units.h"
+#include "../core/util.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_list.h"
+#include "ui_scroll.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 
 struct sortkey {
 	uint64_t num;

@@ -15,8 +15,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pool.h"
 #include "../core/units.h"
+#include "../core/util.h"
+#include "actions.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_action.h"
+#include "ui_draw.h"
+#include "ui_list.h"
+#include "ui_map.h"
+#include "ui_model.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 
 #define MINW 2            /* boundary + one cell of pattern */
 #define HIT_ROWS 64

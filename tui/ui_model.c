@@ -6,8 +6,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/pool.h"
+#include "../core/util.h"
 #include "../core/xml.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_job.h"
+#include "ui_list.h"
+#include "ui_model.h"
+#include "ui_scroll.h"
+#include "ui_theme.h"
 
 /* The selected pool, or NULL (valid until the next reload). */
 struct pool *

@@ -5,8 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pool.h"
+#include "../core/util.h"
+#include "actions.h"
 #include "cli.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_action.h"
+#include "ui_dialog.h"
+#include "ui_job.h"
+#include "ui_list.h"
+#include "ui_model.h"
+#include "ui_prompt.h"
+#include "ui_theme.h"
 
 /* Split a line into words: blanks separate, quotes group, \ escapes. */
 static char **

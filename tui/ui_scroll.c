@@ -1,7 +1,9 @@
 /* cistern — the one list model: selection, scrolling, the keys. */
 #include "ui_scroll.h"
 
-#include "ui.h"
+#include <curses.h>
+
+#include "keys.h"
 
 bool
 scroll_move(struct scroll *s, size_t n, long delta)

@@ -4,7 +4,10 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "../core/util.h"
 #include "ui.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 
 static bool text_utf8_mode;
 static const char *text_ellipsis = "~";

@@ -5,6 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/util.h"
+#include "keys.h"
+#include "ui.h"
+#include "ui_dialog.h"
+#include "ui_job.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 #include "ui_wiz.h"
 
 static void wiz_draw(struct ui *ui, struct dialog *d);

@@ -11,7 +11,13 @@
 #ifndef CISTERN_UI_WIZ_H
 #define CISTERN_UI_WIZ_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "ui.h"
+#include "ui_dialog.h"
+#include "ui_job.h"
+#include "ui_scroll.h"
 
 struct wiz;
 struct wfield;

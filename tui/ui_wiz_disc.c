@@ -8,9 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/pool.h"
 #include "../core/secret.h"
 #include "../core/units.h"
+#include "../core/util.h"
 #include "../core/xml.h"
+#include "ui_job.h"
 #include "ui_wiz_pool.h"
 
 /* ---- discovery jobs (they run in a child) ---- */

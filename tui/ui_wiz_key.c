@@ -3,6 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/util.h"
+#include "keys.h"
+#include "ui.h"
+#include "ui_dialog.h"
+#include "ui_job.h"
+#include "ui_scroll.h"
+#include "ui_theme.h"
 #include "ui_wiz.h"
 
 /* The first and last fields that take the focus. */

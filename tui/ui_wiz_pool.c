@@ -13,8 +13,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../core/pool.h"
 #include "../core/probe.h"
+#include "../core/util.h"
 #include "cli.h"
+#include "keys.h"
+#include "main.h"
+#include "ui.h"
+#include "ui_action.h"
 #include "ui_wiz_pool.h"
 
 /* ---- shared ---- */

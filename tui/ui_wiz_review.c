@@ -11,10 +11,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/pool.h"
 #include "../core/probe.h"
 #include "../core/run.h"
 #include "../core/secret.h"
+#include "../core/util.h"
 #include "cli.h"
+#include "keys.h"
+#include "ui.h"
+#include "ui_dialog.h"
+#include "ui_form.h"
+#include "ui_job.h"
+#include "ui_model.h"
+#include "ui_theme.h"
 #include "ui_wiz_pool.h"
 
 /* What the devices Build would write to hold now. */

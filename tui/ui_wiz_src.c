@@ -8,7 +8,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../core/pool.h"
 #include "../core/secret.h"
+#include "../core/util.h"
+#include "keys.h"
+#include "ui_job.h"
 #include "ui_wiz_pool.h"
 
 /* ---- checks ---- */

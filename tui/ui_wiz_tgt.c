@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pool.h"
+#include "../core/util.h"
+#include "keys.h"
+#include "ui_job.h"
 #include "ui_wiz_pool.h"
 
 /* ---- the iSCSI target page ---- */

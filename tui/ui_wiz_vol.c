@@ -13,9 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pool.h"
 #include "../core/units.h"
+#include "../core/util.h"
 #include "../core/xml.h"
 #include "../core/xmlutil.h"
+#include "keys.h"
+#include "ui.h"
+#include "ui_action.h"
+#include "ui_map.h"
+#include "ui_model.h"
 #include "ui_wiz_vol.h"
 
 static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };

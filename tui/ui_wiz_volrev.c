@@ -8,9 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pool.h"
 #include "../core/units.h"
+#include "../core/util.h"
 #include "../core/xml.h"
 #include "../core/xmlutil.h"
+#include "ui.h"
+#include "ui_action.h"
 #include "ui_wiz_vol.h"
 
 /* A user or group as a number. */

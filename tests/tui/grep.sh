@@ -31,6 +31,63 @@ if [ -z "$bad" ]; then t_ok "one form engine: no libformw"; else
 bad=$(grep -nF '"/proc/self/mountinfo"' core/*.c backends/*.c tui/*.c || true)
 if [ -z "$bad" ]; then t_ok "no hand parser of /proc/self/mountinfo"; else
 	t_fail "no hand parser of /proc/self/mountinfo" "$(echo "$bad" | head -3 | tr '\n' ' ')"; fi
+# no import loop between the command line and the screen: from the
+# objects' symbols (a file imports another when it uses what that one
+# defines), no cli-side file (cli*.c, man.c, complete.c, table.c,
+# globals.c) and ui*.c file reach each other; the manual page reads the
+# action table (actions.c), not the interface
+objs=${BUILD:-$TOP/build}/tui
+loops() {
+	for o in "$1"/*.o; do
+		nm "$o" | awk -v f="$(basename "$o" .o)" '
+			$1 == "U" { print "U", f, $2 }
+			NF == 3 && $2 ~ /^[TDRBC]$/ { print "D", f, $3 }'
+	done | awk '
+	$1 == "D" { def[$3] = $2 }
+	$1 == "U" { n++; uf[n] = $2; us[n] = $3 }
+	END {
+		for (i = 1; i <= n; i++) {
+			if (!(us[i] in def) || def[us[i]] == uf[i])
+				continue
+			adj[uf[i]] = adj[uf[i]] " " def[us[i]]
+			files[uf[i]] = 1; files[def[us[i]]] = 1
+		}
+		for (a in files) {
+			delete seen; top = 0
+			m = split(adj[a], q, " ")
+			for (k = 1; k <= m; k++)
+				if (!(q[k] in seen)) { seen[q[k]] = 1; st[++top] = q[k] }
+			while (top > 0) {
+				x = st[top--]; reach[a, x] = 1
+				mm = split(adj[x], r, " ")
+				for (k = 1; k <= mm; k++)
+					if (!(r[k] in seen)) { seen[r[k]] = 1; st[++top] = r[k] }
+			}
+		}
+		for (a in files)
+			for (b in files)
+				if (a ~ /^(cli|cli_.*|man|complete|table|globals)$/ &&
+				    b ~ /^ui(_.*)?$/ && reach[a, b] && reach[b, a])
+					print a ".c <-> " b ".c"
+	}' | sort
+}
+if ! ls "$objs"/*.o >/dev/null 2>&1 || ! command -v nm >/dev/null; then
+	t_skip "no import loop between cli and ui files" "no objects in $objs"
+else
+	bad=$(loops "$objs")
+	if [ -z "$bad" ]; then t_ok "no import loop between cli and ui files"; else
+		t_fail "no import loop between cli and ui files" "$(echo "$bad" | head -3 | tr '\n' ' ')"; fi
+	# the check finds a loop where one is: two objects that use each other
+	mkdir -p "$T/objs"
+	printf 'int ui_x(void);\nint cli_y(void) { return ui_x(); }\n' > "$T/cli.c"
+	printf 'int cli_y(void);\nint ui_x(void) { return cli_y(); }\n' > "$T/ui.c"
+	if cc -c -o "$T/objs/cli.o" "$T/cli.c" && cc -c -o "$T/objs/ui.o" "$T/ui.c" &&
+	    [ -n "$(loops "$T/objs")" ]; then
+		t_ok "the loop check finds a loop"
+	else
+		t_fail "the loop check finds a loop" "cli.c <-> ui.c not reported"
+	fi
+fi
 # the check itself finds a call where one would be
 printf 'static void f(void) { refresh(); }\n' > "$T/x.c"
 if grep -qE "$calls" "$T/x.c"; then t_ok "the pattern finds an ncurses call"; else
