@@ -18,6 +18,8 @@
 #include "model.h"
 #include "store.h"
 
+struct engine_ops;
+
 struct pool {
 	struct pool_def *def;
 	enum pool_state state;
@@ -40,6 +42,9 @@ struct cistern {
 	bool read_only;
 	store_warn_fn warn;
 	void *warn_arg;
+	/* who carries the operations out (core/engine.h); NULL: local */
+	const struct engine_ops *engine;
+	void *engine_data;         /* the engine's own (its connection) */
 };
 
 enum {

@@ -5,7 +5,27 @@
 
 #include <stdbool.h>
 
+#include "engine.h"
 #include "pool.h"
+
+/* At the top of a core operation: when c is served by another engine,
+ * check what needs no connection (read-only mode for a change) and hand
+ * the operation to the engine (core/engine.h). */
+#define ENGINE_FORWARD(c, writes, op, e, ...) \
+	do { \
+		if (engine_remote(c)) { \
+			if ((writes) && (c)->read_only) \
+				return err_setc((e), ERR_REFUSED, "cistern is " \
+						"in read-only mode"); \
+			return ENGINE_CALL(c, op, e, __VA_ARGS__); \
+		} \
+	} while (0)
+
+/* Put a pool the engine made into c's list: in place of the pool of the
+ * same name (which keeps its address), or at the end. */
+struct pool *cistern_adopt_pool(struct cistern *c, struct pool *fresh);
+/* Take p out of c's list (not freed). */
+void cistern_unlink_pool(struct cistern *c, struct pool *p);
 
 /* Free a pool object (its volumes first: they point into the def). */
 void pool_free(struct pool *p);
