@@ -145,6 +145,10 @@ int cistern_connect(struct cistern *c, const char *uri,
  * and its disposal. */
 struct pool *pool_new(struct cistern *c, struct pool_def *d);
 void pool_discard(struct pool *p);
+/* Put a pool the engine read into c's list: in place of the pool of the
+ * same name (which keeps its address; its volumes are dropped), or at
+ * the end. Returns the pool in the list. */
+struct pool *cistern_adopt_pool(struct cistern *c, struct pool *fresh);
 
 /* What the connection is (uri, hostname verbs), and XML with errors. */
 char *cistern_uri(struct cistern *c, struct err *e);

@@ -115,6 +115,12 @@ pool_is_active(const struct pool *p)
 	return p->state != POOL_INACTIVE;
 }
 
+bool
+pool_is_persistent(const struct pool *p)
+{
+	return !str_eq(pool_fact(p, "persistent"), "no");
+}
+
 /* Persist state, sizes, last error and facts. */
 int
 pool_save_status(struct cistern *c, struct pool *p, struct err *e)

@@ -85,6 +85,9 @@ int pool_refresh(struct cistern *c, struct pool *p, struct job *j,
 /* Refresh only if no refresh happened in this process yet. */
 int pool_ensure_refreshed(struct cistern *c, struct pool *p, struct err *e);
 bool pool_is_active(const struct pool *p);
+/* Has it a definition that outlives a stop? (cistern's pools always;
+ * a libvirt pool made by pool-create is transient) */
+bool pool_is_persistent(const struct pool *p);
 
 /* For backends during refresh: add a volume (ownership taken), a map. */
 void pool_clear_vols(struct pool *p);

@@ -21,9 +21,6 @@
 		} \
 	} while (0)
 
-/* Put a pool the engine made into c's list: in place of the pool of the
- * same name (which keeps its address), or at the end. */
-struct pool *cistern_adopt_pool(struct cistern *c, struct pool *fresh);
 /* Take p out of c's list (not freed). */
 void cistern_unlink_pool(struct cistern *c, struct pool *p);
 
