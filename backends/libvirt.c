@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libxml/xmlerror.h>
+
 #include "../core/util.h"
 #include "../core/xml.h"
 #include "../core/xmlutil.h"
@@ -31,6 +33,13 @@ lv_quiet(void *arg, virErrorPtr err)
 {
 	(void)arg;
 	(void)err;
+}
+
+static void
+lv_xml_quiet(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
 }
 
 /* The event loop keepalive needs, in a thread of its own. */
@@ -108,19 +117,24 @@ int
 lv_fail(struct cistern *c, struct err *e, const char *fmt, ...)
 {
 	struct lv *lv = c->engine_data;
-	virErrorPtr le = virGetLastError();
+	/* a copy: asking whether the connection lives resets the error */
+	virErrorPtr le = virSaveLastError();
 	const char *msg = (le && le->message) ? le->message :
 			  "unknown libvirt error";
 	char what[512];
 	va_list ap;
 
-	if (lv_lost(lv, le))
-		return err_setc(e, ERR_GENERIC, "cannot reach libvirt at %s: %s",
-				lv->uri, msg);
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	return err_setc(e, lv_code(le), "%s: %s", what, msg);
+	if (lv_lost(lv, le)) {
+		err_setc(e, ERR_GENERIC, "cannot reach libvirt at %s: %s",
+			 lv->uri, msg);
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(what, sizeof(what), fmt, ap);
+		va_end(ap);
+		err_setc(e, lv_code(le), "%s: %s", what, msg);
+	}
+	virFreeError(le);
+	return -1;
 }
 
 /* Open lv->conn in this process. */
@@ -128,10 +142,16 @@ static int
 lv_open_conn(struct cistern *c, struct lv *lv, struct err *e)
 {
 	bool parent = lv->pid == 0;
+	xmlGenericErrorFunc xfn = xmlGenericError;
+	void *xctx = xmlGenericErrorContext;
 
+	/* the test driver reads its file with libxml2, whose default
+	 * handler would print a second line on stderr */
+	xmlSetGenericErrorFunc(NULL, lv_xml_quiet);
 	lv->conn = virConnectOpenAuth(lv->uri, virConnectAuthPtrDefault,
 				      (lv->flags & ENGINE_READ_ONLY) ?
 				      VIR_CONNECT_RO : 0);
+	xmlSetGenericErrorFunc(xctx, xfn);
 	lv->pid = getpid();
 	if (lv->conn == NULL) {
 		virErrorPtr le = virGetLastError();
@@ -276,6 +296,14 @@ lv_pool_update(struct cistern *c, struct pool *p, bool vols, struct job *j,
 }
 
 static int
+cmp_pool_names(const void *a, const void *b)
+{
+	const struct pool *const *x = a, *const *y = b;
+
+	return strcmp((*x)->def->name, (*y)->def->name);
+}
+
+static int
 lv_load(struct cistern *c, struct pool ***out, size_t *n, struct err *e)
 {
 	virConnectPtr conn = lv_conn(c, e);
@@ -302,6 +330,8 @@ lv_load(struct cistern *c, struct pool ***out, size_t *n, struct err *e)
 		virStoragePoolFree(pps[i]);
 	}
 	free(pps);
+	/* as virsh lists them */
+	qsort(pools, k, sizeof(*pools), cmp_pool_names);
 	*out = pools;
 	*n = k;
 	return 0;

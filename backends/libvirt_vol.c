@@ -85,9 +85,9 @@ lv_vol(struct cistern *c, const struct pool *p, const struct vol_def *v,
 	if (pp == NULL)
 		return NULL;
 	vol = virStorageVolLookupByName(pp, v->name);
-	virStoragePoolFree(pp);
 	if (vol == NULL)
 		lv_fail(c, e, "pool '%s': volume '%s'", p->def->name, v->name);
+	virStoragePoolFree(pp);
 	return vol;
 }
 
@@ -147,11 +147,10 @@ lv_vol_create(struct cistern *c, struct pool *p, const struct vol_def *v,
 	xml = vol_def_format(v, p->def->type);
 	vol = virStorageVolCreateXML(pp, xml, create_flags(flags));
 	free(xml);
-	virStoragePoolFree(pp);
 	if (vol == NULL)
-		return lv_fail(c, e, "pool '%s': volume '%s'", p->def->name,
-			       v->name);
-	return add_made(c, p, vol, e);
+		lv_fail(c, e, "pool '%s': volume '%s'", p->def->name, v->name);
+	virStoragePoolFree(pp);
+	return vol == NULL ? -1 : add_made(c, p, vol, e);
 }
 
 int
@@ -173,12 +172,11 @@ lv_vol_create_from(struct cistern *c, struct pool *p, const struct vol_def *v,
 	xml = vol_def_format(v, p->def->type);
 	vol = virStorageVolCreateXMLFrom(pp, xml, sv, create_flags(flags));
 	free(xml);
+	if (vol == NULL)
+		lv_fail(c, e, "pool '%s': volume '%s'", p->def->name, v->name);
 	virStoragePoolFree(pp);
 	virStorageVolFree(sv);
-	if (vol == NULL)
-		return lv_fail(c, e, "pool '%s': volume '%s'", p->def->name,
-			       v->name);
-	return add_made(c, p, vol, e);
+	return vol == NULL ? -1 : add_made(c, p, vol, e);
 }
 
 int
@@ -208,8 +206,12 @@ lv_vol_wipe(struct cistern *c, struct pool *p, const struct vol_def *v,
 	(void)j;
 	if (vol == NULL)
 		return -1;
-	/* cistern's algorithms are numbered as virStorageVolWipeAlgorithm */
-	rc = virStorageVolWipePattern(vol, (unsigned)alg, 0);
+	/* cistern's algorithms are numbered as virStorageVolWipeAlgorithm;
+	 * the default one as virsh asks for it (drivers may lack Pattern) */
+	if (alg == WIPE_ZERO)
+		rc = virStorageVolWipe(vol, 0);
+	else
+		rc = virStorageVolWipePattern(vol, (unsigned)alg, 0);
 	if (rc < 0)
 		lv_fail(c, e, "pool '%s': volume '%s'", p->def->name, v->name);
 	virStorageVolFree(vol);
@@ -325,10 +327,14 @@ static int
 xfer_end(struct cistern *c, virStreamPtr st, int rc, struct xfer *x,
 	 const struct pool *p, const struct vol_def *v, struct err *e)
 {
-	if (rc == 0 && virStreamFinish(st) < 0)
-		rc = -1;
-	else if (rc < 0)
-		virStreamAbort(st);
+	bool finished = false;
+
+	if (rc == 0) {
+		finished = true;
+		if (virStreamFinish(st) < 0)
+			rc = -1;
+	}
+	/* the error first: aborting the stream resets libvirt's */
 	if (rc < 0) {
 		if (x->cancelled)
 			err_setc(e, ERR_CANCELLED, "pool '%s': volume '%s': "
@@ -339,6 +345,8 @@ xfer_end(struct cistern *c, virStreamPtr st, int rc, struct xfer *x,
 		else
 			lv_fail(c, e, "pool '%s': volume '%s'", p->def->name,
 				v->name);
+		if (!finished)
+			virStreamAbort(st);
 	}
 	virStreamFree(st);
 	return rc < 0 ? -1 : 0;
