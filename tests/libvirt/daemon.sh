@@ -135,8 +135,39 @@ expect_eq "pool-delete" "$(c pool-delete a)" "Pool a deleted"
 expect_eq "pool-undefine" "$(c pool-undefine a)" "Pool a has been undefined"
 same "virsh: undefined" pool-list --all
 
-# ---- libvirtd killed in the middle of a transfer ----
+# ---- Ctrl-C in the middle of a transfer ----
 c vol-create-as b big.img 64M >/dev/null
+( head -c 1M /dev/zero; sleep 3; head -c 1M /dev/zero ) |
+	timeout 30 "$CISTERN" -c "$U" vol-upload big.img /dev/stdin --pool b \
+	>"$T/up.out" 2>"$T/up.err" &
+up=$!
+sleep 1
+kill -INT "$up"
+wait "$up"
+expect_eq "Ctrl-C: the upload stops" "$?" 1
+expect_eq "Ctrl-C: cancelled" "$(cat "$T/up.err")" \
+	"error: pool 'b': volume 'big.img': cancelled"
+
+# ---- libvirtd stopped (SIGSTOP) mid-transfer: keepalive notices ----
+lpid=$(cat "$D/pid")
+if [ "$(readlink "/proc/$lpid/exe")" = /usr/sbin/libvirtd ]; then
+	( head -c 1M /dev/zero; sleep 2; head -c 8M /dev/zero ) |
+		timeout 50 "$CISTERN" -c "$U" vol-upload big.img /dev/stdin \
+		--pool b >"$T/up.out" 2>"$T/up.err" &
+	up=$!
+	sleep 1
+	kill -STOP "$lpid"
+	wait "$up"
+	rc=$?
+	kill -CONT "$lpid"
+	expect_eq "a silent libvirtd: a failure before the timeout" "$rc" 1
+	expect_eq "a silent libvirtd: keepalive" "$(cat "$T/up.err")" \
+		"error: cannot reach libvirt at $U: internal error: connection closed due to keepalive timeout"
+else
+	t_skip "a silent libvirtd" "$D/pid is not libvirtd's pid"
+fi
+
+# ---- libvirtd killed in the middle of a transfer ----
 ( head -c 1M /dev/zero; sleep 3; head -c 1M /dev/zero ) |
 	timeout 30 "$CISTERN" -c "$U" vol-upload big.img /dev/stdin --pool b \
 	>"$T/up.out" 2>"$T/up.err" &
