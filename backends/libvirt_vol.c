@@ -302,6 +302,63 @@ sink_cb(virStreamPtr st, const char *data, size_t n, void *arg)
 	return (int)n;
 }
 
+/* Sparse upload: where fd is, data or a hole, and how long (virsh's
+ * virFileInData); the position is kept. */
+static int
+in_data_cb(virStreamPtr st, int *in_data, long long *length, void *arg)
+{
+	struct xfer *x = arg;
+	off_t cur, data, end;
+
+	(void)st;
+	if (job_cancelled(x->j)) {
+		x->cancelled = true;
+		return -1;
+	}
+	if ((cur = lseek(x->fd, 0, SEEK_CUR)) < 0)
+		goto fail;
+	data = lseek(x->fd, cur, SEEK_DATA);
+	if (data < 0 && errno != ENXIO)
+		goto fail;
+	if (data < 0) {
+		/* a hole to the end (or the end itself: length 0) */
+		if ((end = lseek(x->fd, 0, SEEK_END)) < 0)
+			goto fail;
+		*in_data = 0;
+		*length = end - cur;
+	} else if (data > cur) {
+		*in_data = 0;
+		*length = data - cur;
+	} else {
+		if ((end = lseek(x->fd, cur, SEEK_HOLE)) < 0)
+			goto fail;
+		*in_data = 1;
+		*length = end - cur;
+	}
+	if (lseek(x->fd, cur, SEEK_SET) < 0)
+		goto fail;
+	return 0;
+fail:
+	x->err = errno;
+	return -1;
+}
+
+/* Sparse upload: the hole is skipped in the file too. */
+static int
+skip_cb(virStreamPtr st, long long length, void *arg)
+{
+	struct xfer *x = arg;
+
+	(void)st;
+	if (lseek(x->fd, length, SEEK_CUR) < 0) {
+		x->err = errno;
+		return -1;
+	}
+	if (x->j != NULL)
+		job_advance(x->j, (uint64_t)length);
+	return 0;
+}
+
 /* Sparse download: a hole in the volume is a seek in the file. */
 static int
 hole_cb(virStreamPtr st, long long length, void *arg)
@@ -362,19 +419,25 @@ lv_vol_upload(struct cistern *c, struct pool *p, const struct vol_def *v,
 	virStreamPtr st;
 	struct xfer x = { .fd = fd, .j = j };
 	struct stat sb;
+	bool sparse = false;
 	int rc;
 
-	(void)flags;
 	if (conn == NULL || (vol = lv_vol(c, p, v, e)) == NULL)
 		return -1;
-	if (j != NULL) {
-		if (length > 0)
-			job_set_total(j, length);
-		else if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
-			job_set_total(j, (uint64_t)sb.st_size);
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		/* libvirt's sparse stream: the file's holes stay holes (a pipe
+		 * has none to tell) */
+		sparse = (flags & VOL_UPLOAD_SPARSE) != 0;
+		if (j != NULL)
+			job_set_total(j, length > 0 ? length :
+				      (uint64_t)sb.st_size);
+	} else if (j != NULL && length > 0) {
+		job_set_total(j, length);
 	}
 	st = virStreamNew(conn, 0);
-	if (st == NULL || virStorageVolUpload(vol, st, offset, length, 0) < 0) {
+	if (st == NULL ||
+	    virStorageVolUpload(vol, st, offset, length, sparse ?
+				VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM : 0) < 0) {
 		lv_fail(c, e, "pool '%s': volume '%s'", p->def->name, v->name);
 		if (st != NULL)
 			virStreamFree(st);
@@ -382,7 +445,10 @@ lv_vol_upload(struct cistern *c, struct pool *p, const struct vol_def *v,
 		return -1;
 	}
 	virStorageVolFree(vol);
-	rc = virStreamSendAll(st, src_cb, &x);
+	if (sparse)
+		rc = virStreamSparseSendAll(st, src_cb, in_data_cb, skip_cb, &x);
+	else
+		rc = virStreamSendAll(st, src_cb, &x);
 	return xfer_end(c, st, rc, &x, p, v, e);
 }
 

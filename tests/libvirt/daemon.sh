@@ -91,6 +91,15 @@ expect_eq "vol-download --sparse: the size" "$(stat -c %s "$T/sparse")" 8388608
 expect_match "vol-download --sparse: holes" "$(du -k "$T/sparse" | cut -f1)" '^[0-9]{1,4}$'
 check "vol-download --sparse: the data" cmp "$T/sparse" "$T/a/r.img"
 
+# sparse upload: a 64 MiB file with 1 MiB of data stays 1 MiB on disk
+c vol-create-as a s.img 64M --allocation 0 >/dev/null
+truncate -s 64M "$T/holey"
+head -c 1M /dev/urandom | dd of="$T/holey" bs=1M seek=10 conv=notrunc status=none
+expect_eq "vol-upload --sparse" "$(c vol-upload s.img "$T/holey" --pool a --sparse)" ""
+check "vol-upload --sparse: the data" cmp "$T/holey" "$T/a/s.img"
+expect_match "vol-upload --sparse: holes" "$(du -k "$T/a/s.img" | cut -f1)" '^[0-9]{1,4}$'
+c vol-delete s.img --pool a >/dev/null
+
 expect_eq "vol-clone" "$(c vol-clone r.img r2.img --pool a)" "Vol r2.img cloned from r.img"
 check "the clone holds the data" cmp "$T/a/r2.img" "$T/a/r.img"
 expect_eq "vol-create-from" \
