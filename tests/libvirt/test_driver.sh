@@ -125,3 +125,12 @@ cat >"$T/vol.xml" <<'EOF'
 EOF
 same "vol-create" vol-create images "$T/vol.xml"
 same "vol-create-from" vol-create-from images "$T/vol.xml" web.img --inputpool images
+
+# ---- completion names what -c would act on ----
+expect_eq "completion: libvirt's pools" \
+	"$("$CISTERN" __complete -c "$U" pool-info '' | sort)" "images
+spare"
+expect_eq "completion: CISTERN_CONNECT" \
+	"$(CISTERN_CONNECT="$U" "$CISTERN" __complete vol-info --pool images '' | sort)" \
+	"db.qcow2
+web.img"
