@@ -10,6 +10,7 @@
 
 #include "pool.h"
 #include "pool_int.h"
+#include "run.h"
 #include "util.h"
 #include "xml.h"
 
@@ -63,6 +64,18 @@ bool
 engine_remote(const struct cistern *c)
 {
 	return c != NULL && c->engine != NULL && c->engine != &engine_local;
+}
+
+int
+engine_check_write(const struct cistern *c, struct err *e)
+{
+	if (c->read_only)
+		return err_setc(e, ERR_REFUSED, "cistern is in read-only mode");
+	if (run_dry_run())
+		return err_setc(e, ERR_UNSUPPORTED, "--dry-run cannot show a %s "
+				"connection's commands (the other side runs "
+				"them): nothing was changed", c->engine->name);
+	return 0;
 }
 
 int

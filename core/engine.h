@@ -125,6 +125,10 @@ const struct engine_ops *engine_for_uri(const char *uri);
 /* Is c served by an engine other than the local one? */
 bool engine_remote(const struct cistern *c);
 
+/* May c's engine change anything? Not in read-only mode, and not with
+ * --dry-run (the other side runs its own commands: there is nothing to
+ * show, and nothing may change). 0, or -1 with e set. */
+int engine_check_write(const struct cistern *c, struct err *e);
 /* "OP is not supported over a NAME connection" (returns -1). */
 int engine_unsupported(const struct cistern *c, const char *what,
 		       struct err *e);

@@ -261,7 +261,9 @@ pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
 	}
 	if (engine_remote(c)) {
 		struct pool *np = NULL;
-		if (c->engine->pool_define == NULL)
+		if (engine_check_write(c, e) < 0)
+			;
+		else if (c->engine->pool_define == NULL)
 			engine_unsupported(c, "pool-define", e);
 		else
 			np = c->engine->pool_define(c, d, e);
@@ -353,7 +355,8 @@ pool_undefine(struct cistern *c, struct pool *p, struct err *e)
 	if (need_writable(c, e) < 0)
 		return -1;
 	if (engine_remote(c)) {
-		if (ENGINE_CALL(c, pool_undefine, e, p, e) < 0)
+		if (engine_check_write(c, e) < 0 ||
+		    ENGINE_CALL(c, pool_undefine, e, p, e) < 0)
 			return -1;
 		cistern_unlink_pool(c, p);
 		pool_free(p);

@@ -14,9 +14,8 @@
 #define ENGINE_FORWARD(c, writes, op, e, ...) \
 	do { \
 		if (engine_remote(c)) { \
-			if ((writes) && (c)->read_only) \
-				return err_setc((e), ERR_REFUSED, "cistern is " \
-						"in read-only mode"); \
+			if ((writes) && engine_check_write((c), (e)) < 0) \
+				return -1; \
 			return ENGINE_CALL(c, op, e, __VA_ARGS__); \
 		} \
 	} while (0)

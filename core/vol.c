@@ -245,10 +245,8 @@ vol_delete(struct cistern *c, struct pool *p, const struct vol_def *v,
 	int lk, rc;
 
 	if (engine_remote(c)) {
-		if (c->read_only)
-			return err_setc(e, ERR_REFUSED,
-					"cistern is in read-only mode");
-		if (ENGINE_CALL(c, vol_delete, e, p, v, flags, e) < 0)
+		if (engine_check_write(c, e) < 0 ||
+		    ENGINE_CALL(c, vol_delete, e, p, v, flags, e) < 0)
 			return -1;
 		vol_remove_from_list(p, v);
 		return 0;

@@ -108,6 +108,13 @@ expect_match "pool-undefine of a running pool: libvirt's error" "$out" \
 	"^error: pool 'images': Requested operation is not valid: storage pool 'images' is (still )?active\$"
 out=$(c -r pool-destroy images 2>&1)
 expect_match "read-only refuses" "$out" "^error: cistern is in read-only mode"
+dry="error: --dry-run cannot show a libvirt connection's commands (the other side runs them): nothing was changed"
+expect_eq "--dry-run refuses a change" "$(c --dry-run pool-destroy images 2>&1)" "$dry"
+expect_eq "--dry-run refuses a definition" \
+	"$(c --dry-run pool-define-as n dir --target /n 2>&1)" "$dry"
+expect_eq "--dry-run refuses a volume" \
+	"$(c --dry-run vol-delete web.img --pool images 2>&1)" "$dry"
+expect_eq "--dry-run reads" "$(c --dry-run vol-list images)" "$(v vol-list images)"
 same "find-storage-pool-sources-as logical" find-storage-pool-sources-as logical
 same "find-storage-pool-sources-as netfs" find-storage-pool-sources-as netfs example.org
 
