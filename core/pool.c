@@ -115,6 +115,12 @@ pool_is_active(const struct pool *p)
 	return p->state != POOL_INACTIVE;
 }
 
+bool
+pool_is_persistent(const struct pool *p)
+{
+	return !str_eq(pool_fact(p, "persistent"), "no");
+}
+
 /* Persist state, sizes, last error and facts. */
 int
 pool_save_status(struct cistern *c, struct pool *p, struct err *e)
@@ -253,6 +259,22 @@ pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
 		pool_def_free(d);
 		return -1;
 	}
+	if (engine_remote(c)) {
+		struct pool *np = NULL;
+		if (engine_check_write(c, e) < 0)
+			;
+		else if (c->engine->pool_define == NULL)
+			engine_unsupported(c, "pool-define", e);
+		else
+			np = c->engine->pool_define(c, d, e);
+		pool_def_free(d);
+		if (np == NULL)
+			return -1;
+		np = cistern_adopt_pool(c, np);
+		if (out)
+			*out = np;
+		return 0;
+	}
 	if (model_check_name("pool", d->name, e) < 0) {
 		pool_def_free(d);
 		return -1;
@@ -332,6 +354,14 @@ pool_undefine(struct cistern *c, struct pool *p, struct err *e)
 
 	if (need_writable(c, e) < 0)
 		return -1;
+	if (engine_remote(c)) {
+		if (engine_check_write(c, e) < 0 ||
+		    ENGINE_CALL(c, pool_undefine, e, p, e) < 0)
+			return -1;
+		cistern_unlink_pool(c, p);
+		pool_free(p);
+		return 0;
+	}
 	if (pool_is_active(p))
 		return err_setc(e, ERR_STATE,
 				"pool '%s' is still active: stop it first",
@@ -345,14 +375,7 @@ pool_undefine(struct cistern *c, struct pool *p, struct err *e)
 		goto out;
 	}
 	store_unlock(&c->store);
-	for (size_t i = 0; i < c->npools; i++) {
-		if (c->pools[i] != p)
-			continue;
-		memmove(&c->pools[i], &c->pools[i + 1],
-			(c->npools - i - 1) * sizeof(*c->pools));
-		c->npools--;
-		break;
-	}
+	cistern_unlink_pool(c, p);
 	pool_unlock(lk);
 	if (!run_dry_run()) {
 		char *file = xasprintf("%s.lock", p->def->name);
@@ -371,6 +394,7 @@ out:
 int
 pool_set_autostart(struct cistern *c, struct pool *p, bool on, struct err *e)
 {
+	ENGINE_FORWARD(c, true, pool_set_autostart, e, p, on, e);
 	if (need_writable(c, e) < 0)
 		return -1;
 	if (store_lock(&c->store, e) < 0)
@@ -425,8 +449,11 @@ int
 pool_build(struct cistern *c, struct pool *p, unsigned flags, struct job *j,
 	   struct err *e)
 {
-	const struct backend *b = pool_backend(p, e);
+	const struct backend *b;
 	int lk, rc;
+
+	ENGINE_FORWARD(c, true, pool_build, e, p, flags, j, e);
+	b = pool_backend(p, e);
 
 	if (b == NULL || need_writable(c, e) < 0 ||
 	    check_overwrite_flags(p, flags, e) < 0)
@@ -451,9 +478,12 @@ int
 pool_start(struct cistern *c, struct pool *p, unsigned flags, struct job *j,
 	   struct err *e)
 {
-	const struct backend *b = pool_backend(p, e);
+	const struct backend *b;
 	struct err se;
 	int lk, rc = -1;
+
+	ENGINE_FORWARD(c, true, pool_start, e, p, flags, j, e);
+	b = pool_backend(p, e);
 
 	if (b == NULL || need_writable(c, e) < 0 ||
 	    check_overwrite_flags(p, flags, e) < 0)
@@ -516,8 +546,11 @@ out:
 int
 pool_stop(struct cistern *c, struct pool *p, unsigned flags, struct err *e)
 {
-	const struct backend *b = pool_backend(p, e);
+	const struct backend *b;
 	int lk, rc = 0;
+
+	ENGINE_FORWARD(c, true, pool_stop, e, p, flags, e);
+	b = pool_backend(p, e);
 
 	if (b == NULL || need_writable(c, e) < 0)
 		return -1;
@@ -548,8 +581,11 @@ int
 pool_delete(struct cistern *c, struct pool *p, unsigned flags, struct job *j,
 	    struct err *e)
 {
-	const struct backend *b = pool_backend(p, e);
+	const struct backend *b;
 	int lk, rc;
+
+	ENGINE_FORWARD(c, true, pool_delete, e, p, flags, j, e);
+	b = pool_backend(p, e);
 
 	if (b == NULL || need_writable(c, e) < 0)
 		return -1;
@@ -610,6 +646,7 @@ pool_refresh(struct cistern *c, struct pool *p, struct job *j, struct err *e)
 	enum pool_state before = p->state;
 	int rc;
 
+	ENGINE_FORWARD(c, false, pool_refresh, e, p, true, j, e);
 	if (!pool_is_active(p))
 		return err_setc(e, ERR_STATE, "pool '%s' is not active",
 				p->def->name);
@@ -638,6 +675,7 @@ pool_ensure_refreshed(struct cistern *c, struct pool *p, struct err *e)
 {
 	if (p->refreshed)
 		return 0;
+	ENGINE_FORWARD(c, false, pool_refresh, e, p, false, NULL, e);
 	return pool_refresh(c, p, NULL, e);
 }
 
@@ -661,6 +699,16 @@ pool_xml(const struct pool *p, unsigned flags)
 	struct stat st;
 	char *xml;
 
+	if (engine_remote(p->owner) && p->owner->engine->pool_xml != NULL) {
+		/* the other side's, or (it is gone) what was read from it */
+		struct err e;
+		err_init(&e);
+		xml = p->owner->engine->pool_xml(p->owner, p, flags, &e);
+		err_clear(&e);
+		if (xml != NULL)
+			return xml;
+		return pool_def_format(p->def, flags);
+	}
 	if (!(p->state == POOL_RUNNING || p->state == POOL_DEGRADED))
 		flags |= POOL_XML_INACTIVE;
 	if ((flags & POOL_XML_INACTIVE) ||

@@ -18,6 +18,8 @@
 #include "model.h"
 #include "store.h"
 
+struct engine_ops;
+
 struct pool {
 	struct pool_def *def;
 	enum pool_state state;
@@ -40,6 +42,9 @@ struct cistern {
 	bool read_only;
 	store_warn_fn warn;
 	void *warn_arg;
+	/* who carries the operations out (core/engine.h); NULL: local */
+	const struct engine_ops *engine;
+	void *engine_data;         /* the engine's own (its connection) */
 };
 
 enum {
@@ -80,6 +85,9 @@ int pool_refresh(struct cistern *c, struct pool *p, struct job *j,
 /* Refresh only if no refresh happened in this process yet. */
 int pool_ensure_refreshed(struct cistern *c, struct pool *p, struct err *e);
 bool pool_is_active(const struct pool *p);
+/* Has it a definition that outlives a stop? (cistern's pools always;
+ * a libvirt pool made by pool-create is transient) */
+bool pool_is_persistent(const struct pool *p);
 
 /* For backends during refresh: add a volume (ownership taken), a map. */
 void pool_clear_vols(struct pool *p);

@@ -238,6 +238,11 @@ const struct cli_verb cli_verbs[] = {
 	  "list the stored secrets (names only, never values)", NULL, 0 },
 	{ "secret-undefine", cmd_secret_undefine, "secret", "usage",
 	  "remove a stored secret", NULL, VERB_WRITES },
+	/* the connection */
+	{ "uri", cmd_uri, "", "",
+	  "print the connection's URI (libvirt's, with -c)", NULL, 0 },
+	{ "hostname", cmd_hostname, "", "",
+	  "print the name of the host the connection manages", NULL, 0 },
 	{ "help", cmd_help, "verb?", "man", "show help",
 	  "  --man            the manual page (roff)\n", VERB_NO_STORE },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },

@@ -167,6 +167,8 @@ CLI_HANDLER(cmd_pool_map);
 CLI_HANDLER(cmd_secret_set_value);
 CLI_HANDLER(cmd_secret_list);
 CLI_HANDLER(cmd_secret_undefine);
+CLI_HANDLER(cmd_uri);
+CLI_HANDLER(cmd_hostname);
 CLI_HANDLER(cmd_help);
 
 #endif

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/engine.h"
 #include "../core/fileio.h"
 #include "../core/run.h"
 #include "../core/units.h"
@@ -359,9 +360,9 @@ CLI_HANDLER(cmd_pool_list)
 			continue;
 		if (cli_flag(a, "no-autostart") && p->autostart)
 			continue;
-		/* every pool cistern knows is persistent (a definition in
-		 * the config dir) */
-		if (cli_flag(a, "transient"))
+		if (cli_flag(a, "transient") && pool_is_persistent(p))
+			continue;
+		if (cli_flag(a, "persistent") && !pool_is_persistent(p))
 			continue;
 		sel[n++] = p;
 	}
@@ -454,7 +455,8 @@ CLI_HANDLER(cmd_pool_info)
 	fprintf(cl->out, "%-15s %s\n", "Name:", p->def->name);
 	fprintf(cl->out, "%-15s %s\n", "UUID:", u);
 	fprintf(cl->out, "%-15s %s\n", "State:", pool_state_name(p->state));
-	fprintf(cl->out, "%-15s %s\n", "Persistent:", "yes");
+	fprintf(cl->out, "%-15s %s\n", "Persistent:",
+		pool_is_persistent(p) ? "yes" : "no");
 	fprintf(cl->out, "%-15s %s\n", "Autostart:", p->autostart ? "yes" : "no");
 	if (p->state == POOL_RUNNING || p->state == POOL_DEGRADED) {
 		static const char *const ids[] = {
@@ -477,19 +479,26 @@ CLI_HANDLER(cmd_pool_info)
 CLI_HANDLER(cmd_pool_dumpxml)
 {
 	struct pool *p = cli_pool_arg(cl, a);
+	struct err e;
 	char *xml;
 
 	if (p == NULL)
 		return 1;
 	if (!cli_flag(a, "inactive") && pool_can(p, "map") &&
 	    (p->state == POOL_RUNNING || p->state == POOL_DEGRADED)) {
-		struct err e;
 		err_init(&e);
 		if (pool_ensure_refreshed(cl->c, p, &e) < 0)
 			cli_warn(cl, "%s", e.msg);
 		err_clear(&e);
 	}
-	xml = pool_xml(p, cli_flag(a, "inactive") ? POOL_XML_INACTIVE : 0);
+	err_init(&e);
+	xml = pool_dumpxml(cl->c, p, cli_flag(a, "inactive") ?
+			   POOL_XML_INACTIVE : 0, &e);
+	if (xml == NULL) {
+		cli_error(cl, &e);
+		err_clear(&e);
+		return 1;
+	}
 	fputs(xml, cl->out);
 	free(xml);
 	return 0;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/engine.h"
 #include "../core/fileio.h"
 #include "../core/run.h"
 #include "../core/units.h"
@@ -170,11 +171,18 @@ CLI_HANDLER(cmd_vol_dumpxml)
 {
 	struct pool *p = NULL;
 	struct vol_def *v = get_vol(cl, a, &p);
+	struct err e;
 	char *xml;
 
 	if (v == NULL)
 		return 1;
-	xml = vol_def_format(v, p->def->type);
+	err_init(&e);
+	xml = vol_dumpxml(cl->c, p, v, &e);
+	if (xml == NULL) {
+		cli_error(cl, &e);
+		err_clear(&e);
+		return 1;
+	}
 	fputs(xml, cl->out);
 	free(xml);
 	return 0;

@@ -9,6 +9,7 @@
 #include <libxml/parser.h>
 
 #include "../core/backend.h"
+#include "../core/engine.h"
 #include "../core/pool.h"
 #include "../core/run.h"
 #include "../core/util.h"
@@ -143,6 +144,9 @@ main(int argc, char **argv)
 		return 0;
 	}
 	backends_register_all();
+	if (o.connect == NULL && getenv("CISTERN_CONNECT") != NULL &&
+	    *getenv("CISTERN_CONNECT") != '\0')
+		o.connect = getenv("CISTERN_CONNECT");
 	run_set_dry_run(o.dry_run);
 	run_set_logger(print_command, &o);
 
@@ -156,7 +160,10 @@ main(int argc, char **argv)
 
 	if (vi < argc) {
 		const struct cli_verb *v = cli_find_verb(argv[vi]);
-		if (v != NULL && (v->flags & VERB_NO_STORE)) {
+		/* over a connection, discovery asks the other side */
+		if (v != NULL && (v->flags & VERB_NO_STORE) &&
+		    (o.connect == NULL || strcmp(v->name, "help") == 0 ||
+		     strcmp(v->name, "pool-capabilities") == 0)) {
 			/* no pools are loaded, but discovery may need a
 			 * stored secret (an rbd cluster's cephx key) */
 			struct store bare = { .lock_fd = -1 };
@@ -177,14 +184,13 @@ main(int argc, char **argv)
 	}
 
 	err_init(&e);
-	if (cistern_open(&c, o.config_dir, o.run_dir,
-			 (o.read_only ? 0 : CISTERN_LOAD_AUTOSTART), print_warning,
-			 NULL, &e) < 0) {
+	if (cistern_connect(&c, o.connect, o.config_dir, o.run_dir,
+			    CISTERN_LOAD_AUTOSTART, o.read_only, print_warning,
+			    NULL, &e) < 0) {
 		fprintf(stderr, "error: %s\n", e.msg);
 		err_clear(&e);
 		return 1;
 	}
-	c.read_only = o.read_only;
 	cl.c = &c;
 
 	if (vi < argc) {
@@ -193,7 +199,7 @@ main(int argc, char **argv)
 		rc = ui_main(&c, &o);
 	} else {
 		char *list_argv[] = { "pool-list", "--all", "--details", NULL };
-		if (c.npools == 0 && !o.read_only)
+		if (c.npools == 0 && !o.read_only && o.connect == NULL)
 			rc = offer_default_pool(&c, cl.interactive, stdout);
 		else
 			rc = run_verb(&cl, 3, list_argv);

@@ -8,6 +8,7 @@
 #include "../core/pool.h"
 
 struct options {
+	const char *connect;     /* -c URI: a libvirt connection, or NULL */
 	const char *config_dir;
 	const char *run_dir;
 	const char *theme;

@@ -88,6 +88,22 @@ else
 		t_fail "the loop check finds a loop" "cli.c <-> ui.c not reported"
 	fi
 fi
+# libvirt is one engine among others: only backends/libvirt*.c name it
+# (its calls vir[A-Z]..., its headers)
+libvirt_re='(^|[^[:alnum:]_])vir[A-Z][A-Za-z]+|#[[:space:]]*include[[:space:]]*<libvirt/'
+# code only: comments may cite libvirt's names (virStorageBackend)
+uncomment() {
+	sed -e 's|/\*.*\*/||g' -e 's|^[[:space:]]*\*.*||' -e 's|/\*.*||' "$1"
+}
+bad=$(for f in core/* backends/* tui/*; do
+	case $f in backends/libvirt*.[ch]) continue ;; esac
+	uncomment "$f" | grep -nE "$libvirt_re" | sed "s|^|$f:|"
+done || true)
+if [ -z "$bad" ]; then t_ok "libvirt is named only in backends/libvirt*"; else
+	t_fail "libvirt is named only in backends/libvirt*" "$(echo "$bad" | head -3 | tr '\n' ' ')"; fi
+printf 'static int f(void) { return virConnectClose(0); }\n' > "$T/y.c"
+if uncomment "$T/y.c" | grep -qE "$libvirt_re"; then t_ok "the pattern finds a libvirt call"; else
+	t_fail "the pattern finds a libvirt call" "grep missed virConnectClose"; fi
 # the check itself finds a call where one would be
 printf 'static void f(void) { refresh(); }\n' > "$T/x.c"
 if grep -qE "$calls" "$T/x.c"; then t_ok "the pattern finds an ncurses call"; else
