@@ -72,6 +72,15 @@ expect_eq "vol-create" "$(c vol-create a "$T/v.xml")" "Vol x.img created from $T
 expect_match "virsh sees it" "$(v vol-list a)" ' x\.img '
 v vol-create-as b fromvirsh.img 2M >/dev/null
 same "virsh's volume in cistern's list" vol-list b --details
+# many volumes, read by several threads at once: libvirt's order, each row
+mkdir -p "$T/many"
+(cd "$T/many" && seq -w 1 500 | sed 's/$/.img/' | xargs truncate -s 1M)
+truncate -s 3M "$T/many/250.img"
+v pool-define-as many dir --target "$T/many" >/dev/null
+v pool-start many >/dev/null
+same "vol-list --details of 500 volumes" vol-list many --details
+expect_match "the odd one in its place" "$(c vol-list many --details | sed -n 252p)" \
+	'^ 250\.img +.*/many/250\.img +file +3\.00 MiB +0\.00 B'
 
 # upload with cistern, download with virsh, and the reverse
 head -c 3M /dev/urandom >"$T/data"

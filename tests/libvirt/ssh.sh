@@ -17,53 +17,13 @@ on_exit bash "$TOP/tests/lib/libvirtd.sh" stop "$D"
 SOCK="$D/run/libvirt-sock"
 
 # ---- sshd: its own host key, root's key, a free loopback port ----
-S="$T/ssh"
-mkdir -p "$S" /run/sshd
-ssh-keygen -q -t ed25519 -N '' -f "$S/host_key"
-ssh-keygen -q -t ed25519 -N '' -f "$S/user_key"
-cp "$S/user_key.pub" "$S/authorized_keys"
-PORT=$((20000 + $$ % 20000))
-while ss -ltn | grep -q ":$PORT "; do PORT=$((PORT + 1)); done
-cat >"$S/sshd_config" <<EOF
-Port $PORT
-ListenAddress 127.0.0.1
-HostKey $S/host_key
-PidFile $S/sshd.pid
-AuthorizedKeysFile $S/authorized_keys
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-StrictModes no
-EOF
-sshd_start() {
-	/usr/sbin/sshd -D -e -f "$S/sshd_config" 2>>"$S/sshd.log" &
-	echo $! >"$S/pid"
-	for ((i = 0; i < 50; i++)); do
-		ss -ltn | grep -q "127.0.0.1:$PORT " && return 0
-		sleep 0.1
-	done
-	return 1
-}
-# the listener and the sessions it forked (by their pids)
-sshd_kill() {
-	local pid
-	pid=$(cat "$S/pid")
-	kill $(pgrep -P "$pid") "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-}
+. "$TOP/tests/lib/sshd.sh"
+sshd_setup "$T/ssh"
+S=$SSHD_DIR
 sshd_start || { t_fail "sshd starts" "$(tail -3 "$S/sshd.log")"; exit 0; }
 on_exit sshd_kill
-# root's known_hosts stays as it is: ssh is run through this wrapper
-# (libvirt's command= parameter)
-cat >"$S/ssh" <<'EOF'
-#!/bin/sh
-exec ssh -o UserKnownHostsFile=/dev/null -o GlobalKnownHostsFile=/dev/null \
-	-o LogLevel=ERROR -o ConnectTimeout=10 "$@"
-EOF
-chmod +x "$S/ssh"
 
-U="storage+ssh://root@127.0.0.1:$PORT/system?socket=$SOCK&keyfile=$S/user_key&no_verify=1&command=$S/ssh"
+U=$(sshd_uri "$SOCK")
 L="storage:///system?socket=$SOCK"
 c() { timeout 60 "$CISTERN" -c "$U" "$@"; }
 v() { timeout 60 virsh -c "$U" "$@"; }
