@@ -25,6 +25,7 @@
 
 static pthread_once_t event_once = PTHREAD_ONCE_INIT;
 static bool event_running;
+static pid_t event_pid;            /* the process whose thread it is */
 
 /* libvirt prints its errors on stderr unless told otherwise; cistern
  * reports them itself, once, as a struct err. */
@@ -64,6 +65,7 @@ event_start(void)
 		return;
 	pthread_detach(t);
 	event_running = true;
+	event_pid = getpid();
 }
 
 /* Is the last error a lost (or never made) connection? */
@@ -141,7 +143,8 @@ lv_fail(struct cistern *c, struct err *e, const char *fmt, ...)
 static int
 lv_open_conn(struct cistern *c, struct lv *lv, struct err *e)
 {
-	bool parent = lv->pid == 0;
+	/* a child (a job) has no event thread: keepalive in the parent only */
+	bool parent = event_pid == getpid();
 	xmlGenericErrorFunc xfn = xmlGenericError;
 	void *xctx = xmlGenericErrorContext;
 
@@ -159,8 +162,7 @@ lv_open_conn(struct cistern *c, struct lv *lv, struct err *e)
 				lv->uri, (le && le->message) ? le->message :
 				"cannot connect");
 	}
-	/* a child (a job) has no event thread: keepalive in the parent only;
-	 * the test driver has no keepalive (it is in process) */
+	/* the test driver has no keepalive (it is in process) */
 	if (parent && event_running)
 		virConnectSetKeepAlive(lv->conn, LV_KEEPALIVE_S,
 				       LV_KEEPALIVE_COUNT);
@@ -173,15 +175,31 @@ virConnectPtr
 lv_conn(struct cistern *c, struct err *e)
 {
 	struct lv *lv = c->engine_data;
+	virConnectPtr conn;
 
+	pthread_mutex_lock(&lv->lock);
 	if (lv->pid != getpid()) {
 		/* forked: the parent's connection shares its socket; leave it
 		 * alone (closing it would talk on the parent's behalf) */
 		lv->conn = NULL;
+		lv->ndead = 0;
 		if (lv_open_conn(c, lv, e) < 0)
-			return NULL;
+			goto out;
+	} else if (lv->conn == NULL || virConnectIsAlive(lv->conn) == 0) {
+		/* lost (the daemon or the link went away): a new one, the old
+		 * one kept for whoever still holds it */
+		if (lv->conn != NULL) {
+			lv->dead = xreallocarray(lv->dead, lv->ndead + 1,
+						 sizeof(*lv->dead));
+			lv->dead[lv->ndead++] = lv->conn;
+			lv->conn = NULL;
+		}
+		lv_open_conn(c, lv, e);
 	}
-	return lv->conn;
+out:
+	conn = lv->conn;
+	pthread_mutex_unlock(&lv->lock);
+	return conn;
 }
 
 static int
@@ -193,6 +211,7 @@ lv_open(struct cistern *c, const char *uri, unsigned flags, struct err *e)
 	pthread_once(&event_once, event_start);
 	lv->uri = xstrdup(uri);
 	lv->flags = flags;
+	pthread_mutex_init(&lv->lock, NULL);
 	c->engine_data = lv;
 	if (lv_open_conn(c, lv, e) < 0) {
 		free(lv->uri);
@@ -212,6 +231,10 @@ lv_close(struct cistern *c)
 		return;
 	if (lv->conn != NULL && lv->pid == getpid())
 		virConnectClose(lv->conn);
+	for (size_t i = 0; i < lv->ndead && lv->pid == getpid(); i++)
+		virConnectClose(lv->dead[i]);
+	free(lv->dead);
+	pthread_mutex_destroy(&lv->lock);
 	free(lv->uri);
 	free(lv);
 	c->engine_data = NULL;
@@ -290,7 +313,7 @@ lv_pool_update(struct cistern *c, struct pool *p, bool vols, struct job *j,
 	}
 	p = cistern_adopt_pool(c, fresh);
 	if (vols && pool_is_active(p))
-		rc = lv_vol_list(c, p, pp, j, e);
+		rc = lv_vol_list(c, p, pp, false, j, e);
 	virStoragePoolFree(pp);
 	return rc;
 }
@@ -303,13 +326,17 @@ cmp_pool_names(const void *a, const void *b)
 	return strcmp((*x)->def->name, (*y)->def->name);
 }
 
+/* Every pool of the connection; with `full`, the volumes of the running
+ * ones too, and quietly: c's list is left alone and nothing goes through
+ * c->warn (a thread may run it while the faces use c). */
 static int
-lv_load(struct cistern *c, struct pool ***out, size_t *n, struct err *e)
+lv_load_pools(struct cistern *c, bool full, struct pool ***out, size_t *n,
+	      struct err *e)
 {
 	virConnectPtr conn = lv_conn(c, e);
 	virStoragePoolPtr *pps = NULL;
 	struct pool **pools;
-	int np;
+	int np, rc = 0;
 	size_t k = 0;
 
 	if (conn == NULL)
@@ -321,20 +348,50 @@ lv_load(struct cistern *c, struct pool ***out, size_t *n, struct err *e)
 	for (int i = 0; i < np; i++) {
 		struct err pe;
 		err_init(&pe);
-		pools[k] = lv_pool_read(c, pps[i], &pe);
-		if (pools[k] != NULL)
-			k++;
-		else if (c->warn)
+		if (rc == 0)
+			pools[k] = lv_pool_read(c, pps[i], &pe);
+		if (rc == 0 && pools[k] != NULL) {
+			struct pool *p = pools[k++];
+			if (full && pool_is_active(p) &&
+			    lv_vol_list(c, p, pps[i], true, NULL, &pe) < 0) {
+				p->error = xstrdup(pe.msg);
+				p->refreshed = true;
+			}
+		}
+		if (rc == 0 && pe.msg[0] != '\0' &&
+		    str_startswith(pe.msg, "cannot reach")) {
+			err_move(e, &pe);
+			rc = -1;
+		} else if (rc == 0 && pe.msg[0] != '\0' && !full && c->warn) {
 			c->warn(c->warn_arg, pe.msg);
+		}
 		err_clear(&pe);
 		virStoragePoolFree(pps[i]);
 	}
 	free(pps);
+	if (rc < 0) {
+		for (size_t i = 0; i < k; i++)
+			pool_discard(pools[i]);
+		free(pools);
+		return -1;
+	}
 	/* as virsh lists them */
 	qsort(pools, k, sizeof(*pools), cmp_pool_names);
 	*out = pools;
 	*n = k;
 	return 0;
+}
+
+static int
+lv_load(struct cistern *c, struct pool ***out, size_t *n, struct err *e)
+{
+	return lv_load_pools(c, false, out, n, e);
+}
+
+static int
+lv_load_full(struct cistern *c, struct pool ***out, size_t *n, struct err *e)
+{
+	return lv_load_pools(c, true, out, n, e);
 }
 
 static struct pool *
@@ -565,6 +622,7 @@ const struct engine_ops libvirt_engine = {
 	.open = lv_open,
 	.close = lv_close,
 	.load = lv_load,
+	.load_full = lv_load_full,
 	.pool_define = lv_pool_define,
 	.pool_undefine = lv_pool_undefine,
 	.pool_set_autostart = lv_pool_set_autostart,

@@ -3,6 +3,7 @@
 #ifndef CISTERN_LIBVIRT_H
 #define CISTERN_LIBVIRT_H
 
+#include <pthread.h>
 #include <sys/types.h>
 
 #include <libvirt/libvirt.h>
@@ -17,6 +18,12 @@ struct lv {
 	char *uri;
 	unsigned flags;            /* ENGINE_READ_ONLY */
 	pid_t pid;                 /* the process that opened conn */
+	/* conn is replaced when it dies (the interface's loads run in a
+	 * thread); the dead ones stay open until close, since another
+	 * thread may still be using them */
+	pthread_mutex_t lock;
+	virConnectPtr *dead;
+	size_t ndead;
 };
 
 /* The connection of this process (a forked child opens its own). */
@@ -37,8 +44,10 @@ int lv_pool_update(struct cistern *c, struct pool *p, bool vols,
 		   struct job *j, struct err *e);
 
 /* Volumes (backends/libvirt_vol.c). */
+/* With `quiet`, an unreadable volume is skipped without c->warn (from
+ * a thread). */
 int lv_vol_list(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
-		struct job *j, struct err *e);
+		bool quiet, struct job *j, struct err *e);
 char *lv_vol_xml(struct cistern *c, const struct pool *p,
 		 const struct vol_def *v, struct err *e);
 int lv_vol_create(struct cistern *c, struct pool *p, const struct vol_def *v,

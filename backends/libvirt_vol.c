@@ -107,7 +107,7 @@ vl_read_all(struct vl_work *w, struct job *j)
 
 int
 lv_vol_list(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
-	    struct job *j, struct err *e)
+	    bool quiet, struct job *j, struct err *e)
 {
 	virStorageVolPtr *vols = NULL;
 	int n = virStoragePoolListAllVolumes(pp, &vols, 0);
@@ -132,9 +132,10 @@ lv_vol_list(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
 			s->v = NULL;
 		} else if (rc == 0 && s->e.code == ERR_NOT_FOUND) {
 			/* deleted while we listed */
-		} else if (rc == 0 && c->warn && !str_startswith(s->e.msg,
-							 "cannot reach")) {
-			c->warn(c->warn_arg, s->e.msg);
+		} else if (rc == 0 && (quiet || c->warn) &&
+			   !str_startswith(s->e.msg, "cannot reach")) {
+			if (!quiet)
+				c->warn(c->warn_arg, s->e.msg);
 		} else if (rc == 0) {
 			err_move(e, &s->e);
 			rc = -1;

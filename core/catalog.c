@@ -205,13 +205,19 @@ cistern_reload(struct cistern *c, struct err *e)
 	if (engine_remote(c)) {
 		if (c->engine->load(c, &pools, &n, e) < 0)
 			return -1;
-		cistern_free_pools(c);
-		c->pools = pools;
-		c->npools = n;
+		cistern_replace_pools(c, pools, n);
 		return 0;
 	}
 	cistern_free_pools(c);
 	return cistern_load(c, e);
+}
+
+void
+cistern_replace_pools(struct cistern *c, struct pool **pools, size_t n)
+{
+	cistern_free_pools(c);
+	c->pools = pools;
+	c->npools = n;
 }
 
 struct pool *

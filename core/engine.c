@@ -199,3 +199,19 @@ cistern_find_sources(struct cistern *c, enum pool_type t,
 		       NULL;
 	return c->engine->find_sources(c, t, q, e);
 }
+
+int
+cistern_load_full(struct cistern *c, struct pool ***out, size_t *n,
+		  struct err *e)
+{
+	if (!engine_remote(c) || c->engine->load_full == NULL)
+		return engine_unsupported(c, "load_full", e);
+	return c->engine->load_full(c, out, n, e);
+}
+
+bool
+engine_lost(const struct err *e)
+{
+	/* engines word a lost connection so: "cannot reach HOST ..." */
+	return str_startswith(e->msg, "cannot reach ");
+}

@@ -51,6 +51,12 @@ struct engine_ops {
 	 * definition, state and autostart filled; no volumes yet. */
 	int (*load)(struct cistern *c, struct pool ***out, size_t *n,
 		    struct err *e);
+	/* The same, with the volumes of every running pool read (refreshed
+	 * set, or error on a pool whose volumes could not be read); it
+	 * touches nothing of c but the connection and never calls c->warn,
+	 * so a thread may run it while the faces use c. */
+	int (*load_full)(struct cistern *c, struct pool ***out, size_t *n,
+			 struct err *e);
 
 	/* Pools. Define returns the pool as now defined (pool_new). After
 	 * the others, the engine has brought p up to date (state, sizes,
@@ -144,6 +150,14 @@ int cistern_connect(struct cistern *c, const char *uri,
 		    const char *config_dir, const char *run_dir,
 		    unsigned flags, bool read_only, store_warn_fn warn,
 		    void *warn_arg, struct err *e);
+
+/* c's engine's load_full (see there; from any thread), and putting
+ * what it read in place of c's pools (the faces' thread). */
+int cistern_load_full(struct cistern *c, struct pool ***out, size_t *n,
+		      struct err *e);
+void cistern_replace_pools(struct cistern *c, struct pool **pools, size_t n);
+/* Is e a lost (or never made) connection to the engine's other side? */
+bool engine_lost(const struct err *e);
 
 /* For engines: a pool object around `d` (ownership taken), owned by c,
  * and its disposal. */
