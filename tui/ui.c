@@ -32,6 +32,7 @@
 #include "ui_list.h"
 #include "ui_map.h"
 #include "ui_model.h"
+#include "ui_remote.h"
 #include "ui_text.h"
 #include "ui_theme.h"
 
@@ -546,6 +547,7 @@ ui_start(struct ui *ui, struct cistern *c, const struct options *o,
 	list_init(&ui->vols, "volumes", vol_columns, vol_pane_cols,
 		  &vol_list_ops, "name");
 	ino_watch(ui);
+	ui_remote_init(ui);
 	ui_layout(ui);
 	return 0;
 }
@@ -555,6 +557,7 @@ static void
 ui_stop(struct ui *ui)
 {
 	ui_jobs_cancel_all(ui);
+	ui_remote_free(ui);
 	endwin();
 	util_set_fatal_hook(NULL);
 	run_set_logger(NULL, NULL);
@@ -619,13 +622,16 @@ ui_loop(struct ui *ui)
 		if (flags & UI_DRAW)
 			ui_draw(ui);
 		flags = 0;
-		pf = xreallocarray(pf, ui->njobs + 3, sizeof(*pf));
+		pf = xreallocarray(pf, ui->njobs + 4, sizeof(*pf));
 		pf[npf++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 		if (wake_pipe[0] >= 0)
 			pf[npf++] = (struct pollfd){ .fd = wake_pipe[0],
 						     .events = POLLIN };
 		if (ui->ino_fd >= 0)
 			pf[npf++] = (struct pollfd){ .fd = ui->ino_fd,
+						     .events = POLLIN };
+		if (ui_remote_fd(ui) >= 0)
+			pf[npf++] = (struct pollfd){ .fd = ui_remote_fd(ui),
 						     .events = POLLIN };
 		for (size_t i = 0; i < ui->njobs; i++)
 			if (!ui->jobs[i]->ended)
@@ -637,6 +643,7 @@ ui_loop(struct ui *ui)
 			timeout = (int)(ui->reload_at - now);
 		if (ui_jobs_running(ui) > 0 && timeout > 500)
 			timeout = 500;   /* rates and times left move */
+		timeout = ui_remote_timeout(ui, now, timeout);
 		if (timeout < 0)
 			timeout = 0;
 		k = poll(pf, (nfds_t)npf, timeout);
@@ -665,6 +672,8 @@ ui_loop(struct ui *ui)
 			} else if (pf[i].fd == ui->ino_fd) {
 				if (ino_read(ui) && ui->reload_at == 0)
 					ui->reload_at = now_ms() + DEBOUNCE_MS;
+			} else if (pf[i].fd == ui_remote_fd(ui)) {
+				flags |= ui_remote_ended(ui);
 			} else {
 				flags |= ui_jobs_poll(ui, pf[i].fd);
 			}
@@ -678,6 +687,7 @@ ui_loop(struct ui *ui)
 			ui->next_tick = now + TICK_MS;
 			flags |= UI_RELOAD;
 		}
+		flags |= ui_remote_tick(ui, now);
 		if (ui_jobs_running(ui) > 0)
 			flags |= UI_DRAW;
 	}
@@ -704,6 +714,10 @@ ui_main(struct cistern *c, const struct options *o)
 	ui_rebuild_pools(ui);
 	ui_ensure_vols(ui);
 	ui_rebuild_vols(ui);
+	if (ui->status[0] == '\0' && ui_remote(ui))
+		ui_status(ui, R_STATUS, "%zu pool%s at %s. ? shows every key; : "
+			  "runs a command.", c->npools, c->npools == 1 ? "" : "s",
+			  ui_remote_uri(ui));
 	if (ui->status[0] == '\0')
 		ui_status(ui, R_STATUS, "%zu pool%s. ? shows every key; : runs a "
 			  "command.", c->npools, c->npools == 1 ? "" : "s");

@@ -28,6 +28,7 @@ struct cistern;
 struct dialog;
 struct options;
 struct ui_job;
+struct ui_remote;
 
 struct log_line {
 	int64_t when;           /* unix time */
@@ -76,6 +77,7 @@ struct ui {
 	int next_job_id;
 	int ino_fd;
 	int64_t next_tick, reload_at;
+	struct ui_remote *remote;  /* loads over a remote engine, or NULL */
 	char host[64], user[64];
 	/* key bar hit regions, for the mouse */
 	int nbar;

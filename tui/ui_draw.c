@@ -21,6 +21,7 @@
 #include "ui_list.h"
 #include "ui_map.h"
 #include "ui_model.h"
+#include "ui_remote.h"
 #include "ui_scroll.h"
 #include "ui_text.h"
 #include "ui_theme.h"
@@ -223,10 +224,17 @@ draw_title(struct ui *ui)
 	char left[512], right[64];
 	attr_t a = ui->attr[R_TITLE];
 
-	snprintf(left, sizeof(left), " cistern %s %s %s %s %s %s%s%s", ui->g->hline,
-		 ui->host, ui->g->hline, ui->user, ui->g->hline,
-		 ui->c->store.config_dir, ui->read_only ? "  [read-only]" : "",
-		 run_dry_run() ? "  [dry-run]" : "");
+	if (ui_remote(ui))
+		/* over libvirt: where the pools are, not a config dir */
+		snprintf(left, sizeof(left), " cistern %s %s%s%s", ui->g->hline,
+			 ui_remote_uri(ui), ui_remote_lost(ui) ? "  [lost]" : "",
+			 ui->read_only ? "  [read-only]" : "");
+	else
+		snprintf(left, sizeof(left), " cistern %s %s %s %s %s %s%s%s",
+			 ui->g->hline, ui->host, ui->g->hline, ui->user,
+			 ui->g->hline, ui->c->store.config_dir,
+			 ui->read_only ? "  [read-only]" : "",
+			 run_dry_run() ? "  [dry-run]" : "");
 	snprintf(right, sizeof(right), "%zu pool%s ", ui->c->npools,
 		 ui->c->npools == 1 ? "" : "s");
 	text_fill(0, 0, ui->cols, a);

@@ -14,6 +14,7 @@
 #include "ui_job.h"
 #include "ui_list.h"
 #include "ui_model.h"
+#include "ui_remote.h"
 #include "ui_scroll.h"
 #include "ui_theme.h"
 
@@ -231,6 +232,10 @@ ui_ensure_vols(struct ui *ui)
 	if (p == NULL || !pool_is_active(p) || p->refreshed ||
 	    p->state == POOL_BUILDING)
 		return;
+	if (ui_remote(ui)) {
+		ui_remote_load(ui, false);
+		return;
+	}
 	if (refresh_is_remote(p)) {
 		refresh_in_job(ui, p);
 		return;
@@ -262,6 +267,10 @@ ui_refresh_selected(struct ui *ui)
 void
 ui_refresh_all(struct ui *ui)
 {
+	if (ui_remote(ui)) {
+		ui_remote_load(ui, false);
+		return;
+	}
 	for (size_t i = 0; i < ui->c->npools; i++) {
 		struct pool *p = ui->c->pools[i];
 		struct err e;
@@ -285,6 +294,10 @@ ui_reload(struct ui *ui)
 {
 	struct err e;
 
+	if (ui_remote(ui)) {
+		ui_remote_load(ui, true);
+		return;
+	}
 	ui_detach(ui);
 	err_init(&e);
 	if (cistern_reload(ui->c, &e) < 0)

@@ -1,0 +1,254 @@
+/* cistern — the screen over a remote engine: a load (every pool, and the
+ * volumes of the running ones) runs in a thread of its own, so a slow or
+ * dead host never stops the loop; its end is a byte on a pipe the loop
+ * polls. A lost connection keeps the last pools on the screen, says so in
+ * the status and the title, and is tried again after 1, 2, 4 ... 30 s. */
+#include "ui_remote.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/engine.h"
+#include "../core/pool.h"
+#include "../core/util.h"
+#include "main.h"
+#include "ui.h"
+#include "ui_model.h"
+
+#define RETRY_MAX_S 30
+
+struct ui_remote {
+	pthread_t thread;
+	bool running;           /* a load is on its way */
+	bool again;             /* another was asked for meanwhile */
+	bool lost;
+	int pipe[2];
+	/* the thread's result */
+	int rc;
+	struct pool **pools;
+	size_t npools;
+	struct err e;
+	/* backoff */
+	int delay_s;            /* the wait after the next failure */
+	int64_t retry_at;       /* ms; 0: no retry planned */
+	int64_t shown_s;        /* the countdown last put in the status */
+};
+
+void
+ui_remote_init(struct ui *ui)
+{
+	struct ui_remote *r;
+
+	if (!engine_remote(ui->c))
+		return;
+	r = xcalloc(1, sizeof(*r));
+	if (pipe2(r->pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		free(r);
+		return;
+	}
+	r->delay_s = 1;
+	err_init(&r->e);
+	ui->remote = r;
+}
+
+void
+ui_remote_free(struct ui *ui)
+{
+	struct ui_remote *r = ui->remote;
+	struct timespec ts;
+
+	if (r == NULL)
+		return;
+	if (r->running) {
+		/* a load stuck on a dead host is left behind after a while */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 2;
+		if (pthread_timedjoin_np(r->thread, NULL, &ts) != 0) {
+			pthread_detach(r->thread);
+			ui->remote = NULL;
+			return;
+		}
+		for (size_t i = 0; r->rc == 0 && i < r->npools; i++)
+			pool_discard(r->pools[i]);
+		if (r->rc == 0)
+			free(r->pools);
+	}
+	err_clear(&r->e);
+	close(r->pipe[0]);
+	close(r->pipe[1]);
+	free(r);
+	ui->remote = NULL;
+}
+
+bool
+ui_remote(const struct ui *ui)
+{
+	return ui->remote != NULL;
+}
+
+const char *
+ui_remote_uri(const struct ui *ui)
+{
+	return ui->o->connect ? ui->o->connect : "";
+}
+
+bool
+ui_remote_lost(const struct ui *ui)
+{
+	return ui->remote != NULL && ui->remote->lost;
+}
+
+/* In the thread: read everything, then say so on the pipe. */
+static void *
+remote_thread(void *arg)
+{
+	struct ui *ui = arg;
+	struct ui_remote *r = ui->remote;
+	ssize_t w;
+
+	r->rc = cistern_load_full(ui->c, &r->pools, &r->npools, &r->e);
+	do
+		w = write(r->pipe[1], "", 1);
+	while (w < 0 && errno == EINTR);
+	return NULL;
+}
+
+static void
+remote_start(struct ui *ui)
+{
+	struct ui_remote *r = ui->remote;
+
+	r->again = false;
+	r->pools = NULL;
+	r->npools = 0;
+	err_clear(&r->e);
+	if (pthread_create(&r->thread, NULL, remote_thread, ui) != 0) {
+		ui_status(ui, R_ERROR, "cannot start a thread to read libvirt "
+			  "at %s", ui_remote_uri(ui));
+		return;
+	}
+	r->running = true;
+}
+
+void
+ui_remote_load(struct ui *ui, bool again)
+{
+	struct ui_remote *r = ui->remote;
+
+	if (r == NULL)
+		return;
+	if (r->running)
+		r->again |= again;
+	else if (!r->lost)
+		remote_start(ui);
+	/* lost: the retry timer decides */
+}
+
+int
+ui_remote_fd(const struct ui *ui)
+{
+	return ui->remote != NULL ? ui->remote->pipe[0] : -1;
+}
+
+/* "libvirt at URI lost — retrying in N s" */
+static void
+remote_lost_status(struct ui *ui, int64_t secs)
+{
+	const char *dash = ui->utf8 ? "\u2014" : "-";
+
+	if (secs > 0)
+		ui_status(ui, R_ERROR, "libvirt at %s lost %s retrying in %lld s",
+			  ui_remote_uri(ui), dash, (long long)secs);
+	else
+		ui_status(ui, R_ERROR, "libvirt at %s lost %s retrying now",
+			  ui_remote_uri(ui), dash);
+	ui->remote->shown_s = secs;
+}
+
+int
+ui_remote_ended(struct ui *ui)
+{
+	struct ui_remote *r = ui->remote;
+	char buf[16];
+	bool was_lost;
+
+	while (read(r->pipe[0], buf, sizeof(buf)) > 0)
+		;
+	if (!r->running)
+		return 0;
+	pthread_join(r->thread, NULL);
+	r->running = false;
+	was_lost = r->lost;
+	if (r->rc == 0) {
+		ui_detach(ui);
+		cistern_replace_pools(ui->c, r->pools, r->npools);
+		r->pools = NULL;
+		r->lost = false;
+		r->delay_s = 1;
+		r->retry_at = 0;
+		ui_rebuild_pools(ui);
+		ui_rebuild_vols(ui);
+		if (was_lost) {
+			ui_status(ui, R_GOOD, "libvirt at %s is back: %zu pool%s.",
+				  ui_remote_uri(ui), ui->c->npools,
+				  ui->c->npools == 1 ? "" : "s");
+			ui_log(ui, R_GOOD, ui->status, NULL);
+		}
+		if (r->again)
+			remote_start(ui);
+	} else if (engine_lost(&r->e)) {
+		r->lost = true;
+		r->again = false;
+		r->retry_at = now_ms() + (int64_t)r->delay_s * 1000;
+		remote_lost_status(ui, r->delay_s);
+		if (!was_lost)
+			ui_log(ui, R_ERROR, ui->status, r->e.msg);
+		r->delay_s = r->delay_s * 2 > RETRY_MAX_S ? RETRY_MAX_S :
+			     r->delay_s * 2;
+	} else {
+		ui_status(ui, R_ERROR, "%s", r->e.msg);
+		if (r->again)
+			remote_start(ui);
+	}
+	return UI_DRAW;
+}
+
+int
+ui_remote_tick(struct ui *ui, int64_t now)
+{
+	struct ui_remote *r = ui->remote;
+	int64_t secs;
+
+	if (r == NULL || !r->lost || r->running || r->retry_at == 0)
+		return 0;
+	if (now >= r->retry_at) {
+		r->retry_at = 0;
+		remote_lost_status(ui, 0);
+		remote_start(ui);
+		return UI_DRAW;
+	}
+	secs = (r->retry_at - now + 999) / 1000;
+	if (secs == r->shown_s)
+		return 0;
+	remote_lost_status(ui, secs);
+	return UI_DRAW;
+}
+
+int
+ui_remote_timeout(const struct ui *ui, int64_t now, int timeout)
+{
+	const struct ui_remote *r = ui->remote;
+	int64_t left;
+
+	if (r == NULL || !r->lost || r->running || r->retry_at == 0)
+		return timeout;
+	/* wake for the retry, and at each second of the countdown */
+	left = (r->retry_at - now) % 1000;
+	if (left <= 0)
+		left = r->retry_at - now > 0 ? 1000 : 0;
+	return left < timeout ? (int)left : timeout;
+}
