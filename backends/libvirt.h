@@ -48,6 +48,11 @@ int lv_pool_update(struct cistern *c, struct pool *p, bool vols,
  * a thread). */
 int lv_vol_list(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
 		bool quiet, struct job *j, struct err *e);
+/* Disk pools (backends/libvirt_map.c): a volume's source extents from
+ * its XML, and p's device maps from its live XML and its volumes. */
+void lv_vol_extents(struct vol_def *v, const char *xml);
+int lv_disk_map(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
+		struct err *e);
 char *lv_vol_xml(struct cistern *c, const struct pool *p,
 		 const struct vol_def *v, struct err *e);
 int lv_vol_create(struct cistern *c, struct pool *p, const struct vol_def *v,

@@ -32,6 +32,8 @@ lv_vol_read(struct cistern *c, const struct pool *p, virStorageVolPtr vol,
 	origin = xasprintf("libvirt's volume '%s'", name);
 	v = vol_def_parse(xml, strlen(xml), origin, p->def->type,
 			  VOL_PARSE_NO_CAPACITY, e);
+	if (v != NULL && p->def->type == POOL_DISK)
+		lv_vol_extents(v, xml);
 	free(origin);
 	free(xml);
 	return v;
@@ -148,6 +150,9 @@ lv_vol_list(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
 		job_progress(j, (uint64_t)n);
 	free(w.slots);
 	free(vols);
+	if (rc == 0 && p->def->type == POOL_DISK &&
+	    lv_disk_map(c, p, pp, e) < 0 && !quiet)
+		rc = -1;
 	if (rc == 0)
 		p->refreshed = true;
 	return rc;
