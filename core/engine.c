@@ -215,3 +215,24 @@ engine_lost(const struct err *e)
 	/* engines word a lost connection so: "cannot reach HOST ..." */
 	return str_startswith(e->msg, "cannot reach ");
 }
+
+bool
+engine_uri_local(const char *uri)
+{
+	const char *sep, *plus, *host;
+	size_t hl;
+
+	if (uri == NULL || *uri == '\0')
+		return true;
+	if ((sep = strstr(uri, "://")) == NULL)
+		return false;
+	/* driver+transport://: only the unix transport stays on this host */
+	plus = memchr(uri, '+', (size_t)(sep - uri));
+	if (plus != NULL)
+		return (size_t)(sep - plus - 1) == 4 &&
+		       strncmp(plus + 1, "unix", 4) == 0;
+	/* driver://host/...: a host name means tls to it */
+	host = sep + 3;
+	hl = strcspn(host, "/?");
+	return hl == 0;
+}

@@ -128,6 +128,11 @@ extern const struct engine_ops engine_local;
 void engine_register(const struct engine_ops *ops);
 const struct engine_ops *engine_for_uri(const char *uri);
 
+/* Does `uri` reach a daemon on this host through its unix socket (or
+ * no daemon: NULL or empty)? Then this host's devices are the other
+ * side's, and local probing (the wizard's device lists) applies. */
+bool engine_uri_local(const char *uri);
+
 /* Is c served by an engine other than the local one? */
 bool engine_remote(const struct cistern *c);
 

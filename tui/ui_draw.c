@@ -297,6 +297,9 @@ draw_panes(struct ui *ui)
 		if (pool_is_active(p) && pool_can(p, "vol-create") &&
 		    !ui->read_only && p->error == NULL)
 			why = "No volumes yet: F3 creates one.";
+		/* a refresh in a job or a remote load still on its way */
+		if (pool_is_active(p) && !p->refreshed && p->error == NULL)
+			why = "Reading the volumes...";
 		text_put(y + 3, vx + 2, why, vw - 3,
 			 ui->attr[p->error ? R_ERROR : R_DIM], false, false);
 	} else if (p == NULL && h > 4) {

@@ -8,12 +8,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/engine.h"
 #include "../core/pool.h"
 #include "../core/secret.h"
 #include "../core/units.h"
 #include "../core/util.h"
 #include "../core/xml.h"
+#include "ui.h"
 #include "ui_job.h"
+#include "ui_remote.h"
 #include "ui_wiz_pool.h"
 
 /* ---- discovery jobs (they run in a child) ---- */
@@ -61,7 +64,6 @@ job_discover(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	size_t n;
 	char *xml, num[64];
 
-	(void)c;
 	if (d->devflags != 0) {
 		job_phase(j, "looking for block devices");
 		if (discover_blockdevs(d->devflags, &v, &n, e) < 0)
@@ -94,7 +96,8 @@ job_discover(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 			q.key = d->secret;
 		}
 		job_phase(j, "asking %s", d->host ? d->host : "the system");
-		xml = pool_find_sources((enum pool_type)d->type, &q, e);
+		/* over -c, libvirt's virConnectFindStoragePoolSources */
+		xml = cistern_find_sources(c, (enum pool_type)d->type, &q, e);
 		if (xml == NULL)
 			return -1;
 		sbuf_add(out, xml);
@@ -280,6 +283,9 @@ pw_discover(struct wiz *w, unsigned devflags, int type, const char *what,
 	char *busy;
 
 	d->devflags = devflags;
+	/* this host's devices are the other side's only over a local URI */
+	if (engine_remote(w->ui->c) && !engine_uri_local(ui_remote_uri(w->ui)))
+		d->devflags = 0;
 	d->type = type;
 	if (type == POOL_NETFS || type == POOL_ISCSI ||
 	    type == POOL_ISCSI_DIRECT || type == POOL_RBD) {
