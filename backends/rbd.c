@@ -278,9 +278,10 @@ rbd_conn_open(struct pool *p, struct rbd_conn *c, struct err *e)
 	int r;
 
 	memset(c, 0, sizeof(*c));
-	if (auth_key(p->owner ? &p->owner->store : NULL, a, &key, &klen,
-		     e) < 0)
-		return -1;
+	key = NULL;
+	klen = 0;
+	if (a != NULL && (key = pool_secret(p, &klen, e)) == NULL)
+		return err_prefix(e, "cephx key of user '%s'", a->username);
 	r = cluster_connect(d, d->source.hosts, d->source.nhosts,
 			    a ? a->username : NULL, key, &c->cluster, e);
 	secret_free(key, klen);

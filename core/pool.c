@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "pool_int.h"
+#include "secret.h"
 #include "run.h"
 #include "util.h"
 #include "xml.h"
@@ -71,6 +72,24 @@ map_add_seg(struct dev_map *m, enum seg_kind kind, uint64_t start,
 		.kind = kind, .start = start, .end = end,
 		.vol = vol ? xstrdup(vol) : NULL, .depth = depth,
 	};
+}
+
+char *
+pool_secret(const struct pool *p, size_t *len, struct err *e)
+{
+	const struct pool_auth *a = p->def->source.auth;
+
+	if (p->preview_key != NULL) {
+		*len = p->preview_keylen;
+		return xstrdup(p->preview_key);
+	}
+	if (a == NULL)
+		return err_setc(e, ERR_INVALID, "pool '%s' has no <auth>",
+				p->def->name), NULL;
+	if (p->owner == NULL)
+		return err_setc(e, ERR_GENERIC, "no secrets store to read "
+				"the secret from"), NULL;
+	return secret_get(&p->owner->store, a, len, e);
 }
 
 const char *

@@ -31,6 +31,8 @@ struct pool {
 	char **facts;             /* backend facts "key=value" (persisted) */
 	size_t nfacts;
 	struct cistern *owner;
+	char *preview_key;        /* a preview's secret (pool_preview) */
+	size_t preview_keylen;
 };
 
 struct cistern {
@@ -89,6 +91,11 @@ struct dev_map *pool_add_map(struct pool *p, const char *device,
 void map_add_seg(struct dev_map *m, enum seg_kind kind, uint64_t start,
 		 uint64_t end, const char *vol, int depth);
 
+/* The secret the pool's <auth> names (a CHAP password, a cephx key): a
+ * preview's own, else the secrets store's (core/secret.h). The caller
+ * wipes and frees it with secret_free(). */
+char *pool_secret(const struct pool *p, size_t *len, struct err *e);
+
 /* Backend facts that survive between runs ("mounted-by=cistern"). */
 const char *pool_fact(const struct pool *p, const char *key);
 void pool_set_fact(struct pool *p, const char *key, const char *value);
@@ -133,9 +140,11 @@ void vol_plan_clear(struct vol_plan *pl);
 
 /* The volumes a definition would have, without defining or starting it
  * (the backend's preview): a pool of its own, freed with pool_preview_free.
- * ERR_UNSUPPORTED for types that must be started first. */
+ * `key` (or NULL) is the secret its <auth> stands for, not stored yet (a
+ * wizard's CHAP password). ERR_UNSUPPORTED for types that must be started
+ * first. */
 struct pool *pool_preview(struct cistern *c, const struct pool_def *d,
-			  struct job *j, struct err *e);
+			  const char *key, struct job *j, struct err *e);
 void pool_preview_free(struct pool *p);
 
 /* find-storage-pool-sources: libvirt's <sources> XML. */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/build.h"
 #include "../core/fileio.h"
 #include "../core/units.h"
 #include "../core/xml.h"
@@ -465,29 +466,20 @@ static int
 default_done(struct ui *ui, struct form *f, int b)
 {
 	char *dir = f->ctx;
-	char *xml;
-	struct pool_def *d;
-	struct pool *p = NULL;
 	struct err e;
 
 	if (b != 0) {
 		ui_status(ui, R_STATUS, "No pools yet: F2 (or N) defines one.");
 		return UI_DRAW;
 	}
-	xml = xasprintf("<pool type='dir'><name>default</name><target><path>%s"
-			"</path></target></pool>", dir);
 	err_init(&e);
 	ui_detach(ui);
-	d = pool_def_parse(xml, strlen(xml), "default pool", &e);
-	if (d == NULL || pool_define(ui->c, d, &p, &e) < 0 ||
-	    pool_start(ui->c, p, POOL_START_BUILD, NULL, &e) < 0 ||
-	    pool_set_autostart(ui->c, p, true, &e) < 0)
+	if (pool_create_default(ui->c, dir, &e) < 0)
 		ui_status(ui, R_ERROR, "%s", e.msg);
 	else
 		ui_status(ui, R_GOOD, "Pool default created in %s and started.",
 			  dir);
 	err_clear(&e);
-	free(xml);
 	return UI_RELOAD;
 }
 

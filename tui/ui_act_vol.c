@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/build.h"
 #include "../core/units.h"
 #include "../core/wipe.h"
 #include "../core/xml.h"
@@ -326,19 +327,7 @@ clone_done(struct ui *ui, struct form *f, int b)
 		return -1;
 	}
 	/* as virsh: the source's definition with a new name */
-	nv = vol_def_dup(src);
-	free(nv->name);
-	nv->name = xstrdup(name);
-	free(nv->key);
-	nv->key = NULL;
-	free(nv->target.path);
-	nv->target.path = NULL;
-	for (size_t i = 0; i < nv->nextents; i++)
-		free(nv->extents[i].device);
-	free(nv->extents);
-	nv->extents = NULL;
-	nv->nextents = 0;
-	nv->part_num = 0;
+	nv = vol_def_clone(src, name);
 	struct vol_op *o = vol_op_new(f);
 	o->def = nv;
 	title = xasprintf("clone %s to %s", src->name, name);

@@ -22,7 +22,7 @@ struct disc {
 	char *host, *initiator;
 	char *user;                 /* rbd: the cephx user */
 	int port;
-	char *xml;                  /* LUNs: the pool's definition */
+	struct pool_def *def;       /* LUNs: the pool's definition */
 	char *secret;               /* LUNs: the CHAP password */
 };
 
@@ -33,7 +33,7 @@ disc_free(struct disc *d)
 	free(d->host);
 	free(d->initiator);
 	free(d->user);
-	free(d->xml);
+	pool_def_free(d->def);
 	if (d->secret != NULL)
 		secret_free(d->secret, strlen(d->secret));
 	free(d);
@@ -100,39 +100,21 @@ job_discover(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	return 0;
 }
 
-/* In the child: a target's LUNs. The CHAP password goes into a secrets
- * store of the child's own in /dev/shm, removed before it answers. */
+/* In the child: a target's LUNs. The CHAP password is the preview's own
+ * (pool_preview), never stored. */
 static int
 job_luns(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	 struct err *e)
 {
 	struct disc *d = arg;
-	struct pool_def *def;
+	const struct pool_def *def = d->def;
 	struct pool *p;
-	char tmpl[] = "/dev/shm/cistern-wizard-XXXXXX", *dir = NULL;
-	int rc = -1;
 
-	def = pool_def_parse(d->xml, strlen(d->xml), "the new pool", e);
-	if (def == NULL)
-		return -1;
-	if (d->secret != NULL) {
-		dir = mkdtemp(tmpl);
-		if (dir == NULL) {
-			pool_def_free(def);
-			return err_errno(e, errno, "cannot make a private "
-					 "directory for the CHAP secret");
-		}
-		free(c->store.config_dir);
-		c->store.config_dir = xstrdup(dir);
-		if (secret_set(&c->store, NULL, "wizard-preview", d->secret,
-			       strlen(d->secret), e) < 0)
-			goto out;
-	}
 	job_phase(j, "logging in to %s", def->source.ndevices ?
 		  def->source.devices[0].path : "the target");
-	p = pool_preview(c, def, j, e);
+	p = pool_preview(c, def, d->secret, j, e);
 	if (p == NULL)
-		goto out;
+		return -1;
 	for (size_t i = 0; i < p->nvols; i++) {
 		const struct vol_def *v = p->vols[i];
 		char num[32];
@@ -144,20 +126,7 @@ job_luns(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 		sbuf_addc(out, '\n');
 	}
 	pool_preview_free(p);
-	rc = 0;
-out:
-	if (dir != NULL) {
-		struct err se;
-		err_init(&se);
-		secret_remove(&c->store, NULL, "wizard-preview", &se);
-		err_clear(&se);
-		char *sd = path_join(dir, "secrets");
-		rmdir(sd);
-		free(sd);
-		rmdir(dir);
-	}
-	pool_def_free(def);
-	return rc;
+	return 0;
 }
 
 /* ---- what came back ---- */
@@ -299,14 +268,14 @@ pw_discover(struct wiz *w, unsigned devflags, int type, const char *what,
 /* Log in to a target (the pool's XML) and list its LUNs; the CHAP
  * password goes to the child only. */
 void
-pw_luns_start(struct wiz *w, char *xml, const char *secret,
+pw_luns_start(struct wiz *w, struct pool_def *def, const char *secret,
 	      job_end_fn on_end)
 {
 	struct disc *d = xcalloc(1, sizeof(*d));
 	char *busy;
 
 	d->type = -1;
-	d->xml = xml;
+	d->def = def;
 	if (secret != NULL)
 		d->secret = xstrdup(secret);
 	busy = xasprintf("listing the LUNs of %s", wiz_get(w, "tgt"));

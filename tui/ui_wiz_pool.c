@@ -1,9 +1,9 @@
 /* cistern — the define-pool wizard (F2): name and type, source (see
  * ui_wiz_src.c), target path with permissions and format, and a review
  * that shows the XML, the command line that makes the same pool and
- * exactly what Build and Start will do. Finish defines the pool with
- * `pool-define-as` (the scriptable twin) and builds and starts it as a
- * job; if that fails the operator is offered to undefine it, and what
+ * exactly what Build and Start will do. Finish defines the pool from
+ * pool-define-as's arguments (core/build.h; the command line shown is its
+ * scriptable twin) and builds and starts it as a job; if that fails the operator is offered to undefine it, and what
  * the wizard made goes with it (ui_wiz_done.c). */
 #include <errno.h>
 #include <grp.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../core/build.h"
 #include "../core/probe.h"
 #include "cli.h"
 #include "ui_wiz_pool.h"
@@ -337,16 +338,6 @@ where_change(struct wiz *w, const char *id)
 
 /* ---- the command line ---- */
 
-/* Append an option and its value. */
-static void
-opt(char ***v, size_t *n, const char *name, const char *value)
-{
-	if (value == NULL || *value == '\0')
-		return;
-	strv_push(v, n, name);
-	strv_push(v, n, value);
-}
-
 /* A user or group as a number (names resolved now). */
 static char *
 id_number(const char *v, bool group)
@@ -365,103 +356,87 @@ id_number(const char *v, bool group)
 	return p ? xasprintf("%u", (unsigned)p->pw_uid) : xstrdup(v);
 }
 
-/* The pool-define-as command line of the wizard's values. */
-char **
-pw_argv(struct wiz *w, bool print_xml, const char *secret_usage)
+/* The wizard's values as pool-define-as's arguments. */
+void
+pw_args(struct wiz *w, const char *secret_usage, struct pw_args *out)
 {
 	enum pool_type t = pw_type(w);
-	char **v = NULL, *owner, *group;
-	size_t n = 0;
+	struct pool_args *a = &out->a;
+	const char *src_dev = NULL;
 
-	strv_push(&v, &n, "pool-define-as");
-	strv_push(&v, &n, wiz_get(w, "name"));
-	strv_push(&v, &n, pool_type_name(t));
+	memset(out, 0, sizeof(*out));
+	a->name = wiz_get(w, "name");
+	a->type = pool_type_name(t);
 	switch (t) {
 	case POOL_FS:
 	case POOL_DISK:
-		opt(&v, &n, "--source-dev", wiz_get(w, "device"));
+		src_dev = wiz_get(w, "device");
 		break;
 	case POOL_NETFS:
-		opt(&v, &n, "--source-host", wiz_get(w, "host"));
-		opt(&v, &n, "--source-path", wiz_get(w, "srcdir"));
+		a->source_host = wiz_get(w, "host");
+		a->source_path = wiz_get(w, "srcdir");
 		break;
 	case POOL_LOGICAL:
 		if (strcmp(wiz_get(w, "vgmode"), "new") == 0) {
 			char *pvs = xstrdup(wiz_get(w, "pvs"));
-			opt(&v, &n, "--source-name", wiz_get(w, "vgname"));
+			a->source_name = wiz_get(w, "vgname");
 			for (char *p = strtok(pvs, "\n"); p;
 			     p = strtok(NULL, "\n"))
-				opt(&v, &n, "--source-dev", p);
+				strv_push(&out->devs, &out->ndevs, p);
 			free(pvs);
 		} else {
-			opt(&v, &n, "--source-name", wiz_get(w, "vg"));
+			a->source_name = wiz_get(w, "vg");
 		}
 		break;
 	case POOL_ISCSI:
 	case POOL_ISCSI_DIRECT:
-		opt(&v, &n, "--source-host", wiz_get(w, "host"));
+		a->source_host = wiz_get(w, "host");
 		if (strcmp(wiz_get(w, "port"), "3260") != 0)
-			opt(&v, &n, "--source-port", wiz_get(w, "port"));
-		opt(&v, &n, "--source-dev", wiz_get(w, "tgt"));
-		opt(&v, &n, "--source-initiator", wiz_get(w, "initiator"));
-		if (wiz_get(w, "chapuser")[0] && secret_usage != NULL) {
-			opt(&v, &n, "--auth-type", "chap");
-			opt(&v, &n, "--auth-username", wiz_get(w, "chapuser"));
-			opt(&v, &n, "--secret-usage", secret_usage);
-		}
+			a->source_port = wiz_get(w, "port");
+		src_dev = wiz_get(w, "tgt");
+		a->source_initiator = wiz_get(w, "initiator");
+		if (wiz_get(w, "chapuser")[0] && secret_usage != NULL)
+			a->auth_type = "chap";
 		break;
 	case POOL_RBD:
-		opt(&v, &n, "--source-host", wiz_get(w, "host"));
-		opt(&v, &n, "--source-port", wiz_get(w, "port"));
-		opt(&v, &n, "--source-name", wiz_get(w, "rbdpool"));
-		if (wiz_get(w, "chapuser")[0] && secret_usage != NULL) {
-			opt(&v, &n, "--auth-type", "ceph");
-			opt(&v, &n, "--auth-username", wiz_get(w, "chapuser"));
-			opt(&v, &n, "--secret-usage", secret_usage);
-		}
+		a->source_host = wiz_get(w, "host");
+		a->source_port = wiz_get(w, "port");
+		a->source_name = wiz_get(w, "rbdpool");
+		if (wiz_get(w, "chapuser")[0] && secret_usage != NULL)
+			a->auth_type = "ceph";
 		break;
 	default:
 		break;
 	}
-	if (model_pool_formats(t) != NULL)
-		opt(&v, &n, "--source-format", wiz_get(w, "format"));
-	if (t != POOL_ISCSI_DIRECT && t != POOL_RBD)
-		opt(&v, &n, "--target", wiz_get(w, "target"));
-	if (t == POOL_DIR || t == POOL_FS || t == POOL_NETFS) {
-		owner = id_number(wiz_get(w, "owner"), false);
-		group = id_number(wiz_get(w, "group"), true);
-		opt(&v, &n, "--target-mode", wiz_get(w, "mode"));
-		opt(&v, &n, "--target-owner", owner);
-		opt(&v, &n, "--target-group", group);
-		free(owner);
-		free(group);
+	if (src_dev != NULL && *src_dev != '\0')
+		strv_push(&out->devs, &out->ndevs, src_dev);
+	a->source_devs = (const char *const *)out->devs;
+	a->nsource_devs = out->ndevs;
+	if (a->auth_type != NULL) {
+		a->auth_username = wiz_get(w, "chapuser");
+		a->secret_usage = secret_usage;
 	}
-	if (print_xml)
-		strv_push(&v, &n, "--print-xml");
-	return v;
+	if (model_pool_formats(t) != NULL)
+		a->source_format = wiz_get(w, "format");
+	if (t != POOL_ISCSI_DIRECT && t != POOL_RBD)
+		a->target = wiz_get(w, "target");
+	if (t == POOL_DIR || t == POOL_FS || t == POOL_NETFS) {
+		out->owner = id_number(wiz_get(w, "owner"), false);
+		out->group = id_number(wiz_get(w, "group"), true);
+		a->target_mode = wiz_get(w, "mode");
+		a->target_owner = out->owner;
+		a->target_group = out->group;
+	}
 }
 
-/* Run a pool-define-as command line with its output captured. */
-char *
-pw_print_xml(struct wiz *w, char **argv, struct sbuf *err)
+/* Free what pw_args made. */
+void
+pw_args_free(struct pw_args *pa)
 {
-	struct cli cl = { .c = w->ui->c };
-	char *out = NULL;
-	size_t len = 0;
-	FILE *mf = open_memstream(&out, &len);
-	int rc;
-
-	cl.out = mf;
-	cl.err = mf;
-	rc = cli_run(&cl, (int)strv_len(argv), argv);
-	fclose(mf);
-	if (rc != 0) {
-		char *m = strstr(out ? out : "", "error: ");
-		sbuf_add(err, m ? m + 7 : out ? out : "failed");
-		free(out);
-		return NULL;
-	}
-	return out;
+	strv_free(pa->devs);
+	free(pa->owner);
+	free(pa->group);
+	memset(pa, 0, sizeof(*pa));
 }
 
 /* ---- the pages ---- */

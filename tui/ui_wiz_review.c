@@ -225,26 +225,34 @@ plan_text(struct wiz *w, const struct holds *h)
 static char *
 xml_text(struct wiz *w, bool *ok)
 {
-	char **argv = pw_argv(w, true, wiz_get(w, "chapuser")[0] ?
-			      "(chosen at Define)" : NULL);
-	char **shown = pw_argv(w, false, wiz_get(w, "chapuser")[0] ?
-			       pw_type(w) == POOL_RBD ? "ceph-NAME" : "chap-NAME" :
-			       NULL);
-	struct sbuf err, b;
-	char *xml, *line;
+	bool chap = wiz_get(w, "chapuser")[0] != '\0';
+	struct pw_args pa, ps;
+	struct pool_def *d;
+	struct err e;
+	struct sbuf b;
+	char *xml = NULL, *line, **shown;
 
-	sbuf_init(&err);
-	xml = pw_print_xml(w, argv, &err);
+	pw_args(w, chap ? "(chosen at Define)" : NULL, &pa);
+	pw_args(w, chap ? pw_type(w) == POOL_RBD ? "ceph-NAME" : "chap-NAME" :
+		NULL, &ps);
+	err_init(&e);
+	d = pool_args_def(&pa.a, "pool-define-as", &xml, &e);
 	sbuf_init(&b);
+	shown = cli_pool_args_argv(&ps.a, false);
 	line = run_argv_line((const char *const *)shown);
 	sbuf_printf(&b, "# the same from a script:\n# cistern %s\n", line);
 	free(line);
-	*ok = xml != NULL;
-	sbuf_add(&b, xml ? xml : err.s ? err.s : "?");
-	free(xml);
-	sbuf_free(&err);
-	strv_free(argv);
 	strv_free(shown);
+	*ok = d != NULL;
+	if (d != NULL)
+		sbuf_add(&b, xml);
+	else
+		sbuf_printf(&b, "%s\n", e.msg);
+	pool_def_free(d);
+	free(xml);
+	err_clear(&e);
+	pw_args_free(&pa);
+	pw_args_free(&ps);
 	return sbuf_take(&b);
 }
 
@@ -602,9 +610,9 @@ pw_done(struct ui *ui, struct wiz *w)
 	struct made *m = xcalloc(1, sizeof(*m));
 	enum pool_type t = pw_type(w);
 	struct holds h;
-	struct sbuf err;
+	struct pw_args pa;
+	struct pool_def *d;
 	struct err e;
-	char **argv, *out;
 	bool exists, empty;
 
 	m->pool = xstrdup(wiz_get(w, "name"));
@@ -645,23 +653,23 @@ pw_done(struct ui *ui, struct wiz *w)
 			goto fail;
 		}
 	}
-	argv = pw_argv(w, false, m->secret);
-	sbuf_init(&err);
+	pw_args(w, m->secret, &pa);
+	d = pool_args_def(&pa.a, "pool-define-as", NULL, &e);
+	pw_args_free(&pa);
 	ui_detach(ui);
-	out = pw_print_xml(w, argv, &err);
-	strv_free(argv);
+	if (d != NULL && pool_define(ui->c, d, NULL, &e) < 0)
+		d = NULL;   /* pool_define took it */
 	ui_ino_drain(ui);
 	ui_reload(ui);
-	if (out == NULL) {
-		wiz_error(w, "%s", err.s ? err.s :
-			  "the pool cannot be defined");
-		sbuf_free(&err);
+	if (d == NULL) {
+		struct err se;
+		wiz_error(w, "%s", e.msg);
+		err_init(&se);
 		if (m->secret != NULL)
-			secret_remove(&ui->c->store, NULL, m->secret, &e);
+			secret_remove(&ui->c->store, NULL, m->secret, &se);
+		err_clear(&se);
 		goto fail;
 	}
-	free(out);
-	sbuf_free(&err);
 	if (run_dry_run()) {
 		/* nothing was defined: there is nothing to build or start */
 		ui_status(ui, R_STATUS, "Dry run: pool %s was not defined; "

@@ -109,8 +109,9 @@ static void
 luns_look(struct wiz *w)
 {
 	struct pw *pw = w->ctx;
-	char **argv, *xml;
-	struct sbuf out;
+	struct pw_args pa;
+	struct pool_def *def;
+	struct err e;
 	bool chap = wiz_get(w, "chapuser")[0] != '\0';
 
 	if (wiz_get(w, "tgt")[0] == '\0')
@@ -119,19 +120,18 @@ luns_look(struct wiz *w)
 	pw->luns_for = NULL;
 	free(pw->luns_error);
 	pw->luns_error = NULL;
-	argv = pw_argv(w, true, chap ? "wizard-preview" : NULL);
-	sbuf_init(&out);
-	xml = pw_print_xml(w, argv, &out);
-	strv_free(argv);
-	if (xml == NULL) {
-		pw->luns_error = xstrdup(out.s ? out.s :
-					 "cannot describe the pool");
+	pw_args(w, chap ? "wizard-preview" : NULL, &pa);
+	err_init(&e);
+	def = pool_args_def(&pa.a, "pool-define-as", NULL, &e);
+	pw_args_free(&pa);
+	if (def == NULL) {
+		pw->luns_error = xstrdup(e.msg);
 		pw->luns_for = xstrdup(wiz_get(w, "tgt"));
-		sbuf_free(&out);
+		err_clear(&e);
 		return;
 	}
-	sbuf_free(&out);
-	pw_luns_start(w, xml, chap ? wiz_get(w, "chappass") : NULL, luns_found);
+	err_clear(&e);
+	pw_luns_start(w, def, chap ? wiz_get(w, "chappass") : NULL, luns_found);
 }
 
 /* The targets found (and the LUNs of the one picked). */
