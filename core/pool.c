@@ -429,6 +429,8 @@ pool_build_locked(struct cistern *c, struct pool *p,
 	p->state = POOL_INACTIVE;
 	if (rc == 0 && !run_dry_run())
 		note_target_first(c, p->def);
+	if (rc == 0 && j != NULL)
+		j->did |= JOB_DID_BUILD;
 	if (rc < 0) {
 		err_prefix(e, "pool '%s'", p->def->name);
 		pool_set_error(p, e);

@@ -28,6 +28,9 @@ struct cli {
 	struct job *job;           /* the running long operation, for SIGINT */
 	const struct store *secrets;  /* verbs run without the pools loaded:
 					 where the secrets are (or NULL) */
+	char error[ERR_MSG_MAX];   /* the first error the verb reported ("":
+				      none), for a caller that shows it
+				      elsewhere (the ':' prompt) */
 };
 
 /* Parsed arguments of one verb: positional values by name and options. */

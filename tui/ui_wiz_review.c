@@ -21,6 +21,7 @@
 struct holds {
 	char *devs;            /* "/dev/loop3" or "/dev/loop3 /dev/loop4" */
 	char *what;            /* what one of them holds, or NULL: blank */
+	char *held;            /* only the what of that ("an xfs ...") */
 	char *type;            /* blkid's TYPE / PTTYPE of the first */
 	char *confirm;         /* what to type back */
 	char *busy;            /* why one of them is in use, or NULL */
@@ -51,6 +52,7 @@ holds_probe(struct wiz *w, struct holds *h)
 		if (h->what == NULL && probe_signatures(p, &pi, NULL) == 0 &&
 		    pi.found) {
 			h->what = xasprintf("%s holds %s", p, pi.what);
+			h->held = xstrdup(pi.what);
 			h->type = xstrdup(pi.type);
 		}
 	}
@@ -70,6 +72,7 @@ holds_free(struct holds *h)
 {
 	free(h->devs);
 	free(h->what);
+	free(h->held);
 	free(h->type);
 	free(h->confirm);
 	free(h->busy);
@@ -163,9 +166,8 @@ start_words(enum pool_type t)
 static char *
 destroy_text(struct wiz *w, const struct holds *h)
 {
-	const char *holds = h->what ? strstr(h->what, " holds ") : NULL;
+	const char *holds = h->held ? h->held : "data";
 
-	holds = holds ? holds + 7 : "data";
 	switch (pw_type(w)) {
 	case POOL_FS:
 		return xasprintf("Will run mkfs.%s on %s — it holds %s: type "
@@ -384,12 +386,12 @@ job_setup(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	struct made *m = arg;
 	struct pool *p = cistern_get_pool(c, m->pool, e);
 
+	(void)out;
 	if (p == NULL)
 		return -1;
 	if (m->build) {
 		if (pool_build(c, p, m->build_flags, j, e) < 0)
 			return -1;
-		sbuf_add(out, "built\n");
 	}
 	if (m->start && pool_start(c, p, m->start_flags, j, e) < 0)
 		return -1;
@@ -524,7 +526,7 @@ failed_done(struct ui *ui, struct form *f, int b)
 static void
 offer_undo(struct ui *ui, struct made *m, const struct ui_job *j)
 {
-	bool built = j->output != NULL && strstr(j->output, "built\n");
+	bool built = (j->mirror.did & JOB_DID_BUILD) != 0;
 	bool fs = m->type == POOL_FS && m->blank_dev != NULL && fs_made(m);
 	struct sbuf b;
 	struct form *f;

@@ -1,14 +1,18 @@
 /* The struct builders of core/build.h, without the command line: virsh's
  * buildPoolXML and vol-create-as layouts byte for byte, the errors as
  * struct err, a clone's definition, and a preview's own secret. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../../core/build.h"
 #include "../../core/pool.h"
 #include "../../core/secret.h"
 #include "../../core/xml.h"
 #include "../lib/t.h"
+#include "../../backends/registry.h"
 
 static void
 pool_xml_full(void)
@@ -246,6 +250,62 @@ preview_secret(void)
 	pool_def_free(d);
 }
 
+/* The default pool from core alone, and a build a job reports as done
+ * (JOB_DID_BUILD), which the wizard reads instead of the job's output. */
+static void
+default_pool_and_did(void)
+{
+	char dir[] = "/tmp/cistern-build-XXXXXX", cfg[512], img[512];
+	struct cistern c;
+	struct pool *p;
+	struct job j;
+	struct err e;
+	struct stat st;
+
+	if (mkdtemp(dir) == NULL) {
+		T_FAIL("mkdtemp");
+		return;
+	}
+	snprintf(cfg, sizeof(cfg), "%s/cfg", dir);
+	snprintf(img, sizeof(img), "%s/images", dir);
+	backends_register_all();
+	err_init(&e);
+	if (cistern_open(&c, cfg, NULL, 0, NULL, NULL, &e) < 0) {
+		T_FAIL("cistern_open: %s", e.msg);
+		return;
+	}
+	T_CHECK(pool_create_default(&c, img, &e) == 0,
+		"pool_create_default (%s)", e.msg);
+	p = cistern_find_pool(&c, "default");
+	T_CHECK(p != NULL && p->def->type == POOL_DIR && p->autostart &&
+		pool_is_active(p) && strcmp(p->def->target_path, img) == 0 &&
+		stat(img, &st) == 0 && S_ISDIR(st.st_mode),
+		"the default pool: a dir pool, built, started, autostarted");
+	if (p != NULL) {
+		pool_stop(&c, p, 0, &e);
+		job_init(&j, NULL, NULL);
+		rmdir(img);
+		T_CHECK(pool_build(&c, p, 0, &j, &e) == 0 &&
+			(j.did & JOB_DID_BUILD),
+			"a build's job says it built (%s)", e.msg);
+		job_init(&j, NULL, NULL);
+		T_CHECK(pool_start(&c, p, 0, &j, &e) == 0 &&
+			!(j.did & JOB_DID_BUILD),
+			"a plain start's job does not");
+		pool_stop(&c, p, 0, &e);
+		pool_undefine(&c, p, &e);
+	}
+	err_clear(&e);
+	cistern_close(&c);
+	rmdir(img);
+	{
+		char cmd[600];
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			T_FAIL("cleanup of %s", dir);
+	}
+}
+
 int
 main(void)
 {
@@ -271,5 +331,6 @@ main(void)
 	vol_xml();
 	clone();
 	preview_secret();
+	default_pool_and_did();
 	return t_done();
 }
