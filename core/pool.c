@@ -699,34 +699,36 @@ pool_xml(const struct pool *p, unsigned flags)
 }
 
 bool
-type_can(enum pool_type t, const char *op)
+type_can(enum pool_type t, enum pool_op op)
 {
 	const struct backend *b = backend_get(t);
+	bool makes = b != NULL && (b->flags & BACKEND_VOL_CREATE);
 
 	if (b == NULL)
 		return false;
-	if (strcmp(op, "build") == 0) return b->build != NULL;
-	if (strcmp(op, "start") == 0) return true;
-	if (strcmp(op, "stop") == 0) return true;
-	if (strcmp(op, "delete") == 0) return b->delete != NULL;
-	if (strcmp(op, "refresh") == 0) return true;
-	if (strcmp(op, "find-sources") == 0) return b->find_sources != NULL;
-	if (strcmp(op, "vol-create") == 0)
-		return (b->flags & BACKEND_VOL_CREATE) && b->vol_create;
-	if (strcmp(op, "vol-clone") == 0)
-		return (b->flags & BACKEND_VOL_CREATE) && b->vol_create_from;
-	if (strcmp(op, "vol-delete") == 0)
-		return (b->flags & BACKEND_VOL_CREATE) && b->vol_delete;
-	if (strcmp(op, "vol-wipe") == 0) return b->vol_wipe != NULL;
-	if (strcmp(op, "vol-resize") == 0) return b->vol_resize != NULL;
-	if (strcmp(op, "vol-upload") == 0) return b->vol_upload != NULL;
-	if (strcmp(op, "vol-download") == 0) return b->vol_download != NULL;
-	if (strcmp(op, "map") == 0) return (b->flags & BACKEND_SHOWS_MAP) != 0;
+	switch (op) {
+	case POOL_OP_NONE:
+	case POOL_OP_START:
+	case POOL_OP_STOP:
+	case POOL_OP_REFRESH:
+		return true;
+	case POOL_OP_BUILD: return b->build != NULL;
+	case POOL_OP_DELETE: return b->delete != NULL;
+	case POOL_OP_FIND_SOURCES: return b->find_sources != NULL;
+	case POOL_OP_MAP: return (b->flags & BACKEND_SHOWS_MAP) != 0;
+	case VOL_OP_CREATE: return makes && b->vol_create != NULL;
+	case VOL_OP_CLONE: return makes && b->vol_create_from != NULL;
+	case VOL_OP_DELETE: return makes && b->vol_delete != NULL;
+	case VOL_OP_WIPE: return b->vol_wipe != NULL;
+	case VOL_OP_RESIZE: return b->vol_resize != NULL;
+	case VOL_OP_UPLOAD: return b->vol_upload != NULL;
+	case VOL_OP_DOWNLOAD: return b->vol_download != NULL;
+	}
 	return false;
 }
 
 bool
-pool_can(const struct pool *p, const char *op)
+pool_can(const struct pool *p, enum pool_op op)
 {
 	return type_can(p->def->type, op);
 }

@@ -158,7 +158,24 @@ char *pool_find_sources(enum pool_type t, const struct source_query *q,
  * directory's real mode, owner and group. */
 char *pool_xml(const struct pool *p, unsigned flags);
 
-bool pool_can(const struct pool *p, const char *op);
-bool type_can(enum pool_type t, const char *op);
+enum pool_op {
+	POOL_OP_NONE,           /* no operation: always possible */
+	POOL_OP_BUILD,
+	POOL_OP_START,
+	POOL_OP_STOP,
+	POOL_OP_DELETE,
+	POOL_OP_REFRESH,
+	POOL_OP_FIND_SOURCES,
+	POOL_OP_MAP,            /* device maps (disk and logical pools) */
+	VOL_OP_CREATE,
+	VOL_OP_CLONE,
+	VOL_OP_DELETE,
+	VOL_OP_WIPE,
+	VOL_OP_RESIZE,
+	VOL_OP_UPLOAD,
+	VOL_OP_DOWNLOAD,
+};
+bool pool_can(const struct pool *p, enum pool_op op);
+bool type_can(enum pool_type t, enum pool_op op);
 
 #endif

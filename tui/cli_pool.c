@@ -390,7 +390,7 @@ CLI_HANDLER(cmd_pool_dumpxml)
 
 	if (p == NULL)
 		return 1;
-	if (!cli_flag(a, "inactive") && pool_can(p, "map") &&
+	if (!cli_flag(a, "inactive") && pool_can(p, POOL_OP_MAP) &&
 	    (p->state == POOL_RUNNING || p->state == POOL_DEGRADED)) {
 		struct err e;
 		err_init(&e);

@@ -297,7 +297,7 @@ struct action {
 	const char *label;     /* key bar */
 	const char *help;      /* help overlay */
 	unsigned flags;
-	const char *op;        /* pool_can() operation, or NULL */
+	enum pool_op op;       /* pool_can() operation, or POOL_OP_NONE */
 	/* State precondition: NULL when usable, else why not. */
 	const char *(*usable)(struct ui *ui);
 	int (*run)(struct ui *ui);

@@ -62,14 +62,14 @@ USABLE(need_vol)
 
 /* ---- jobs on pools ---- */
 
-struct pool_op {
+struct pool_job_arg {
 	char *pool;
 	unsigned flags;
 };
 
 /* Free a pool job's arguments. */
 static void
-pool_op_free(struct pool_op *o)
+pool_job_arg_free(struct pool_job_arg *o)
 {
 	free(o->pool);
 	free(o);
@@ -80,7 +80,7 @@ static int
 job_pool_start(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	       struct err *e)
 {
-	struct pool_op *o = arg;
+	struct pool_job_arg *o = arg;
 	struct pool *p = cistern_get_pool(c, o->pool, e);
 
 	(void)out;
@@ -92,7 +92,7 @@ static int
 job_pool_stop(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	      struct err *e)
 {
-	struct pool_op *o = arg;
+	struct pool_job_arg *o = arg;
 	struct pool *p = cistern_get_pool(c, o->pool, e);
 
 	(void)out;
@@ -105,7 +105,7 @@ static int
 job_pool_build(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	       struct err *e)
 {
-	struct pool_op *o = arg;
+	struct pool_job_arg *o = arg;
 	struct pool *p = cistern_get_pool(c, o->pool, e);
 
 	(void)out;
@@ -117,7 +117,7 @@ static int
 job_pool_delete(struct cistern *c, struct job *j, void *arg,
 		struct sbuf *out, struct err *e)
 {
-	struct pool_op *o = arg;
+	struct pool_job_arg *o = arg;
 	struct pool *p = cistern_get_pool(c, o->pool, e);
 
 	(void)out;
@@ -129,14 +129,14 @@ static int
 pool_job(struct ui *ui, const char *verb, const char *pool, job_fn fn,
 	 unsigned flags)
 {
-	struct pool_op *o = xcalloc(1, sizeof(*o));
+	struct pool_job_arg *o = xcalloc(1, sizeof(*o));
 	char *title = xasprintf("%s pool %s", verb, pool);
 	int id;
 
 	o->pool = xstrdup(pool);
 	o->flags = flags;
 	id = ui_job_start(ui, title, pool, fn, o, false);
-	pool_op_free(o);
+	pool_job_arg_free(o);
 	free(title);
 	if (id > 0)
 		dialog_progress(ui, id);

@@ -11,73 +11,73 @@
 
 const struct action ui_actions[] = {
 	/* table order is key bar priority */
-	{ "help", 1, '?', "Help", "show this help", A_GLOBAL | A_BAR, NULL,
+	{ "help", 1, '?', "Help", "show this help", A_GLOBAL | A_BAR, POOL_OP_NONE,
 	  NULL, act_help },
 	{ "quit", 10, 'q', "Quit", "leave cistern (running jobs are cancelled "
-	  "and cleaned up)", A_GLOBAL | A_BAR, NULL, NULL, act_quit },
+	  "and cleaned up)", A_GLOBAL | A_BAR, POOL_OP_NONE, NULL, act_quit },
 	{ "start", 6, 's', "Start", "start the pool (mount, activate, log in)",
-	  A_POOL | A_WRITES | A_BAR, "start", need_inactive, act_pool_start },
+	  A_POOL | A_WRITES | A_BAR, POOL_OP_START, need_inactive, act_pool_start },
 	{ "stop", 6, 's', "Stop", "stop the pool (nothing is deleted)",
-	  A_POOL | A_WRITES | A_BAR, "stop", need_active, act_pool_stop },
+	  A_POOL | A_WRITES | A_BAR, POOL_OP_STOP, need_active, act_pool_stop },
 	{ "vol-delete", 8, 'd', "Delete", "delete the volume and its data",
-	  A_VOL | A_WRITES | A_DANGER | A_BAR, "vol-delete", need_vol,
+	  A_VOL | A_WRITES | A_DANGER | A_BAR, VOL_OP_DELETE, need_vol,
 	  act_vol_delete },
 	{ "refresh", 5, 'r', "Refresh", "rescan the pool's volumes and sizes",
-	  A_POOL | A_VOL | A_BAR, "refresh", NULL, act_refresh },
+	  A_POOL | A_VOL | A_BAR, POOL_OP_REFRESH, NULL, act_refresh },
 	{ "vol-create", 3, 'c', "New vol", "create a volume in the pool",
-	  A_POOL | A_VOL | A_WRITES | A_BAR, "vol-create", need_running,
+	  A_POOL | A_VOL | A_WRITES | A_BAR, VOL_OP_CREATE, need_running,
 	  act_vol_create },
 	{ "delete", 8, 'd', "Delete", "delete the pool's storage (directory, "
 	  "label, volume group)", A_POOL | A_WRITES | A_DANGER | A_BAR,
-	  "delete", need_inactive, act_pool_delete },
+	  POOL_OP_DELETE, need_inactive, act_pool_delete },
 	{ "define", 2, 'N', "New pool", "define a new pool",
-	  A_GLOBAL | A_WRITES | A_BAR, NULL, NULL, act_pool_new },
+	  A_GLOBAL | A_WRITES | A_BAR, POOL_OP_NONE, NULL, act_pool_new },
 	{ "wipe", 0, 'w', "Wipe", "overwrite the volume's data (algorithm "
-	  "choice)", A_VOL | A_WRITES | A_DANGER | A_BAR, "vol-wipe", need_vol,
+	  "choice)", A_VOL | A_WRITES | A_DANGER | A_BAR, VOL_OP_WIPE, need_vol,
 	  act_vol_wipe },
 	{ "build", 0, 'b', "Build", "build the pool (make the directory, "
 	  "filesystem, label or volume group)", A_POOL | A_WRITES | A_BAR,
-	  "build", need_inactive, act_pool_build },
+	  POOL_OP_BUILD, need_inactive, act_pool_build },
 	{ "clone", 0, 'C', "Clone", "copy the volume to a new one in the pool",
-	  A_VOL | A_WRITES | A_BAR, "vol-clone", need_vol, act_vol_clone },
+	  A_VOL | A_WRITES | A_BAR, VOL_OP_CLONE, need_vol, act_vol_clone },
 	{ "resize", 0, 'z', "Resize", "change the volume's capacity",
-	  A_VOL | A_WRITES | A_BAR, "vol-resize", need_vol, act_vol_resize },
+	  A_VOL | A_WRITES | A_BAR, VOL_OP_RESIZE, need_vol, act_vol_resize },
 	{ "autostart", 0, 'a', "Autostart", "turn autostart on or off",
-	  A_POOL | A_WRITES | A_BAR, NULL, NULL, act_pool_autostart },
+	  A_POOL | A_WRITES | A_BAR, POOL_OP_NONE, NULL, act_pool_autostart },
 	{ "edit", 4, 'e', "Edit", "edit the pool's XML in $EDITOR (validated "
-	  "before it is saved)", A_POOL | A_WRITES | A_BAR, NULL, NULL,
+	  "before it is saved)", A_POOL | A_WRITES | A_BAR, POOL_OP_NONE, NULL,
 	  act_pool_edit },
-	{ "xml", 0, 'x', "XML", "view the pool's XML", A_POOL | A_BAR, NULL,
+	{ "xml", 0, 'x', "XML", "view the pool's XML", A_POOL | A_BAR, POOL_OP_NONE,
 	  NULL, act_pool_xml },
 	{ "vol-xml", 0, 'x', "XML", "view the volume's XML", A_VOL | A_BAR,
-	  NULL, need_vol, act_vol_xml },
+	  POOL_OP_NONE, need_vol, act_vol_xml },
 	{ "undefine", 0, 'u', "Undefine", "forget the pool's definition (its "
-	  "storage stays)", A_POOL | A_WRITES | A_BAR, NULL, need_inactive,
+	  "storage stays)", A_POOL | A_WRITES | A_BAR, POOL_OP_NONE, need_inactive,
 	  act_pool_undefine },
 	{ "upload", 0, 'U', "Upload", "copy a file's content into the volume",
-	  A_VOL | A_WRITES | A_DANGER | A_BAR, "vol-upload", need_vol,
+	  A_VOL | A_WRITES | A_DANGER | A_BAR, VOL_OP_UPLOAD, need_vol,
 	  act_vol_upload },
 	{ "download", 0, 'D', "Download", "copy the volume's content into a "
-	  "file", A_VOL | A_BAR, "vol-download", need_vol, act_vol_download },
+	  "file", A_VOL | A_BAR, VOL_OP_DOWNLOAD, need_vol, act_vol_download },
 	{ "filter", 0, '/', "Filter", "filter the focused list as you type",
-	  A_GLOBAL | A_BAR, NULL, NULL, act_filter },
+	  A_GLOBAL | A_BAR, POOL_OP_NONE, NULL, act_filter },
 	{ "command", 0, ':', "Cmd", "run a command-line verb "
-	  "(:vol-create-as images a.img 1G)", A_GLOBAL | A_BAR, NULL, NULL,
+	  "(:vol-create-as images a.img 1G)", A_GLOBAL | A_BAR, POOL_OP_NONE, NULL,
 	  act_prompt },
 	{ "sort", 0, 'o', "Sort", "sort the focused list by a column",
-	  A_GLOBAL | A_BAR, NULL, NULL, act_sort },
+	  A_GLOBAL | A_BAR, POOL_OP_NONE, NULL, act_sort },
 	{ "log", 0, 'L', "Log", "show or hide the log of commands run",
-	  A_GLOBAL | A_BAR, NULL, NULL, act_log },
+	  A_GLOBAL | A_BAR, POOL_OP_NONE, NULL, act_log },
 	{ "theme", 9, 't', "Theme", "pick a colour theme (live preview)",
-	  A_GLOBAL | A_BAR, NULL, NULL, act_theme },
+	  A_GLOBAL | A_BAR, POOL_OP_NONE, NULL, act_theme },
 	{ "jobs", 0, 'J', "Jobs", "show running jobs (c in a job's box "
-	  "stops it, after asking)", A_GLOBAL | A_BAR, NULL, NULL, act_jobs },
+	  "stops it, after asking)", A_GLOBAL | A_BAR, POOL_OP_NONE, NULL, act_jobs },
 	{ "map", 0, 'm', "Map", "show the map of the disk or volume group "
 	  "(free extents), or the usage of a file pool; m again: details",
-	  A_POOL | A_VOL | A_BAR, NULL, need_map, act_map },
+	  A_POOL | A_VOL | A_BAR, POOL_OP_NONE, need_map, act_map },
 	{ "details", 0, K_ENTER, "Details", "all facts about the selection",
-	  A_POOL, NULL, NULL, act_details },
-	{ NULL, 0, 0, NULL, NULL, 0, NULL, NULL, NULL },
+	  A_POOL, POOL_OP_NONE, NULL, act_details },
+	{ NULL, 0, 0, NULL, NULL, 0, POOL_OP_NONE, NULL, NULL },
 };
 
 /* Is the action offered here (mode, selection, backend)? */
@@ -93,7 +93,7 @@ action_offered(struct ui *ui, const struct action *a)
 	p = ui_pool(ui);
 	if (p == NULL)
 		return false;
-	if (a->op != NULL && !pool_can(p, a->op))
+	if (a->op != POOL_OP_NONE && !pool_can(p, a->op))
 		return false;
 	return true;
 }
@@ -212,7 +212,7 @@ help_section(struct ui *ui, struct sbuf *b, const char *title, unsigned want,
 		help_keys(a, k, sizeof(k));
 		sbuf_printf(b, "  %s %-10s %s%s%s\n", k, a->label, a->help,
 			    (a->flags & A_DANGER) ? " (asks first)" : "",
-			    p != NULL && a->op != NULL && !pool_can(p, a->op) ?
+			    p != NULL && a->op != POOL_OP_NONE && !pool_can(p, a->op) ?
 			    " [not for this pool type]" : "");
 	}
 	sbuf_add(b, "\n");
