@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../core/build.h"
+#include "../core/edit.h"
 #include "../core/fileio.h"
 #include "../core/run.h"
 #include "../core/units.h"
@@ -488,77 +489,45 @@ run_editor(struct cli *cl, const char *file)
 CLI_HANDLER(cmd_pool_edit)
 {
 	struct pool *p = cli_pool_arg(cl, a);
-	char tmpl[] = "/tmp/cistern-edit-XXXXXX.xml";
-	char *orig;
-	int fd, rc = 1;
+	struct pool_edit ed;
+	struct err e;
+	int rc = 1;
 
 	if (p == NULL)
 		return 1;
 	if (cl->c->read_only)
 		return cli_fail(cl, "cistern is in read-only mode");
-	orig = pool_xml(p, POOL_XML_INACTIVE);
-	fd = mkstemps(tmpl, 4);
-	if (fd < 0) {
-		free(orig);
-		return cli_fail(cl, "cannot create a temporary file: %s",
-				strerror(errno));
+	err_init(&e);
+	if (pool_edit_begin(p, &ed, &e) < 0) {
+		rc = cli_error(cl, &e);
+		err_clear(&e);
+		return rc;
 	}
-	if (write(fd, orig, strlen(orig)) != (ssize_t)strlen(orig)) {
-		close(fd);
-		unlink(tmpl);
-		free(orig);
-		return cli_fail(cl, "cannot write '%s'", tmpl);
-	}
-	close(fd);
 	for (;;) {
-		struct err e;
-		size_t len;
-		char *data;
-		struct pool_def *nd;
-
-		if (run_editor(cl, tmpl) != 0)
+		if (run_editor(cl, ed.file) != 0)
 			break;
-		err_init(&e);
-		data = file_read_all(tmpl, XML_MAX_BYTES, &len, &e);
-		if (data == NULL) {
-			cli_error(cl, &e);
-			err_clear(&e);
-			break;
-		}
-		if (strcmp(data, orig) == 0) {
+		switch (pool_edit_apply(cl->c, &ed, NULL, &e)) {
+		case POOL_EDIT_UNCHANGED:
 			cli_extra(cl, "Pool %s XML configuration not changed.\n",
-				p->def->name);
-			free(data);
+				  ed.pool);
 			rc = 0;
 			break;
-		}
-		nd = pool_def_parse(data, len, tmpl, &e);
-		free(data);
-		if (nd != NULL && strcmp(nd->name, p->def->name) != 0) {
-			err_setc(&e, ERR_INVALID,
-				 "the pool name cannot be changed by editing "
-				 "(was '%s')", p->def->name);
-			pool_def_free(nd);
-			nd = NULL;
-		}
-		if (nd != NULL) {
-			char *name = xstrdup(nd->name);
-			if (pool_define(cl->c, nd, NULL, &e) == 0) {
-				cli_extra(cl, "Pool %s XML configuration "
-					"edited.\n", name);
-				free(name);
-				rc = 0;
-				break;
-			}
-			free(name);
-		}
-		cli_error(cl, &e);
-		err_clear(&e);
-		if (!cli_confirm(cl, "Failed. Edit again?"))
+		case POOL_EDIT_DEFINED:
+			cli_extra(cl, "Pool %s XML configuration edited.\n",
+				  ed.pool);
+			rc = 0;
 			break;
+		case POOL_EDIT_REFUSED:
+			cli_error(cl, &e);
+			err_clear(&e);
+			if (cli_confirm(cl, "Failed. Edit again?"))
+				continue;
+			break;
+		}
+		break;
 	}
-	unlink(tmpl);
-	free(orig);
+	err_clear(&e);
+	pool_edit_end(&ed);
 	return rc;
 }
 

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "../../core/build.h"
+#include "../../core/edit.h"
+#include "../../core/fileio.h"
 #include "../../core/pool.h"
 #include "../../core/secret.h"
 #include "../../core/xml.h"
@@ -250,6 +252,79 @@ preview_secret(void)
 	pool_def_free(d);
 }
 
+/* `s` with the first `from` made `to` (malloc'd). */
+static char *
+str_replace1(const char *s, const char *from, const char *to)
+{
+	const char *at = strstr(s, from);
+	size_t n = strlen(s) + strlen(to) + 1;
+	char *r = malloc(n);
+
+	if (at == NULL) {
+		snprintf(r, n, "%s", s);
+		return r;
+	}
+	snprintf(r, n, "%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
+	return r;
+}
+
+/* Replace the edit's file with `text`. */
+static void
+edit_write(const struct pool_edit *ed, const char *text)
+{
+	FILE *f = fopen(ed->file, "w");
+
+	if (f != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* One edit session from core: unchanged, a refusal that keeps the
+ * operator's text, then a change that is defined. */
+static void
+edit_session(struct cistern *c, struct pool *p)
+{
+	struct pool_edit ed;
+	struct err e;
+	char *text, *kept;
+	size_t len;
+	enum pool_edit_result r;
+
+	err_init(&e);
+	if (pool_edit_begin(p, &ed, &e) < 0) {
+		T_FAIL("pool_edit_begin: %s", e.msg);
+		return;
+	}
+	T_CHECK(pool_edit_apply(c, &ed, NULL, &e) == POOL_EDIT_UNCHANGED,
+		"pool edit: nothing changed");
+	text = str_replace1(ed.orig, "<name>default</name>",
+			       "<name>other</name>");
+	edit_write(&ed, text);
+	r = pool_edit_apply(c, &ed, NULL, &e);
+	T_CHECK(r == POOL_EDIT_REFUSED &&
+		strstr(e.msg, "cannot be changed") != NULL,
+		"pool edit: a new name is refused (%s)", e.msg);
+	kept = file_read_all(ed.file, 1 << 20, &len, &e);
+	T_CHECK(kept != NULL && strcmp(kept, text) == 0,
+		"pool edit: the refused text stays for another round");
+	free(kept);
+	free(text);
+	err_clear(&e);
+	text = str_replace1(ed.orig, "</target>",
+			       "<permissions><mode>0700</mode></permissions>"
+			       "</target>");
+	edit_write(&ed, text);
+	free(text);
+	r = pool_edit_apply(c, &ed, NULL, &e);
+	p = cistern_find_pool(c, "default");
+	T_CHECK(r == POOL_EDIT_DEFINED && p != NULL &&
+		p->def->target_perms.mode == 0700,
+		"pool edit: a change is defined (%s)", e.msg);
+	pool_edit_end(&ed);
+	err_clear(&e);
+}
+
 /* The default pool from core alone, and a build a job reports as done
  * (JOB_DID_BUILD), which the wizard reads instead of the job's output. */
 static void
@@ -283,6 +358,8 @@ default_pool_and_did(void)
 		"the default pool: a dir pool, built, started, autostarted");
 	if (p != NULL) {
 		pool_stop(&c, p, 0, &e);
+		edit_session(&c, p);
+		p = cistern_find_pool(&c, "default");
 		job_init(&j, NULL, NULL);
 		rmdir(img);
 		T_CHECK(pool_build(&c, p, 0, &j, &e) == 0 &&
