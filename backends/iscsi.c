@@ -487,6 +487,7 @@ iscsi_preview(struct pool *p, struct job *j, struct err *e)
 const struct backend iscsi_backend = {
 	.type = POOL_ISCSI,
 	.flags = BACKEND_NEEDS_ROOT,
+	.says_start = "log in to the target (iscsiadm)",
 	.check = iscsi_check,
 	.start = iscsi_start,
 	.stop = iscsi_stop,

@@ -408,6 +408,7 @@ direct_sources(const struct source_query *q, struct err *e)
 
 const struct backend iscsi_direct_backend = {
 	.type = POOL_ISCSI_DIRECT,
+	.says_start = "log in and list the LUNs",
 	.refresh = iscsi_direct_list,
 	.preview = iscsi_direct_list,
 	.find_sources = direct_sources,

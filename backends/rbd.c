@@ -649,7 +649,8 @@ rbd_find_sources(const struct source_query *q, struct err *e)
 
 const struct backend rbd_backend = {
 	.type = POOL_RBD,
-	.flags = BACKEND_VOL_CREATE | BACKEND_REMOTE,
+	.flags = BACKEND_VOL_CREATE | BACKEND_REMOTE | BACKEND_VOL_SNAPSHOTS,
+	.says_start = "connect to the cluster and list the images",
 	.start = rbd_start,
 	.refresh = rbd_refresh,
 	.find_sources = rbd_find_sources,

@@ -732,3 +732,59 @@ pool_can(const struct pool *p, enum pool_op op)
 {
 	return type_can(p->def->type, op);
 }
+
+bool
+type_has(enum pool_type t, unsigned flags)
+{
+	const struct backend *b = backend_get(t);
+
+	return b != NULL && (b->flags & flags) == flags;
+}
+
+char *
+pool_says(const struct pool_def *d, enum pool_say what)
+{
+	const struct backend *b = backend_get(d->type);
+	const char *t = NULL;
+	struct sbuf out;
+
+	if (b == NULL)
+		return NULL;
+	switch (what) {
+	case POOL_SAY_BUILD: t = b->build ? b->says_build : NULL; break;
+	case POOL_SAY_DESTROY: t = b->build ? b->says_destroy : NULL; break;
+	case POOL_SAY_START: t = b->says_start; break;
+	}
+	if (t == NULL)
+		return NULL;
+	/* a type whose build works on devices builds nothing without */
+	if (what != POOL_SAY_START &&
+	    (pool_type_info(d->type)->source & POOL_SRC_DEVICE) &&
+	    d->source.ndevices == 0)
+		return NULL;
+	sbuf_init(&out);
+	while (*t != '\0') {
+		const char *end = *t == '{' ? strchr(t, '}') : NULL;
+		size_t n = end ? (size_t)(end - t - 1) : 0;
+		if (end != NULL && strncmp(t + 1, "target", n) == 0 && n == 6) {
+			sbuf_add(&out, d->target_path ? d->target_path : "");
+		} else if (end != NULL && n == 6 &&
+			   strncmp(t + 1, "format", n) == 0) {
+			sbuf_add(&out, d->source.format ? d->source.format :
+				 "");
+		} else if (end != NULL && n == 7 &&
+			   strncmp(t + 1, "devices", n) == 0) {
+			for (size_t i = 0; i < d->source.ndevices; i++)
+				sbuf_printf(&out, "%s%s", i ? " " : "",
+					    d->source.devices[i].path);
+		} else if (end != NULL && n == 4 &&
+			   strncmp(t + 1, "name", n) == 0) {
+			sbuf_add(&out, d->source.name ? d->source.name : "");
+		} else {
+			sbuf_addc(&out, *t++);
+			continue;
+		}
+		t = end + 1;
+	}
+	return sbuf_take(&out);
+}

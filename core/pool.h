@@ -177,5 +177,14 @@ enum pool_op {
 };
 bool pool_can(const struct pool *p, enum pool_op op);
 bool type_can(enum pool_type t, enum pool_op op);
+/* Does the type's backend have all of `flags` (BACKEND_*)? */
+bool type_has(enum pool_type t, unsigned flags);
+
+/* What a step will do to the pool `d` defines, in words ("run mkfs.ext4
+ * on /dev/sdb"), from its backend (malloc'd), or NULL when the type has
+ * no such step, or a build has nothing to make it from (a logical pool
+ * of a volume group that is there: no devices). */
+enum pool_say { POOL_SAY_BUILD, POOL_SAY_DESTROY, POOL_SAY_START };
+char *pool_says(const struct pool_def *d, enum pool_say what);
 
 #endif

@@ -91,5 +91,8 @@ struct pw_args {
 };
 void pw_args(struct wiz *w, const char *secret_usage, struct pw_args *out);
 void pw_args_free(struct pw_args *pa);
+/* The definition the wizard's values make, or NULL when they make none
+ * (yet). */
+struct pool_def *pw_def(struct wiz *w, const char *secret_usage);
 
 #endif
