@@ -86,7 +86,8 @@ job_discover(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 		struct pool_auth a = { .username = d->user };
 		struct source_query q = { .host = d->host, .port = d->port,
 					  .initiator = d->initiator };
-		if (d->type == POOL_RBD && d->user != NULL) {
+		if ((pool_type_info((enum pool_type)d->type)->kind &
+		     POOL_TI_FIND_AUTH) && d->user != NULL) {
 			q.auth = &a;
 			q.key = d->secret;
 		}
@@ -247,15 +248,16 @@ pw_discover(struct wiz *w, unsigned devflags, int type, const char *what,
 
 	d->devflags = devflags;
 	d->type = type;
-	if (type == POOL_NETFS || type == POOL_ISCSI ||
-	    type == POOL_ISCSI_DIRECT || type == POOL_RBD) {
+	if (type >= 0 && (pool_type_info((enum pool_type)type)->source &
+			  POOL_SRC_HOST)) {
 		d->host = xstrdup(wiz_get(w, "host"));
 		d->port = atoi(wiz_get(w, "port"));
 		if (wiz_get(w, "initiator")[0])
 			d->initiator = xstrdup(wiz_get(w, "initiator"));
 	}
 	/* the cephx key goes to the discovery child only */
-	if (type == POOL_RBD && wiz_get(w, "chapuser")[0]) {
+	if (type >= 0 && (pool_type_info((enum pool_type)type)->kind &
+			  POOL_TI_FIND_AUTH) && wiz_get(w, "chapuser")[0]) {
 		d->user = xstrdup(wiz_get(w, "chapuser"));
 		d->secret = xstrdup(wiz_get(w, "chappass"));
 	}
@@ -321,8 +323,8 @@ static bool
 dev_offered(const struct pw *pw, enum pool_type t, const struct pw_dev *d,
 	    bool for_pv)
 {
-	if (t == POOL_DISK)
-		return d->whole;
+	if (pool_type_info(t)->kind & POOL_TI_PARTITIONS)
+		return d->whole;        /* a partition table is a disk's */
 	if (for_pv)
 		return d->busy[0] == '\0' && !in_a_vg(pw, d->path) &&
 		       (d->blank || strcmp(d->type, "LVM2_member") == 0);
@@ -351,8 +353,8 @@ pw_devs_list(struct wiz *w, const char *id, bool for_pv)
 			use += 3;
 		sz = pw_size(d->size);
 		line = xasprintf("%-13s %6s  %s%s%s", d->path, sz, d->holds,
-				 *use ? ", " : t == POOL_FS ? ", not mounted" :
-				 "", use);
+				 *use ? ", " : (pool_type_info(t)->kind &
+				 POOL_TI_MOUNTS) ? ", not mounted" : "", use);
 		strv_push(&items, &ni, line);
 		strv_push(&keys, &nk, d->path);
 		free(line);
@@ -375,7 +377,8 @@ pw_srcs_list(struct wiz *w, const char *id)
 	for (size_t i = 0; i < pw->nsrcs; i++) {
 		const struct found_source *s = &pw->srcs[i];
 		char *line, *key;
-		if (t == POOL_NETFS) {
+		enum pool_pick pick = pool_type_info(t)->pick;
+		if (pick == POOL_PICK_EXPORT) {
 			const char *where = s->dir ? s->dir : s->name;
 			if (where == NULL)
 				continue;
@@ -383,12 +386,12 @@ pw_srcs_list(struct wiz *w, const char *id)
 					 s->format ? s->format : "nfs");
 			key = xasprintf("%s\t%s", where, s->format ? s->format :
 					"auto");
-		} else if (t == POOL_RBD) {
+		} else if (pick == POOL_PICK_CEPH_POOL) {
 			if (s->name == NULL)
 				continue;
 			line = xstrdup(s->name);
 			key = xstrdup(s->name);
-		} else if (t == POOL_LOGICAL) {
+		} else if (pick == POOL_PICK_VG) {
 			struct sbuf b;
 			if (s->name == NULL)
 				continue;

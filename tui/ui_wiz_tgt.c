@@ -13,9 +13,7 @@
 bool
 pw_tgt_skip(struct wiz *w)
 {
-	enum pool_type t = pw_type(w);
-
-	return t != POOL_ISCSI && t != POOL_ISCSI_DIRECT;
+	return pool_type_info(pw_type(w))->pick != POOL_PICK_TARGET;
 }
 
 /* A target must be chosen. */
