@@ -510,7 +510,7 @@ delete_done(struct ui *ui, struct form *f, int b)
 		return -1;
 	o = vol_op_new(f);
 	/* rbd: the image's snapshots go with it only when ticked */
-	if (p->def->type == POOL_RBD && form_check(f, 0))
+	if (type_has(p->def->type, BACKEND_VOL_SNAPSHOTS) && form_check(f, 0))
 		o->flags = VOL_DELETE_SNAPSHOTS;
 	title = xasprintf("delete %s from %s", o->vol, o->pool);
 	vol_job(ui, title, job_vol_delete, o);
@@ -598,7 +598,7 @@ ACT(act_vol_delete)
 	struct form *f = form_new(t, delete_done, vol_ref_new(ui), vol_ref_free);
 
 	f->danger = true;
-	if (ui_pool(ui)->def->type == POOL_RBD)
+	if (type_has(ui_pool(ui)->def->type, BACKEND_VOL_SNAPSHOTS))
 		form_add_check(f, "Also delete its snapshots", false);
 	form_add_button(f, "Delete");
 	form_add_button(f, "Cancel");

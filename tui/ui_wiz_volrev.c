@@ -46,12 +46,12 @@ vw_args(struct wiz *w, struct vol_args *a, char **name)
 	if (vw_capacity(w, &cap, &why) < 0)
 		free(why);
 	vol_args_init(a);
-	if (vw->type == POOL_DISK)
+	if (vw_is(vw, POOL_TI_PARTITIONS))
 		*name = xstrdup(vw->plan.name ? vw->plan.name : "?");
 	else
 		*name = xstrdup(wiz_get(w, "name"));
 	a->name = *name;
-	if (vw->type == POOL_DISK && p != NULL && p->def->source.ndevices > 0 &&
+	if (vw_is(vw, POOL_TI_PARTITIONS) && p != NULL && p->def->source.ndevices > 0 &&
 	    vw->plan.name != NULL) {
 		a->device = p->def->source.devices[0].path;
 		a->has_start = true;
@@ -102,7 +102,7 @@ review_words(struct wiz *w)
 		return xstrdup("The pool is gone.");
 	}
 	sbuf_init(&s);
-	if (vw->type == POOL_DISK) {
+	if (vw_is(vw, POOL_TI_PARTITIONS)) {
 		t = vw_plan_words(w);
 		sbuf_printf(&s, "%s.\n", t);
 		free(t);
