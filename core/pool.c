@@ -240,7 +240,7 @@ note_target(struct cistern *c, const struct pool_def *d)
 {
 	char *real;
 
-	if (d->type != POOL_DIR && d->type != POOL_FS && d->type != POOL_NETFS)
+	if (!(pool_type_info(d->type)->kind & POOL_TI_FILES))
 		return;
 	real = d->target_path ? realpath(d->target_path, NULL) : NULL;
 	store_target_set(&c->store, d->name, real, NULL);
