@@ -131,6 +131,9 @@ struct backend {
 	const char *says_build;
 	const char *says_destroy;
 	const char *says_start;
+	/* Why volumes cannot be made or removed here, when the reason is
+	 * worth more than "not supported" (the core names pool and verb). */
+	const char *says_no_volumes;
 
 	/* Is a pool recorded as running still usable? (cheap, in process:
 	 * mount table, sysfs, stat). Sets *running; may set a reason. */
