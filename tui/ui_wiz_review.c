@@ -40,7 +40,9 @@ holds_probe(struct wiz *w, struct holds *h)
 	memset(h, 0, sizeof(*h));
 	pw_args(w, NULL, &pa);
 	sbuf_init(&b);
-	for (size_t i = 0; i < pa.ndevs; i++) {
+	/* only this host's devices (not an iSCSI target's name) */
+	for (size_t i = 0; i < pa.ndevs &&
+	     (ti->kind & POOL_TI_LOCAL_DEVICES); i++) {
 		const char *p = pa.devs[i];
 		struct probe_info pi;
 		sbuf_printf(&b, "%s%s", b.len ? " " : "", p);
@@ -56,7 +58,7 @@ holds_probe(struct wiz *w, struct holds *h)
 			h->type = xstrdup(pi.type);
 		}
 	}
-	h->ndevs = pa.ndevs;
+	h->ndevs = (ti->kind & POOL_TI_LOCAL_DEVICES) ? pa.ndevs : 0;
 	h->devs = sbuf_take(&b);
 	if (h->devs == NULL)
 		h->devs = xstrdup("");
