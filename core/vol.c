@@ -98,14 +98,12 @@ vol_gate(struct cistern *c, struct pool *p, const char *opname,
 				p->def->name, pool_type_name(p->def->type)),
 		       NULL;
 	if (create_kind && !(b->flags & BACKEND_VOL_CREATE)) {
-		if (pool_type_info(p->def->type)->kind & POOL_TI_LUNS)
+		if (b->says_no_volumes != NULL)
 			return err_setc(e, ERR_UNSUPPORTED,
 					"pool '%s': cannot %s volumes in an %s "
-					"pool: its volumes are the target's LUNs, "
-					"which are made and removed on the "
-					"storage server (do it there, then "
-					"pool-refresh)", p->def->name, opname,
-					pool_type_name(p->def->type)), NULL;
+					"pool: %s", p->def->name, opname,
+					pool_type_name(p->def->type),
+					b->says_no_volumes), NULL;
 		return err_setc(e, ERR_UNSUPPORTED,
 				"pool '%s': %s pools cannot %s volumes",
 				p->def->name, pool_type_name(p->def->type),

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "../core/pool.h"
+
 enum {
 	A_POOL = 1 << 0,       /* acts on the selected pool */
 	A_VOL = 1 << 1,        /* acts on the selected volume */
@@ -57,7 +59,7 @@ struct action {
 	const char *label;     /* key bar */
 	const char *help;      /* help overlay */
 	unsigned flags;
-	const char *op;        /* pool_can() operation, or NULL */
+	enum pool_op op;       /* pool_can() operation, or POOL_OP_NONE */
 };
 
 /* ACTION_COUNT rows, then one with a NULL name. */

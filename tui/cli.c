@@ -360,6 +360,9 @@ int
 cli_error(struct cli *cl, const struct err *e)
 {
 	fprintf(cl->err, "error: %s\n", e->msg[0] ? e->msg : "failed");
+	if (cl->error[0] == '\0')
+		snprintf(cl->error, sizeof(cl->error), "%s",
+			 e->msg[0] ? e->msg : "failed");
 	if (cl->verbose && e->argv != NULL) {
 		char *line = run_argv_line((const char *const *)e->argv);
 		fprintf(cl->err, "  command: %s\n", line);
@@ -385,11 +388,14 @@ cli_fail(struct cli *cl, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("error: ", cl->err);
+	char msg[ERR_MSG_MAX];
+
 	va_start(ap, fmt);
-	vfprintf(cl->err, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', cl->err);
+	fprintf(cl->err, "error: %s\n", msg);
+	if (cl->error[0] == '\0')
+		snprintf(cl->error, sizeof(cl->error), "%s", msg);
 	return 1;
 }
 

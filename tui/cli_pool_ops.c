@@ -337,7 +337,7 @@ CLI_HANDLER(cmd_pool_map)
 
 	if (p == NULL)
 		return 1;
-	if (!pool_can(p, "map"))
+	if (!pool_can(p, POOL_OP_MAP))
 		return cli_fail(cl, "pool '%s': %s pools have no device map",
 				p->def->name, pool_type_name(p->def->type));
 	err_init(&e);

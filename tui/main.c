@@ -9,6 +9,7 @@
 #include <libxml/parser.h>
 
 #include "../core/backend.h"
+#include "../core/build.h"
 #include "../core/engine.h"
 #include "../core/pool.h"
 #include "../core/run.h"
@@ -46,27 +47,10 @@ print_warning(void *arg, const char *msg)
 	fprintf(stderr, "warning: %s\n", msg);
 }
 
-/* libvirt's convention: a 'default' dir pool for images. */
-char *
-default_pool_dir(void)
-{
-	const char *x = getenv("XDG_DATA_HOME");
-	const char *home = getenv("HOME");
-
-	if (geteuid() == 0)
-		return xstrdup("/var/lib/cistern/images");
-	if (x && *x == '/')
-		return xasprintf("%s/cistern/images", x);
-	return xasprintf("%s/.local/share/cistern/images", home ? home : "/tmp");
-}
-
 int
 offer_default_pool(struct cistern *c, bool ask, FILE *out)
 {
 	char *dir = default_pool_dir();
-	char *xml;
-	struct pool_def *d;
-	struct pool *p = NULL;
 	struct err e;
 	char line[16];
 	int rc = 0;
@@ -87,20 +71,14 @@ offer_default_pool(struct cistern *c, bool ask, FILE *out)
 		free(dir);
 		return 0;
 	}
-	xml = xasprintf("<pool type='dir'><name>default</name><target><path>%s"
-			"</path></target></pool>", dir);
 	err_init(&e);
-	d = pool_def_parse(xml, strlen(xml), "default pool", &e);
-	if (d == NULL || pool_define(c, d, &p, &e) < 0 ||
-	    pool_start(c, p, POOL_START_BUILD, NULL, &e) < 0 ||
-	    pool_set_autostart(c, p, true, &e) < 0) {
+	if (pool_create_default(c, dir, &e) < 0) {
 		fprintf(stderr, "error: %s\n", e.msg);
 		rc = 1;
 	} else {
 		fprintf(out, "Pool default created in %s and started.\n", dir);
 	}
 	err_clear(&e);
-	free(xml);
 	free(dir);
 	return rc;
 }

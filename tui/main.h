@@ -34,7 +34,4 @@ int offer_default_pool(struct cistern *c, bool ask, FILE *out);
  * line (tui/complete.c, for the bash completion script). */
 int complete_main(int argc, char **argv);
 
-/* Where libvirt's 'default' pool lives for this user (malloc'd). */
-char *default_pool_dir(void);
-
 #endif

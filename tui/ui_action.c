@@ -77,7 +77,7 @@ action_offered(struct ui *ui, const struct action *a)
 	p = ui_pool(ui);
 	if (p == NULL)
 		return false;
-	if (a->op != NULL && !pool_can(p, a->op))
+	if (a->op != POOL_OP_NONE && !pool_can(p, a->op))
 		return false;
 	return true;
 }
@@ -171,7 +171,7 @@ help_section(struct ui *ui, struct sbuf *b, const char *title, unsigned want,
 		action_keys(a, k, sizeof(k));
 		sbuf_printf(b, "  %s %-10s %s%s%s\n", k, a->label, a->help,
 			    (a->flags & A_DANGER) ? " (asks first)" : "",
-			    p != NULL && a->op != NULL && !pool_can(p, a->op) ?
+			    p != NULL && a->op != POOL_OP_NONE && !pool_can(p, a->op) ?
 			    " [not for this pool type]" : "");
 	}
 	sbuf_add(b, "\n");

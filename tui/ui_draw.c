@@ -294,7 +294,7 @@ draw_panes(struct ui *ui)
 				  p->error ? p->error : "No volumes.";
 		if (!pool_is_active(p) && !ui->read_only)
 			why = "Not running: F6 starts it.";
-		if (pool_is_active(p) && pool_can(p, "vol-create") &&
+		if (pool_is_active(p) && pool_can(p, VOL_OP_CREATE) &&
 		    !ui->read_only && p->error == NULL)
 			why = "No volumes yet: F3 creates one.";
 		/* a refresh in a job or a remote load still on its way */

@@ -147,7 +147,8 @@ child_main(struct ui *ui, int fd, job_fn fn, void *arg)
 	rc = fn(ui->c, &j, arg, &out, &e);
 	if (out.len > 0)
 		child_send('O', out.s, out.len);
-	res = xasprintf("%d\n%s", rc < 0 ? (e.code ? (int)e.code : ERR_GENERIC) : 0,
+	res = xasprintf("%d %u\n%s", rc < 0 ? (e.code ? (int)e.code :
+			ERR_GENERIC) : 0, j.did,
 			rc < 0 ? (e.msg[0] ? e.msg : "failed") : "");
 	child_send('R', res, strlen(res));
 	_exit(0);
@@ -345,7 +346,9 @@ job_record(struct ui *ui, struct ui_job *j, char type, char *p, size_t n)
 		break;
 	case 'R': {
 		char *nl = strchr(p, '\n');
-		j->code = atoi(p);
+		unsigned did = 0;
+		if (sscanf(p, "%d %u", &j->code, &did) >= 1)
+			j->mirror.did = did;
 		free(j->msg);
 		j->msg = xstrdup(nl ? nl + 1 : "");
 		break;

@@ -85,14 +85,9 @@ prompt_job(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	rc = cli_run(&cl, pr->argc, pr->argv);
 	fclose(f);
 	sbuf_addn(out, buf, len);
-	if (rc != 0) {
-		/* the verb's own "error: ..." line is the message */
-		const char *m = strstr(buf, "error: ");
-		char *line = xstrdup(m ? m + 7 : "failed");
-		line[strcspn(line, "\n")] = '\0';
-		err_set(e, "%s", line);
-		free(line);
-	}
+	if (rc != 0)
+		/* the first error the verb reported is the message */
+		err_set(e, "%s", cl.error[0] ? cl.error : "failed");
 	free(buf);
 	return rc != 0 ? -1 : 0;
 }

@@ -104,6 +104,22 @@ if [ -z "$bad" ]; then t_ok "libvirt is named only in backends/libvirt*"; else
 printf 'static int f(void) { return virConnectClose(0); }\n' > "$T/y.c"
 if uncomment "$T/y.c" | grep -qE "$libvirt_re"; then t_ok "the pattern finds a libvirt call"; else
 	t_fail "the pattern finds a libvirt call" "grep missed virConnectClose"; fi
+# the faces test no pool type: what a type is and does is in the table
+# (pool_types[], core/model.c) and its backend; a default type for a new
+# pool (an enum value used as data) is the one exception
+types='POOL_(DIR|FS|NETFS|LOGICAL|DISK|ISCSI|ISCSI_DIRECT|RBD)\b'
+bad=$(grep -nE "$types" tui/*.c tui/*.h |
+	grep -vE '^tui/ui_wiz_pool\.c:[0-9]+:.*\? POOL_DIR : \(enum pool_type\)t;' || true)
+if [ -z "$bad" ]; then t_ok "tui/ tests no pool type (the table says)"; else
+	t_fail "tui/ tests no pool type (the table says)" "$(echo "$bad" | head -3 | tr '\n' ' ')"; fi
+printf 'if (t == POOL_DISK) x();\n' > "$T/y.c"
+if grep -qE "$types" "$T/y.c"; then t_ok "the pattern finds a pool type test"; else
+	t_fail "the pattern finds a pool type test" "grep missed POOL_DISK"; fi
+# the faces read no printed text back: errors come as struct err (or the
+# cli's), results as fields
+bad=$(grep -nE 'strstr\([^,]*(out|output|buf)\b' tui/*.c || true)
+if [ -z "$bad" ]; then t_ok "tui/ scrapes no command or job output"; else
+	t_fail "tui/ scrapes no command or job output" "$(echo "$bad" | head -3 | tr '\n' ' ')"; fi
 # the check itself finds a call where one would be
 printf 'static void f(void) { refresh(); }\n' > "$T/x.c"
 if grep -qE "$calls" "$T/x.c"; then t_ok "the pattern finds an ncurses call"; else
