@@ -539,6 +539,24 @@ lv_pool_refresh(struct cistern *c, struct pool *p, bool rescan,
 	return lv_pool_update(c, p, true, j, e);
 }
 
+static int
+lv_pool_rescan(struct cistern *c, const char *name, struct err *e)
+{
+	virConnectPtr conn = lv_conn(c, e);
+	virStoragePoolPtr pp;
+	int rc;
+
+	if (conn == NULL)
+		return -1;
+	if ((pp = virStoragePoolLookupByName(conn, name)) == NULL)
+		return lv_fail(c, e, "pool '%s'", name);
+	rc = virStoragePoolRefresh(pp, 0);
+	if (rc < 0)
+		lv_fail(c, e, "pool '%s'", name);
+	virStoragePoolFree(pp);
+	return rc < 0 ? -1 : 0;
+}
+
 static char *
 lv_pool_xml(struct cistern *c, const struct pool *p, unsigned flags,
 	    struct err *e)
@@ -631,6 +649,7 @@ const struct engine_ops libvirt_engine = {
 	.pool_stop = lv_pool_stop,
 	.pool_delete = lv_pool_delete,
 	.pool_refresh = lv_pool_refresh,
+	.pool_rescan = lv_pool_rescan,
 	.pool_xml = lv_pool_xml,
 	.vol_xml = lv_vol_xml,
 	.find_sources = lv_find_sources,

@@ -236,3 +236,11 @@ engine_uri_local(const char *uri)
 	hl = strcspn(host, "/?");
 	return hl == 0;
 }
+
+int
+cistern_rescan_pool(struct cistern *c, const char *name, struct err *e)
+{
+	if (!engine_remote(c) || c->engine->pool_rescan == NULL)
+		return engine_unsupported(c, "pool_rescan", e);
+	return c->engine->pool_rescan(c, name, e);
+}

@@ -51,6 +51,11 @@ struct engine_ops {
 	 * definition, state and autostart filled; no volumes yet. */
 	int (*load)(struct cistern *c, struct pool ***out, size_t *n,
 		    struct err *e);
+	/* Have the other side look at the storage of the pool named
+	 * `name` again (pool-refresh); like load_full, it touches nothing
+	 * of c but the connection. */
+	int (*pool_rescan)(struct cistern *c, const char *name,
+			   struct err *e);
 	/* The same, with the volumes of every running pool read (refreshed
 	 * set, or error on a pool whose volumes could not be read); it
 	 * touches nothing of c but the connection and never calls c->warn,
@@ -161,6 +166,8 @@ int cistern_connect(struct cistern *c, const char *uri,
 int cistern_load_full(struct cistern *c, struct pool ***out, size_t *n,
 		      struct err *e);
 void cistern_replace_pools(struct cistern *c, struct pool **pools, size_t n);
+/* c's engine's pool_rescan (from any thread). */
+int cistern_rescan_pool(struct cistern *c, const char *name, struct err *e);
 /* Is e a lost (or never made) connection to the engine's other side? */
 bool engine_lost(const struct err *e);
 

@@ -254,6 +254,11 @@ ui_refresh_selected(struct ui *ui)
 	struct pool *p;
 
 	ui_sync(ui);
+	if (ui_remote(ui)) {
+		p = ui_pool(ui);
+		ui_remote_rescan(ui, p ? p->def->name : NULL);
+		return;
+	}
 	list_clear(&ui->vols);
 	p = ui_pool(ui);
 	if (p != NULL)

@@ -26,6 +26,8 @@ struct ui_remote {
 	bool running;           /* a load is on its way */
 	bool again;             /* another was asked for meanwhile */
 	bool lost;
+	char *rescan;           /* a pool this load rescans first (F5) */
+	char *rescan_next;      /* and the next load */
 	int pipe[2];
 	/* the thread's result */
 	int rc;
@@ -78,6 +80,8 @@ ui_remote_free(struct ui *ui)
 			free(r->pools);
 	}
 	err_clear(&r->e);
+	free(r->rescan);
+	free(r->rescan_next);
 	close(r->pipe[0]);
 	close(r->pipe[1]);
 	free(r);
@@ -110,7 +114,14 @@ remote_thread(void *arg)
 	struct ui_remote *r = ui->remote;
 	ssize_t w;
 
-	r->rc = cistern_load_full(ui->c, &r->pools, &r->npools, &r->e);
+	r->rc = 0;
+	if (r->rescan != NULL)
+		r->rc = cistern_rescan_pool(ui->c, r->rescan, &r->e);
+	/* a pool that cannot be rescanned still shows what libvirt has */
+	if (r->rc == 0 || !engine_lost(&r->e)) {
+		err_clear(&r->e);
+		r->rc = cistern_load_full(ui->c, &r->pools, &r->npools, &r->e);
+	}
 	do
 		w = write(r->pipe[1], "", 1);
 	while (w < 0 && errno == EINTR);
@@ -123,6 +134,9 @@ remote_start(struct ui *ui)
 	struct ui_remote *r = ui->remote;
 
 	r->again = false;
+	free(r->rescan);
+	r->rescan = r->rescan_next;
+	r->rescan_next = NULL;
 	r->pools = NULL;
 	r->npools = 0;
 	err_clear(&r->e);
@@ -146,6 +160,18 @@ ui_remote_load(struct ui *ui, bool again)
 	else if (!r->lost)
 		remote_start(ui);
 	/* lost: the retry timer decides */
+}
+
+void
+ui_remote_rescan(struct ui *ui, const char *pool)
+{
+	struct ui_remote *r = ui->remote;
+
+	if (r == NULL)
+		return;
+	free(r->rescan_next);
+	r->rescan_next = pool ? xstrdup(pool) : NULL;
+	ui_remote_load(ui, true);
 }
 
 int
@@ -182,6 +208,8 @@ ui_remote_ended(struct ui *ui)
 		return 0;
 	pthread_join(r->thread, NULL);
 	r->running = false;
+	free(r->rescan);
+	r->rescan = NULL;
 	was_lost = r->lost;
 	if (r->rc == 0) {
 		ui_detach(ui);

@@ -19,6 +19,8 @@ bool ui_remote(const struct ui *ui);
  * `again`, once more after the load on its way (the model changed since
  * it began), else that load will do. */
 void ui_remote_load(struct ui *ui, bool again);
+/* F5: have libvirt look at the pool's storage again, then load. */
+void ui_remote_rescan(struct ui *ui, const char *pool);
 /* The fd the loop polls (-1: none), and what to do when it is ready. */
 int ui_remote_fd(const struct ui *ui);
 int ui_remote_ended(struct ui *ui);
