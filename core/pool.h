@@ -109,6 +109,11 @@ int vol_create(struct cistern *c, struct pool *p, struct vol_def *v,
 int vol_create_from(struct cistern *c, struct pool *p, struct vol_def *v,
 		    struct pool *src_pool, const struct vol_def *src,
 		    unsigned flags, struct job *j, struct err *e);
+/* The definition of a clone of `src` named `name`, as virsh makes it: the
+ * source's, without path, key, extents or backing store (a clone is a
+ * standalone copy; VOL_CREATE_KEEP_BACKING keeps the backing store). */
+struct vol_def *vol_clone_def(const struct vol_def *src, const char *name,
+			      unsigned flags);
 int vol_delete(struct cistern *c, struct pool *p, const struct vol_def *v,
 	       unsigned flags, struct err *e);
 int vol_wipe(struct cistern *c, struct pool *p, const struct vol_def *v,

@@ -236,6 +236,31 @@ vol_create_from(struct cistern *c, struct pool *p, struct vol_def *v,
 	return 0;
 }
 
+struct vol_def *
+vol_clone_def(const struct vol_def *src, const char *name, unsigned flags)
+{
+	struct vol_def *nv = vol_def_dup(src);
+
+	free(nv->name);
+	nv->name = xstrdup(name);
+	free(nv->key);
+	nv->key = NULL;
+	free(nv->target.path);
+	nv->target.path = NULL;
+	for (size_t i = 0; i < nv->nextents; i++)
+		free(nv->extents[i].device);
+	free(nv->extents);
+	nv->extents = NULL;
+	nv->nextents = 0;
+	nv->part_num = 0;
+	if (!(flags & VOL_CREATE_KEEP_BACKING) && nv->backing != NULL) {
+		vol_target_clear(nv->backing);
+		free(nv->backing);
+		nv->backing = NULL;
+	}
+	return nv;
+}
+
 int
 vol_delete(struct cistern *c, struct pool *p, const struct vol_def *v,
 	   unsigned flags, struct err *e)

@@ -14,9 +14,14 @@
 #include "../core/units.h"
 #include "../core/util.h"
 #include "../core/xml.h"
+#include "../core/xmlutil.h"
 #include "globals.h"
 
 #define POOL_OPTS_BUILD "overwrite no-overwrite"
+#define XPATH_HELP \
+	"  --xpath EXPR     print only the nodes EXPR selects (XPath), one " \
+	"a line\n" \
+	"  --wrap           with --xpath: inside one <nodes> element\n"
 
 const struct cli_verb cli_verbs[] = {
 	/* pools: definitions */
@@ -98,8 +103,8 @@ const struct cli_verb cli_verbs[] = {
 	  "show pool information",
 	  "  --bytes          sizes in bytes\n  --json           JSON output\n",
 	  0 },
-	{ "pool-dumpxml", cmd_pool_dumpxml, "pool", "inactive",
-	  "print a pool's XML", NULL, 0 },
+	{ "pool-dumpxml", cmd_pool_dumpxml, "pool", "inactive xpath= wrap",
+	  "print a pool's XML", XPATH_HELP, 0 },
 	{ "pool-name", cmd_pool_name, "pool", "",
 	  "print the name of a pool given its UUID", NULL, 0 },
 	{ "pool-uuid", cmd_pool_uuid, "pool", "",
@@ -150,8 +155,8 @@ const struct cli_verb cli_verbs[] = {
 	  "  --json           machine-readable output\n", 0 },
 	{ "vol-info", cmd_vol_info, "vol", "pool= bytes physical json",
 	  "show volume information", NULL, 0 },
-	{ "vol-dumpxml", cmd_vol_dumpxml, "vol", "pool=",
-	  "print a volume's XML", NULL, 0 },
+	{ "vol-dumpxml", cmd_vol_dumpxml, "vol", "pool= xpath= wrap",
+	  "print a volume's XML", XPATH_HELP, 0 },
 	{ "vol-path", cmd_vol_path, "vol", "pool=",
 	  "print a volume's path", NULL, 0 },
 	{ "vol-key", cmd_vol_key, "vol", "pool=",
@@ -187,9 +192,13 @@ const struct cli_verb cli_verbs[] = {
 	  "create a volume from an XML file, copying another volume", NULL,
 	  VERB_WRITES },
 	{ "vol-clone", cmd_vol_clone, "vol newname",
-	  "pool= prealloc-metadata reflink",
+	  "pool= prealloc-metadata reflink print-xml keep-backing",
 	  "clone a volume in its pool",
-	  "  --reflink        require a reflink (shared extents)\n",
+	  "  --reflink        require a reflink (shared extents)\n"
+	  "  --print-xml      print the source's XML with the new name; make "
+	  "nothing\n"
+	  "  --keep-backing   a qcow2 overlay's clone keeps its backing file\n"
+	  "                   (default: a standalone copy, as libvirt)\n",
 	  VERB_WRITES },
 	{ "vol-delete", cmd_vol_delete, "vol", "pool= delete-snapshots",
 	  "delete a volume",
@@ -349,6 +358,29 @@ cli_get_all(const struct cli_args *a, const char *name, const char **out,
 		if (strcmp(a->v[i].name, name) == 0)
 			out[n++] = a->v[i].value;
 	return n;
+}
+
+int
+cli_print_xml(struct cli *cl, const struct cli_args *a, const char *xml)
+{
+	const char *expr = cli_get(a, "xpath");
+	struct err e;
+	char *sel;
+
+	if (expr == NULL) {
+		fputs(xml, cl->out);
+		return 0;
+	}
+	err_init(&e);
+	sel = xml_xpath_dump(xml, expr, cli_flag(a, "wrap"), &e);
+	if (sel == NULL) {
+		cli_error(cl, &e);
+		err_clear(&e);
+		return 1;
+	}
+	fputs(sel, cl->out);
+	free(sel);
+	return 0;
 }
 
 int

@@ -101,6 +101,8 @@ unsigned cli_build_flags(const struct cli_args *a);
 int cli_start_pool(struct cli *cl, struct pool *p, unsigned flags);
 
 /* Output helpers. */
+/* A document, or with --xpath EXPR [--wrap] what virsh prints of it. */
+int cli_print_xml(struct cli *cl, const struct cli_args *a, const char *xml);
 int cli_error(struct cli *cl, const struct err *e);
 int cli_fail(struct cli *cl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -478,6 +478,7 @@ CLI_HANDLER(cmd_pool_dumpxml)
 {
 	struct pool *p = cli_pool_arg(cl, a);
 	char *xml;
+	int rc;
 
 	if (p == NULL)
 		return 1;
@@ -490,9 +491,9 @@ CLI_HANDLER(cmd_pool_dumpxml)
 		err_clear(&e);
 	}
 	xml = pool_xml(p, cli_flag(a, "inactive") ? POOL_XML_INACTIVE : 0);
-	fputs(xml, cl->out);
+	rc = cli_print_xml(cl, a, xml);
 	free(xml);
-	return 0;
+	return rc;
 }
 
 CLI_HANDLER(cmd_pool_name)

@@ -325,22 +325,14 @@ clone_done(struct ui *ui, struct form *f, int b)
 			   name);
 		return -1;
 	}
-	/* as virsh: the source's definition with a new name */
-	nv = vol_def_dup(src);
-	free(nv->name);
-	nv->name = xstrdup(name);
-	free(nv->key);
-	nv->key = NULL;
-	free(nv->target.path);
-	nv->target.path = NULL;
-	for (size_t i = 0; i < nv->nextents; i++)
-		free(nv->extents[i].device);
-	free(nv->extents);
-	nv->extents = NULL;
-	nv->nextents = 0;
-	nv->part_num = 0;
+	/* as virsh: the source's definition with a new name; a standalone
+	 * copy unless keeping the backing file was ticked */
+	unsigned flags = src->backing != NULL && form_check(f, 1) ?
+			 VOL_CREATE_KEEP_BACKING : 0;
+	nv = vol_clone_def(src, name, flags);
 	struct vol_op *o = vol_op_new(f);
 	o->def = nv;
+	o->flags = flags;
 	title = xasprintf("clone %s to %s", src->name, name);
 	vol_job(ui, title, job_vol_clone, o);
 	free(title);
@@ -360,6 +352,9 @@ ACT(act_vol_clone)
 	struct form *f = form_new(t, clone_done, vol_ref_new(ui), vol_ref_free);
 
 	form_add_text(f, "New name", name, NULL);
+	/* as libvirt, an overlay's clone holds the data of its whole chain */
+	if (v->backing != NULL)
+		form_add_check(f, "Keep the backing file (share it)", false);
 	form_add_button(f, "Clone");
 	form_add_button(f, "Cancel");
 	form_open(ui, "Clone volume", f);
