@@ -306,9 +306,20 @@ grow_copy(const struct vol_def *v, const char *fmt, uint64_t src_cap,
 	if (v->capacity <= src_cap || run_dry_run())
 		return 0;
 	if (filevol_is_raw(fmt)) {
+		/* as libvirt: allocated up to <allocation> (the capacity
+		 * when the XML gives none), the copy's holes too */
+		uint64_t alloc = v->allocation < v->capacity ? v->allocation :
+				 v->capacity;
 		if (ftruncate(nv->fd, (off_t)v->capacity) < 0)
 			return err_errno(e, errno, "cannot resize '%s'",
 					 v->target.path);
+		if (alloc == 0 ||
+		    fallocate(nv->fd, 0, 0, (off_t)alloc) == 0)
+			return 0;
+		/* where the filesystem cannot: zeros, past the copy only */
+		if (alloc > src_cap)
+			return filevol_allocate(nv->fd, src_cap, alloc - src_cap,
+						j, e);
 		return 0;
 	}
 	snprintf(size, sizeof(size), "%llu", (unsigned long long)v->capacity);
