@@ -18,6 +18,7 @@
 #include "fileio.h"
 #include "util.h"
 #include "xml.h"
+#include "xmlutil.h"
 
 #define LOCK_WAIT_MS 30000
 
@@ -199,6 +200,60 @@ cmp_names(const void *a, const void *b)
 	const struct pool_def *const *x = a, *const *y = b;
 
 	return strcmp((*x)->name, (*y)->name);
+}
+
+static int
+cmp_strs(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t
+store_unsupported(const struct store *s, char ***out)
+{
+	DIR *d = opendir(s->config_dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	*out = NULL;
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		char *path, *data, *type = NULL, *name = NULL;
+		struct err fe;
+		xmlDocPtr doc = NULL;
+		size_t len;
+
+		if (de->d_name[0] == '.' || !str_endswith(de->d_name, ".xml"))
+			continue;
+		path = path_join(s->config_dir, de->d_name);
+		err_init(&fe);
+		data = file_read_regular(path, XML_MAX_BYTES, &len, &fe);
+		if (data != NULL)
+			doc = xml_parse(data, len, path, &fe);
+		if (doc != NULL) {
+			xmlNodePtr root = xmlDocGetRootElement(doc);
+			if (strcmp((const char *)root->name, "pool") == 0) {
+				type = xml_attr(root, "type");
+				name = xml_text(root, "name");
+			}
+			xmlFreeDoc(doc);
+		}
+		if (type != NULL && pool_type_from_name(type) < 0) {
+			*out = xreallocarray(*out, n + 1, sizeof(**out));
+			(*out)[n++] = xasprintf("%s (type %s, not supported)",
+						name ? name : de->d_name, type);
+		}
+		free(type);
+		free(name);
+		free(data);
+		free(path);
+		err_clear(&fe);
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(*out, n, sizeof(**out), cmp_strs);
+	return n;
 }
 
 int

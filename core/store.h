@@ -52,6 +52,11 @@ void store_unlock(struct store *s);
 int store_load(struct store *s, struct pool_def ***defs, size_t *n,
 	       store_warn_fn warn, void *arg, struct err *e);
 
+/* The definitions store_load leaves out because cistern has no such
+ * pool type (scsi, mpath, zfs...): "NAME (type T, not supported)" each,
+ * malloc'd, in *out; returns the count. */
+size_t store_unsupported(const struct store *s, char ***out);
+
 /* Check a definition against the others (libvirt's duplicate rules):
  * same name with another UUID, same UUID with another name, same source.
  * `others` excludes nothing: a definition with the same name and UUID is

@@ -260,13 +260,41 @@ CLI_HANDLER(cmd_find_sources_as)
 	return find_sources(cl, cli_get(a, "type"), &q);
 }
 
+struct import_ctx {
+	struct cli *cl;
+	size_t unread;
+};
+
+/* A definition import-libvirt could not read: warned and counted. */
+static void
+import_warn(void *arg, const char *msg)
+{
+	struct import_ctx *x = arg;
+
+	cli_warn(x->cl, "%s", msg);
+	x->unread++;
+}
+
+/* Add "NAME (why)" to the import's list of skipped pools. */
+static void
+import_skip(struct sbuf *names, size_t *skipped, char *what)
+{
+	sbuf_add(names, *skipped ? ", " : ": ");
+	sbuf_add(names, what);
+	free(what);
+	(*skipped)++;
+}
+
 CLI_HANDLER(cmd_import_libvirt)
 {
 	const char *dir = cli_get(a, "dir");
-	char *autodir;
+	char *autodir, **unsup;
 	struct store src;
 	struct pool_def **defs;
-	size_t n, imported = 0, skipped = 0;
+	size_t n, nunsup, imported = 0, skipped = 0;
+	struct import_ctx x = { .cl = cl };
+	struct sbuf names;
+	struct stat st;
 	struct err e;
 
 	if (dir == NULL)
@@ -276,28 +304,37 @@ CLI_HANDLER(cmd_import_libvirt)
 	memset(&src, 0, sizeof(src));
 	src.config_dir = xstrdup(dir);
 	src.lock_fd = -1;
-	if (store_load(&src, &defs, &n, (store_warn_fn)NULL, NULL, &e) < 0) {
+	if (store_load(&src, &defs, &n, import_warn, &x, &e) < 0) {
 		free(src.config_dir);
 		int rc = cli_error(cl, &e);
 		err_clear(&e);
 		return rc;
 	}
+	sbuf_init(&names);
+	nunsup = store_unsupported(&src, &unsup);
+	for (size_t i = 0; i < nunsup; i++)
+		import_skip(&names, &skipped, unsup[i]);
+	free(unsup);
 	autodir = path_join(dir, "autostart");
 	for (size_t i = 0; i < n; i++) {
 		char *name = xstrdup(defs[i]->name);
 		char *file = xasprintf("%s/%s.xml", autodir, name);
-		bool autostart = access(file, F_OK) == 0;
+		/* the link's name says it: libvirt's absolute target may not
+		 * resolve from here (another root, a copied directory) */
+		bool autostart = lstat(file, &st) == 0;
 		struct pool *p = NULL;
 
 		free(file);
 		if (cistern_find_pool(cl->c, name) != NULL) {
 			cli_warn(cl, "pool '%s' is already defined; skipped", name);
 			pool_def_free(defs[i]);
-			skipped++;
+			import_skip(&names, &skipped,
+				    xasprintf("%s (already defined)", name));
 		} else if (pool_define(cl->c, defs[i], &p, &e) < 0) {
 			cli_warn(cl, "%s; skipped", e.msg);
 			err_clear(&e);
-			skipped++;
+			import_skip(&names, &skipped,
+				    xasprintf("%s (see the warning)", name));
 		} else {
 			imported++;
 			cli_extra(cl, "Pool %s imported\n", name);
@@ -308,10 +345,17 @@ CLI_HANDLER(cmd_import_libvirt)
 		}
 		free(name);
 	}
+	/* files neither read nor of an unknown type: the warnings name them */
+	if (x.unread > nunsup)
+		import_skip(&names, &skipped,
+			    xasprintf("%zu unreadable (see the warnings)",
+				      x.unread - nunsup));
 	free(defs);
 	free(autodir);
 	free(src.config_dir);
-	fprintf(cl->out, "%zu pools imported, %zu skipped\n", imported, skipped);
+	fprintf(cl->out, "%zu pools imported, %zu skipped%s\n", imported,
+		skipped, names.s ? names.s : "");
+	sbuf_free(&names);
 	return 0;
 }
 
