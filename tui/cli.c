@@ -114,8 +114,10 @@ const struct cli_verb cli_verbs[] = {
 	{ "pool-map", cmd_pool_map, "pool", "bytes json",
 	  "the device map of a disk or logical pool (partitions, LVs, free "
 	  "extents)", NULL, 0 },
-	{ "find-storage-pool-sources", cmd_find_sources, "type srcspec?", "",
-	  "discover pool sources (libvirt's <sources> XML)", NULL,
+	{ "find-storage-pool-sources", cmd_find_sources, "type srcSpec?", "",
+	  "discover pool sources (libvirt's <sources> XML)",
+	  "  --srcSpec FILE   (or FILE after TYPE) a <source> to search from,\n"
+	  "                   as virsh: its <host>, <initiator>, <auth>\n",
 	  VERB_NO_STORE },
 	{ "find-storage-pool-sources-as", cmd_find_sources_as,
 	  "type host? port?", "initiator= auth-username= secret-usage= "

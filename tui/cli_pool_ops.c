@@ -183,7 +183,7 @@ find_sources(struct cli *cl, const char *type, struct source_query *q)
 
 CLI_HANDLER(cmd_find_sources)
 {
-	const char *spec = cli_get(a, "srcspec");
+	const char *spec = cli_get(a, "srcSpec");
 	struct source_query q = { 0 };
 	char *data = NULL, *host = NULL, *port = NULL, *init = NULL;
 	struct pool_auth auth = { 0 };
