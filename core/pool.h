@@ -31,6 +31,8 @@ struct pool {
 	char **facts;             /* backend facts "key=value" (persisted) */
 	size_t nfacts;
 	struct cistern *owner;
+	bool transient;           /* pool-create: no definition in the config
+				     dir; gone once stopped */
 };
 
 struct cistern {
@@ -64,6 +66,13 @@ struct pool *cistern_get_pool(struct cistern *c, const char *name_or_uuid,
 int pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
 		struct err *e);
 int pool_undefine(struct cistern *c, struct pool *p, struct err *e);
+/* A transient pool (libvirt's pool-create), not started yet: its
+ * definition goes to the run dir; pool_start it, and pool_discard it if
+ * the start fails. pool_stop removes a transient pool's definition;
+ * pool_define of its name makes it persistent. */
+int pool_define_transient(struct cistern *c, struct pool_def *d,
+			  struct pool **out, struct err *e);
+void pool_discard(struct cistern *c, struct pool *p);
 int pool_set_autostart(struct cistern *c, struct pool *p, bool on,
 		       struct err *e);
 

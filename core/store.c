@@ -456,6 +456,63 @@ store_write_def(struct store *s, const struct pool_def *d, struct err *e)
 	return rc;
 }
 
+/* RUN/transient: the definitions of transient pools (pool-create). */
+static char *
+transient_dir(const struct store *s)
+{
+	return path_join(s->run_dir, "transient");
+}
+
+int
+store_load_transient(struct store *s, struct pool_def ***defs, size_t *n,
+		     store_warn_fn warn, void *arg, struct err *e)
+{
+	struct store t = { .config_dir = transient_dir(s), .lock_fd = -1 };
+	int rc = store_load(&t, defs, n, warn, arg, e);
+
+	free(t.config_dir);
+	return rc;
+}
+
+int
+store_write_transient(struct store *s, const struct pool_def *d,
+		      struct err *e)
+{
+	char *dir = transient_dir(s), *file, *path, *xml;
+	int rc;
+
+	if (store_run_dir(s, e) < 0 || mkdir_p(dir, 0700) < 0) {
+		rc = err_isset(e) ? -1 :
+		     err_errno(e, errno, "cannot create '%s'", dir);
+		free(dir);
+		return rc;
+	}
+	file = xasprintf("%s.xml", d->name);
+	path = path_join(dir, file);
+	xml = pool_def_format(d, POOL_XML_INACTIVE);
+	rc = file_write_atomic(path, xml, strlen(xml), 0600, e);
+	free(xml);
+	free(path);
+	free(file);
+	free(dir);
+	return rc;
+}
+
+int
+store_remove_transient(struct store *s, const char *name, struct err *e)
+{
+	char *dir = transient_dir(s), *file = xasprintf("%s.xml", name);
+	char *path = path_join(dir, file);
+	int rc = 0;
+
+	if (unlink(path) < 0 && errno != ENOENT)
+		rc = err_errno(e, errno, "cannot remove '%s'", path);
+	free(path);
+	free(file);
+	free(dir);
+	return rc;
+}
+
 int
 store_remove_def(struct store *s, const char *name, struct err *e)
 {

@@ -52,6 +52,14 @@ void store_unlock(struct store *s);
 int store_load(struct store *s, struct pool_def ***defs, size_t *n,
 	       store_warn_fn warn, void *arg, struct err *e);
 
+/* Transient pools (pool-create): their definitions live in RUN/transient,
+ * never in the config dir, and go when the pool stops. */
+int store_load_transient(struct store *s, struct pool_def ***defs, size_t *n,
+			 store_warn_fn warn, void *arg, struct err *e);
+int store_write_transient(struct store *s, const struct pool_def *d,
+			  struct err *e);
+int store_remove_transient(struct store *s, const char *name, struct err *e);
+
 /* The definitions store_load leaves out because cistern has no such
  * pool type (scsi, mpath, zfs...): "NAME (type T, not supported)" each,
  * malloc'd, in *out; returns the count. */

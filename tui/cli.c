@@ -61,8 +61,10 @@ const struct cli_verb cli_verbs[] = {
 	  VERB_WRITES },
 	{ "pool-create", cmd_pool_create, "file",
 	  "build overwrite no-overwrite validate",
-	  "define a pool from an XML file and start it",
-	  "  --build [--overwrite|--no-overwrite]  build it before starting\n",
+	  "start a transient pool from an XML file (gone once stopped)",
+	  "  --build [--overwrite|--no-overwrite]  build it before starting\n"
+	  "The definition is kept in the run dir only; pool-define of the\n"
+	  "same XML makes the pool persistent.\n",
 	  VERB_WRITES },
 	{ "pool-create-as", cmd_pool_create_as,
 	  "name type source-host? source-path? source-dev? source-name? target?",
@@ -70,7 +72,8 @@ const struct cli_verb cli_verbs[] = {
 	  "target= source-format= auth-type= auth-username= secret-usage= "
 	  "secret-uuid= source-initiator= source-protocol-ver= target-mode= "
 	  "target-owner= target-group= print-xml build overwrite no-overwrite",
-	  "define a pool from a set of arguments and start it", NULL,
+	  "start a transient pool from a set of arguments (gone once "
+	  "stopped)", NULL,
 	  VERB_WRITES },
 	{ "pool-undefine", cmd_pool_undefine, "pool", "",
 	  "undefine an inactive pool", NULL, VERB_WRITES },
@@ -95,8 +98,8 @@ const struct cli_verb cli_verbs[] = {
 	  "comma-separated)\n"
 	  "  --autostart      only pools with autostart\n"
 	  "  --no-autostart   only pools without autostart\n"
-	  "  --persistent     only persistent pools (all of cistern's)\n"
-	  "  --transient      only transient pools (cistern has none)\n"
+	  "  --persistent     only persistent pools\n"
+	  "  --transient      only transient pools (pool-create's)\n"
 	  "  --name | --uuid  print only names or UUIDs\n"
 	  "  --json           machine-readable output\n", 0 },
 	{ "pool-info", cmd_pool_info, "pool", "bytes json",

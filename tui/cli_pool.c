@@ -16,9 +16,10 @@
 #include "columns.h"
 #include "table.h"
 
+/* Define a pool from its XML: persistent, or transient (pool-create). */
 static int
 define_from(struct cli *cl, const char *data, size_t len, const char *origin,
-	    struct pool **out)
+	    bool transient, struct pool **out)
 {
 	struct err e;
 	struct pool_def *d;
@@ -26,7 +27,9 @@ define_from(struct cli *cl, const char *data, size_t len, const char *origin,
 
 	err_init(&e);
 	d = pool_def_parse(data, len, origin, &e);
-	if (d == NULL || pool_define(cl->c, d, out, &e) < 0)
+	if (d == NULL || (transient ?
+			  pool_define_transient(cl->c, d, out, &e) :
+			  pool_define(cl->c, d, out, &e)) < 0)
 		rc = cli_error(cl, &e);
 	err_clear(&e);
 	return rc;
@@ -43,7 +46,7 @@ CLI_HANDLER(cmd_pool_define)
 	if (data == NULL)
 		return 1;
 	rc = define_from(cl, data, len, strcmp(file, "-") ? file : "<stdin>",
-			 &p);
+			 false, &p);
 	free(data);
 	if (rc == 0)
 		cli_extra(cl, "Pool %s defined from %s\n", p->def->name, file);
@@ -201,7 +204,8 @@ pool_xml_from_args(struct cli *cl, const struct cli_args *a)
 }
 
 static int
-define_as(struct cli *cl, const struct cli_args *a, struct pool **out)
+define_as(struct cli *cl, const struct cli_args *a, bool transient,
+	  struct pool **out)
 {
 	char *xml;
 	struct err e;
@@ -234,7 +238,8 @@ define_as(struct cli *cl, const struct cli_args *a, struct pool **out)
 		free(xml);
 		return rc == 0 ? -1 : rc;   /* -1: printed, nothing defined */
 	}
-	rc = define_from(cl, xml, strlen(xml), "pool-define-as", out);
+	rc = define_from(cl, xml, strlen(xml), "pool-define-as", transient,
+			 out);
 	free(xml);
 	return rc;
 }
@@ -242,7 +247,7 @@ define_as(struct cli *cl, const struct cli_args *a, struct pool **out)
 CLI_HANDLER(cmd_pool_define_as)
 {
 	struct pool *p = NULL;
-	int rc = define_as(cl, a, &p);
+	int rc = define_as(cl, a, false, &p);
 
 	if (rc < 0)
 		return 0;
@@ -261,11 +266,12 @@ CLI_HANDLER(cmd_pool_create)
 
 	if (data == NULL)
 		return 1;
+	/* as libvirt: a transient pool, gone once stopped */
 	rc = define_from(cl, data, len, strcmp(file, "-") ? file : "<stdin>",
-			 &p);
+			 true, &p);
 	free(data);
-	if (rc == 0)
-		rc = cli_start_pool(cl, p, cli_build_flags(a));
+	if (rc == 0 && (rc = cli_start_pool(cl, p, cli_build_flags(a))) != 0)
+		pool_discard(cl->c, p);
 	if (rc == 0)
 		cli_extra(cl, "Pool %s created from %s\n", p->def->name, file);
 	return rc;
@@ -274,12 +280,12 @@ CLI_HANDLER(cmd_pool_create)
 CLI_HANDLER(cmd_pool_create_as)
 {
 	struct pool *p = NULL;
-	int rc = define_as(cl, a, &p);
+	int rc = define_as(cl, a, true, &p);
 
 	if (rc < 0)
 		return 0;
-	if (rc == 0)
-		rc = cli_start_pool(cl, p, cli_build_flags(a));
+	if (rc == 0 && (rc = cli_start_pool(cl, p, cli_build_flags(a))) != 0)
+		pool_discard(cl->c, p);
 	if (rc == 0)
 		cli_extra(cl, "Pool %s created\n", p->def->name);
 	return rc;
@@ -359,9 +365,9 @@ CLI_HANDLER(cmd_pool_list)
 			continue;
 		if (cli_flag(a, "no-autostart") && p->autostart)
 			continue;
-		/* every pool cistern knows is persistent (a definition in
-		 * the config dir) */
-		if (cli_flag(a, "transient"))
+		if (cli_flag(a, "transient") && !p->transient)
+			continue;
+		if (cli_flag(a, "persistent") && p->transient)
 			continue;
 		sel[n++] = p;
 	}
@@ -454,7 +460,8 @@ CLI_HANDLER(cmd_pool_info)
 	fprintf(cl->out, "%-15s %s\n", "Name:", p->def->name);
 	fprintf(cl->out, "%-15s %s\n", "UUID:", u);
 	fprintf(cl->out, "%-15s %s\n", "State:", pool_state_name(p->state));
-	fprintf(cl->out, "%-15s %s\n", "Persistent:", "yes");
+	fprintf(cl->out, "%-15s %s\n", "Persistent:",
+		p->transient ? "no" : "yes");
 	fprintf(cl->out, "%-15s %s\n", "Autostart:", p->autostart ? "yes" : "no");
 	if (p->state == POOL_RUNNING || p->state == POOL_DEGRADED) {
 		static const char *const ids[] = {

@@ -88,10 +88,9 @@ pc_autostart(const struct row *r, struct cell *c, bool b)
 static void
 pc_persistent(const struct row *r, struct cell *c, bool b)
 {
-	(void)r;
 	(void)b;
-	set_text(c, "yes");
-	c->num = 1;
+	set_text(c, r->pool->transient ? "no" : "yes");
+	c->num = !r->pool->transient;
 	c->has_num = true;
 }
 

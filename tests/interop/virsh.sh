@@ -273,6 +273,36 @@ for n in lv-ov.qcow2 cs-ov.qcow2 lv-b.raw cs-b.raw lv-g.raw cs-g.raw lv-g.qcow2 
 done
 both pool-refresh pd
 
+# ---- transient pools: pool-create starts one, stopping it removes it,
+# pool-define makes it persistent ----
+mkdir -p "$T/m/t"
+pool_xml pt dir "" "$T/m/t" 14
+same "pool-create: a transient pool" -- pool-create "$T/pt.xml"
+same "pool-list --all --details with a transient pool" -- pool-list --all --details
+same "pool-list --all --transient" -- pool-list --all --transient
+same "pool-list --all --persistent" -- pool-list --all --persistent
+same "pool-info of a transient pool" -- pool-info pt
+same "pool-dumpxml of a transient pool" -- pool-dumpxml pt
+expect_eq "its definition is in the run dir, not the config dir" \
+	"$(ls "$CFG/run/transient" "$CFG/pt.xml" 2>&1)" \
+	"ls: cannot access '$CFG/pt.xml': No such file or directory
+$CFG/run/transient:
+pt.xml"
+expect_match "pool-autostart of a transient pool is refused" \
+	"$(C pool-autostart pt 2>&1)" "error: cannot set autostart for transient pool 'pt'"
+same "pool-destroy of a transient pool" -- pool-destroy pt
+same "a stopped transient pool is gone" -- pool-list --all
+expect_eq "its definition and state are gone" "$(ls "$CFG/run/transient" "$CFG/run" | grep -c '^pt\.')" 0
+same "pool-create-as: a transient pool" -- pool-create-as pt dir --target "$T/m/t"
+same "pool-list --all --transient (pool-create-as)" -- pool-list --all --transient
+same "pool-destroy (pool-create-as)" -- pool-destroy pt
+check "pool-create again" both pool-create "$T/pt.xml"
+same "pool-define of a transient pool's XML" -- pool-define "$T/pt.xml"
+same "pool-define made it persistent" -- pool-list --all --details
+same "stopped, it stays" -- pool-destroy pt
+same "pool-undefine" -- pool-undefine pt
+expect_eq "nothing left of it" "$(ls "$CFG/run/transient" "$CFG" | grep -c '^pt\.')" 0
+
 # difference 3: --inactive of a running pool
 expect_match "difference 3: libvirt's --inactive of a running pool is its live XML" \
 	"$(V pool-dumpxml --inactive pk)" "<freeExtent start="
