@@ -709,6 +709,13 @@ pool_refresh_locked(struct cistern *c, struct pool *p, struct job *j,
 	return 0;
 }
 
+void
+pool_announce_refresh(struct cistern *c, const struct pool *p)
+{
+	if (!run_dry_run() && pool_is_active(p))
+		store_status_touch(&c->store, p->def->name);
+}
+
 int
 pool_refresh(struct cistern *c, struct pool *p, struct job *j, struct err *e)
 {

@@ -86,6 +86,10 @@ int pool_delete(struct cistern *c, struct pool *p, unsigned flags,
 		struct job *j, struct err *e);
 int pool_refresh(struct cistern *c, struct pool *p, struct job *j,
 		 struct err *e);
+/* Tell watchers (pool-event) that an operator refreshed `p`: libvirt's
+ * refresh event, for an explicit refresh only, not the implicit ones of
+ * listings. */
+void pool_announce_refresh(struct cistern *c, const struct pool *p);
 /* Refresh only if no refresh happened in this process yet. */
 int pool_ensure_refreshed(struct cistern *c, struct pool *p, struct err *e);
 bool pool_is_active(const struct pool *p);

@@ -663,6 +663,32 @@ status_path(const struct store *s, const char *name)
 	return p;
 }
 
+int
+store_status_time(const struct store *s, const char *name,
+		  struct timespec *ts)
+{
+	char *path = status_path(s, name);
+	struct stat st;
+	int rc = stat(path, &st);
+
+	free(path);
+	if (rc < 0) {
+		ts->tv_sec = ts->tv_nsec = 0;
+		return -1;
+	}
+	*ts = st.st_mtim;
+	return 0;
+}
+
+void
+store_status_touch(const struct store *s, const char *name)
+{
+	char *path = status_path(s, name);
+
+	utimensat(AT_FDCWD, path, NULL, 0);
+	free(path);
+}
+
 static uint64_t
 json_u64(json_object *o, const char *key)
 {

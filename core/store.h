@@ -103,6 +103,11 @@ int store_read_status(struct store *s, const char *name,
 int store_write_status(struct store *s, const char *name,
 		       const struct pool_status *st, struct err *e);
 int store_remove_status(struct store *s, const char *name);
+/* Mark pool `name`'s state as seen anew (its time; watchers notice). */
+void store_status_touch(const struct store *s, const char *name);
+/* When pool `name`'s state was last written (0 and -1: never). */
+int store_status_time(const struct store *s, const char *name,
+		      struct timespec *ts);
 
 /* True the first time it is called after a boot (per run dir): the boot
  * marker is then written. Used to start autostart pools. */

@@ -83,6 +83,15 @@ const struct cli_verb cli_verbs[] = {
 	{ "pool-autostart", cmd_pool_autostart, "pool", "disable",
 	  "start the pool when cistern first runs after boot",
 	  "  --disable        turn autostart off\n", VERB_WRITES },
+	{ "pool-event", cmd_pool_event, "pool?",
+	  "event= loop timeout= list timestamp all",
+	  "wait for storage pool events (from any cistern) and print them",
+	  "  --event TYPE     lifecycle (Defined, Undefined, Started, Stopped)\n"
+	  "                   or refresh; without it (or with --all): both\n"
+	  "  --loop           until --timeout or Ctrl-C, not the first event\n"
+	  "  --timeout SECS   stop waiting after SECS seconds\n"
+	  "  --timestamp      each event after the time it was seen (UTC)\n"
+	  "  --list           the event types\n", 0 },
 	{ "import-libvirt", cmd_import_libvirt, "dir?", "",
 	  "copy pool definitions from libvirt (default /etc/libvirt/storage)",
 	  NULL, VERB_WRITES },

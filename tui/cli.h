@@ -148,6 +148,7 @@ CLI_HANDLER(cmd_pool_refresh);
 CLI_HANDLER(cmd_find_sources);
 CLI_HANDLER(cmd_find_sources_as);
 CLI_HANDLER(cmd_import_libvirt);
+CLI_HANDLER(cmd_pool_event);
 CLI_HANDLER(cmd_start_autostart);
 CLI_HANDLER(cmd_vol_list);
 CLI_HANDLER(cmd_vol_info);

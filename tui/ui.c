@@ -11,17 +11,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../core/run.h"
+#include "../core/watch.h"
 #include "ui.h"
 
 #define TICK_MS 10000        /* refresh the selected pool this often */
-#define DEBOUNCE_MS 100      /* coalesce bursts of config changes */
 
 /* The full-screen interface is built in. */
 bool
@@ -405,44 +404,16 @@ handle_key(struct ui *ui, int key)
 static void
 ino_watch(struct ui *ui)
 {
-	const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM |
-			      IN_DELETE | IN_CREATE | IN_ATTRIB;
-
 	/* a session that may change things watches its dirs, so it makes
 	 * them (a read-only one watches what exists) */
-	if (!ui->read_only) {
-		store_config_dirs(&ui->c->store, NULL);
-		store_run_dir(&ui->c->store, NULL);
-	}
-	ui->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (ui->ino_fd < 0)
-		return;
-	inotify_add_watch(ui->ino_fd, ui->c->store.config_dir, mask);
-	if (ui->c->store.autostart_dir)
-		inotify_add_watch(ui->ino_fd, ui->c->store.autostart_dir, mask);
-	if (ui->c->store.run_dir)
-		inotify_add_watch(ui->ino_fd, ui->c->store.run_dir, mask);
+	ui->ino_fd = store_watch_open(&ui->c->store, !ui->read_only);
 }
 
 /* Did another program change a definition or a state? */
 static bool
 ino_read(struct ui *ui)
 {
-	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
-	bool relevant = false;
-	ssize_t n;
-
-	while ((n = read(ui->ino_fd, buf, sizeof(buf))) > 0) {
-		for (char *p = buf; p < buf + n;) {
-			struct inotify_event *ev = (struct inotify_event *)p;
-			const char *name = ev->len ? ev->name : "";
-			if (name[0] != '.' && !str_endswith(name, ".lock") &&
-			    strcmp(name, "boot-id") != 0)
-				relevant = true;
-			p += sizeof(*ev) + ev->len;
-		}
-	}
-	return relevant;
+	return store_watch_read(ui->ino_fd);
 }
 
 /* ---- start and the loop ---- */
@@ -655,7 +626,7 @@ ui_loop(struct ui *ui)
 				flags |= UI_DRAW;
 			} else if (pf[i].fd == ui->ino_fd) {
 				if (ino_read(ui) && ui->reload_at == 0)
-					ui->reload_at = now_ms() + DEBOUNCE_MS;
+					ui->reload_at = now_ms() + WATCH_DEBOUNCE_MS;
 			} else {
 				flags |= ui_jobs_poll(ui, pf[i].fd);
 			}

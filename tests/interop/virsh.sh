@@ -303,6 +303,39 @@ same "stopped, it stays" -- pool-destroy pt
 same "pool-undefine" -- pool-undefine pt
 expect_eq "nothing left of it" "$(ls "$CFG/run/transient" "$CFG" | grep -c '^pt\.')" 0
 
+# ---- pool-event: the same lines, the same order; cistern's changes made
+# by other processes (the watcher only watches) ----
+pool_xml pe dir "" "$T/m/t" 15
+V pool-event --event lifecycle --loop --timeout 5 >"$T/v.ev" 2>&1 &
+vw=$!
+C pool-event --event lifecycle --loop --timeout 5 >"$T/c.ev" 2>&1 &
+cw=$!
+V pool-event --event refresh --loop --timeout 5 --timestamp >"$T/v.rev" 2>&1 &
+vr=$!
+C pool-event --event refresh --loop --timeout 5 --timestamp >"$T/c.rev" 2>&1 &
+cr=$!
+V pool-event --event lifecycle --timeout 5 >"$T/v.one" 2>&1 &
+vo=$!
+C pool-event --event lifecycle --timeout 5 >"$T/c.one" 2>&1 &
+co=$!
+sleep 1
+for step in "pool-define $T/pe.xml" "pool-start pe" "pool-refresh pe" \
+	"pool-destroy pe" "pool-undefine pe" "pool-create $T/pt.xml" \
+	"pool-destroy pt"; do
+	both $step
+	sleep 0.3
+done
+wait $vw $cw $vr $cr $vo $co
+expect_eq "pool-event --loop: virsh's lines" "$(cat "$T/c.ev")" "$(cat "$T/v.ev")"
+expect_eq "pool-event --loop: every step seen" "$(grep -c "^event 'lifecycle'" "$T/c.ev")" 6
+expect_eq "pool-event without --loop: the first event" "$(cat "$T/c.one")" "$(cat "$T/v.one")"
+stamp='s/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\+0000: /TIME: /mg'
+expect_eq "pool-event --event refresh --timestamp: virsh's lines" \
+	"$(perl -pe "$stamp" "$T/c.rev")" "$(perl -pe "$stamp" "$T/v.rev")"
+expect_match "pool-event --timestamp: virsh's time" "$(cat "$T/c.rev")" \
+	"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}\.[0-9]{3}\+0000: event 'refresh' for storage pool pe$"
+same "pool-event --list" -- pool-event --list
+
 # difference 3: --inactive of a running pool
 expect_match "difference 3: libvirt's --inactive of a running pool is its live XML" \
 	"$(V pool-dumpxml --inactive pk)" "<freeExtent start="
