@@ -88,9 +88,11 @@ pc_autostart(const struct row *r, struct cell *c, bool b)
 static void
 pc_persistent(const struct row *r, struct cell *c, bool b)
 {
+	bool yes = pool_is_persistent(r->pool);
+
 	(void)b;
-	set_text(c, r->pool->transient ? "no" : "yes");
-	c->num = !r->pool->transient;
+	set_text(c, yes ? "yes" : "no");
+	c->num = yes;
 	c->has_num = true;
 }
 

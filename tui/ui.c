@@ -16,9 +16,24 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/pool.h"
 #include "../core/run.h"
+#include "../core/util.h"
 #include "../core/watch.h"
+#include "actions.h"
+#include "keys.h"
+#include "main.h"
 #include "ui.h"
+#include "ui_action.h"
+#include "ui_dialog.h"
+#include "ui_draw.h"
+#include "ui_form.h"
+#include "ui_job.h"
+#include "ui_list.h"
+#include "ui_map.h"
+#include "ui_model.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 
 #define TICK_MS 10000        /* refresh the selected pool this often */
 
@@ -375,15 +390,9 @@ handle_key(struct ui *ui, int key)
 		return main_escape(ui);
 	}
 	if (ui->focus == FOCUS_BOTTOM) {
-		if (key == K_FN(KEY_UP) || key == 'k')
-			ui->log_scroll++;
-		else if ((key == K_FN(KEY_DOWN) || key == 'j') && ui->log_scroll)
-			ui->log_scroll--;
-		else if (key == K_FN(KEY_END) || key == 'G')
-			ui->log_scroll = 0;
-		if (key == K_FN(KEY_UP) || key == 'k' || key == K_FN(KEY_DOWN) ||
-		    key == 'j' || key == K_FN(KEY_END) || key == 'G')
-			return UI_DRAW;
+		if (map_bottom(ui) == BOTTOM_LOG &&
+		    (r = log_scroll_key(ui, key, 0)) >= 0)
+			return r;
 	} else if ((r = list_key(focused_list(ui), key)) >= 0) {
 		return r | (ui->focus == FOCUS_POOLS ? UI_REVOLS : 0);
 	}

@@ -8,11 +8,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/build.h"
+#include "../core/pool.h"
 #include "../core/units.h"
+#include "../core/util.h"
 #include "../core/wipe.h"
 #include "../core/xml.h"
 #include "../core/xmlutil.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_action.h"
+#include "ui_dialog.h"
+#include "ui_form.h"
+#include "ui_job.h"
+#include "ui_model.h"
+#include "ui_theme.h"
 
 /* What a volume job needs, copied into the child. */
 struct vol_op {
@@ -329,7 +339,7 @@ clone_done(struct ui *ui, struct form *f, int b)
 	 * copy unless keeping the backing file was ticked */
 	unsigned flags = src->backing != NULL && form_check(f, 1) ?
 			 VOL_CREATE_KEEP_BACKING : 0;
-	nv = vol_clone_def(src, name, flags);
+	nv = vol_def_clone(src, name, flags);
 	struct vol_op *o = vol_op_new(f);
 	o->def = nv;
 	o->flags = flags;
@@ -516,7 +526,7 @@ delete_done(struct ui *ui, struct form *f, int b)
 		return -1;
 	o = vol_op_new(f);
 	/* rbd: the image's snapshots go with it only when ticked */
-	if (p->def->type == POOL_RBD && form_check(f, 0))
+	if (type_has(p->def->type, BACKEND_VOL_SNAPSHOTS) && form_check(f, 0))
 		o->flags = VOL_DELETE_SNAPSHOTS;
 	title = xasprintf("delete %s from %s", o->vol, o->pool);
 	vol_job(ui, title, job_vol_delete, o);
@@ -604,7 +614,7 @@ ACT(act_vol_delete)
 	struct form *f = form_new(t, delete_done, vol_ref_new(ui), vol_ref_free);
 
 	f->danger = true;
-	if (ui_pool(ui)->def->type == POOL_RBD)
+	if (type_has(ui_pool(ui)->def->type, BACKEND_VOL_SNAPSHOTS))
 		form_add_check(f, "Also delete its snapshots", false);
 	form_add_button(f, "Delete");
 	form_add_button(f, "Cancel");

@@ -7,9 +7,23 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../core/pool.h"
 #include "../core/run.h"
 #include "../core/units.h"
+#include "../core/util.h"
+#include "actions.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_action.h"
+#include "ui_dialog.h"
+#include "ui_draw.h"
+#include "ui_job.h"
+#include "ui_list.h"
+#include "ui_map.h"
+#include "ui_model.h"
+#include "ui_scroll.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 
 #define MIN_COLS 60
 #define MIN_ROWS 16
@@ -272,7 +286,7 @@ draw_panes(struct ui *ui)
 				  p->error ? p->error : "No volumes.";
 		if (!pool_is_active(p) && !ui->read_only)
 			why = "Not running: F6 starts it.";
-		if (pool_is_active(p) && pool_can(p, "vol-create") &&
+		if (pool_is_active(p) && pool_can(p, VOL_OP_CREATE) &&
 		    !ui->read_only && p->error == NULL)
 			why = "No volumes yet: F3 creates one.";
 		text_put(y + 3, vx + 2, why, vw - 3,
@@ -416,6 +430,8 @@ draw_log(struct ui *ui, int y, int h)
 	int line = y + h - 1;
 	size_t skip = ui->log_scroll;
 
+	ui->log_rows = h;
+
 	for (size_t k = 0; k < ui->nlog && line >= y; k++) {
 		size_t idx = (ui->log_head + LOG_MAX - 1 - k) % LOG_MAX;
 		const struct log_line *l = &ui->log[idx];
@@ -459,6 +475,45 @@ draw_log(struct ui *ui, int y, int h)
 	if (ui->nlog == 0)
 		text_put(y, 1, "No commands have run yet.", ui->cols - 2,
 			 ui->attr[R_DIM], false, false);
+}
+
+/* The lines the log takes: each entry's and its wrapped stderr. */
+static size_t
+log_lines(struct ui *ui)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < ui->nlog; k++) {
+		const struct log_line *l =
+			&ui->log[(ui->log_head + LOG_MAX - 1 - k) % LOG_MAX];
+		size_t nd = 0;
+		char **det = l->detail ? text_wrap(l->detail, ui->cols - 14, &nd) :
+			     NULL;
+		strv_free(det);
+		n += 1 + nd;
+	}
+	return n;
+}
+
+/* Scroll the log by a key (or by `delta` lines when key is K_NONE): the
+ * one list model over the lines it can start at. It is kept as the lines
+ * hidden below, so that new lines stay in view while it is at its end.
+ * -1 when the key is not one. */
+int
+log_scroll_key(struct ui *ui, int key, long delta)
+{
+	size_t page = ui->log_rows > 0 ? (size_t)ui->log_rows : 1;
+	size_t n = log_lines(ui), max = n > page ? n - page : 0;
+	struct scroll s = {
+		.sel = max - (ui->log_scroll < max ? ui->log_scroll : max),
+	};
+
+	if (key == K_NONE)
+		scroll_move(&s, max + 1, delta);
+	else if (scroll_view_key(&s, n, key, page) < 0)
+		return -1;
+	ui->log_scroll = max - s.sel;
+	return UI_DRAW;
 }
 
 static const struct {
@@ -694,13 +749,8 @@ ui_draw_click(struct ui *ui, int y, int x, int button)
 	if (y >= ui->bottom_y && y < ui->bottom_y + ui->bottom_h) {
 		if (map_bottom(ui) == BOTTOM_MAP && button == 1)
 			return map_click(ui, y, x);
-		if (ui->bottom == BOTTOM_LOG && (button == 4 || button == 5)) {
-			if (button == 4)
-				ui->log_scroll += 3;
-			else
-				ui->log_scroll = ui->log_scroll > 3 ?
-						 ui->log_scroll - 3 : 0;
-		}
+		if (ui->bottom == BOTTOM_LOG && (button == 4 || button == 5))
+			log_scroll_key(ui, K_NONE, button == 4 ? -3 : 3);
 		return UI_DRAW;
 	}
 	return UI_NONE;
