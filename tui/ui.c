@@ -332,7 +332,6 @@ main_escape(struct ui *ui)
 static int
 handle_key(struct ui *ui, int key)
 {
-	const struct action *a;
 	int r;
 
 	if (key == K_RESIZE) {
@@ -376,27 +375,14 @@ handle_key(struct ui *ui, int key)
 		return main_escape(ui);
 	}
 	if (ui->focus == FOCUS_BOTTOM) {
-		if (key == K_FN(KEY_UP) || key == 'k')
-			ui->log_scroll++;
-		else if ((key == K_FN(KEY_DOWN) || key == 'j') && ui->log_scroll)
-			ui->log_scroll--;
-		else if (key == K_FN(KEY_END) || key == 'G')
-			ui->log_scroll = 0;
-		if (key == K_FN(KEY_UP) || key == 'k' || key == K_FN(KEY_DOWN) ||
-		    key == 'j' || key == K_FN(KEY_END) || key == 'G')
-			return UI_DRAW;
+		if ((r = log_key(ui, key)) >= 0)
+			return r;
 	} else if ((r = list_key(focused_list(ui), key)) >= 0) {
 		return r | (ui->focus == FOCUS_POOLS ? UI_REVOLS : 0);
 	}
 	if (key == '\n')
 		key = K_ENTER;
-	a = action_for_key(ui, key);
-	if (a != NULL)
-		return action_run(ui, a);
-	if (key >= 0x20 && key < 0x7f)
-		ui_status(ui, R_STATUS, "No action on '%c' here: ? shows the keys.",
-			  key);
-	return UI_DRAW;
+	return action_key(ui, key);
 }
 
 /* ---- live state ---- */

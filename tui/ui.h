@@ -312,6 +312,8 @@ int action_run(struct ui *ui, const struct action *a);
 const struct action *action_find(const char *name);
 /* The action bound to a key for the focused pane, or NULL. */
 const struct action *action_for_key(struct ui *ui, int key);
+/* Run the focused pane's action for a key, or say why nothing runs. */
+int action_key(struct ui *ui, int key);
 char *action_help_text(struct ui *ui);
 
 /* Pool and volume actions (ui_act_pool.c, ui_act_vol.c). */
@@ -478,6 +480,8 @@ void ui_resume(struct ui *ui);
 void ui_layout(struct ui *ui);
 void ui_draw(struct ui *ui);
 int ui_draw_click(struct ui *ui, int y, int x, int button);
+/* The log pane's moving keys; -1 when the key is not one. */
+int log_key(struct ui *ui, int key);
 extern const struct list_ops pool_list_ops, vol_list_ops;
 extern const struct pane_col pool_pane_cols[], vol_pane_cols[];
 

@@ -180,6 +180,29 @@ action_for_key(struct ui *ui, int key)
 	return first;
 }
 
+/* A key on the main screen: the focused pane's action, run. A letter
+ * acts only in a pane that has its action: from the volumes pane a
+ * pool-only letter says where it works instead of acting on the pool
+ * (F-keys still reach the pool, as the help says). */
+int
+action_key(struct ui *ui, int key)
+{
+	const struct action *a = action_for_key(ui, key);
+
+	if (a != NULL && ui->focus == FOCUS_VOLS && key != K_ENTER &&
+	    !(key & K_FN(0)) && !(a->flags & (A_VOL | A_GLOBAL))) {
+		ui_status(ui, R_WARNING, "%c: %s is a pool action %s Tab to "
+			  "the pools pane.", key, a->name, ui->utf8 ? "—" : "-");
+		return UI_DRAW;
+	}
+	if (a != NULL)
+		return action_run(ui, a);
+	if (key >= 0x20 && key < 0x7f)
+		ui_status(ui, R_STATUS, "No action on '%c' here: ? shows the keys.",
+			  key);
+	return UI_DRAW;
+}
+
 /* The keys column of the help: "F6   s". */
 static void
 help_keys(const struct action *a, char *k, size_t n)

@@ -408,13 +408,69 @@ draw_details(struct ui *ui, int y, int h)
 		draw_pool_details(ui, p, y, y + h);
 }
 
+/* How many lines the whole log takes (entries and their stderr). */
+static size_t
+log_lines(struct ui *ui)
+{
+	size_t total = 0;
+
+	for (size_t k = 0; k < ui->nlog; k++) {
+		const struct log_line *l = &ui->log[(ui->log_head + LOG_MAX - 1 -
+						     k) % LOG_MAX];
+		size_t nd = 0;
+		char **det = l->detail ? text_wrap(l->detail, ui->cols - 14, &nd) :
+			     NULL;
+		strv_free(det);
+		total += 1 + nd;
+	}
+	return total;
+}
+
+/* The furthest the log scrolls back: its first line at the top. */
+static size_t
+log_scroll_max(struct ui *ui)
+{
+	size_t total = log_lines(ui), h = ui->bottom_h > 1 ?
+					  (size_t)ui->bottom_h - 1 : 1;
+
+	return total > h ? total - h : 0;
+}
+
+/* The log pane's keys (those the help lists for moving): -1 when the key
+ * is not one of them. */
+int
+log_key(struct ui *ui, int key)
+{
+	size_t max = log_scroll_max(ui), page = ui->bottom_h > 2 ?
+						 (size_t)ui->bottom_h - 2 : 1;
+	size_t s = ui->log_scroll > max ? max : ui->log_scroll;
+
+	switch (key) {
+	case K_FN(KEY_UP): case 'k': s = s < max ? s + 1 : max; break;
+	case K_FN(KEY_DOWN): case 'j': s = s > 0 ? s - 1 : 0; break;
+	case K_FN(KEY_PPAGE): case K_CTRL('b'):
+		s = s + page < max ? s + page : max;
+		break;
+	case K_FN(KEY_NPAGE): case K_CTRL('f'): case ' ':
+		s = s > page ? s - page : 0;
+		break;
+	case K_FN(KEY_HOME): case 'g': s = max; break;
+	case K_FN(KEY_END): case 'G': s = 0; break;
+	default:
+		return -1;
+	}
+	ui->log_scroll = s;
+	return UI_DRAW;
+}
+
 /* The log pane: newest at the bottom, stderr under its command. */
 static void
 draw_log(struct ui *ui, int y, int h)
 {
 	/* newest at the bottom; each entry takes its line and stderr lines */
 	int line = y + h - 1;
-	size_t skip = ui->log_scroll;
+	size_t max = log_scroll_max(ui);
+	size_t skip = ui->log_scroll > max ? max : ui->log_scroll;
 
 	for (size_t k = 0; k < ui->nlog && line >= y; k++) {
 		size_t idx = (ui->log_head + LOG_MAX - 1 - k) % LOG_MAX;
@@ -619,16 +675,33 @@ static void
 draw_too_small(struct ui *ui)
 {
 	char t[160];
-	size_t n;
+	size_t n = 0;
+	char **lines = NULL;
 
 	erase();
-	snprintf(t, sizeof(t), "Terminal too small: %dx%d. cistern needs at "
-		 "least %dx%d. Enlarge the window, or press q to quit.",
-		 ui->cols, ui->rows, MIN_COLS, MIN_ROWS);
-	char **lines = text_wrap(t, ui->cols > 2 ? ui->cols - 2 : 1, &n);
+	/* the longest wording that fits, so the minimum is always read */
+	for (int v = 0; v < 3; v++) {
+		if (v == 0)
+			snprintf(t, sizeof(t), "Terminal too small: %dx%d. "
+				 "cistern needs at least %dx%d. Enlarge the "
+				 "window, or press q to quit.", ui->cols,
+				 ui->rows, MIN_COLS, MIN_ROWS);
+		else if (v == 1)
+			snprintf(t, sizeof(t), "Too small: %dx%d. Needs %dx%d. "
+				 "q quits.", ui->cols, ui->rows, MIN_COLS,
+				 MIN_ROWS);
+		else
+			snprintf(t, sizeof(t), "Needs %dx%d", MIN_COLS,
+				 MIN_ROWS);
+		strv_free(lines);
+		lines = text_wrap(t, ui->cols > 2 ? ui->cols - 2 : 1, &n);
+		if ((int)n <= ui->rows)
+			break;
+	}
 	for (size_t i = 0; i < n && (int)i < ui->rows; i++)
-		text_put((ui->rows - (int)n) / 2 + (int)i, 1, lines[i],
-			 ui->cols - 1, ui->attr[R_WARNING], false, false);
+		text_put((ui->rows > (int)n ? (ui->rows - (int)n) / 2 : 0) +
+			 (int)i, 1, lines[i], ui->cols - 1,
+			 ui->attr[R_WARNING], false, false);
 	strv_free(lines);
 }
 
@@ -695,11 +768,8 @@ ui_draw_click(struct ui *ui, int y, int x, int button)
 		if (map_bottom(ui) == BOTTOM_MAP && button == 1)
 			return map_click(ui, y, x);
 		if (ui->bottom == BOTTOM_LOG && (button == 4 || button == 5)) {
-			if (button == 4)
-				ui->log_scroll += 3;
-			else
-				ui->log_scroll = ui->log_scroll > 3 ?
-						 ui->log_scroll - 3 : 0;
+			for (int i = 0; i < 3; i++)
+				log_key(ui, button == 4 ? 'k' : 'j');
 		}
 		return UI_DRAW;
 	}

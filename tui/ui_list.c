@@ -297,21 +297,36 @@ list_key(struct list *l, int key)
 static void
 list_layout(struct list *l, int w)
 {
-	int idx[LIST_MAXCOLS], n = 0, used = 0, want[LIST_MAXCOLS];
-	bool take[LIST_MAXCOLS] = { false };
+	int idx[LIST_MAXCOLS], n = 0, used, want[LIST_MAXCOLS];
+	int prio[LIST_MAXCOLS], top = -1, sorted = -1;
+	bool take[LIST_MAXCOLS];
 
 	for (int c = 0; c < l->nshow && n < LIST_MAXCOLS; c++)
 		if (column_find(l->cols, l->show[c].id) != NULL)
 			idx[n++] = c;
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		const struct column *col = column_find(l->cols,
+						       l->show[idx[i]].id);
+		prio[i] = col->priority;
+		if (prio[i] > top)
+			top = prio[i];
+		if (col == l->sort)
+			sorted = i;
+	}
+	/* the sorted-by column shows even where its priority would leave
+	 * it out: a second pass ranks it next to the first column, so it
+	 * takes the place of the last optional one */
+again:
+	used = 0;
+	for (int i = 0; i < n; i++) {
 		want[i] = 0;
+		take[i] = false;
+	}
 	for (;;) {
 		int best = -1, bp = -1;
 		for (int i = 0; i < n; i++) {
-			const struct column *col =
-				column_find(l->cols, l->show[idx[i]].id);
-			if (!take[i] && col->priority > bp) {
-				bp = col->priority;
+			if (!take[i] && prio[i] > bp) {
+				bp = prio[i];
 				best = i;
 			}
 		}
@@ -328,11 +343,18 @@ list_layout(struct list *l, int w)
 		int gap = used ? 1 : 0;
 		if (mw < tw)
 			mw = tw;
+		/* shown in place of others: as narrow as it is useful */
+		if (best == sorted && prio[sorted] != col->priority)
+			desired = mw;
 		int left = w - used - gap;
 		if (left < mw)
 			continue;
 		want[best] = desired < left ? desired : left;
 		used += want[best] + gap;
+	}
+	if (sorted >= 0 && want[sorted] <= 0 && prio[sorted] < top) {
+		prio[sorted] = top;
+		goto again;
 	}
 	l->ncol = 0;
 	for (int i = 0, x = 0; i < n; i++) {

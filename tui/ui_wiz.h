@@ -97,7 +97,9 @@ struct wiz {
 	bool refields;              /* build the page's fields again */
 	char *focus_id;             /* the field to focus after a layout */
 	int form_rows;
-	int lay_rows, lay_cols;     /* the screen the layout was made for */
+	int lay_rows, lay_cols;     /* the rows and columns the layout was
+				       made for */
+	int msg_rows;               /* rows the last draw's messages took */
 	void *form, *win;           /* libformw FORM, its WINDOW */
 	int wy, wx;                 /* where the window is copied */
 };
