@@ -479,6 +479,10 @@ ui_start(struct ui *ui, struct cistern *c, const struct options *o,
 	ui->status_role = R_STATUS;
 	ui->map_auto = true;
 	ui_identity(ui);
+	settings_load(ui);
+	/* --theme and CISTERN_THEME win over the theme picked last time */
+	if (tname == NULL && ui->set.theme[0] != '\0')
+		tname = ui->set.theme;
 	/* nothing prints over the screen from here on */
 	run_set_logger(ui_run_logger, ui);
 	c->warn = ui_store_warning;
@@ -522,6 +526,7 @@ ui_start(struct ui *ui, struct cistern *c, const struct options *o,
 		  &pool_list_ops, "name");
 	list_init(&ui->vols, "volumes", vol_columns, vol_pane_cols,
 		  &vol_list_ops, "name");
+	settings_apply_sort(ui);
 	ino_watch(ui);
 	ui_layout(ui);
 	return 0;
@@ -558,6 +563,7 @@ ui_stop(struct ui *ui)
 	}
 	free(ui->pool_name);
 	free(ui->vol_name);
+	settings_free(ui);
 	if (ui->ino_fd >= 0)
 		close(ui->ino_fd);
 	signal(SIGWINCH, SIG_DFL);
@@ -634,6 +640,7 @@ ui_loop(struct ui *ui)
 			if (flags & UI_QUIT)
 				break;
 		}
+		settings_sync(ui);
 		for (int i = 1; k > 0 && i < npf; i++) {
 			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;

@@ -274,10 +274,15 @@ void dialog_chooser(struct ui *ui, const char *title, char **items, int n,
 /* One-line editor on the status line (':' prompt, '/' filter). */
 typedef int (*line_fn)(struct ui *ui, const char *text, bool done,
 		       void *ctx);
-typedef char *(*complete_fn)(struct ui *ui, const char *text);
+/* Tab: the completed line (or NULL), and the candidates to list when
+ * several remain. */
+typedef char *(*complete_fn)(struct ui *ui, const char *text, char ***cands,
+			     size_t *ncands);
 void dialog_line(struct ui *ui, const char *prompt, const char *init,
 		 line_fn change, line_fn done, complete_fn complete,
 		 void *ctx);
+/* Up and Down in the line editor on top walk this list (oldest first). */
+void dialog_line_history(struct ui *ui, char ***hist, size_t *nhist);
 
 /* ---- actions ---- */
 
@@ -401,6 +406,16 @@ struct log_line {
 
 #define LOG_MAX 500
 
+/* ---- what is remembered between runs (ui_settings.c) ---- */
+
+struct ui_settings {
+	char theme[64];         /* picked with t, or "" */
+	char sort[2][64];       /* pools, volumes: "COLUMN asc|desc" */
+	char *dl_dir;           /* the last download's directory, or NULL */
+	char **hist;            /* the ':' prompt's history, oldest first */
+	size_t nhist;
+};
+
 /* ---- the whole state ---- */
 
 enum focus { FOCUS_POOLS, FOCUS_VOLS, FOCUS_BOTTOM };
@@ -441,6 +456,7 @@ struct ui {
 	int nbar;
 	struct { int x0, x1; const struct action *a; } bar[32];
 	int cur_y, cur_x;       /* where the text cursor goes, -1: hidden */
+	struct ui_settings set;
 	/* layout */
 	int main_y, main_h, pools_w, bottom_y, bottom_h, jobs_y, jobs_h;
 };
@@ -526,6 +542,16 @@ int map_click(struct ui *ui, int y, int x);
 bool map_free_selected(struct ui *ui, uint64_t *start, uint64_t *size);
 ACT(act_map);
 USABLE(need_map);
+
+/* ui_settings.c: read at start; the sort orders are noticed after each
+ * key; the theme, the download directory and the history are saved when
+ * they change. Nothing is written by a read-only session. */
+void settings_load(struct ui *ui);
+void settings_apply_sort(struct ui *ui);
+void settings_save(struct ui *ui);
+void settings_sync(struct ui *ui);
+void history_add(struct ui *ui, const char *line);
+void settings_free(struct ui *ui);
 
 /* ui_prompt.c */
 void ui_prompt_open(struct ui *ui, const char *init);

@@ -409,9 +409,11 @@ theme_done(struct ui *ui, int idx, void *ctx)
 		ui_status(ui, R_STATUS, "Theme unchanged (%s).", ui->theme.name);
 		return UI_DRAW;
 	}
-	ui_status(ui, R_GOOD, "Theme %s. Start with --theme %s (or "
-		  "CISTERN_THEME=%s) to keep it.", ui->theme.name,
-		  ui->theme.name, ui->theme.name);
+	snprintf(ui->set.theme, sizeof(ui->set.theme), "%s", ui->theme.name);
+	settings_save(ui);
+	ui_status(ui, R_GOOD, "Theme %s%s.", ui->theme.name, ui->read_only ?
+		  " (a read-only session saves nothing)" :
+		  ", kept for the next start");
 	return UI_DRAW;
 }
 
