@@ -164,6 +164,24 @@ ui_status(struct ui *ui, int role, const char *fmt, ...)
 		if (*p == '\n' || *p == '\t')
 			*p = ' ';
 	ui->status_role = role;
+	/* what the status line cannot hold whole is kept in the log, where
+	 * L shows it (the line ends with a marker saying so) */
+	if (!ui_status_fits(ui, ui->status)) {
+		const struct log_line *l = ui->nlog ?
+			&ui->log[(ui->log_head + LOG_MAX - 1) % LOG_MAX] : NULL;
+		if (l == NULL || (!str_eq(l->text, ui->status) &&
+				  !str_eq(l->detail, ui->status)))
+			ui_log(ui, role, ui->status, NULL);
+	}
+}
+
+/* Does a message fit on the status line whole? */
+bool
+ui_status_fits(struct ui *ui, const char *msg)
+{
+	/* the columns the running jobs' count may take on the right */
+	return ui->cols <= 0 || text_width(msg) <= ui->cols - 2 -
+	       (ui_jobs_running(ui) > 0 ? 16 : 0);
 }
 
 /* Add an entry to the log pane (a ring of LOG_MAX). */
@@ -550,6 +568,7 @@ ui_stop(struct ui *ui)
 			close(ui->jobs[i]->fd);
 		free(ui->jobs[i]->title);
 		free(ui->jobs[i]->pool);
+		free(ui->jobs[i]->select_vol);
 		free(ui->jobs[i]->msg);
 		free(ui->jobs[i]->output);
 		free(ui->jobs[i]->buf);

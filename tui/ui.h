@@ -369,6 +369,7 @@ struct ui_job {
 	job_end_fn on_end;      /* the wizards' jobs report to them */
 	void *end_arg;
 	bool quiet;             /* abandoned: only the log hears its end */
+	char *select_vol;       /* a volume it makes: selected when done */
 };
 
 int ui_job_start(struct ui *ui, const char *title, const char *pool,
@@ -464,6 +465,8 @@ struct ui {
 /* ui.c */
 void ui_status(struct ui *ui, int role, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A message too long for the status line is logged whole too. */
+bool ui_status_fits(struct ui *ui, const char *msg);
 void ui_log(struct ui *ui, int role, const char *text, const char *detail);
 /* A command that ran, marked as it ended; the same command with the same
  * result among the latest entries (a periodic refresh) is counted there,
@@ -484,6 +487,9 @@ void ui_ino_drain(struct ui *ui);
 void ui_ensure_vols(struct ui *ui);
 void ui_refresh_all(struct ui *ui);
 void ui_follow_pool(struct ui *ui);
+/* Select this volume of `pool` when the volumes are read again (a volume
+ * just made). */
+void ui_select_vol_later(struct ui *ui, const char *pool, const char *vol);
 /* Remember the selection by name, then drop the rows (before the core
  * frees what they point at). */
 void ui_detach(struct ui *ui);

@@ -268,12 +268,16 @@ job_vol_download(struct cistern *c, struct job *j, void *arg,
 	return rc;
 }
 
-/* Start a volume job (takes o) and show its progress. */
+/* Start a volume job (takes o) and show its progress; a volume it makes
+ * is selected when it is done. */
 static int
 vol_job(struct ui *ui, const char *title, job_fn fn, struct vol_op *o)
 {
 	int id = ui_job_start(ui, title, o->pool, fn, o, false);
+	struct ui_job *j = id > 0 ? ui_job_by_id(ui, id) : NULL;
 
+	if (j != NULL && o->def != NULL)
+		j->select_vol = xstrdup(o->def->name);
 	vol_op_free(o);
 	if (id > 0)
 		dialog_progress(ui, id);

@@ -113,26 +113,43 @@ action_ready(struct ui *ui, const struct action *a)
 	return a->usable == NULL || a->usable(ui) == NULL;
 }
 
+/* Say why an action cannot run: on the status line, or in a dialog
+ * when the reason does not fit there whole. */
+static void
+action_refuse(struct ui *ui, const struct action *a, const char *why)
+{
+	if (ui_status_fits(ui, why)) {
+		ui_status(ui, R_WARNING, "%s", why);
+	} else {
+		char *t = xasprintf("%s refused", a->label);
+		ui_log(ui, R_WARNING, why, NULL);
+		dialog_message(ui, t, why, false);
+		free(t);
+	}
+}
+
 /* Run an action, or say why it cannot run. */
 int
 action_run(struct ui *ui, const struct action *a)
 {
 	const char *why;
+	char t[512];
 
 	if (!action_offered(ui, a)) {
 		struct pool *p = ui_pool(ui);
 		if (ui->read_only && (a->flags & A_WRITES))
-			ui_status(ui, R_WARNING, "Read-only mode: '%s' is not "
-				  "available.", a->name);
+			snprintf(t, sizeof(t), "Read-only mode: '%s' is not "
+				 "available.", a->name);
 		else if (p == NULL)
-			ui_status(ui, R_WARNING, "Select a pool first.");
+			snprintf(t, sizeof(t), "Select a pool first.");
 		else
-			ui_status(ui, R_WARNING, "%s pools cannot %s.",
-				  pool_type_name(p->def->type), a->label);
+			snprintf(t, sizeof(t), "%s pools cannot %s.",
+				 pool_type_name(p->def->type), a->label);
+		action_refuse(ui, a, t);
 		return UI_DRAW;
 	}
 	if (a->usable != NULL && (why = a->usable(ui)) != NULL) {
-		ui_status(ui, R_WARNING, "%s", why);
+		action_refuse(ui, a, why);
 		return UI_DRAW;
 	}
 	return a->run(ui) | UI_DRAW;

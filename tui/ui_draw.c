@@ -408,6 +408,35 @@ draw_details(struct ui *ui, int y, int h)
 		draw_pool_details(ui, p, y, y + h);
 }
 
+/* The lines of a log entry: its text (a message wraps; a command line,
+ * which has its own line, is cut), then its stderr; *ntext of them are
+ * text. A strv. */
+static char **
+log_entry_lines(struct ui *ui, const struct log_line *l, size_t *n,
+		size_t *ntext)
+{
+	char *t = l->repeats > 0 ? xasprintf("%dx %s", l->repeats + 1, l->text) :
+		  xstrdup(l->text);
+	char **v = NULL, **det;
+	size_t nd = 0;
+
+	*n = 0;
+	if (l->cmd == NULL && text_width(t) > ui->cols - 12) {
+		v = text_wrap(t, ui->cols - 12 > 8 ? ui->cols - 12 : 8, n);
+	} else {
+		strv_push(&v, n, t);
+	}
+	free(t);
+	if (*n == 0)
+		strv_push(&v, n, "");
+	*ntext = *n;
+	det = l->detail ? text_wrap(l->detail, ui->cols - 14, &nd) : NULL;
+	for (size_t d = 0; d < nd; d++)
+		strv_push(&v, n, det[d]);
+	strv_free(det);
+	return v;
+}
+
 /* How many lines the whole log takes (entries and their stderr). */
 static size_t
 log_lines(struct ui *ui)
@@ -417,11 +446,9 @@ log_lines(struct ui *ui)
 	for (size_t k = 0; k < ui->nlog; k++) {
 		const struct log_line *l = &ui->log[(ui->log_head + LOG_MAX - 1 -
 						     k) % LOG_MAX];
-		size_t nd = 0;
-		char **det = l->detail ? text_wrap(l->detail, ui->cols - 14, &nd) :
-			     NULL;
-		strv_free(det);
-		total += 1 + nd;
+		size_t n, nt;
+		strv_free(log_entry_lines(ui, l, &n, &nt));
+		total += n;
 	}
 	return total;
 }
@@ -475,42 +502,32 @@ draw_log(struct ui *ui, int y, int h)
 	for (size_t k = 0; k < ui->nlog && line >= y; k++) {
 		size_t idx = (ui->log_head + LOG_MAX - 1 - k) % LOG_MAX;
 		const struct log_line *l = &ui->log[idx];
-		size_t nd = 0;
-		char **det = l->detail ? text_wrap(l->detail, ui->cols - 14, &nd) :
-			     NULL;
-		for (size_t d = nd; d > 0 && line >= y; d--) {
+		size_t n, nt;
+		char **v = log_entry_lines(ui, l, &n, &nt);
+		for (size_t i = n; i > 0 && line >= y; i--) {
 			if (skip > 0) {
 				skip--;
 				continue;
 			}
-			text_put(line--, 12, det[d - 1], ui->cols - 13,
-				 ui->attr[R_DIM], false, false);
-		}
-		strv_free(det);
-		if (line < y)
-			break;
-		if (skip > 0) {
-			skip--;
-			continue;
-		}
-		char ts[16];
-		time_t t = (time_t)l->when;
-		struct tm tm;
-		localtime_r(&t, &tm);
-		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-		text_put(line, 1, ts, 9, ui->attr[R_DIM], false, false);
-		if (l->repeats > 0) {
-			/* a command run again and again: counted */
-			char *t = xasprintf("%dx %s", l->repeats + 1,
-					    l->text);
-			text_put(line, 11, t, ui->cols - 12,
-				 ui->attr[l->role], false, false);
-			free(t);
-		} else {
-			text_put(line, 11, l->text, ui->cols - 12,
+			if (i > nt) {
+				/* stderr under its command */
+				text_put(line--, 12, v[i - 1], ui->cols - 13,
+					 ui->attr[R_DIM], false, false);
+				continue;
+			}
+			if (i == 1) {
+				char ts[16];
+				time_t t = (time_t)l->when;
+				struct tm tm;
+				localtime_r(&t, &tm);
+				strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+				text_put(line, 1, ts, 9, ui->attr[R_DIM], false,
+					 false);
+			}
+			text_put(line--, 11, v[i - 1], ui->cols - 12,
 				 ui->attr[l->role], false, false);
 		}
-		line--;
+		strv_free(v);
 	}
 	if (ui->nlog == 0)
 		text_put(y, 1, "No commands have run yet.", ui->cols - 2,
@@ -663,8 +680,25 @@ draw_status(struct ui *ui)
 		snprintf(right, sizeof(right), " %zu job%s running ", nj,
 			 nj == 1 ? "" : "s");
 	text_fill(y, 0, ui->cols, ui->attr[R_STATUS]);
-	text_put(y, 1, ui->status, ui->cols - 2 - text_width(right),
-		 ui->attr[ui->status_role], false, false);
+	int w = ui->cols - 2 - text_width(right);
+	if (text_width(ui->status) > w) {
+		/* cut: the log has it whole */
+		const char *more = ui->bottom == BOTTOM_LOG ? " (whole in the log)" :
+				   " (L: whole in the log)";
+		int mw = text_width(more);
+		if (w - mw >= 10) {
+			text_put(y, 1, ui->status, w - mw,
+				 ui->attr[ui->status_role], false, false);
+			text_put(y, 1 + w - mw, more, mw, ui->attr[R_DIM], false,
+				 false);
+		} else {
+			text_put(y, 1, ui->status, w, ui->attr[ui->status_role],
+				 false, false);
+		}
+	} else {
+		text_put(y, 1, ui->status, w, ui->attr[ui->status_role], false,
+			 false);
+	}
 	if (right[0])
 		text_put(y, ui->cols - text_width(right), right, text_width(right),
 			 ui->attr[R_WARNING], false, false);
