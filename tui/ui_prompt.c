@@ -225,8 +225,8 @@ prompt_complete(struct ui *ui, const char *text, char ***list, size_t *nlist)
 void
 ui_prompt_open(struct ui *ui, const char *init)
 {
-	ui_status(ui, R_STATUS, "A verb of the command line or an action; Tab "
-		  "completes, Enter runs, Esc leaves.");
+	ui_status(ui, R_STATUS, "A verb or an action: Tab completes, Up "
+		  "recalls, Enter runs, Esc leaves.");
 	dialog_line(ui, ":", init, NULL, prompt_done, prompt_complete, NULL);
 	dialog_line_history(ui, &ui->set.hist, &ui->set.nhist);
 }
