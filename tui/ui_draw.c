@@ -682,15 +682,12 @@ draw_status(struct ui *ui)
 	text_fill(y, 0, ui->cols, ui->attr[R_STATUS]);
 	int w = ui->cols - 2 - text_width(right);
 	if (text_width(ui->status) > w) {
-		/* cut: the log has it whole */
-		const char *more = ui->bottom == BOTTOM_LOG ? " (whole in the log)" :
-				   " (L: whole in the log)";
-		int mw = text_width(more);
-		if (w - mw >= 10) {
-			text_put(y, 1, ui->status, w - mw,
+		/* cut (the ellipsis marks it): the log has it whole, and its
+		 * key follows, drawn as the key bar draws keys */
+		if (w >= 10) {
+			text_put(y, 1, ui->status, w - 1,
 				 ui->attr[ui->status_role], false, false);
-			text_put(y, 1 + w - mw, more, mw, ui->attr[R_DIM], false,
-				 false);
+			text_put(y, w, "L", 1, ui->attr[R_KEY], false, false);
 		} else {
 			text_put(y, 1, ui->status, w, ui->attr[ui->status_role],
 				 false, false);
