@@ -167,10 +167,16 @@ ui_status(struct ui *ui, int role, const char *fmt, ...)
 	/* what the status line cannot hold whole is kept in the log, where
 	 * L shows it (the line ends with a marker saying so) */
 	if (!ui_status_fits(ui, ui->status)) {
-		const struct log_line *l = ui->nlog ?
-			&ui->log[(ui->log_head + LOG_MAX - 1) % LOG_MAX] : NULL;
-		if (l == NULL || (!str_eq(l->text, ui->status) &&
-				  !str_eq(l->detail, ui->status)))
+		/* not again while it is among the latest entries (a periodic
+		 * refresh that keeps failing) */
+		bool logged = false;
+		for (size_t k = 0; k < ui->nlog && k < 8; k++) {
+			const struct log_line *l = &ui->log[(ui->log_head +
+				LOG_MAX - 1 - k) % LOG_MAX];
+			logged |= str_eq(l->text, ui->status) ||
+				  str_eq(l->detail, ui->status);
+		}
+		if (!logged)
 			ui_log(ui, role, ui->status, NULL);
 	}
 }
