@@ -577,8 +577,8 @@ wiz_width(const struct ui *ui)
 
 /* The page's form as the screen is now (keys may come before a draw):
  * the rows below it that messages do not take (two and a blank one are
- * kept for them) are the form's too, so a page that is cut on a small screen shows
- * more instead of leaving them empty. */
+ * kept for them) are the form's too, so a page cut on a small screen
+ * shows more instead of leaving them empty. */
 int
 wiz_ensure(struct ui *ui, struct wiz *w)
 {
