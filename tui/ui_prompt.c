@@ -86,6 +86,58 @@ prompt_job(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	return rc != 0 ? -1 : 0;
 }
 
+/* The pool a volume given by name, path or key is in, or NULL. */
+static struct pool *
+pool_holding(struct ui *ui, const char *vol)
+{
+	for (size_t i = 0; i < ui->c->npools; i++) {
+		struct pool *p = ui->c->pools[i];
+		for (size_t k = 0; k < p->nvols; k++)
+			if (str_eq(p->vols[k]->name, vol) ||
+			    str_eq(p->vols[k]->target.path, vol) ||
+			    str_eq(p->vols[k]->key, vol))
+				return p;
+	}
+	return NULL;
+}
+
+/* The volume a verb makes (vol-create-as, vol-clone), to select when it
+ * is done: its pool's and its own name (malloc'd), or false. */
+static bool
+prompt_makes(struct ui *ui, int argc, char **argv, char **pool, char **vol)
+{
+	struct cli cl = { .c = ui->c };
+	struct cli_args a = { 0 };
+	const struct cli_verb *v;
+	const char *pn = NULL, *vn = NULL;
+	struct pool *p = NULL;
+	FILE *null = fopen("/dev/null", "w");
+
+	if (null == NULL)
+		return false;
+	cl.out = cl.err = null;
+	v = cli_parse(&cl, argc, argv, &a);
+	if (v != NULL && strcmp(v->name, "vol-create-as") == 0) {
+		pn = cli_get(&a, "pool");
+		vn = cli_get(&a, "name");
+		p = pn ? cistern_find_pool(ui->c, pn) : NULL;
+	} else if (v != NULL && strcmp(v->name, "vol-clone") == 0) {
+		pn = cli_get(&a, "pool");
+		vn = cli_get(&a, "newname");
+		p = pn ? cistern_find_pool(ui->c, pn) :
+		    cli_get(&a, "vol") ? pool_holding(ui, cli_get(&a, "vol")) :
+		    NULL;
+	}
+	if (p != NULL && vn != NULL) {
+		*pool = xstrdup(p->def->name);
+		*vol = xstrdup(vn);
+	}
+	if (v != NULL)
+		cli_args_free(&a);
+	fclose(null);
+	return p != NULL && vn != NULL;
+}
+
 /* Run what was typed at ':': an action or a verb. */
 static int
 prompt_done(struct ui *ui, const char *text, bool done, void *ctx)
@@ -133,8 +185,14 @@ prompt_done(struct ui *ui, const char *text, bool done, void *ctx)
 	}
 	pr.argc = (int)n;
 	pr.argv = w;
-	char *title = xasprintf(":%s", text);
-	ui_job_start(ui, title, NULL, prompt_job, &pr, true);
+	char *title = xasprintf(":%s", text), *pool = NULL, *vol = NULL;
+	prompt_makes(ui, (int)n, w, &pool, &vol);
+	int id = ui_job_start(ui, title, pool, prompt_job, &pr, true);
+	struct ui_job *j = id > 0 ? ui_job_by_id(ui, id) : NULL;
+	if (j != NULL && vol != NULL)
+		j->select_vol = xstrdup(vol);
+	free(pool);
+	free(vol);
 	free(title);
 	strv_free(w);
 	return UI_DRAW;
