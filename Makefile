@@ -16,7 +16,8 @@ SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 CC      ?= cc
 VERSION := 0.1.0
 
-PKGS := ncursesw formw menuw panelw libxml-2.0 blkid libparted json-c libiscsi
+PKGS := ncursesw menuw panelw libxml-2.0 blkid mount libparted json-c libiscsi \
+        libvirt
 
 ifeq ($(SANITIZE),1)
 BUILD   := build-san

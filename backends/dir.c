@@ -64,6 +64,8 @@ dir_refresh(struct pool *p, struct job *j, struct err *e)
 const struct backend dir_backend = {
 	.type = POOL_DIR,
 	.flags = BACKEND_VOL_CREATE,
+	.says_build = "create the directory {target}",
+	.says_start = "use the directory",
 	.check = dir_check,
 	.build = dir_build,
 	.start = dir_start,

@@ -776,7 +776,11 @@ disk_vol_create_from(struct pool *p, struct vol_def *v,
 const struct backend disk_backend = {
 	.type = POOL_DISK,
 	.flags = BACKEND_VOL_CREATE | BACKEND_SHOWS_MAP |
-		 BACKEND_BUILD_DESTRUCTIVE | BACKEND_VOL_REFRESH,
+		 BACKEND_BUILD_DESTRUCTIVE | BACKEND_VOL_REFRESH |
+		 BACKEND_DELETE_UNDOES_BUILD,
+	.says_build = "write a new {format} label on {devices}",
+	.says_destroy = "write a new {format} label on {devices}",
+	.says_start = "check the label and list the partitions",
 	.check = disk_check,
 	.build = disk_build,
 	.start = disk_start,

@@ -14,6 +14,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "../core/fileio.h"
 #include "../core/imgprobe.h"
 #include "../core/run.h"
 #include "../core/units.h"
@@ -201,9 +202,7 @@ probe_open(struct vol_def *v, const char *dir, int fd, const struct stat *st,
 		v->has_capacity = true;
 		return v;
 	}
-	do {
-		r = pread(fd, head, sizeof(head), 0);
-	} while (r < 0 && errno == EINTR);
+	r = fd_read_full(fd, head, sizeof(head), 0);
 	if (r < 0) {
 		int saved = errno;
 		close(fd);
@@ -463,19 +462,14 @@ filevol_allocate(int fd, uint64_t off, uint64_t len, struct job *j,
 	for (uint64_t done = 0; done < len;) {
 		size_t n = len - done > sizeof(zeros) ? sizeof(zeros) :
 			   (size_t)(len - done);
-		ssize_t w;
 
 		if (job_check(j, e) < 0)
 			return -1;
-		w = pwrite(fd, zeros, n, (off_t)(off + done));
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
+		if (fd_write_full(fd, zeros, n, (int64_t)(off + done)) < 0)
 			return err_errno(e, errno,
 					 "cannot write zeros at offset %llu",
 					 (unsigned long long)(off + done));
-		}
-		done += (uint64_t)w;
+		done += n;
 		job_progress(j, done);
 	}
 	if (fdatasync(fd) < 0)

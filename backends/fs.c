@@ -96,6 +96,9 @@ const struct backend fs_backend = {
 	.type = POOL_FS,
 	.flags = BACKEND_VOL_CREATE | BACKEND_NEEDS_ROOT |
 		 BACKEND_BUILD_DESTRUCTIVE,
+	.says_build = "run mkfs.{format} on {devices}",
+	.says_destroy = "run mkfs.{format} on {devices}",
+	.says_start = "mount it on the target path",
 	.check = fsmount_pool_check,
 	.build = fs_build,
 	.start = fsmount_pool_start,

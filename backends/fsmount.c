@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../core/probe.h"
+#include "../core/mounts.h"
 #include "../core/run.h"
 #include "../core/util.h"
 #include "filevol.h"
@@ -144,7 +144,7 @@ fsmount_state(const struct pool_def *d, struct err *e)
 	char *src = NULL, *fstype = NULL, *want;
 	int rc;
 
-	if (!probe_is_mounted(d->target_path, &src, &fstype))
+	if (!mounts_find_target(d->target_path, &src, &fstype))
 		return 0;
 	want = fsmount_source(d);
 	if (same_source(d, want, src)) {
@@ -326,8 +326,7 @@ fsmount_statvfs(const char *path, int timeout_ms, struct statvfs *sv,
 		_exit(gc < 0 ? 1 : 0);
 	}
 	close(pfd[1]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	run_reap(pid, &status);
 	memset(&r, 0, sizeof(r));
 	got = read_until(pfd[0], &r, sizeof(r), deadline);
 	close(pfd[0]);

@@ -487,6 +487,10 @@ iscsi_preview(struct pool *p, struct job *j, struct err *e)
 const struct backend iscsi_backend = {
 	.type = POOL_ISCSI,
 	.flags = BACKEND_NEEDS_ROOT,
+	.says_start = "log in to the target (iscsiadm)",
+	.says_no_volumes = "its volumes are the target's LUNs, which are "
+			   "made and removed on the storage server (do it "
+			   "there, then pool-refresh)",
 	.check = iscsi_check,
 	.start = iscsi_start,
 	.stop = iscsi_stop,

@@ -50,10 +50,7 @@ iscsi_pool_secret(struct pool *p, char **secret, size_t *len, struct err *e)
 	*len = 0;
 	if (a == NULL)
 		return 0;
-	if (p->owner == NULL)
-		return err_setc(e, ERR_GENERIC, "no secrets store to read the "
-				"CHAP secret from");
-	*secret = secret_get(&p->owner->store, a, len, e);
+	*secret = pool_secret(p, len, e);
 	if (*secret == NULL)
 		return err_prefix(e, "CHAP user '%s'", a->username);
 	return 0;

@@ -408,6 +408,10 @@ direct_sources(const struct source_query *q, struct err *e)
 
 const struct backend iscsi_direct_backend = {
 	.type = POOL_ISCSI_DIRECT,
+	.says_start = "log in and list the LUNs",
+	.says_no_volumes = "its volumes are the target's LUNs, which are "
+			   "made and removed on the storage server (do it "
+			   "there, then pool-refresh)",
 	.refresh = iscsi_direct_list,
 	.preview = iscsi_direct_list,
 	.find_sources = direct_sources,

@@ -591,7 +591,10 @@ logical_find_sources(const struct source_query *q, struct err *e)
 const struct backend logical_backend = {
 	.type = POOL_LOGICAL,
 	.flags = BACKEND_VOL_CREATE | BACKEND_NEEDS_ROOT | BACKEND_SHOWS_MAP |
-		 BACKEND_BUILD_DESTRUCTIVE,
+		 BACKEND_BUILD_DESTRUCTIVE | BACKEND_DELETE_UNDOES_BUILD,
+	.says_build = "pvcreate {devices}, vgcreate {name}",
+	.says_destroy = "run pvcreate on {devices}",
+	.says_start = "activate the volume group",
 	.check = logical_check,
 	.build = logical_build,
 	.start = logical_start,

@@ -191,6 +191,8 @@ out:
 const struct backend netfs_backend = {
 	.type = POOL_NETFS,
 	.flags = BACKEND_VOL_CREATE | BACKEND_NEEDS_ROOT,
+	.says_build = "create the mount point {target}",
+	.says_start = "mount the export on the target path",
 	.check = fsmount_pool_check,
 	.build = fsmount_build_target,
 	.start = fsmount_pool_start,

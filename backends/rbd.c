@@ -278,9 +278,10 @@ rbd_conn_open(struct pool *p, struct rbd_conn *c, struct err *e)
 	int r;
 
 	memset(c, 0, sizeof(*c));
-	if (auth_key(p->owner ? &p->owner->store : NULL, a, &key, &klen,
-		     e) < 0)
-		return -1;
+	key = NULL;
+	klen = 0;
+	if (a != NULL && (key = pool_secret(p, &klen, e)) == NULL)
+		return err_prefix(e, "cephx key of user '%s'", a->username);
 	r = cluster_connect(d, d->source.hosts, d->source.nhosts,
 			    a ? a->username : NULL, key, &c->cluster, e);
 	secret_free(key, klen);
@@ -648,7 +649,8 @@ rbd_find_sources(const struct source_query *q, struct err *e)
 
 const struct backend rbd_backend = {
 	.type = POOL_RBD,
-	.flags = BACKEND_VOL_CREATE | BACKEND_REMOTE,
+	.flags = BACKEND_VOL_CREATE | BACKEND_REMOTE | BACKEND_VOL_SNAPSHOTS,
+	.says_start = "connect to the cluster and list the images",
 	.start = rbd_start,
 	.refresh = rbd_refresh,
 	.find_sources = rbd_find_sources,

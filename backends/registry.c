@@ -1,5 +1,6 @@
 /* cistern — the backends this build has, registered at start-up. */
 #include "../core/backend.h"
+#include "../core/engine.h"
 #include "registry.h"
 
 extern const struct backend dir_backend;
@@ -10,6 +11,7 @@ extern const struct backend disk_backend;
 extern const struct backend iscsi_backend;
 extern const struct backend iscsi_direct_backend;
 extern const struct backend rbd_backend;
+extern const struct engine_ops libvirt_engine;
 
 void
 backends_register_all(void)
@@ -22,4 +24,6 @@ backends_register_all(void)
 	backend_register(&iscsi_backend);
 	backend_register(&iscsi_direct_backend);
 	backend_register(&rbd_backend);
+	/* the engine that serves -c URI */
+	engine_register(&libvirt_engine);
 }

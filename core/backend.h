@@ -113,11 +113,27 @@ enum {
 					    service that may be slow or
 					    gone: the screen runs even a
 					    refresh as a job */
+	BACKEND_DELETE_UNDOES_BUILD = 1 << 6, /* delete takes away what
+					    build wrote on the devices */
+	BACKEND_VOL_SNAPSHOTS = 1 << 7,  /* a volume's delete may take its
+					    snapshots (VOL_DELETE_SNAPSHOTS) */
 };
 
 struct backend {
 	enum pool_type type;
 	unsigned flags;
+
+	/* What build and start do, in words, for a review before they run
+	 * (pool_says): {target}, {format}, {devices} and {name} stand for
+	 * the definition's target path, source format, devices and source
+	 * name. `says_destroy` is what a build over data does. NULL: the
+	 * type has no such step. */
+	const char *says_build;
+	const char *says_destroy;
+	const char *says_start;
+	/* Why volumes cannot be made or removed here, when the reason is
+	 * worth more than "not supported" (the core names pool and verb). */
+	const char *says_no_volumes;
 
 	/* Is a pool recorded as running still usable? (cheap, in process:
 	 * mount table, sysfs, stat). Sets *running; may set a reason. */

@@ -191,12 +191,25 @@ void
 cistern_close(struct cistern *c)
 {
 	cistern_free_pools(c);
+	if (engine_remote(c))
+		c->engine->close(c);
 	store_close(&c->store);
 }
 
 int
 cistern_reload(struct cistern *c, struct err *e)
 {
+	struct pool **pools;
+	size_t n;
+
+	if (engine_remote(c)) {
+		if (c->engine->load(c, &pools, &n, e) < 0)
+			return -1;
+		cistern_free_pools(c);
+		c->pools = pools;
+		c->npools = n;
+		return 0;
+	}
 	cistern_free_pools(c);
 	return cistern_load(c, e);
 }
@@ -227,3 +240,41 @@ cistern_get_pool(struct cistern *c, const char *key, struct err *e)
 	return p;
 }
 
+
+struct pool *
+cistern_adopt_pool(struct cistern *c, struct pool *fresh)
+{
+	struct pool *old = cistern_find_pool(c, fresh->def->name);
+
+	if (old == NULL) {
+		c->pools = xreallocarray(c->pools, c->npools + 1,
+					 sizeof(*c->pools));
+		c->pools[c->npools++] = fresh;
+		return fresh;
+	}
+	pool_clear_vols(old);
+	pool_def_free(old->def);
+	free(old->error);
+	strv_free(old->facts);
+	old->def = fresh->def;
+	old->state = fresh->state;
+	old->autostart = fresh->autostart;
+	old->error = fresh->error;
+	old->facts = fresh->facts;
+	old->nfacts = fresh->nfacts;
+	free(fresh);
+	return old;
+}
+
+void
+cistern_unlink_pool(struct cistern *c, struct pool *p)
+{
+	for (size_t i = 0; i < c->npools; i++) {
+		if (c->pools[i] != p)
+			continue;
+		memmove(&c->pools[i], &c->pools[i + 1],
+			(c->npools - i - 1) * sizeof(*c->pools));
+		c->npools--;
+		return;
+	}
+}

@@ -88,13 +88,9 @@ copy_loop(struct copy_ctx *c, int64_t in_off, int64_t out_off, uint64_t len,
 
 		if (job_check(c->j, e) < 0)
 			return -1;
-		r = c->seek_in ? pread(c->in, c->buf, want, (off_t)in_off) :
-				 read(c->in, c->buf, want);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
+		r = fd_read_full(c->in, c->buf, want, c->seek_in ? in_off : -1);
+		if (r < 0)
 			return err_errno(e, errno, "read failed");
-		}
 		if (r == 0) {
 			if (to_eof)
 				return 0;
@@ -106,20 +102,9 @@ copy_loop(struct copy_ctx *c, int64_t in_off, int64_t out_off, uint64_t len,
 			if (zero_range(c->out, c->file_out, c->blk_out, out_off,
 				       (uint64_t)r, c->buf, e) < 0)
 				return -1;
-		} else {
-			size_t off = 0;
-			while (off < (size_t)r) {
-				ssize_t w = c->seek_out ?
-					pwrite(c->out, c->buf + off, (size_t)r - off,
-					       (off_t)(out_off + (int64_t)off)) :
-					write(c->out, c->buf + off, (size_t)r - off);
-				if (w < 0) {
-					if (errno == EINTR)
-						continue;
-					return err_errno(e, errno, "write failed");
-				}
-				off += (size_t)w;
-			}
+		} else if (fd_write_full(c->out, c->buf, (size_t)r,
+					 c->seek_out ? out_off : -1) < 0) {
+			return err_errno(e, errno, "write failed");
 		}
 		in_off += r;
 		out_off += r;

@@ -2,7 +2,6 @@
  * probed with libblkid; <sources> XML read back; the initiator name. */
 #include "discover.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -10,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <blkid.h>
 
 #include "fileio.h"
+#include "mounts.h"
 #include "util.h"
 #include "xmlutil.h"
 
@@ -79,37 +80,17 @@ disk_wanted(const char *dir, const char *name)
 	return !cd && sys_u64(dir, "size", 0) > 0;
 }
 
-/* Where the device major:minor is mounted (the first mount), or NULL. */
+/* Where the device "major:minor" is mounted (the first mount), or NULL. */
 static char *
 mount_of(const char *devno)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "r");
-	char line[8192], *where = NULL;
+	unsigned ma, mi;
+	dev_t d;
 
-	while (f != NULL && where == NULL && fgets(line, sizeof(line), f)) {
-		char dev[64], mnt[PATH_MAX];
-		if (sscanf(line, "%*d %*d %63s %*s %4095s", dev, mnt) != 2 ||
-		    strcmp(dev, devno) != 0)
-			continue;
-		/* "\040" and friends, as the kernel escapes them */
-		char *o = mnt;
-		for (char *s = mnt; *s;) {
-			if (s[0] == '\\' && isdigit((unsigned char)s[1]) &&
-			    isdigit((unsigned char)s[2]) &&
-			    isdigit((unsigned char)s[3])) {
-				*o++ = (char)((s[1] - '0') * 64 +
-					      (s[2] - '0') * 8 + (s[3] - '0'));
-				s += 4;
-			} else {
-				*o++ = *s++;
-			}
-		}
-		*o = '\0';
-		where = xstrdup(mnt);
-	}
-	if (f != NULL)
-		fclose(f);
-	return where;
+	if (sscanf(devno, "%u:%u", &ma, &mi) != 2)
+		return NULL;
+	d = makedev(ma, mi);
+	return mounts_find_devno(&d, 1, NULL);
 }
 
 /* How many partitions the table on `path` holds (libblkid), 0 if none. */

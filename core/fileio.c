@@ -25,18 +25,15 @@ read_fd_all(int fd, const char *path, size_t max, size_t *len, struct err *e)
 			cap = cap ? cap * 2 : 8192;
 			buf = xrealloc(buf, cap);
 		}
-		ssize_t r = read(fd, buf + n, cap - n - 1);
+		size_t want = cap - n - 1;
+		ssize_t r = fd_read_full(fd, buf + n, want, -1);
 		if (r < 0) {
-			if (errno == EINTR)
-				continue;
 			int saved = errno;
 			free(buf);
 			close(fd);
 			return err_errno(e, saved, "cannot read '%s'", path),
 			       NULL;
 		}
-		if (r == 0)
-			break;
 		n += (size_t)r;
 		if (n > max) {
 			free(buf);
@@ -45,6 +42,8 @@ read_fd_all(int fd, const char *path, size_t max, size_t *len, struct err *e)
 					"'%s' is larger than %zu bytes", path,
 					max), NULL;
 		}
+		if ((size_t)r < want)   /* its end */
+			break;
 	}
 	close(fd);
 	if (buf == NULL)

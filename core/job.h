@@ -27,6 +27,13 @@ struct job {
 	int64_t last_notify_ms;
 	job_notify_fn notify;   /* called at most every 100 ms, and at phase changes */
 	void *arg;
+	unsigned did;           /* JOB_DID_*: steps that finished, for the
+				   caller of a job that fails half-way */
+};
+
+enum {
+	JOB_DID_BUILD = 1 << 0,    /* a pool was built (pool_build, or a
+				      start that builds) */
 };
 
 void job_init(struct job *j, job_notify_fn notify, void *arg);

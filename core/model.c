@@ -9,6 +9,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "discover.h"
 #include "util.h"
 
 static const char *const pool_state_names[POOL_STATE_COUNT] = {
@@ -54,36 +55,80 @@ static const char *const disk_vol_formats[] = {
 };
 
 #define FILE_POOL(nm, src, knd, fmts, dflt)                             \
-	{ .name = nm, .source = src, .kind = POOL_TI_FILES | knd,            \
-	  .formats = fmts,                                                    \
-	  .default_format = dflt, .vol_formats = file_vol_formats,            \
-	  .vol_default_format = "raw", .vol_type = VOL_FILE }
+	.name = nm, .source = src,                                            \
+	.kind = POOL_TI_FILES | POOL_TI_SHARED_SPACE | POOL_TI_ALLOC_CHOICE | \
+		knd,                                                          \
+	.formats = fmts, .default_format = dflt,                              \
+	.vol_formats = file_vol_formats, .vol_default_format = "raw",         \
+	.vol_type = VOL_FILE, .format_label = "Filesystem"
+
+#define LEAF_DEVICES (DISCOVER_DISKS | DISCOVER_PARTS | DISCOVER_LEAVES)
 
 static const struct pool_type_info pool_types[POOL_TYPE_COUNT] = {
-	[POOL_DIR] = FILE_POOL("dir", 0, 0, NULL, NULL),
-	[POOL_FS] = FILE_POOL("fs", POOL_SRC_DEVICE,
-			      POOL_TI_LOCAL_DEVICES | POOL_TI_NEEDS_DEVICE |
-			      POOL_TI_ONE_DEVICE,
-			      fs_formats, "auto"),
-	[POOL_NETFS] = FILE_POOL("netfs", POOL_SRC_HOST | POOL_SRC_DIR, 0,
-				 netfs_formats, "auto"),
+	[POOL_DIR] = {
+		FILE_POOL("dir", 0, 0, NULL, NULL),
+		.about = "A directory of image files (raw, qcow2, ...) on a "
+			 "filesystem that is already there.",
+	},
+	[POOL_FS] = {
+		FILE_POOL("fs", POOL_SRC_DEVICE,
+			  POOL_TI_LOCAL_DEVICES | POOL_TI_NEEDS_DEVICE |
+			  POOL_TI_ONE_DEVICE | POOL_TI_MOUNTS,
+			  fs_formats, "auto"),
+		.about = "A block device's filesystem, mounted on the target "
+			 "directory; its volumes are image files.",
+		.pick = POOL_PICK_DEVICE, .pick_devices = LEAF_DEVICES,
+		.pick_what = "block devices",
+		.format_note = "auto lets mount find the filesystem; Build "
+			       "needs a real one (mkfs -t FORMAT).",
+		.build_format = "ext4",
+	},
+	[POOL_NETFS] = {
+		FILE_POOL("netfs", POOL_SRC_HOST | POOL_SRC_DIR, 0,
+			  netfs_formats, "auto"),
+		.about = "A share of an NFS or GlusterFS server (or CIFS), "
+			 "mounted on the target directory; volumes are image "
+			 "files.",
+		.pick = POOL_PICK_EXPORT, .pick_what = "exports",
+		.build_format = "auto",
+	},
 	[POOL_LOGICAL] = {
 		.name = "logical", .source = POOL_SRC_NAME | POOL_SRC_DEVICE,
-		.kind = POOL_TI_LOCAL_DEVICES, .formats = logical_formats,
+		.kind = POOL_TI_LOCAL_DEVICES | POOL_TI_VOLUME_GROUP |
+			POOL_TI_ALLOC_CHOICE,
+		.formats = logical_formats,
 		.default_format = "lvm2", .vol_type = VOL_BLOCK,
+		.about = "An LVM volume group, found or built from devices; "
+			 "its volumes are logical volumes.",
+		.pick = POOL_PICK_VG, .pick_devices = LEAF_DEVICES,
+		.pick_what = "volume groups (pvs) and devices",
+		.format_label = "Format", .build_format = "lvm2",
+		.target_default = "/dev/%s",
 	},
 	[POOL_DISK] = {
 		.name = "disk", .source = POOL_SRC_DEVICE,
-		.kind = POOL_TI_LOCAL_DEVICES | POOL_TI_NEEDS_DEVICE,
+		.kind = POOL_TI_LOCAL_DEVICES | POOL_TI_NEEDS_DEVICE |
+			POOL_TI_PARTITIONS,
 		.formats = disk_formats, .default_format = "unknown",
 		.vol_formats = disk_vol_formats, .vol_default_format = "none",
 		.vol_type = VOL_BLOCK,
+		.about = "A whole disk and its partition table (libparted); "
+			 "its volumes are partitions.",
+		.pick = POOL_PICK_DEVICE, .pick_devices = DISCOVER_DISKS,
+		.pick_what = "disks",
+		.format_label = "Label", .build_format = "gpt",
+		.no_build_format = "lvm2", .target_default = "/dev",
 	},
 	[POOL_ISCSI] = {
 		.name = "iscsi",
 		.source = POOL_SRC_HOST | POOL_SRC_DEVICE | POOL_SRC_INITIATOR,
 		.kind = POOL_TI_LUNS | POOL_TI_NEEDS_DEVICE,
-		.auth_type = "chap", .vol_type = VOL_BLOCK,
+		.auth_type = "chap", .secret_words = "CHAP password",
+		.vol_type = VOL_BLOCK,
+		.about = "The LUNs of an iSCSI target, through the kernel's "
+			 "initiator (iscsiadm); they are made on the server.",
+		.pick = POOL_PICK_TARGET, .pick_what = "targets",
+		.default_port = 3260, .target_default = "/dev/disk/by-path",
 	},
 	[POOL_ISCSI_DIRECT] = {
 		.name = "iscsi-direct",
@@ -91,14 +136,25 @@ static const struct pool_type_info pool_types[POOL_TYPE_COUNT] = {
 			  POOL_SRC_NETWORK,
 		.kind = POOL_TI_LUNS | POOL_TI_NEEDS_DEVICE |
 			POOL_TI_DEVICE_IQN | POOL_TI_NEEDS_INITIATOR,
-		.auth_type = "chap", .vol_type = VOL_NETWORK,
+		.auth_type = "chap", .secret_words = "CHAP password",
+		.vol_type = VOL_NETWORK,
+		.about = "The LUNs of an iSCSI target, through libiscsi inside "
+			 "cistern (no kernel initiator); made on the server.",
+		.pick = POOL_PICK_TARGET, .pick_what = "targets",
+		.default_port = 3260, .target_default = "",
 	},
 	[POOL_RBD] = {
 		.name = "rbd",
 		.source = POOL_SRC_HOST | POOL_SRC_NAME | POOL_SRC_NETWORK,
-		.kind = POOL_TI_NEEDS_NAME, .auth_type = "ceph",
+		.kind = POOL_TI_NEEDS_NAME | POOL_TI_SHARED_SPACE |
+			POOL_TI_FIND_AUTH,
+		.auth_type = "ceph", .secret_words = "cephx key",
 		.vol_formats = rbd_vol_formats, .vol_default_format = "raw",
 		.vol_type = VOL_NETWORK,
+		.about = "The RBD images of a Ceph pool, through librbd inside "
+			 "cistern; its volumes are images.",
+		.pick = POOL_PICK_CEPH_POOL, .pick_what = "Ceph pools",
+		.target_default = "", .usage_label = "Ceph pool",
 	},
 };
 

@@ -238,6 +238,29 @@ enum {                          /* what a type's storage is */
 	POOL_TI_NEEDS_INITIATOR = 1 << 5,
 	POOL_TI_ONE_DEVICE = 1 << 6,    /* at most one <device> */
 	POOL_TI_NEEDS_NAME = 1 << 7,    /* <source><name> is required */
+	POOL_TI_PARTITIONS = 1 << 8,    /* volumes: partitions of a disk, each
+					   made in a free extent and named
+					   as its node */
+	POOL_TI_VOLUME_GROUP = 1 << 9,  /* volumes: LVs of a volume group;
+					   a backing store is a snapshot's
+					   origin in the same group */
+	POOL_TI_SHARED_SPACE = 1 << 10, /* volumes take the pool's space as
+					   they are written (files, images) */
+	POOL_TI_ALLOC_CHOICE = 1 << 11, /* a new volume's allocation may be
+					   less than its capacity */
+	POOL_TI_FIND_AUTH = 1 << 12,    /* finding its sources takes the
+					   <auth> user and secret */
+	POOL_TI_MOUNTS = 1 << 13,       /* start mounts the source device */
+};
+/* How the source of a new pool is chosen (the wizard's source page). */
+enum pool_pick {
+	POOL_PICK_NONE,                 /* nothing to choose */
+	POOL_PICK_DEVICE,               /* a block device of this host */
+	POOL_PICK_VG,                   /* a volume group, or devices to
+					   make one of */
+	POOL_PICK_EXPORT,               /* an export of a file server */
+	POOL_PICK_TARGET,               /* a target of an iSCSI portal */
+	POOL_PICK_CEPH_POOL,            /* a pool of a Ceph cluster */
 };
 struct pool_type_info {
 	const char *name;
@@ -250,6 +273,24 @@ struct pool_type_info {
 	const char *vol_default_format;
 	enum vol_type vol_type;         /* what its volumes are by default */
 	const char *auth_type;          /* <auth type>: chap, ceph; NULL */
+	const char *secret_words;       /* what that secret is, in words */
+	/* for the faces */
+	const char *about;              /* one line: what a pool of it is */
+	enum pool_pick pick;            /* how its source is chosen */
+	unsigned pick_devices;          /* DISCOVER_* (core/discover.h): the
+					   block devices it takes */
+	const char *pick_what;          /* what discovery looks for, words */
+	int default_port;               /* the source host's port when none is
+					   given; 0: none */
+	const char *format_label;       /* what its source format is called */
+	const char *format_note;        /* a line about the choice, or NULL */
+	const char *build_format;       /* the format Build makes unless told */
+	const char *no_build_format;    /* a format Build cannot make, or NULL */
+	/* a new pool's target path: NULL, a directory named as the pool;
+	 * "" none; else the path, where %s stands for <source><name> */
+	const char *target_default;
+	const char *usage_label;        /* what its space is called ("Ceph
+					   pool"), NULL: the pool's */
 };
 /* The type's entry (a valid type; an invalid one gets an empty entry). */
 const struct pool_type_info *pool_type_info(enum pool_type t);

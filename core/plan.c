@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pool.h"
+#include "secret.h"
 #include "util.h"
 
 /* Free what a plan holds. */
@@ -42,8 +43,8 @@ vol_plan(struct cistern *c, struct pool *p, const struct vol_def *v,
 
 /* A pool of its own for `d`, listed by the backend's preview. */
 struct pool *
-pool_preview(struct cistern *c, const struct pool_def *d, struct job *j,
-	     struct err *e)
+pool_preview(struct cistern *c, const struct pool_def *d, const char *key,
+	     struct job *j, struct err *e)
 {
 	const struct backend *b = backend_get(d->type);
 	struct pool *p;
@@ -56,6 +57,10 @@ pool_preview(struct cistern *c, const struct pool_def *d, struct job *j,
 	p->def = pool_def_dup(d);
 	p->owner = c;
 	p->state = POOL_INACTIVE;
+	if (key != NULL) {
+		p->preview_key = xstrdup(key);
+		p->preview_keylen = strlen(key);
+	}
 	if (b->preview(p, j, e) < 0) {
 		pool_preview_free(p);
 		return NULL;
@@ -73,5 +78,7 @@ pool_preview_free(struct pool *p)
 	pool_def_free(p->def);
 	free(p->error);
 	strv_free(p->facts);
+	if (p->preview_key != NULL)
+		secret_free(p->preview_key, p->preview_keylen);
 	free(p);
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "pool_int.h"
+#include "secret.h"
 #include "run.h"
 #include "util.h"
 #include "xml.h"
@@ -73,6 +74,24 @@ map_add_seg(struct dev_map *m, enum seg_kind kind, uint64_t start,
 	};
 }
 
+char *
+pool_secret(const struct pool *p, size_t *len, struct err *e)
+{
+	const struct pool_auth *a = p->def->source.auth;
+
+	if (p->preview_key != NULL) {
+		*len = p->preview_keylen;
+		return xstrdup(p->preview_key);
+	}
+	if (a == NULL)
+		return err_setc(e, ERR_INVALID, "pool '%s' has no <auth>",
+				p->def->name), NULL;
+	if (p->owner == NULL)
+		return err_setc(e, ERR_GENERIC, "no secrets store to read "
+				"the secret from"), NULL;
+	return secret_get(&p->owner->store, a, len, e);
+}
+
 const char *
 pool_fact(const struct pool *p, const char *key)
 {
@@ -113,6 +132,12 @@ bool
 pool_is_active(const struct pool *p)
 {
 	return p->state != POOL_INACTIVE;
+}
+
+bool
+pool_is_persistent(const struct pool *p)
+{
+	return !str_eq(pool_fact(p, "persistent"), "no");
 }
 
 /* Persist state, sizes, last error and facts. */
@@ -221,7 +246,7 @@ note_target(struct cistern *c, const struct pool_def *d)
 {
 	char *real;
 
-	if (d->type != POOL_DIR && d->type != POOL_FS && d->type != POOL_NETFS)
+	if (!(pool_type_info(d->type)->kind & POOL_TI_FILES))
 		return;
 	real = d->target_path ? realpath(d->target_path, NULL) : NULL;
 	store_target_set(&c->store, d->name, real, NULL);
@@ -252,6 +277,22 @@ pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
 	if (need_writable(c, e) < 0) {
 		pool_def_free(d);
 		return -1;
+	}
+	if (engine_remote(c)) {
+		struct pool *np = NULL;
+		if (engine_check_write(c, e) < 0)
+			;
+		else if (c->engine->pool_define == NULL)
+			engine_unsupported(c, "pool-define", e);
+		else
+			np = c->engine->pool_define(c, d, e);
+		pool_def_free(d);
+		if (np == NULL)
+			return -1;
+		np = cistern_adopt_pool(c, np);
+		if (out)
+			*out = np;
+		return 0;
 	}
 	if (model_check_name("pool", d->name, e) < 0) {
 		pool_def_free(d);
@@ -332,6 +373,14 @@ pool_undefine(struct cistern *c, struct pool *p, struct err *e)
 
 	if (need_writable(c, e) < 0)
 		return -1;
+	if (engine_remote(c)) {
+		if (engine_check_write(c, e) < 0 ||
+		    ENGINE_CALL(c, pool_undefine, e, p, e) < 0)
+			return -1;
+		cistern_unlink_pool(c, p);
+		pool_free(p);
+		return 0;
+	}
 	if (pool_is_active(p))
 		return err_setc(e, ERR_STATE,
 				"pool '%s' is still active: stop it first",
@@ -345,14 +394,7 @@ pool_undefine(struct cistern *c, struct pool *p, struct err *e)
 		goto out;
 	}
 	store_unlock(&c->store);
-	for (size_t i = 0; i < c->npools; i++) {
-		if (c->pools[i] != p)
-			continue;
-		memmove(&c->pools[i], &c->pools[i + 1],
-			(c->npools - i - 1) * sizeof(*c->pools));
-		c->npools--;
-		break;
-	}
+	cistern_unlink_pool(c, p);
 	pool_unlock(lk);
 	if (!run_dry_run()) {
 		char *file = xasprintf("%s.lock", p->def->name);
@@ -371,6 +413,7 @@ out:
 int
 pool_set_autostart(struct cistern *c, struct pool *p, bool on, struct err *e)
 {
+	ENGINE_FORWARD(c, true, pool_set_autostart, e, p, on, e);
 	if (need_writable(c, e) < 0)
 		return -1;
 	if (store_lock(&c->store, e) < 0)
@@ -410,6 +453,8 @@ pool_build_locked(struct cistern *c, struct pool *p,
 	p->state = POOL_INACTIVE;
 	if (rc == 0 && !run_dry_run())
 		note_target_first(c, p->def);
+	if (rc == 0 && j != NULL)
+		j->did |= JOB_DID_BUILD;
 	if (rc < 0) {
 		err_prefix(e, "pool '%s'", p->def->name);
 		pool_set_error(p, e);
@@ -425,8 +470,11 @@ int
 pool_build(struct cistern *c, struct pool *p, unsigned flags, struct job *j,
 	   struct err *e)
 {
-	const struct backend *b = pool_backend(p, e);
+	const struct backend *b;
 	int lk, rc;
+
+	ENGINE_FORWARD(c, true, pool_build, e, p, flags, j, e);
+	b = pool_backend(p, e);
 
 	if (b == NULL || need_writable(c, e) < 0 ||
 	    check_overwrite_flags(p, flags, e) < 0)
@@ -451,9 +499,12 @@ int
 pool_start(struct cistern *c, struct pool *p, unsigned flags, struct job *j,
 	   struct err *e)
 {
-	const struct backend *b = pool_backend(p, e);
+	const struct backend *b;
 	struct err se;
 	int lk, rc = -1;
+
+	ENGINE_FORWARD(c, true, pool_start, e, p, flags, j, e);
+	b = pool_backend(p, e);
 
 	if (b == NULL || need_writable(c, e) < 0 ||
 	    check_overwrite_flags(p, flags, e) < 0)
@@ -516,8 +567,11 @@ out:
 int
 pool_stop(struct cistern *c, struct pool *p, unsigned flags, struct err *e)
 {
-	const struct backend *b = pool_backend(p, e);
+	const struct backend *b;
 	int lk, rc = 0;
+
+	ENGINE_FORWARD(c, true, pool_stop, e, p, flags, e);
+	b = pool_backend(p, e);
 
 	if (b == NULL || need_writable(c, e) < 0)
 		return -1;
@@ -548,8 +602,11 @@ int
 pool_delete(struct cistern *c, struct pool *p, unsigned flags, struct job *j,
 	    struct err *e)
 {
-	const struct backend *b = pool_backend(p, e);
+	const struct backend *b;
 	int lk, rc;
+
+	ENGINE_FORWARD(c, true, pool_delete, e, p, flags, j, e);
+	b = pool_backend(p, e);
 
 	if (b == NULL || need_writable(c, e) < 0)
 		return -1;
@@ -610,6 +667,7 @@ pool_refresh(struct cistern *c, struct pool *p, struct job *j, struct err *e)
 	enum pool_state before = p->state;
 	int rc;
 
+	ENGINE_FORWARD(c, false, pool_refresh, e, p, true, j, e);
 	if (!pool_is_active(p))
 		return err_setc(e, ERR_STATE, "pool '%s' is not active",
 				p->def->name);
@@ -638,6 +696,7 @@ pool_ensure_refreshed(struct cistern *c, struct pool *p, struct err *e)
 {
 	if (p->refreshed)
 		return 0;
+	ENGINE_FORWARD(c, false, pool_refresh, e, p, false, NULL, e);
 	return pool_refresh(c, p, NULL, e);
 }
 
@@ -661,6 +720,16 @@ pool_xml(const struct pool *p, unsigned flags)
 	struct stat st;
 	char *xml;
 
+	if (engine_remote(p->owner) && p->owner->engine->pool_xml != NULL) {
+		/* the other side's, or (it is gone) what was read from it */
+		struct err e;
+		err_init(&e);
+		xml = p->owner->engine->pool_xml(p->owner, p, flags, &e);
+		err_clear(&e);
+		if (xml != NULL)
+			return xml;
+		return pool_def_format(p->def, flags);
+	}
 	if (!(p->state == POOL_RUNNING || p->state == POOL_DEGRADED))
 		flags |= POOL_XML_INACTIVE;
 	if ((flags & POOL_XML_INACTIVE) ||
@@ -678,34 +747,92 @@ pool_xml(const struct pool *p, unsigned flags)
 }
 
 bool
-type_can(enum pool_type t, const char *op)
+type_can(enum pool_type t, enum pool_op op)
 {
 	const struct backend *b = backend_get(t);
+	bool makes = b != NULL && (b->flags & BACKEND_VOL_CREATE);
 
 	if (b == NULL)
 		return false;
-	if (strcmp(op, "build") == 0) return b->build != NULL;
-	if (strcmp(op, "start") == 0) return true;
-	if (strcmp(op, "stop") == 0) return true;
-	if (strcmp(op, "delete") == 0) return b->delete != NULL;
-	if (strcmp(op, "refresh") == 0) return true;
-	if (strcmp(op, "find-sources") == 0) return b->find_sources != NULL;
-	if (strcmp(op, "vol-create") == 0)
-		return (b->flags & BACKEND_VOL_CREATE) && b->vol_create;
-	if (strcmp(op, "vol-clone") == 0)
-		return (b->flags & BACKEND_VOL_CREATE) && b->vol_create_from;
-	if (strcmp(op, "vol-delete") == 0)
-		return (b->flags & BACKEND_VOL_CREATE) && b->vol_delete;
-	if (strcmp(op, "vol-wipe") == 0) return b->vol_wipe != NULL;
-	if (strcmp(op, "vol-resize") == 0) return b->vol_resize != NULL;
-	if (strcmp(op, "vol-upload") == 0) return b->vol_upload != NULL;
-	if (strcmp(op, "vol-download") == 0) return b->vol_download != NULL;
-	if (strcmp(op, "map") == 0) return (b->flags & BACKEND_SHOWS_MAP) != 0;
+	switch (op) {
+	case POOL_OP_NONE:
+	case POOL_OP_START:
+	case POOL_OP_STOP:
+	case POOL_OP_REFRESH:
+		return true;
+	case POOL_OP_BUILD: return b->build != NULL;
+	case POOL_OP_DELETE: return b->delete != NULL;
+	case POOL_OP_FIND_SOURCES: return b->find_sources != NULL;
+	case POOL_OP_MAP: return (b->flags & BACKEND_SHOWS_MAP) != 0;
+	case VOL_OP_CREATE: return makes && b->vol_create != NULL;
+	case VOL_OP_CLONE: return makes && b->vol_create_from != NULL;
+	case VOL_OP_DELETE: return makes && b->vol_delete != NULL;
+	case VOL_OP_WIPE: return b->vol_wipe != NULL;
+	case VOL_OP_RESIZE: return b->vol_resize != NULL;
+	case VOL_OP_UPLOAD: return b->vol_upload != NULL;
+	case VOL_OP_DOWNLOAD: return b->vol_download != NULL;
+	}
 	return false;
 }
 
 bool
-pool_can(const struct pool *p, const char *op)
+pool_can(const struct pool *p, enum pool_op op)
 {
 	return type_can(p->def->type, op);
+}
+
+bool
+type_has(enum pool_type t, unsigned flags)
+{
+	const struct backend *b = backend_get(t);
+
+	return b != NULL && (b->flags & flags) == flags;
+}
+
+char *
+pool_says(const struct pool_def *d, enum pool_say what)
+{
+	const struct backend *b = backend_get(d->type);
+	const char *t = NULL;
+	struct sbuf out;
+
+	if (b == NULL)
+		return NULL;
+	switch (what) {
+	case POOL_SAY_BUILD: t = b->build ? b->says_build : NULL; break;
+	case POOL_SAY_DESTROY: t = b->build ? b->says_destroy : NULL; break;
+	case POOL_SAY_START: t = b->says_start; break;
+	}
+	if (t == NULL)
+		return NULL;
+	/* a type whose build works on devices builds nothing without */
+	if (what != POOL_SAY_START &&
+	    (pool_type_info(d->type)->source & POOL_SRC_DEVICE) &&
+	    d->source.ndevices == 0)
+		return NULL;
+	sbuf_init(&out);
+	while (*t != '\0') {
+		const char *end = *t == '{' ? strchr(t, '}') : NULL;
+		size_t n = end ? (size_t)(end - t - 1) : 0;
+		if (end != NULL && strncmp(t + 1, "target", n) == 0 && n == 6) {
+			sbuf_add(&out, d->target_path ? d->target_path : "");
+		} else if (end != NULL && n == 6 &&
+			   strncmp(t + 1, "format", n) == 0) {
+			sbuf_add(&out, d->source.format ? d->source.format :
+				 "");
+		} else if (end != NULL && n == 7 &&
+			   strncmp(t + 1, "devices", n) == 0) {
+			for (size_t i = 0; i < d->source.ndevices; i++)
+				sbuf_printf(&out, "%s%s", i ? " " : "",
+					    d->source.devices[i].path);
+		} else if (end != NULL && n == 4 &&
+			   strncmp(t + 1, "name", n) == 0) {
+			sbuf_add(&out, d->source.name ? d->source.name : "");
+		} else {
+			sbuf_addc(&out, *t++);
+			continue;
+		}
+		t = end + 1;
+	}
+	return sbuf_take(&out);
 }

@@ -18,6 +18,8 @@
 #include "model.h"
 #include "store.h"
 
+struct engine_ops;
+
 struct pool {
 	struct pool_def *def;
 	enum pool_state state;
@@ -31,6 +33,8 @@ struct pool {
 	char **facts;             /* backend facts "key=value" (persisted) */
 	size_t nfacts;
 	struct cistern *owner;
+	char *preview_key;        /* a preview's secret (pool_preview) */
+	size_t preview_keylen;
 };
 
 struct cistern {
@@ -40,6 +44,9 @@ struct cistern {
 	bool read_only;
 	store_warn_fn warn;
 	void *warn_arg;
+	/* who carries the operations out (core/engine.h); NULL: local */
+	const struct engine_ops *engine;
+	void *engine_data;         /* the engine's own (its connection) */
 };
 
 enum {
@@ -80,6 +87,9 @@ int pool_refresh(struct cistern *c, struct pool *p, struct job *j,
 /* Refresh only if no refresh happened in this process yet. */
 int pool_ensure_refreshed(struct cistern *c, struct pool *p, struct err *e);
 bool pool_is_active(const struct pool *p);
+/* Has it a definition that outlives a stop? (cistern's pools always;
+ * a libvirt pool made by pool-create is transient) */
+bool pool_is_persistent(const struct pool *p);
 
 /* For backends during refresh: add a volume (ownership taken), a map. */
 void pool_clear_vols(struct pool *p);
@@ -88,6 +98,11 @@ struct dev_map *pool_add_map(struct pool *p, const char *device,
 			     uint64_t size, const char *label);
 void map_add_seg(struct dev_map *m, enum seg_kind kind, uint64_t start,
 		 uint64_t end, const char *vol, int depth);
+
+/* The secret the pool's <auth> names (a CHAP password, a cephx key): a
+ * preview's own, else the secrets store's (core/secret.h). The caller
+ * wipes and frees it with secret_free(). */
+char *pool_secret(const struct pool *p, size_t *len, struct err *e);
 
 /* Backend facts that survive between runs ("mounted-by=cistern"). */
 const char *pool_fact(const struct pool *p, const char *key);
@@ -133,9 +148,11 @@ void vol_plan_clear(struct vol_plan *pl);
 
 /* The volumes a definition would have, without defining or starting it
  * (the backend's preview): a pool of its own, freed with pool_preview_free.
- * ERR_UNSUPPORTED for types that must be started first. */
+ * `key` (or NULL) is the secret its <auth> stands for, not stored yet (a
+ * wizard's CHAP password). ERR_UNSUPPORTED for types that must be started
+ * first. */
 struct pool *pool_preview(struct cistern *c, const struct pool_def *d,
-			  struct job *j, struct err *e);
+			  const char *key, struct job *j, struct err *e);
 void pool_preview_free(struct pool *p);
 
 /* find-storage-pool-sources: libvirt's <sources> XML. */
@@ -149,7 +166,33 @@ char *pool_find_sources(enum pool_type t, const struct source_query *q,
  * directory's real mode, owner and group. */
 char *pool_xml(const struct pool *p, unsigned flags);
 
-bool pool_can(const struct pool *p, const char *op);
-bool type_can(enum pool_type t, const char *op);
+enum pool_op {
+	POOL_OP_NONE,           /* no operation: always possible */
+	POOL_OP_BUILD,
+	POOL_OP_START,
+	POOL_OP_STOP,
+	POOL_OP_DELETE,
+	POOL_OP_REFRESH,
+	POOL_OP_FIND_SOURCES,
+	POOL_OP_MAP,            /* device maps (disk and logical pools) */
+	VOL_OP_CREATE,
+	VOL_OP_CLONE,
+	VOL_OP_DELETE,
+	VOL_OP_WIPE,
+	VOL_OP_RESIZE,
+	VOL_OP_UPLOAD,
+	VOL_OP_DOWNLOAD,
+};
+bool pool_can(const struct pool *p, enum pool_op op);
+bool type_can(enum pool_type t, enum pool_op op);
+/* Does the type's backend have all of `flags` (BACKEND_*)? */
+bool type_has(enum pool_type t, unsigned flags);
+
+/* What a step will do to the pool `d` defines, in words ("run mkfs.ext4
+ * on /dev/sdb"), from its backend (malloc'd), or NULL when the type has
+ * no such step, or a build has nothing to make it from (a logical pool
+ * of a volume group that is there: no devices). */
+enum pool_say { POOL_SAY_BUILD, POOL_SAY_DESTROY, POOL_SAY_START };
+char *pool_says(const struct pool_def *d, enum pool_say what);
 
 #endif

@@ -5,7 +5,23 @@
 
 #include <stdbool.h>
 
+#include "engine.h"
 #include "pool.h"
+
+/* At the top of a core operation: when c is served by another engine,
+ * check what needs no connection (read-only mode for a change) and hand
+ * the operation to the engine (core/engine.h). */
+#define ENGINE_FORWARD(c, writes, op, e, ...) \
+	do { \
+		if (engine_remote(c)) { \
+			if ((writes) && engine_check_write((c), (e)) < 0) \
+				return -1; \
+			return ENGINE_CALL(c, op, e, __VA_ARGS__); \
+		} \
+	} while (0)
+
+/* Take p out of c's list (not freed). */
+void cistern_unlink_pool(struct cistern *c, struct pool *p);
 
 /* Free a pool object (its volumes first: they point into the def). */
 void pool_free(struct pool *p);

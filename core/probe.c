@@ -17,6 +17,7 @@
 #include <blkid.h>
 
 #include "fileio.h"
+#include "mounts.h"
 #include "run.h"
 #include "util.h"
 
@@ -247,32 +248,14 @@ holders_of(dev_t dev, char *who, size_t n)
 	return found;
 }
 
-/* Unescape "\040" sequences of /proc/self/mountinfo in place. */
-static void
-mount_unescape(char *s)
-{
-	char *o = s;
-
-	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' &&
-		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
-				      (s[3] - '0'));
-			s += 4;
-		} else {
-			*o++ = *s++;
-		}
-	}
-	*o = '\0';
-}
-
 int
 probe_in_use(const char *path, char *why, size_t n, struct err *e)
 {
 	struct stat st;
 	dev_t fam[300];
 	char names[300][64];
-	size_t nfam;
+	size_t nfam, which;
+	char *mnt;
 	FILE *f;
 	char line[4096];
 	const char *base;
@@ -285,27 +268,16 @@ probe_in_use(const char *path, char *why, size_t n, struct err *e)
 	base = base ? base + 1 : path;
 	nfam = dev_family(st.st_rdev, base, fam, names, ARRAY_SIZE(fam));
 
-	f = fopen("/proc/self/mountinfo", "r");
-	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
-		unsigned ma, mi;
-		char mnt[PATH_MAX];
-		if (sscanf(line, "%*d %*d %u:%u %*s %4095s", &ma, &mi, mnt) != 3)
-			continue;
-		for (size_t i = 0; i < nfam; i++) {
-			if (fam[i] != makedev(ma, mi))
-				continue;
-			mount_unescape(mnt);
-			if (i == 0)   /* the device as named (a symlink too) */
-				snprintf(why, n, "%s is mounted on %s", path, mnt);
-			else
-				snprintf(why, n, "/dev/%s is mounted on %s",
-					 names[i], mnt);
-			fclose(f);
-			return 1;
-		}
+	mnt = mounts_find_devno(fam, nfam, &which);
+	if (mnt != NULL) {
+		if (which == 0)   /* the device as named (a symlink too) */
+			snprintf(why, n, "%s is mounted on %s", path, mnt);
+		else
+			snprintf(why, n, "/dev/%s is mounted on %s", names[which],
+				 mnt);
+		free(mnt);
+		return 1;
 	}
-	if (f != NULL)
-		fclose(f);
 
 	f = fopen("/proc/swaps", "r");
 	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
@@ -355,45 +327,4 @@ probe_in_use(const char *path, char *why, size_t n, struct err *e)
 	if (fd >= 0)
 		close(fd);
 	return 0;
-}
-
-bool
-probe_is_mounted(const char *dir, char **source, char **fstype)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "r");
-	char line[8192];
-	/* no realpath(): stat() on a dead NFS mount point would hang */
-	char *want = path_sanitize(dir);
-	bool found = false;
-
-	if (source)
-		*source = NULL;
-	if (fstype)
-		*fstype = NULL;
-	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
-		char mnt[PATH_MAX], fs[128], src[PATH_MAX];
-		char *sep = strstr(line, " - ");
-		if (sep == NULL ||
-		    sscanf(line, "%*d %*d %*s %*s %4095s", mnt) != 1 ||
-		    sscanf(sep + 3, "%127s %4095s", fs, src) != 2)
-			continue;
-		mount_unescape(mnt);
-		if (strcmp(mnt, want) != 0)
-			continue;
-		/* the last matching line is the top of the mount stack */
-		found = true;
-		if (source) {
-			free(*source);
-			mount_unescape(src);
-			*source = xstrdup(src);
-		}
-		if (fstype) {
-			free(*fstype);
-			*fstype = xstrdup(fs);
-		}
-	}
-	if (f != NULL)
-		fclose(f);
-	free(want);
-	return found;
 }

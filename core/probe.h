@@ -34,8 +34,4 @@ int probe_size(const char *path, uint64_t *size, struct err *e);
  * Regular files report 0. */
 int probe_in_use(const char *path, char *why, size_t n, struct err *e);
 
-/* Is `dir` a mount point (per /proc/self/mountinfo)? On success sets
- * *source and *fstype (malloc'd, may be NULL). */
-bool probe_is_mounted(const char *dir, char **source, char **fstype);
-
 #endif

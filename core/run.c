@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "util.h"
 
 extern char **environ;
@@ -101,6 +102,16 @@ run_have(const char *prog)
 	}
 	free(copy);
 	return found;
+}
+
+pid_t
+run_reap(pid_t pid, int *status)
+{
+	pid_t w;
+
+	while ((w = waitpid(pid, status, 0)) < 0 && errno == EINTR)
+		;
+	return w;
 }
 
 void
@@ -267,8 +278,7 @@ run_interactive(const char *const argv[], struct run_result *r, struct err *e)
 		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	run_reap(pid, &status);
 	r->ms = now_ms() - start;
 	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	r->out = xstrdup("");
@@ -556,12 +566,13 @@ memfd_slurp(int fd, size_t *len)
 				cap = cap ? cap * 2 : 8192;
 				buf = xrealloc(buf, cap);
 			}
-			ssize_t r = read(fd, buf + n, cap - n - 1);
-			if (r < 0 && errno == EINTR)
-				continue;
+			size_t want = cap - n - 1;
+			ssize_t r = fd_read_full(fd, buf + n, want, -1);
 			if (r <= 0)
 				break;
 			n += (size_t)r;
+			if ((size_t)r < want)   /* its end */
+				break;
 		}
 	}
 	if (buf == NULL)

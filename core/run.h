@@ -68,6 +68,10 @@ int run_simple(const char *const argv[], struct err *e);
 
 void run_result_free(struct run_result *r);
 
+/* waitpid(pid, status, 0), retried when a signal interrupts it: the one
+ * blocking reap of a child. */
+pid_t run_reap(pid_t pid, int *status);
+
 /* Is a program available in PATH? */
 bool run_have(const char *prog);
 

@@ -210,15 +210,12 @@ secret_get(const struct store *s, const struct pool_auth *auth, size_t *len,
 			 "readable by no one else (chmod 600)", what, path);
 		goto out;
 	}
-	while (got < sizeof(buf) &&
-	       ((r = read(fd, buf + got, sizeof(buf) - got)) > 0 ||
-		(r < 0 && errno == EINTR)))
-		if (r > 0)
-			got += (size_t)r;
+	r = fd_read_full(fd, buf, sizeof(buf), -1);
 	if (r < 0) {
 		err_errno(e, errno, "cannot read secret '%s'", what);
 		goto out;
 	}
+	got = (size_t)r;
 	if (got > 0 && buf[got - 1] == '\n')
 		got--;
 	if (secret_check_value(buf, got, e) < 0) {

@@ -98,14 +98,12 @@ vol_gate(struct cistern *c, struct pool *p, const char *opname,
 				p->def->name, pool_type_name(p->def->type)),
 		       NULL;
 	if (create_kind && !(b->flags & BACKEND_VOL_CREATE)) {
-		if (pool_type_info(p->def->type)->kind & POOL_TI_LUNS)
+		if (b->says_no_volumes != NULL)
 			return err_setc(e, ERR_UNSUPPORTED,
 					"pool '%s': cannot %s volumes in an %s "
-					"pool: its volumes are the target's LUNs, "
-					"which are made and removed on the "
-					"storage server (do it there, then "
-					"pool-refresh)", p->def->name, opname,
-					pool_type_name(p->def->type)), NULL;
+					"pool: %s", p->def->name, opname,
+					pool_type_name(p->def->type),
+					b->says_no_volumes), NULL;
 		return err_setc(e, ERR_UNSUPPORTED,
 				"pool '%s': %s pools cannot %s volumes",
 				p->def->name, pool_type_name(p->def->type),
@@ -186,12 +184,12 @@ int
 vol_create(struct cistern *c, struct pool *p, struct vol_def *v,
 	   unsigned flags, struct job *j, struct err *e)
 {
-	const struct backend *b = vol_gate(c, p, "create",
-					   backend_get(p->def->type) &&
-					   backend_get(p->def->type)->vol_create,
-					   true, e);
+	const struct backend *b;
 	int lk, rc;
 
+	ENGINE_FORWARD(c, true, vol_create, e, p, v, flags, j, e);
+	b = vol_gate(c, p, "create", backend_get(p->def->type) &&
+		     backend_get(p->def->type)->vol_create, true, e);
 	if (b == NULL || vol_check_new(c, p, v, e) < 0)
 		return -1;
 	if ((lk = pool_lock(c, p, false, e)) < 0)
@@ -211,12 +209,13 @@ vol_create_from(struct cistern *c, struct pool *p, struct vol_def *v,
 		struct pool *src_pool, const struct vol_def *src,
 		unsigned flags, struct job *j, struct err *e)
 {
-	const struct backend *b = vol_gate(c, p, "clone",
-					   backend_get(p->def->type) &&
-					   backend_get(p->def->type)->vol_create_from,
-					   true, e);
+	const struct backend *b;
 	int lk, rc;
 
+	ENGINE_FORWARD(c, true, vol_create_from, e, p, v, src_pool, src, flags,
+		       j, e);
+	b = vol_gate(c, p, "clone", backend_get(p->def->type) &&
+		     backend_get(p->def->type)->vol_create_from, true, e);
 	if (b == NULL)
 		return -1;
 	if (src_pool->state != POOL_RUNNING && src_pool->state != POOL_DEGRADED)
@@ -240,11 +239,20 @@ int
 vol_delete(struct cistern *c, struct pool *p, const struct vol_def *v,
 	   unsigned flags, struct err *e)
 {
-	const struct backend *b = vol_gate(c, p, "delete",
-					   backend_get(p->def->type) &&
-					   backend_get(p->def->type)->vol_delete,
-					   true, e);
+	const struct backend *b;
 	int lk, rc;
+
+	if (engine_remote(c)) {
+		if (engine_check_write(c, e) < 0 ||
+		    ENGINE_CALL(c, vol_delete, e, p, v, flags, e) < 0)
+			return -1;
+		vol_remove_from_list(p, v);
+		return 0;
+	}
+	b = vol_gate(c, p, "delete",
+		     backend_get(p->def->type) &&
+		     backend_get(p->def->type)->vol_delete,
+		     true, e);
 
 	if (b == NULL)
 		return -1;
@@ -264,12 +272,12 @@ int
 vol_wipe(struct cistern *c, struct pool *p, const struct vol_def *v,
 	 enum wipe_alg alg, struct job *j, struct err *e)
 {
-	const struct backend *b = vol_gate(c, p, "wipe",
-					   backend_get(p->def->type) &&
-					   backend_get(p->def->type)->vol_wipe,
-					   false, e);
+	const struct backend *b;
 	int lk, rc;
 
+	ENGINE_FORWARD(c, true, vol_wipe, e, p, v, alg, j, e);
+	b = vol_gate(c, p, "wipe", backend_get(p->def->type) &&
+		     backend_get(p->def->type)->vol_wipe, false, e);
 	if (b == NULL)
 		return -1;
 	if ((unsigned)alg >= WIPE_ALG_COUNT)
@@ -288,12 +296,12 @@ int
 vol_resize(struct cistern *c, struct pool *p, const struct vol_def *v,
 	   uint64_t capacity, unsigned flags, struct job *j, struct err *e)
 {
-	const struct backend *b = vol_gate(c, p, "resize",
-					   backend_get(p->def->type) &&
-					   backend_get(p->def->type)->vol_resize,
-					   false, e);
+	const struct backend *b;
 	int lk, rc;
 
+	ENGINE_FORWARD(c, true, vol_resize, e, p, v, capacity, flags, j, e);
+	b = vol_gate(c, p, "resize", backend_get(p->def->type) &&
+		     backend_get(p->def->type)->vol_resize, false, e);
 	if (b == NULL)
 		return -1;
 	if (capacity > (uint64_t)INT64_MAX)
@@ -331,12 +339,13 @@ vol_upload(struct cistern *c, struct pool *p, const struct vol_def *v, int fd,
 	   uint64_t offset, uint64_t length, unsigned flags, struct job *j,
 	   struct err *e)
 {
-	const struct backend *b = vol_gate(c, p, "upload",
-					   backend_get(p->def->type) &&
-					   backend_get(p->def->type)->vol_upload,
-					   false, e);
+	const struct backend *b;
 	int lk, rc;
 
+	ENGINE_FORWARD(c, true, vol_upload, e, p, v, fd, offset, length, flags,
+		       j, e);
+	b = vol_gate(c, p, "upload", backend_get(p->def->type) &&
+		     backend_get(p->def->type)->vol_upload, false, e);
 	if (b == NULL)
 		return -1;
 	if ((lk = pool_lock(c, p, false, e)) < 0)
@@ -354,9 +363,12 @@ vol_download(struct cistern *c, struct pool *p, const struct vol_def *v,
 	     int fd, uint64_t offset, uint64_t length, unsigned flags,
 	     struct job *j, struct err *e)
 {
-	const struct backend *b = backend_get(p->def->type);
+	const struct backend *b;
 	int lk, rc;
 
+	ENGINE_FORWARD(c, false, vol_download, e, p, v, fd, offset, length,
+		       flags, j, e);
+	b = backend_get(p->def->type);
 	/* downloading reads only: allowed in read-only mode */
 	if (b == NULL || b->vol_download == NULL)
 		return err_setc(e, ERR_UNSUPPORTED,

@@ -209,12 +209,9 @@ run_pass(int fd, uint64_t offset, uint64_t length, const struct pass *p,
 		ssize_t r;
 		if (job_check(j, e) < 0)
 			return -1;
-		r = pread(fd, vbuf, n, (off_t)(offset + done));
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
+		r = fd_read_full(fd, vbuf, n, (int64_t)(offset + done));
+		if (r < 0)
 			return err_errno(e, errno, "verify read failed");
-		}
 		if (r == 0)
 			break;
 		for (ssize_t i = 0; i < r; i++)

@@ -17,7 +17,7 @@ TEST_PKGS="expect tmux libxml2-utils qemu-utils lvm2 parted tgt libiscsi-bin \
 open-iscsi xfsprogs btrfs-progs e2fsprogs util-linux iproute2 procps time \
 nfs-ganesha nfs-ganesha-vfs rpcbind nfs-common sshfs openssh-server \
 openssh-client glusterfs-server glusterfs-client kmod jq strace clang-14 \
-libclang-rt-14-dev libvirt-daemon libvirt-clients ceph-mon ceph-osd ceph-common \
+libclang-rt-14-dev libvirt-daemon libvirt-clients netcat-openbsd ceph-mon ceph-osd ceph-common \
 ceph-mgr"
 if [ "${1:-}" = "--deb" ]; then
 	TEST_PKGS="build-essential dpkg-dev lintian fakeroot"

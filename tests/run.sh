@@ -31,7 +31,7 @@ done
 for f in "$top"/tests/cli/*.sh "$top"/tests/conformance/*.sh \
 	 "$top"/tests/store/*.sh "$top"/tests/backends/*.sh \
 	 "$top"/tests/tui/*.sh "$top"/tests/tui/*.exp "$top"/tests/fuzz/*.sh \
-	 "$top"/tests/interop/*.sh; do
+	 "$top"/tests/interop/*.sh "$top"/tests/libvirt/*.sh; do
 	[ -f "$f" ] && tests+=("$f")
 done
 

@@ -238,6 +238,11 @@ const struct cli_verb cli_verbs[] = {
 	  "list the stored secrets (names only, never values)", NULL, 0 },
 	{ "secret-undefine", cmd_secret_undefine, "secret", "usage",
 	  "remove a stored secret", NULL, VERB_WRITES },
+	/* the connection */
+	{ "uri", cmd_uri, "", "",
+	  "print the connection's URI (libvirt's, with -c)", NULL, 0 },
+	{ "hostname", cmd_hostname, "", "",
+	  "print the name of the host the connection manages", NULL, 0 },
 	{ "help", cmd_help, "verb?", "man", "show help",
 	  "  --man            the manual page (roff)\n", VERB_NO_STORE },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
@@ -355,6 +360,9 @@ int
 cli_error(struct cli *cl, const struct err *e)
 {
 	fprintf(cl->err, "error: %s\n", e->msg[0] ? e->msg : "failed");
+	if (cl->error[0] == '\0')
+		snprintf(cl->error, sizeof(cl->error), "%s",
+			 e->msg[0] ? e->msg : "failed");
 	if (cl->verbose && e->argv != NULL) {
 		char *line = run_argv_line((const char *const *)e->argv);
 		fprintf(cl->err, "  command: %s\n", line);
@@ -380,11 +388,14 @@ cli_fail(struct cli *cl, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("error: ", cl->err);
+	char msg[ERR_MSG_MAX];
+
 	va_start(ap, fmt);
-	vfprintf(cl->err, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', cl->err);
+	fprintf(cl->err, "error: %s\n", msg);
+	if (cl->error[0] == '\0')
+		snprintf(cl->error, sizeof(cl->error), "%s", msg);
 	return 1;
 }
 

@@ -28,6 +28,9 @@ struct cli {
 	struct job *job;           /* the running long operation, for SIGINT */
 	const struct store *secrets;  /* verbs run without the pools loaded:
 					 where the secrets are (or NULL) */
+	char error[ERR_MSG_MAX];   /* the first error the verb reported ("":
+				      none), for a caller that shows it
+				      elsewhere (the ':' prompt) */
 };
 
 /* Parsed arguments of one verb: positional values by name and options. */
@@ -123,6 +126,11 @@ bool cli_confirm(struct cli *cl, const char *fmt, ...)
 /* Run $VISUAL or $EDITOR (no shell) on a file; 0 when it exits 0. */
 int cli_editor(const char *file, struct err *e);
 
+/* The pool-define-as command line that makes `a` (argv[0] is the verb;
+ * NULL-terminated; strv_free it): the wizard's scriptable twin. */
+struct pool_args;
+char **cli_pool_args_argv(const struct pool_args *a, bool print_xml);
+
 /* Verb handlers live in cli_pool.c and cli_vol.c. */
 #define CLI_HANDLER(name) int name(struct cli *cl, const struct cli_args *a)
 CLI_HANDLER(cmd_pool_define);
@@ -167,6 +175,8 @@ CLI_HANDLER(cmd_pool_map);
 CLI_HANDLER(cmd_secret_set_value);
 CLI_HANDLER(cmd_secret_list);
 CLI_HANDLER(cmd_secret_undefine);
+CLI_HANDLER(cmd_uri);
+CLI_HANDLER(cmd_hostname);
 CLI_HANDLER(cmd_help);
 
 #endif

@@ -1,11 +1,15 @@
 /* cistern — command-line verbs for pools. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/build.h"
+#include "../core/edit.h"
+#include "../core/engine.h"
 #include "../core/fileio.h"
 #include "../core/run.h"
 #include "../core/units.h"
@@ -50,192 +54,99 @@ CLI_HANDLER(cmd_pool_define)
 	return rc;
 }
 
-static void
-attr_esc(struct sbuf *b, const char *s)
+/* pool-define-as's options and where they go in a struct pool_args
+ * (--source-dev, which repeats, aside). */
+static const struct {
+	const char *opt;
+	size_t off;
+} pool_opts[] = {
+#define PO(o, f) { o, offsetof(struct pool_args, f) }
+	PO("source-host", source_host),
+	PO("source-port", source_port),
+	PO("source-path", source_path),
+	PO("source-name", source_name),
+	PO("source-initiator", source_initiator),
+	PO("auth-type", auth_type),
+	PO("auth-username", auth_username),
+	PO("secret-usage", secret_usage),
+	PO("secret-uuid", secret_uuid),
+	PO("source-protocol-ver", source_protocol_ver),
+	PO("source-format", source_format),
+	PO("target", target),
+	PO("target-mode", target_mode),
+	PO("target-owner", target_owner),
+	PO("target-group", target_group),
+#undef PO
+};
+
+/* The field of `a` an option fills. */
+static const char **
+pool_opt_field(struct pool_args *a, size_t i)
 {
-	xml_escape(b, s);
+	return (const char **)(void *)((char *)a + pool_opts[i].off);
 }
 
-/* An argument, or NULL when absent or empty ("" skips a positional). */
-static const char *
-arg(const struct cli_args *a, const char *name)
+/* The command line that makes `a` (argv[0] is the verb; the source's
+ * where before its what: host, port, path, name, devices, ...). */
+char **
+cli_pool_args_argv(const struct pool_args *a, bool print_xml)
 {
-	const char *v = cli_get(a, name);
+	struct pool_args c = *a;
+	char **v = NULL;
+	size_t n = 0;
 
-	return v != NULL && *v != '\0' ? v : NULL;
-}
-
-/* virsh's buildPoolXML, escaped. */
-static char *
-pool_xml_from_args(struct cli *cl, const struct cli_args *a)
-{
-	const char *host = arg(a, "source-host");
-	const char *port = arg(a, "source-port");
-	const char *path = arg(a, "source-path");
-	const char *name = arg(a, "source-name");
-	const char *target = arg(a, "target");
-	const char *fmt = arg(a, "source-format");
-	const char *auth_type = arg(a, "auth-type");
-	const char *auth_user = arg(a, "auth-username");
-	const char *sec_usage = arg(a, "secret-usage");
-	const char *sec_uuid = arg(a, "secret-uuid");
-	const char *initiator = arg(a, "source-initiator");
-	const char *proto = arg(a, "source-protocol-ver");
-	const char *mode = arg(a, "target-mode");
-	const char *owner = arg(a, "target-owner");
-	const char *group = arg(a, "target-group");
-	const char *all[64], *devs[64];
-	size_t nall = cli_get_all(a, "source-dev", all, 64), ndev = 0;
-
-	for (size_t i = 0; i < nall; i++)
-		if (*all[i] != '\0')
-			devs[ndev++] = all[i];
-	struct sbuf b;
-
-	if ((auth_type || auth_user || sec_usage || sec_uuid) &&
-	    !(auth_type && auth_user && (sec_usage || sec_uuid))) {
-		cli_fail(cl, "pool-define-as: --auth-type, --auth-username and "
-			 "--secret-usage or --secret-uuid go together");
-		return NULL;
+	strv_push(&v, &n, "pool-define-as");
+	strv_push(&v, &n, a->name ? a->name : "");
+	strv_push(&v, &n, a->type ? a->type : "");
+	for (size_t i = 0; i < ARRAY_SIZE(pool_opts); i++) {
+		const char *val = *pool_opt_field(&c, i);
+		char opt[32];
+		if (strcmp(pool_opts[i].opt, "source-initiator") == 0)
+			for (size_t k = 0; k < a->nsource_devs; k++)
+				if (*a->source_devs[k] != '\0') {
+					strv_push(&v, &n, "--source-dev");
+					strv_push(&v, &n, a->source_devs[k]);
+				}
+		if (val == NULL || *val == '\0')
+			continue;
+		snprintf(opt, sizeof(opt), "--%s", pool_opts[i].opt);
+		strv_push(&v, &n, opt);
+		strv_push(&v, &n, val);
 	}
-	if (sec_usage && sec_uuid) {
-		cli_fail(cl, "pool-define-as: give --secret-usage or "
-			 "--secret-uuid, not both");
-		return NULL;
-	}
-	sbuf_init(&b);
-	sbuf_add(&b, "<pool type='");
-	attr_esc(&b, cli_get(a, "type"));
-	sbuf_add(&b, "'>\n  <name>");
-	attr_esc(&b, cli_get(a, "name"));
-	sbuf_add(&b, "</name>\n");
-	if (host || path || ndev || initiator || fmt || name || auth_type ||
-	    proto) {
-		sbuf_add(&b, "  <source>\n");
-		if (host) {
-			sbuf_add(&b, "    <host name='");
-			attr_esc(&b, host);
-			sbuf_add(&b, "'");
-			if (port) {
-				sbuf_add(&b, " port='");
-				attr_esc(&b, port);
-				sbuf_add(&b, "'");
-			}
-			sbuf_add(&b, "/>\n");
-		}
-		if (path) {
-			sbuf_add(&b, "    <dir path='");
-			attr_esc(&b, path);
-			sbuf_add(&b, "'/>\n");
-		}
-		for (size_t i = 0; i < ndev; i++) {
-			sbuf_add(&b, "    <device path='");
-			attr_esc(&b, devs[i]);
-			sbuf_add(&b, "'/>\n");
-		}
-		if (fmt) {
-			sbuf_add(&b, "    <format type='");
-			attr_esc(&b, fmt);
-			sbuf_add(&b, "'/>\n");
-		}
-		if (name) {
-			sbuf_add(&b, "    <name>");
-			attr_esc(&b, name);
-			sbuf_add(&b, "</name>\n");
-		}
-		if (initiator) {
-			sbuf_add(&b, "    <initiator>\n      <iqn name='");
-			attr_esc(&b, initiator);
-			sbuf_add(&b, "'/>\n    </initiator>\n");
-		}
-		if (auth_type) {
-			sbuf_add(&b, "    <auth type='");
-			attr_esc(&b, auth_type);
-			sbuf_add(&b, "' username='");
-			attr_esc(&b, auth_user);
-			sbuf_add(&b, "'>\n      <secret ");
-			sbuf_add(&b, sec_usage ? "usage='" : "uuid='");
-			attr_esc(&b, sec_usage ? sec_usage : sec_uuid);
-			sbuf_add(&b, "'/>\n    </auth>\n");
-		}
-		if (proto) {
-			sbuf_add(&b, "    <protocol ver='");
-			attr_esc(&b, proto);
-			sbuf_add(&b, "'/>\n");
-		}
-		sbuf_add(&b, "  </source>\n");
-	}
-	if ((mode || owner || group) && !target) {
-		cli_fail(cl, "pool-define-as: --target-mode, --target-owner and "
-			 "--target-group need --target");
-		sbuf_free(&b);
-		return NULL;
-	}
-	if (target) {
-		sbuf_add(&b, "  <target>\n    <path>");
-		attr_esc(&b, target);
-		sbuf_add(&b, "</path>\n");
-		if (mode || owner || group) {
-			sbuf_add(&b, "    <permissions>\n");
-			if (mode) {
-				sbuf_add(&b, "      <mode>");
-				attr_esc(&b, mode);
-				sbuf_add(&b, "</mode>\n");
-			}
-			if (owner) {
-				sbuf_add(&b, "      <owner>");
-				attr_esc(&b, owner);
-				sbuf_add(&b, "</owner>\n");
-			}
-			if (group) {
-				sbuf_add(&b, "      <group>");
-				attr_esc(&b, group);
-				sbuf_add(&b, "</group>\n");
-			}
-			sbuf_add(&b, "    </permissions>\n");
-		}
-		sbuf_add(&b, "  </target>\n");
-	}
-	sbuf_add(&b, "</pool>\n");
-	return sbuf_take(&b);
+	if (print_xml)
+		strv_push(&v, &n, "--print-xml");
+	return v;
 }
 
 static int
 define_as(struct cli *cl, const struct cli_args *a, struct pool **out)
 {
-	char *xml;
+	struct pool_args pa = { .type = cli_get(a, "type"),
+				.name = cli_get(a, "name") };
+	const char *devs[64];
+	struct pool_def *d;
 	struct err e;
-	int rc;
+	char *xml = NULL;
+	int rc = 0;
 
-	/* the name first: its own error, not the XML's */
+	for (size_t i = 0; i < ARRAY_SIZE(pool_opts); i++)
+		*pool_opt_field(&pa, i) = cli_get(a, pool_opts[i].opt);
+	pa.nsource_devs = cli_get_all(a, "source-dev", devs, 64);
+	pa.source_devs = devs;
 	err_init(&e);
-	if (model_check_name("pool", cli_get(a, "name"), &e) < 0) {
-		err_prefix(&e, "pool-define-as");
+	d = pool_args_def(&pa, "pool-define-as", &xml, &e);
+	if (d == NULL) {
 		rc = cli_error(cl, &e);
-		err_clear(&e);
-		return rc;
-	}
-	xml = pool_xml_from_args(cl, a);
-	if (xml == NULL)
-		return 1;
-	if (cli_flag(a, "print-xml")) {
-		/* validate before printing, so a script learns of bad input */
-		struct pool_def *d;
-		err_init(&e);
-		d = pool_def_parse(xml, strlen(xml), "pool-define-as", &e);
-		if (d == NULL) {
-			rc = cli_error(cl, &e);
-		} else {
-			fputs(xml, cl->out);
-			rc = 0;
-		}
+	} else if (cli_flag(a, "print-xml")) {
+		/* validated before printing, so a script learns of bad input */
+		fputs(xml, cl->out);
 		pool_def_free(d);
-		err_clear(&e);
-		free(xml);
-		return rc == 0 ? -1 : rc;   /* -1: printed, nothing defined */
+		rc = -1;    /* printed, nothing defined */
+	} else if (pool_define(cl->c, d, out, &e) < 0) {
+		rc = cli_error(cl, &e);
 	}
-	rc = define_from(cl, xml, strlen(xml), "pool-define-as", out);
 	free(xml);
+	err_clear(&e);
 	return rc;
 }
 
@@ -359,9 +270,9 @@ CLI_HANDLER(cmd_pool_list)
 			continue;
 		if (cli_flag(a, "no-autostart") && p->autostart)
 			continue;
-		/* every pool cistern knows is persistent (a definition in
-		 * the config dir) */
-		if (cli_flag(a, "transient"))
+		if (cli_flag(a, "transient") && pool_is_persistent(p))
+			continue;
+		if (cli_flag(a, "persistent") && !pool_is_persistent(p))
 			continue;
 		sel[n++] = p;
 	}
@@ -454,7 +365,8 @@ CLI_HANDLER(cmd_pool_info)
 	fprintf(cl->out, "%-15s %s\n", "Name:", p->def->name);
 	fprintf(cl->out, "%-15s %s\n", "UUID:", u);
 	fprintf(cl->out, "%-15s %s\n", "State:", pool_state_name(p->state));
-	fprintf(cl->out, "%-15s %s\n", "Persistent:", "yes");
+	fprintf(cl->out, "%-15s %s\n", "Persistent:",
+		pool_is_persistent(p) ? "yes" : "no");
 	fprintf(cl->out, "%-15s %s\n", "Autostart:", p->autostart ? "yes" : "no");
 	if (p->state == POOL_RUNNING || p->state == POOL_DEGRADED) {
 		static const char *const ids[] = {
@@ -477,19 +389,26 @@ CLI_HANDLER(cmd_pool_info)
 CLI_HANDLER(cmd_pool_dumpxml)
 {
 	struct pool *p = cli_pool_arg(cl, a);
+	struct err e;
 	char *xml;
 
 	if (p == NULL)
 		return 1;
-	if (!cli_flag(a, "inactive") && pool_can(p, "map") &&
+	if (!cli_flag(a, "inactive") && pool_can(p, POOL_OP_MAP) &&
 	    (p->state == POOL_RUNNING || p->state == POOL_DEGRADED)) {
-		struct err e;
 		err_init(&e);
 		if (pool_ensure_refreshed(cl->c, p, &e) < 0)
 			cli_warn(cl, "%s", e.msg);
 		err_clear(&e);
 	}
-	xml = pool_xml(p, cli_flag(a, "inactive") ? POOL_XML_INACTIVE : 0);
+	err_init(&e);
+	xml = pool_dumpxml(cl->c, p, cli_flag(a, "inactive") ?
+			   POOL_XML_INACTIVE : 0, &e);
+	if (xml == NULL) {
+		cli_error(cl, &e);
+		err_clear(&e);
+		return 1;
+	}
 	fputs(xml, cl->out);
 	free(xml);
 	return 0;
@@ -579,77 +498,45 @@ run_editor(struct cli *cl, const char *file)
 CLI_HANDLER(cmd_pool_edit)
 {
 	struct pool *p = cli_pool_arg(cl, a);
-	char tmpl[] = "/tmp/cistern-edit-XXXXXX.xml";
-	char *orig;
-	int fd, rc = 1;
+	struct pool_edit ed;
+	struct err e;
+	int rc = 1;
 
 	if (p == NULL)
 		return 1;
 	if (cl->c->read_only)
 		return cli_fail(cl, "cistern is in read-only mode");
-	orig = pool_xml(p, POOL_XML_INACTIVE);
-	fd = mkstemps(tmpl, 4);
-	if (fd < 0) {
-		free(orig);
-		return cli_fail(cl, "cannot create a temporary file: %s",
-				strerror(errno));
+	err_init(&e);
+	if (pool_edit_begin(p, &ed, &e) < 0) {
+		rc = cli_error(cl, &e);
+		err_clear(&e);
+		return rc;
 	}
-	if (write(fd, orig, strlen(orig)) != (ssize_t)strlen(orig)) {
-		close(fd);
-		unlink(tmpl);
-		free(orig);
-		return cli_fail(cl, "cannot write '%s'", tmpl);
-	}
-	close(fd);
 	for (;;) {
-		struct err e;
-		size_t len;
-		char *data;
-		struct pool_def *nd;
-
-		if (run_editor(cl, tmpl) != 0)
+		if (run_editor(cl, ed.file) != 0)
 			break;
-		err_init(&e);
-		data = file_read_all(tmpl, XML_MAX_BYTES, &len, &e);
-		if (data == NULL) {
-			cli_error(cl, &e);
-			err_clear(&e);
-			break;
-		}
-		if (strcmp(data, orig) == 0) {
+		switch (pool_edit_apply(cl->c, &ed, NULL, &e)) {
+		case POOL_EDIT_UNCHANGED:
 			cli_extra(cl, "Pool %s XML configuration not changed.\n",
-				p->def->name);
-			free(data);
+				  ed.pool);
 			rc = 0;
 			break;
-		}
-		nd = pool_def_parse(data, len, tmpl, &e);
-		free(data);
-		if (nd != NULL && strcmp(nd->name, p->def->name) != 0) {
-			err_setc(&e, ERR_INVALID,
-				 "the pool name cannot be changed by editing "
-				 "(was '%s')", p->def->name);
-			pool_def_free(nd);
-			nd = NULL;
-		}
-		if (nd != NULL) {
-			char *name = xstrdup(nd->name);
-			if (pool_define(cl->c, nd, NULL, &e) == 0) {
-				cli_extra(cl, "Pool %s XML configuration "
-					"edited.\n", name);
-				free(name);
-				rc = 0;
-				break;
-			}
-			free(name);
-		}
-		cli_error(cl, &e);
-		err_clear(&e);
-		if (!cli_confirm(cl, "Failed. Edit again?"))
+		case POOL_EDIT_DEFINED:
+			cli_extra(cl, "Pool %s XML configuration edited.\n",
+				  ed.pool);
+			rc = 0;
 			break;
+		case POOL_EDIT_REFUSED:
+			cli_error(cl, &e);
+			err_clear(&e);
+			if (cli_confirm(cl, "Failed. Edit again?"))
+				continue;
+			break;
+		}
+		break;
 	}
-	unlink(tmpl);
-	free(orig);
+	err_clear(&e);
+	pool_edit_end(&ed);
 	return rc;
 }
 

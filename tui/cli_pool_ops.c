@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/engine.h"
 #include "../core/fileio.h"
 #include "../core/run.h"
 #include "../core/units.h"
@@ -170,7 +171,7 @@ find_sources(struct cli *cl, const char *type, struct source_query *q)
 	if (t < 0)
 		return cli_fail(cl, "unknown pool type '%s'", type);
 	err_init(&e);
-	xml = pool_find_sources((enum pool_type)t, q, &e);
+	xml = cistern_find_sources(cl->c, (enum pool_type)t, q, &e);
 	if (xml == NULL) {
 		int rc = cli_error(cl, &e);
 		err_clear(&e);
@@ -336,7 +337,7 @@ CLI_HANDLER(cmd_pool_map)
 
 	if (p == NULL)
 		return 1;
-	if (!pool_can(p, "map"))
+	if (!pool_can(p, POOL_OP_MAP))
 		return cli_fail(cl, "pool '%s': %s pools have no device map",
 				p->def->name, pool_type_name(p->def->type));
 	err_init(&e);
@@ -413,4 +414,35 @@ CLI_HANDLER(cmd_pool_map)
 		table_free(&t);
 	}
 	return 0;
+}
+
+/* virsh's uri and hostname: one line from the connection. */
+static int
+print_conn(struct cli *cl, char *(*get)(struct cistern *, struct err *))
+{
+	struct err e;
+	char *s;
+	int rc = 0;
+
+	err_init(&e);
+	s = get(cl->c, &e);
+	if (s == NULL)
+		rc = cli_error(cl, &e);
+	else
+		fprintf(cl->out, "%s\n", s);
+	free(s);
+	err_clear(&e);
+	return rc;
+}
+
+CLI_HANDLER(cmd_uri)
+{
+	(void)a;
+	return print_conn(cl, cistern_uri);
+}
+
+CLI_HANDLER(cmd_hostname)
+{
+	(void)a;
+	return print_conn(cl, cistern_hostname);
 }

@@ -12,6 +12,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "../core/fileio.h"
 #include "../core/run.h"
 #include "../core/secret.h"
 #include "../core/util.h"
@@ -40,9 +41,7 @@ read_value(int fd, char *buf, size_t cap, bool line)
 	size_t got = 0;
 
 	while (got < cap) {
-		ssize_t r = read(fd, buf + got, line ? 1 : cap - got);
-		if (r < 0 && errno == EINTR)
-			continue;
+		ssize_t r = fd_read_full(fd, buf + got, line ? 1 : cap - got, -1);
 		if (r < 0)
 			return -1;
 		if (r == 0)

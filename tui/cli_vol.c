@@ -7,10 +7,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/engine.h"
 #include "../core/fileio.h"
 #include "../core/run.h"
 #include "../core/units.h"
 #include "../core/util.h"
+#include "../core/build.h"
 #include "../core/xml.h"
 #include "../core/xmlutil.h"
 #include "cli.h"
@@ -170,11 +172,18 @@ CLI_HANDLER(cmd_vol_dumpxml)
 {
 	struct pool *p = NULL;
 	struct vol_def *v = get_vol(cl, a, &p);
+	struct err e;
 	char *xml;
 
 	if (v == NULL)
 		return 1;
-	xml = vol_def_format(v, p->def->type);
+	err_init(&e);
+	xml = vol_dumpxml(cl->c, p, v, &e);
+	if (xml == NULL) {
+		cli_error(cl, &e);
+		err_clear(&e);
+		return 1;
+	}
 	fputs(xml, cl->out);
 	free(xml);
 	return 0;
@@ -312,11 +321,11 @@ CLI_HANDLER(cmd_vol_create_as)
 	const char *bvol = cli_get(a, "backing-vol");
 	const char *bfmt = cli_get(a, "backing-vol-format");
 	const char *xstart = cli_get(a, "extent-start");
-	struct sbuf b;
+	struct vol_args va;
 	struct vol_def *v;
 	struct err e;
 	uint64_t cap, al = 0, start = 0;
-	char *xml;
+	char *xml = NULL;
 	int rc;
 
 	if (p == NULL)
@@ -335,52 +344,28 @@ CLI_HANDLER(cmd_vol_create_as)
 		return cli_fail(cl, "vol-create-as: --extent-start places a "
 				"partition on a disk pool's device; pool '%s' "
 				"has none", p->def->name);
-	sbuf_init(&b);
-	sbuf_add(&b, "<volume>\n  <name>");
-	xml_escape(&b, cli_get(a, "name"));
-	sbuf_add(&b, "</name>\n");
+	vol_args_init(&va);
+	va.name = cli_get(a, "name");
+	va.capacity = cap;
+	va.has_allocation = alloc != NULL;
+	va.allocation = al;
+	va.format = fmt;
 	if (xstart) {
-		/* where the new partition goes (see vol_def.want_start) */
-		sbuf_add(&b, "  <source>\n    <device path='");
-		xml_escape(&b, p->def->source.devices[0].path);
-		sbuf_printf(&b, "'>\n      <extent start='%llu' end='%llu'/>\n"
-			    "    </device>\n  </source>\n",
-			    (unsigned long long)start,
-			    (unsigned long long)(start + cap));
-	}
-	sbuf_printf(&b, "  <capacity>%llu</capacity>\n",
-		    (unsigned long long)cap);
-	if (alloc)
-		sbuf_printf(&b, "  <allocation>%llu</allocation>\n",
-			    (unsigned long long)al);
-	if (fmt) {
-		sbuf_add(&b, "  <target>\n    <format type='");
-		xml_escape(&b, fmt);
-		sbuf_add(&b, "'/>\n  </target>\n");
+		va.device = p->def->source.devices[0].path;
+		va.has_start = true;
+		va.start = start;
 	}
 	if (bvol) {
 		const struct vol_def *bv = find_backing(cl, p, bvol);
-		if (bv == NULL) {
-			sbuf_free(&b);
+		if (bv == NULL)
 			return cli_fail(cl, "vol-create-as: no backing volume "
 					"'%s' (a name in pool '%s', a key or a "
 					"path)", bvol, p->def->name);
-		}
-		sbuf_add(&b, "  <backingStore>\n    <path>");
-		xml_escape(&b, bv->target.path);
-		sbuf_add(&b, "</path>\n");
-		if (bfmt || bv->target.format) {
-			sbuf_add(&b, "    <format type='");
-			xml_escape(&b, bfmt ? bfmt : bv->target.format);
-			sbuf_add(&b, "'/>\n");
-		}
-		sbuf_add(&b, "  </backingStore>\n");
+		va.backing_path = bv->target.path;
+		va.backing_format = bfmt ? bfmt : bv->target.format;
 	}
-	sbuf_add(&b, "</volume>\n");
-	xml = sbuf_take(&b);
-	v = vol_def_parse(xml, strlen(xml), "vol-create-as", p->def->type, 0, &e);
+	v = vol_args_def(&va, p->def->type, "vol-create-as", &xml, &e);
 	if (v == NULL) {
-		free(xml);
 		rc = cli_error(cl, &e);
 		err_clear(&e);
 		return rc;
@@ -487,19 +472,7 @@ CLI_HANDLER(cmd_vol_clone)
 	if (src == NULL)
 		return 1;
 	/* as virsh: the source's definition with a new name, no path or key */
-	nv = vol_def_dup(src);
-	free(nv->name);
-	nv->name = xstrdup(cli_get(a, "newname"));
-	free(nv->key);
-	nv->key = NULL;
-	free(nv->target.path);
-	nv->target.path = NULL;
-	for (size_t i = 0; i < nv->nextents; i++)
-		free(nv->extents[i].device);
-	free(nv->extents);
-	nv->extents = NULL;
-	nv->nextents = 0;
-	nv->part_num = 0;
+	nv = vol_def_clone(src, cli_get(a, "newname"));
 	/* the source's entry may be re-read away by the create */
 	src_name = xstrdup(src->name);
 	rc = clone_vol(cl, p, nv, p, src, clone_flags(a));

@@ -88,10 +88,11 @@ pc_autostart(const struct row *r, struct cell *c, bool b)
 static void
 pc_persistent(const struct row *r, struct cell *c, bool b)
 {
-	(void)r;
+	bool yes = pool_is_persistent(r->pool);
+
 	(void)b;
-	set_text(c, "yes");
-	c->num = 1;
+	set_text(c, yes ? "yes" : "no");
+	c->num = yes;
 	c->has_num = true;
 }
 

@@ -11,12 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/engine.h"
 #include "../core/pool.h"
 #include "../core/util.h"
 #include "cli.h"
 #include "globals.h"
 #include "main.h"
-#include "ui.h"
+#include "ui_theme.h"
 
 struct comp {
 	const char *cur;           /* what is typed of the value */
@@ -284,8 +285,12 @@ complete_fill(struct comp *k, struct cistern *have, int argc, char **argv)
 	}
 	if (strcmp(want, "pool") == 0 || strcmp(want, "vol") == 0) {
 		err_init(&e);
-		if (cistern_open(&c, o.config_dir, o.run_dir, 0, NULL, NULL,
-				 &e) == 0)
+		/* the names of what the command would act on: over -c,
+		 * libvirt's (read-only) */
+		const char *uri = o.connect ? o.connect :
+				  getenv("CISTERN_CONNECT");
+		if (cistern_connect(&c, uri, o.config_dir, o.run_dir, 0, true,
+				    NULL, NULL, &e) == 0)
 			cp = &c;
 		err_clear(&e);
 	}

@@ -12,6 +12,8 @@ enum {
 };
 
 const struct global_option global_options[] = {
+	{ "connect", 'c', "URI",
+	  "libvirt's pools at URI, as virsh -c (also CISTERN_CONNECT)" },
 	{ "config-dir", OPT_CONFIG_DIR, "DIR",
 	  "pool definitions (root: /etc/cistern/storage)" },
 	{ "run-dir", OPT_RUN_DIR, "DIR",
@@ -73,6 +75,7 @@ globals_parse(int argc, char **argv, struct options *o, bool quiet)
 	optind = 0;                 /* a fresh scan (glibc) */
 	while ((c = getopt_long(argc, argv, shorts, lo, &idx)) != -1) {
 		switch (c) {
+		case 'c': o->connect = optarg; break;
 		case OPT_CONFIG_DIR: o->config_dir = optarg; break;
 		case OPT_RUN_DIR: o->run_dir = optarg; break;
 		case OPT_DRY_RUN: o->dry_run = true; break;

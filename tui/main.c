@@ -9,6 +9,8 @@
 #include <libxml/parser.h>
 
 #include "../core/backend.h"
+#include "../core/build.h"
+#include "../core/engine.h"
 #include "../core/pool.h"
 #include "../core/run.h"
 #include "../core/util.h"
@@ -45,27 +47,10 @@ print_warning(void *arg, const char *msg)
 	fprintf(stderr, "warning: %s\n", msg);
 }
 
-/* libvirt's convention: a 'default' dir pool for images. */
-char *
-default_pool_dir(void)
-{
-	const char *x = getenv("XDG_DATA_HOME");
-	const char *home = getenv("HOME");
-
-	if (geteuid() == 0)
-		return xstrdup("/var/lib/cistern/images");
-	if (x && *x == '/')
-		return xasprintf("%s/cistern/images", x);
-	return xasprintf("%s/.local/share/cistern/images", home ? home : "/tmp");
-}
-
 int
 offer_default_pool(struct cistern *c, bool ask, FILE *out)
 {
 	char *dir = default_pool_dir();
-	char *xml;
-	struct pool_def *d;
-	struct pool *p = NULL;
 	struct err e;
 	char line[16];
 	int rc = 0;
@@ -86,20 +71,14 @@ offer_default_pool(struct cistern *c, bool ask, FILE *out)
 		free(dir);
 		return 0;
 	}
-	xml = xasprintf("<pool type='dir'><name>default</name><target><path>%s"
-			"</path></target></pool>", dir);
 	err_init(&e);
-	d = pool_def_parse(xml, strlen(xml), "default pool", &e);
-	if (d == NULL || pool_define(c, d, &p, &e) < 0 ||
-	    pool_start(c, p, POOL_START_BUILD, NULL, &e) < 0 ||
-	    pool_set_autostart(c, p, true, &e) < 0) {
+	if (pool_create_default(c, dir, &e) < 0) {
 		fprintf(stderr, "error: %s\n", e.msg);
 		rc = 1;
 	} else {
 		fprintf(out, "Pool default created in %s and started.\n", dir);
 	}
 	err_clear(&e);
-	free(xml);
 	free(dir);
 	return rc;
 }
@@ -143,6 +122,9 @@ main(int argc, char **argv)
 		return 0;
 	}
 	backends_register_all();
+	if (o.connect == NULL && getenv("CISTERN_CONNECT") != NULL &&
+	    *getenv("CISTERN_CONNECT") != '\0')
+		o.connect = getenv("CISTERN_CONNECT");
 	run_set_dry_run(o.dry_run);
 	run_set_logger(print_command, &o);
 
@@ -156,7 +138,10 @@ main(int argc, char **argv)
 
 	if (vi < argc) {
 		const struct cli_verb *v = cli_find_verb(argv[vi]);
-		if (v != NULL && (v->flags & VERB_NO_STORE)) {
+		/* over a connection, discovery asks the other side */
+		if (v != NULL && (v->flags & VERB_NO_STORE) &&
+		    (o.connect == NULL || strcmp(v->name, "help") == 0 ||
+		     strcmp(v->name, "pool-capabilities") == 0)) {
 			/* no pools are loaded, but discovery may need a
 			 * stored secret (an rbd cluster's cephx key) */
 			struct store bare = { .lock_fd = -1 };
@@ -177,14 +162,13 @@ main(int argc, char **argv)
 	}
 
 	err_init(&e);
-	if (cistern_open(&c, o.config_dir, o.run_dir,
-			 (o.read_only ? 0 : CISTERN_LOAD_AUTOSTART), print_warning,
-			 NULL, &e) < 0) {
+	if (cistern_connect(&c, o.connect, o.config_dir, o.run_dir,
+			    CISTERN_LOAD_AUTOSTART, o.read_only, print_warning,
+			    NULL, &e) < 0) {
 		fprintf(stderr, "error: %s\n", e.msg);
 		err_clear(&e);
 		return 1;
 	}
-	c.read_only = o.read_only;
 	cl.c = &c;
 
 	if (vi < argc) {
@@ -193,7 +177,7 @@ main(int argc, char **argv)
 		rc = ui_main(&c, &o);
 	} else {
 		char *list_argv[] = { "pool-list", "--all", "--details", NULL };
-		if (c.npools == 0 && !o.read_only)
+		if (c.npools == 0 && !o.read_only && o.connect == NULL)
 			rc = offer_default_pool(&c, cl.interactive, stdout);
 		else
 			rc = run_verb(&cl, 3, list_argv);

@@ -8,6 +8,7 @@
 #include "../core/pool.h"
 
 struct options {
+	const char *connect;     /* -c URI: a libvirt connection, or NULL */
 	const char *config_dir;
 	const char *run_dir;
 	const char *theme;
@@ -26,9 +27,6 @@ bool ui_available(void);
 /* Run it on the terminal; returns the exit status. */
 int ui_main(struct cistern *c, const struct options *o);
 
-/* The interface's keys for the manual page (roff). */
-void ui_man_keys(FILE *out);
-
 /* First start with no pools: offer libvirt's 'default' dir pool (asks on a
  * terminal, prints the commands otherwise). */
 int offer_default_pool(struct cistern *c, bool ask, FILE *out);
@@ -39,8 +37,5 @@ int complete_main(int argc, char **argv);
  * `have` when given. */
 char **complete_words(struct cistern *have, int argc, char **argv,
 		      size_t *n);
-
-/* Where libvirt's 'default' pool lives for this user (malloc'd). */
-char *default_pool_dir(void);
 
 #endif

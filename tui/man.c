@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/util.h"
+#include "actions.h"
 #include "cli.h"
 #include "globals.h"
 #include "main.h"
@@ -38,6 +40,40 @@ roff_block(FILE *out, const char *text)
 		text += n;
 		if (*text == '\n')
 			text++;
+	}
+}
+
+/* The manual page's key list, from the same table as the key bar and
+ * the help overlay. */
+static void
+man_keys(FILE *out)
+{
+	static const struct { unsigned flag; const char *title; } sections[] = {
+		{ A_GLOBAL, "Anywhere" },
+		{ A_POOL, "On a pool" },
+		{ A_VOL, "On a volume" },
+	};
+
+	fputs("Tab and Shift-Tab move between panes; arrows, j/k, PgUp/PgDn, "
+	      "Home/End move in a list. Actions marked (writes) are hidden "
+	      "with \\fB\\-\\-read\\-only\\fR.\n", out);
+	for (size_t s = 0; s < ARRAY_SIZE(sections); s++) {
+		fprintf(out, ".SS %s\n", sections[s].title);
+		for (const struct action *a = ui_actions; a->name != NULL; a++) {
+			char k[32];
+			if (!(a->flags & sections[s].flag))
+				continue;
+			if (sections[s].flag != A_GLOBAL && (a->flags & A_GLOBAL))
+				continue;
+			if (sections[s].flag == A_VOL && (a->flags & A_POOL))
+				continue;
+			action_keys(a, k, sizeof(k));
+			fputs(".TP\n.B ", out);
+			for (const char *c = str_trim(k); *c; c++)
+				fputs(*c == '\\' ? "\\e" : (char[2]){ *c, 0 }, out);
+			fprintf(out, "\n%s%s\n", a->help,
+				(a->flags & A_WRITES) ? " (writes)" : "");
+		}
 	}
 }
 
@@ -81,7 +117,7 @@ cli_man(FILE *out)
 		roff_block(out, v->help);
 	}
 	fputs(".SH KEYS\n", out);
-	ui_man_keys(out);
+	man_keys(out);
 	fputs(".SH EXIT STATUS\n0 on success, 1 on error (with one line "
 	      "\\fBerror: ...\\fR on stderr).\n"
 	      ".SH FILES\n/etc/cistern/storage/NAME.xml, "

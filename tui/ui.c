@@ -17,8 +17,24 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/pool.h"
 #include "../core/run.h"
+#include "../core/util.h"
+#include "actions.h"
+#include "keys.h"
+#include "main.h"
 #include "ui.h"
+#include "ui_action.h"
+#include "ui_dialog.h"
+#include "ui_draw.h"
+#include "ui_form.h"
+#include "ui_job.h"
+#include "ui_list.h"
+#include "ui_map.h"
+#include "ui_model.h"
+#include "ui_text.h"
+#include "ui_settings.h"
+#include "ui_theme.h"
 
 #define TICK_MS 10000        /* refresh the selected pool this often */
 #define DEBOUNCE_MS 100      /* coalesce bursts of config changes */
@@ -399,7 +415,8 @@ handle_key(struct ui *ui, int key)
 		return main_escape(ui);
 	}
 	if (ui->focus == FOCUS_BOTTOM) {
-		if ((r = log_key(ui, key)) >= 0)
+		if (map_bottom(ui) == BOTTOM_LOG &&
+		    (r = log_scroll_key(ui, key, 0)) >= 0)
 			return r;
 	} else if ((r = list_key(focused_list(ui), key)) >= 0) {
 		return r | (ui->focus == FOCUS_POOLS ? UI_REVOLS : 0);

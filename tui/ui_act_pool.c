@@ -9,11 +9,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/build.h"
+#include "../core/edit.h"
 #include "../core/fileio.h"
+#include "../core/pool.h"
 #include "../core/units.h"
+#include "../core/util.h"
 #include "../core/xml.h"
 #include "cli.h"
+#include "keys.h"
+#include "main.h"
 #include "ui.h"
+#include "ui_action.h"
+#include "ui_dialog.h"
+#include "ui_form.h"
+#include "ui_job.h"
+#include "ui_model.h"
+#include "ui_theme.h"
 
 /* ---- preconditions ---- */
 
@@ -61,14 +73,14 @@ USABLE(need_vol)
 
 /* ---- jobs on pools ---- */
 
-struct pool_op {
+struct pool_job_arg {
 	char *pool;
 	unsigned flags;
 };
 
 /* Free a pool job's arguments. */
 static void
-pool_op_free(struct pool_op *o)
+pool_job_arg_free(struct pool_job_arg *o)
 {
 	free(o->pool);
 	free(o);
@@ -79,7 +91,7 @@ static int
 job_pool_start(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	       struct err *e)
 {
-	struct pool_op *o = arg;
+	struct pool_job_arg *o = arg;
 	struct pool *p = cistern_get_pool(c, o->pool, e);
 
 	(void)out;
@@ -91,7 +103,7 @@ static int
 job_pool_stop(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	      struct err *e)
 {
-	struct pool_op *o = arg;
+	struct pool_job_arg *o = arg;
 	struct pool *p = cistern_get_pool(c, o->pool, e);
 
 	(void)out;
@@ -104,7 +116,7 @@ static int
 job_pool_build(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	       struct err *e)
 {
-	struct pool_op *o = arg;
+	struct pool_job_arg *o = arg;
 	struct pool *p = cistern_get_pool(c, o->pool, e);
 
 	(void)out;
@@ -116,7 +128,7 @@ static int
 job_pool_delete(struct cistern *c, struct job *j, void *arg,
 		struct sbuf *out, struct err *e)
 {
-	struct pool_op *o = arg;
+	struct pool_job_arg *o = arg;
 	struct pool *p = cistern_get_pool(c, o->pool, e);
 
 	(void)out;
@@ -128,14 +140,14 @@ static int
 pool_job(struct ui *ui, const char *verb, const char *pool, job_fn fn,
 	 unsigned flags)
 {
-	struct pool_op *o = xcalloc(1, sizeof(*o));
+	struct pool_job_arg *o = xcalloc(1, sizeof(*o));
 	char *title = xasprintf("%s pool %s", verb, pool);
 	int id;
 
 	o->pool = xstrdup(pool);
 	o->flags = flags;
 	id = ui_job_start(ui, title, pool, fn, o, false);
-	pool_op_free(o);
+	pool_job_arg_free(o);
 	free(title);
 	if (id > 0)
 		dialog_progress(ui, id);
@@ -334,11 +346,11 @@ ACT(act_pool_xml)
 
 /* ---- editing the XML in $EDITOR ---- */
 
-static int edit_loop(struct ui *ui, const char *pool, const char *file,
-		     const char *orig);
+static int edit_loop(struct ui *ui, struct pool_edit *ed);
 
+/* The edit a refusal dialog holds (the operator's text in its file). */
 struct edit_ctx {
-	char *pool, *file, *orig;
+	struct pool_edit *ed;
 };
 
 /* Remove the edited file and free the context. */
@@ -347,11 +359,10 @@ edit_ctx_free(void *p)
 {
 	struct edit_ctx *ec = p;
 
-	if (ec->file != NULL)
-		unlink(ec->file);
-	free(ec->pool);
-	free(ec->file);
-	free(ec->orig);
+	if (ec->ed != NULL) {
+		pool_edit_end(ec->ed);
+		free(ec->ed);
+	}
 	free(ec);
 }
 
@@ -360,68 +371,51 @@ static int
 edit_again(struct ui *ui, struct form *f, int b)
 {
 	struct edit_ctx *ec = f->ctx;
-	int r;
+	struct pool_edit *ed = ec->ed;
 
 	if (b != 0) {
-		ui_status(ui, R_STATUS, "Pool %s unchanged.", ec->pool);
+		ui_status(ui, R_STATUS, "Pool %s unchanged.", ed->pool);
 		return UI_DRAW;
 	}
-	r = edit_loop(ui, ec->pool, ec->file, ec->orig);
 	/* the file (the operator's text) is the next round's now: this
 	 * dialog must not remove it when it closes */
-	free(ec->file);
-	ec->file = NULL;
-	return r;
+	ec->ed = NULL;
+	return edit_loop(ui, ed);
 }
 
-/* Edit once; a bad result offers another round. */
+/* Edit once (the edit is the loop's from now on); a bad result offers
+ * another round. */
 static int
-edit_loop(struct ui *ui, const char *pool, const char *file, const char *orig)
+edit_loop(struct ui *ui, struct pool_edit *ed)
 {
 	struct err e;
-	struct pool_def *nd;
-	size_t len;
-	char *data;
 	int rc;
 
 	err_init(&e);
 	ui_suspend(ui);
-	rc = cli_editor(file, &e);
+	rc = cli_editor(ed->file, &e);
 	ui_resume(ui);
-	if (rc < 0)
-		goto bad;
-	data = file_read_all(file, XML_MAX_BYTES, &len, &e);
-	if (data == NULL)
-		goto bad;
-	if (strcmp(data, orig) == 0) {
-		free(data);
-		ui_status(ui, R_STATUS, "Pool %s: XML not changed.", pool);
-		unlink(file);
-		return UI_DRAW;
+	if (rc == 0) {
+		ui_detach(ui);
+		switch (pool_edit_apply(ui->c, ed, "the edited XML", &e)) {
+		case POOL_EDIT_UNCHANGED:
+			ui_status(ui, R_STATUS, "Pool %s: XML not changed.",
+				  ed->pool);
+			pool_edit_end(ed);
+			free(ed);
+			return UI_RELOAD;
+		case POOL_EDIT_DEFINED:
+			ui_status(ui, R_GOOD, "Pool %s: XML saved.", ed->pool);
+			pool_edit_end(ed);
+			free(ed);
+			return UI_RELOAD;
+		case POOL_EDIT_REFUSED:
+			break;
+		}
 	}
-	nd = pool_def_parse(data, len, "the edited XML", &e);
-	free(data);
-	if (nd != NULL && strcmp(nd->name, pool) != 0) {
-		err_setc(&e, ERR_INVALID, "the pool name cannot be changed by "
-			 "editing (was '%s')", pool);
-		pool_def_free(nd);
-		nd = NULL;
-	}
-	if (nd == NULL)
-		goto bad;
-	ui_detach(ui);
-	if (pool_define(ui->c, nd, NULL, &e) < 0)
-		goto bad;
-	unlink(file);
-	ui_status(ui, R_GOOD, "Pool %s: XML saved.", pool);
-	err_clear(&e);
-	return UI_RELOAD;
-bad:;
 	struct edit_ctx *ec = xcalloc(1, sizeof(*ec));
 	char *t = xasprintf("The XML was not saved: %s", e.msg);
-	ec->pool = xstrdup(pool);
-	ec->file = xstrdup(file);
-	ec->orig = xstrdup(orig);
+	ec->ed = ed;
 	struct form *f = form_new(t, edit_again, ec, edit_ctx_free);
 	form_add_button(f, "Edit again");
 	form_add_button(f, "Discard");
@@ -433,29 +427,17 @@ bad:;
 
 ACT(act_pool_edit)
 {
-	struct pool *p = ui_pool(ui);
-	char tmpl[] = "/tmp/cistern-edit-XXXXXX.xml";
-	char *orig, *pool = xstrdup(p->def->name);
-	int fd, r;
+	struct pool_edit *ed = xcalloc(1, sizeof(*ed));
+	struct err e;
 
-	orig = pool_xml(p, POOL_XML_INACTIVE);
-	fd = mkstemps(tmpl, 4);
-	if (fd < 0 || write(fd, orig, strlen(orig)) != (ssize_t)strlen(orig)) {
-		ui_status(ui, R_ERROR, "cannot write a temporary file: %s",
-			  strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmpl);
-		}
-		free(orig);
-		free(pool);
+	err_init(&e);
+	if (pool_edit_begin(ui_pool(ui), ed, &e) < 0) {
+		ui_status(ui, R_ERROR, "%s", e.msg);
+		err_clear(&e);
+		free(ed);
 		return UI_DRAW;
 	}
-	close(fd);
-	r = edit_loop(ui, pool, tmpl, orig);
-	free(orig);
-	free(pool);
-	return r;
+	return edit_loop(ui, ed);
 }
 
 /* ---- the first start ---- */
@@ -465,29 +447,20 @@ static int
 default_done(struct ui *ui, struct form *f, int b)
 {
 	char *dir = f->ctx;
-	char *xml;
-	struct pool_def *d;
-	struct pool *p = NULL;
 	struct err e;
 
 	if (b != 0) {
 		ui_status(ui, R_STATUS, "No pools yet: F2 (or N) defines one.");
 		return UI_DRAW;
 	}
-	xml = xasprintf("<pool type='dir'><name>default</name><target><path>%s"
-			"</path></target></pool>", dir);
 	err_init(&e);
 	ui_detach(ui);
-	d = pool_def_parse(xml, strlen(xml), "default pool", &e);
-	if (d == NULL || pool_define(ui->c, d, &p, &e) < 0 ||
-	    pool_start(ui->c, p, POOL_START_BUILD, NULL, &e) < 0 ||
-	    pool_set_autostart(ui->c, p, true, &e) < 0)
+	if (pool_create_default(ui->c, dir, &e) < 0)
 		ui_status(ui, R_ERROR, "%s", e.msg);
 	else
 		ui_status(ui, R_GOOD, "Pool default created in %s and started.",
 			  dir);
 	err_clear(&e);
-	free(xml);
 	return UI_RELOAD;
 }
 

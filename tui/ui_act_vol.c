@@ -9,11 +9,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/build.h"
+#include "../core/pool.h"
 #include "../core/units.h"
+#include "../core/util.h"
 #include "../core/wipe.h"
 #include "../core/xml.h"
 #include "../core/xmlutil.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_action.h"
+#include "ui_dialog.h"
+#include "ui_form.h"
+#include "ui_job.h"
+#include "ui_model.h"
+#include "ui_settings.h"
+#include "ui_theme.h"
 
 /* What a volume job needs, copied into the child. */
 struct vol_op {
@@ -331,19 +342,7 @@ clone_done(struct ui *ui, struct form *f, int b)
 		return -1;
 	}
 	/* as virsh: the source's definition with a new name */
-	nv = vol_def_dup(src);
-	free(nv->name);
-	nv->name = xstrdup(name);
-	free(nv->key);
-	nv->key = NULL;
-	free(nv->target.path);
-	nv->target.path = NULL;
-	for (size_t i = 0; i < nv->nextents; i++)
-		free(nv->extents[i].device);
-	free(nv->extents);
-	nv->extents = NULL;
-	nv->nextents = 0;
-	nv->part_num = 0;
+	nv = vol_def_clone(src, name);
 	struct vol_op *o = vol_op_new(f);
 	o->def = nv;
 	title = xasprintf("clone %s to %s", src->name, name);
@@ -526,7 +525,7 @@ delete_done(struct ui *ui, struct form *f, int b)
 		return -1;
 	o = vol_op_new(f);
 	/* rbd: the image's snapshots go with it only when ticked */
-	if (p->def->type == POOL_RBD && form_check(f, 0))
+	if (type_has(p->def->type, BACKEND_VOL_SNAPSHOTS) && form_check(f, 0))
 		o->flags = VOL_DELETE_SNAPSHOTS;
 	title = xasprintf("delete %s from %s", o->vol, o->pool);
 	vol_job(ui, title, job_vol_delete, o);
@@ -614,7 +613,7 @@ ACT(act_vol_delete)
 	struct form *f = form_new(t, delete_done, vol_ref_new(ui), vol_ref_free);
 
 	f->danger = true;
-	if (ui_pool(ui)->def->type == POOL_RBD)
+	if (type_has(ui_pool(ui)->def->type, BACKEND_VOL_SNAPSHOTS))
 		form_add_check(f, "Also delete its snapshots", false);
 	form_add_button(f, "Delete");
 	form_add_button(f, "Cancel");

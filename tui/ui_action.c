@@ -6,79 +6,64 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pool.h"
 #include "../core/units.h"
+#include "../core/util.h"
+#include "actions.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_action.h"
+#include "ui_dialog.h"
+#include "ui_draw.h"
+#include "ui_form.h"
+#include "ui_job.h"
+#include "ui_list.h"
+#include "ui_map.h"
+#include "ui_model.h"
+#include "ui_settings.h"
+#include "ui_theme.h"
 
-const struct action ui_actions[] = {
-	/* table order is key bar priority */
-	{ "help", 1, '?', "Help", "show this help", A_GLOBAL | A_BAR, NULL,
-	  NULL, act_help },
-	{ "quit", 10, 'q', "Quit", "leave cistern (running jobs are cancelled "
-	  "and cleaned up)", A_GLOBAL | A_BAR, NULL, NULL, act_quit },
-	{ "start", 6, 's', "Start", "start the pool (mount, activate, log in)",
-	  A_POOL | A_WRITES | A_BAR, "start", need_inactive, act_pool_start },
-	{ "stop", 6, 's', "Stop", "stop the pool (nothing is deleted)",
-	  A_POOL | A_WRITES | A_BAR, "stop", need_active, act_pool_stop },
-	{ "vol-delete", 8, 'd', "Delete", "delete the volume and its data",
-	  A_VOL | A_WRITES | A_DANGER | A_BAR, "vol-delete", need_vol,
-	  act_vol_delete },
-	{ "refresh", 5, 'r', "Refresh", "rescan the pool's volumes and sizes",
-	  A_POOL | A_VOL | A_BAR, "refresh", NULL, act_refresh },
-	{ "vol-create", 3, 'c', "New vol", "create a volume in the pool",
-	  A_POOL | A_VOL | A_WRITES | A_BAR, "vol-create", need_running,
-	  act_vol_create },
-	{ "delete", 8, 'd', "Delete", "delete the pool's storage (directory, "
-	  "label, volume group)", A_POOL | A_WRITES | A_DANGER | A_BAR,
-	  "delete", need_inactive, act_pool_delete },
-	{ "define", 2, 'N', "New pool", "define a new pool",
-	  A_GLOBAL | A_WRITES | A_BAR, NULL, NULL, act_pool_new },
-	{ "wipe", 0, 'w', "Wipe", "overwrite the volume's data (algorithm "
-	  "choice)", A_VOL | A_WRITES | A_DANGER | A_BAR, "vol-wipe", need_vol,
-	  act_vol_wipe },
-	{ "build", 0, 'b', "Build", "build the pool (make the directory, "
-	  "filesystem, label or volume group)", A_POOL | A_WRITES | A_BAR,
-	  "build", need_inactive, act_pool_build },
-	{ "clone", 0, 'C', "Clone", "copy the volume to a new one in the pool",
-	  A_VOL | A_WRITES | A_BAR, "vol-clone", need_vol, act_vol_clone },
-	{ "resize", 0, 'z', "Resize", "change the volume's capacity",
-	  A_VOL | A_WRITES | A_BAR, "vol-resize", need_vol, act_vol_resize },
-	{ "autostart", 0, 'a', "Autostart", "turn autostart on or off",
-	  A_POOL | A_WRITES | A_BAR, NULL, NULL, act_pool_autostart },
-	{ "edit", 4, 'e', "Edit", "edit the pool's XML in $EDITOR (validated "
-	  "before it is saved)", A_POOL | A_WRITES | A_BAR, NULL, NULL,
-	  act_pool_edit },
-	{ "xml", 0, 'x', "XML", "view the pool's XML", A_POOL | A_BAR, NULL,
-	  NULL, act_pool_xml },
-	{ "vol-xml", 0, 'x', "XML", "view the volume's XML", A_VOL | A_BAR,
-	  NULL, need_vol, act_vol_xml },
-	{ "undefine", 0, 'u', "Undefine", "forget the pool's definition (its "
-	  "storage stays)", A_POOL | A_WRITES | A_BAR, NULL, need_inactive,
-	  act_pool_undefine },
-	{ "upload", 0, 'U', "Upload", "copy a file's content into the volume",
-	  A_VOL | A_WRITES | A_DANGER | A_BAR, "vol-upload", need_vol,
-	  act_vol_upload },
-	{ "download", 0, 'D', "Download", "copy the volume's content into a "
-	  "file", A_VOL | A_BAR, "vol-download", need_vol, act_vol_download },
-	{ "filter", 0, '/', "Filter", "filter the focused list as you type",
-	  A_GLOBAL | A_BAR, NULL, NULL, act_filter },
-	{ "command", 0, ':', "Cmd", "run a command-line verb "
-	  "(:vol-create-as images a.img 1G)", A_GLOBAL | A_BAR, NULL, NULL,
-	  act_prompt },
-	{ "sort", 0, 'o', "Sort", "sort the focused list by a column",
-	  A_GLOBAL | A_BAR, NULL, NULL, act_sort },
-	{ "log", 0, 'L', "Log", "show or hide the log of commands run",
-	  A_GLOBAL | A_BAR, NULL, NULL, act_log },
-	{ "theme", 9, 't', "Theme", "pick a colour theme (live preview)",
-	  A_GLOBAL | A_BAR, NULL, NULL, act_theme },
-	{ "jobs", 0, 'J', "Jobs", "show running jobs (c in a job's box "
-	  "stops it, after asking)", A_GLOBAL | A_BAR, NULL, NULL, act_jobs },
-	{ "map", 0, 'm', "Map", "show the map of the disk or volume group "
-	  "(free extents), or the usage of a file pool; m again: details",
-	  A_POOL | A_VOL | A_BAR, NULL, need_map, act_map },
-	{ "details", 0, K_ENTER, "Details", "all facts about the selection",
-	  A_POOL, NULL, NULL, act_details },
-	{ NULL, 0, 0, NULL, NULL, 0, NULL, NULL, NULL },
+/* What each row of the action table (actions.c) does: its precondition
+ * (NULL when usable, else why not) and its function. */
+static const struct {
+	const char *(*usable)(struct ui *ui);
+	int (*run)(struct ui *ui);
+} impls[ACTION_COUNT] = {
+	[ACTION_HELP] = { NULL, act_help },
+	[ACTION_QUIT] = { NULL, act_quit },
+	[ACTION_START] = { need_inactive, act_pool_start },
+	[ACTION_STOP] = { need_active, act_pool_stop },
+	[ACTION_VOL_DELETE] = { need_vol, act_vol_delete },
+	[ACTION_REFRESH] = { NULL, act_refresh },
+	[ACTION_VOL_CREATE] = { need_running, act_vol_create },
+	[ACTION_DELETE] = { need_inactive, act_pool_delete },
+	[ACTION_DEFINE] = { NULL, act_pool_new },
+	[ACTION_WIPE] = { need_vol, act_vol_wipe },
+	[ACTION_BUILD] = { need_inactive, act_pool_build },
+	[ACTION_CLONE] = { need_vol, act_vol_clone },
+	[ACTION_RESIZE] = { need_vol, act_vol_resize },
+	[ACTION_AUTOSTART] = { NULL, act_pool_autostart },
+	[ACTION_EDIT] = { NULL, act_pool_edit },
+	[ACTION_XML] = { NULL, act_pool_xml },
+	[ACTION_VOL_XML] = { need_vol, act_vol_xml },
+	[ACTION_UNDEFINE] = { need_inactive, act_pool_undefine },
+	[ACTION_UPLOAD] = { need_vol, act_vol_upload },
+	[ACTION_DOWNLOAD] = { need_vol, act_vol_download },
+	[ACTION_FILTER] = { NULL, act_filter },
+	[ACTION_COMMAND] = { NULL, act_prompt },
+	[ACTION_SORT] = { NULL, act_sort },
+	[ACTION_LOG] = { NULL, act_log },
+	[ACTION_THEME] = { NULL, act_theme },
+	[ACTION_JOBS] = { NULL, act_jobs },
+	[ACTION_MAP] = { need_map, act_map },
+	[ACTION_DETAILS] = { NULL, act_details },
 };
+
+/* The precondition of an action, or NULL. */
+static const char *(*usable_of(const struct action *a))(struct ui *)
+{
+	return impls[a - ui_actions].usable;
+}
 
 /* Is the action offered here (mode, selection, backend)? */
 bool
@@ -93,7 +78,7 @@ action_offered(struct ui *ui, const struct action *a)
 	p = ui_pool(ui);
 	if (p == NULL)
 		return false;
-	if (a->op != NULL && !pool_can(p, a->op))
+	if (a->op != POOL_OP_NONE && !pool_can(p, a->op))
 		return false;
 	return true;
 }
@@ -110,7 +95,7 @@ action_ready(struct ui *ui, const struct action *a)
 	if (ui->focus != FOCUS_VOLS && (a->flags & A_VOL) &&
 	    !(a->flags & A_POOL))
 		return false;
-	return a->usable == NULL || a->usable(ui) == NULL;
+	return usable_of(a) == NULL || usable_of(a)(ui) == NULL;
 }
 
 /* Say why an action cannot run: on the status line, or in a dialog
@@ -148,21 +133,11 @@ action_run(struct ui *ui, const struct action *a)
 		action_refuse(ui, a, t);
 		return UI_DRAW;
 	}
-	if (a->usable != NULL && (why = a->usable(ui)) != NULL) {
+	if (usable_of(a) != NULL && (why = usable_of(a)(ui)) != NULL) {
 		action_refuse(ui, a, why);
 		return UI_DRAW;
 	}
-	return a->run(ui) | UI_DRAW;
-}
-
-/* An action by name. */
-const struct action *
-action_find(const char *name)
-{
-	for (const struct action *a = ui_actions; a->name != NULL; a++)
-		if (strcmp(a->name, name) == 0)
-			return a;
-	return NULL;
+	return impls[a - ui_actions].run(ui) | UI_DRAW;
 }
 
 /* Which actions a key reaches from the focused pane: the pane's own
@@ -186,7 +161,7 @@ action_for_key(struct ui *ui, int key)
 			    (a->flags & A_VOL) && !(a->flags & A_POOL))
 				continue;
 			if (action_offered(ui, a) &&
-			    (a->usable == NULL || a->usable(ui) == NULL))
+			    (usable_of(a) == NULL || usable_of(a)(ui) == NULL))
 				return a;
 			if (first == NULL)
 				first = a;
@@ -220,21 +195,6 @@ action_key(struct ui *ui, int key)
 	return UI_DRAW;
 }
 
-/* The keys column of the help: "F6   s". */
-static void
-help_keys(const struct action *a, char *k, size_t n)
-{
-	char f[8] = "", l[16] = "";
-
-	if (a->fkey)
-		snprintf(f, sizeof(f), "F%d", a->fkey);
-	if (a->key == K_ENTER)
-		snprintf(l, sizeof(l), "Enter");
-	else if (a->key)
-		snprintf(l, sizeof(l), "%c", a->key);
-	snprintf(k, n, "%-4s %-5s", f, l);
-}
-
 /* One section of the help: the actions with these flags. */
 static void
 help_section(struct ui *ui, struct sbuf *b, const char *title, unsigned want,
@@ -249,10 +209,10 @@ help_section(struct ui *ui, struct sbuf *b, const char *title, unsigned want,
 			continue;
 		if (ui->read_only && (a->flags & A_WRITES))
 			continue;
-		help_keys(a, k, sizeof(k));
+		action_keys(a, k, sizeof(k));
 		sbuf_printf(b, "  %s %-10s %s%s%s\n", k, a->label, a->help,
 			    (a->flags & A_DANGER) ? " (asks first)" : "",
-			    p != NULL && a->op != NULL && !pool_can(p, a->op) ?
+			    p != NULL && a->op != POOL_OP_NONE && !pool_can(p, a->op) ?
 			    " [not for this pool type]" : "");
 	}
 	sbuf_add(b, "\n");
@@ -564,38 +524,4 @@ ACT(act_refresh)
 		ui_status(ui, R_GOOD, "Pool %s refreshed: %zu volume%s.",
 			  p->def->name, p->nvols, p->nvols == 1 ? "" : "s");
 	return UI_DRAW | UI_REVOLS;
-}
-
-/* The manual page's key list, from the same table as the key bar and
- * the help overlay. */
-void
-ui_man_keys(FILE *out)
-{
-	static const struct { unsigned flag; const char *title; } sections[] = {
-		{ A_GLOBAL, "Anywhere" },
-		{ A_POOL, "On a pool" },
-		{ A_VOL, "On a volume" },
-	};
-
-	fputs("Tab and Shift-Tab move between panes; arrows, j/k, PgUp/PgDn, "
-	      "Home/End move in a list. Actions marked (writes) are hidden "
-	      "with \\fB\\-\\-read\\-only\\fR.\n", out);
-	for (size_t s = 0; s < ARRAY_SIZE(sections); s++) {
-		fprintf(out, ".SS %s\n", sections[s].title);
-		for (const struct action *a = ui_actions; a->name != NULL; a++) {
-			char k[32];
-			if (!(a->flags & sections[s].flag))
-				continue;
-			if (sections[s].flag != A_GLOBAL && (a->flags & A_GLOBAL))
-				continue;
-			if (sections[s].flag == A_VOL && (a->flags & A_POOL))
-				continue;
-			help_keys(a, k, sizeof(k));
-			fputs(".TP\n.B ", out);
-			for (const char *c = str_trim(k); *c; c++)
-				fputs(*c == '\\' ? "\\e" : (char[2]){ *c, 0 }, out);
-			fprintf(out, "\n%s%s\n", a->help,
-				(a->flags & A_WRITES) ? " (writes)" : "");
-		}
-	}
 }

@@ -7,7 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/util.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_dialog.h"
+#include "ui_scroll.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 
 /* Put a dialog on top. */
 void
@@ -239,7 +245,7 @@ struct textview {
 	char **lines;
 	size_t nlines;
 	int wrapped_w;
-	size_t top;
+	struct scroll sc;                  /* sc.sel: the first line shown */
 	int page;
 };
 
@@ -274,15 +280,18 @@ textview_draw(struct ui *ui, struct dialog *d)
 	t->page = d->h - 3;
 	if (t->page < 1)
 		t->page = 1;
-	if (t->top + (size_t)t->page > t->nlines)
-		t->top = t->nlines > (size_t)t->page ? t->nlines - (size_t)t->page : 0;
-	for (int i = 0; i < t->page && t->top + (size_t)i < t->nlines; i++)
-		text_put(d->y + 1 + i, d->x + 2, t->lines[t->top + (size_t)i],
+	/* a taller screen shows more: no blank rows after the end */
+	if (t->sc.sel + (size_t)t->page > t->nlines)
+		t->sc.sel = t->nlines > (size_t)t->page ?
+			    t->nlines - (size_t)t->page : 0;
+	size_t top = t->sc.sel;
+	for (int i = 0; i < t->page && top + (size_t)i < t->nlines; i++)
+		text_put(d->y + 1 + i, d->x + 2, t->lines[top + (size_t)i],
 			 d->w - 4, ui->attr[R_DIALOG], false, false);
 	char foot[96];
 	if (t->nlines > (size_t)t->page)
 		snprintf(foot, sizeof(foot), " %zu-%zu of %zu  %s%s scroll  Esc close ",
-			 t->top + 1, t->top + (size_t)t->page, t->nlines,
+			 top + 1, top + (size_t)t->page, t->nlines,
 			 ui->g->up, ui->g->down);
 	else
 		snprintf(foot, sizeof(foot), " Esc close ");
@@ -295,35 +304,14 @@ static int
 textview_key(struct ui *ui, struct dialog *d, int key)
 {
 	struct textview *t = d->data;
-	size_t max = t->nlines > (size_t)t->page ? t->nlines - (size_t)t->page : 0;
 
 	switch (key) {
 	case K_ESC: case 'q': case K_ENTER: case '\n': case K_FN(KEY_F(1)):
 	case K_FN(KEY_F(10)):
 		dialog_pop(ui);
 		return UI_DRAW;
-	case K_FN(KEY_UP): case 'k':
-		if (t->top > 0)
-			t->top--;
-		break;
-	case K_FN(KEY_DOWN): case 'j':
-		if (t->top < max)
-			t->top++;
-		break;
-	case K_FN(KEY_PPAGE): case K_CTRL('b'):
-		t->top = t->top > (size_t)t->page ? t->top - (size_t)t->page : 0;
-		break;
-	case K_FN(KEY_NPAGE): case ' ': case K_CTRL('f'):
-		t->top = t->top + (size_t)t->page < max ? t->top + (size_t)t->page :
-			 max;
-		break;
-	case K_FN(KEY_HOME): case 'g':
-		t->top = 0;
-		break;
-	case K_FN(KEY_END): case 'G':
-		t->top = max;
-		break;
 	}
+	scroll_view_key(&t->sc, t->nlines, key, (size_t)t->page);
 	return UI_DRAW;
 }
 
@@ -342,7 +330,8 @@ dialog_text(struct ui *ui, const char *title, const char *text)
 
 struct chooser {
 	char **items;
-	int n, sel, top;
+	int n;
+	struct scroll sc;
 	chooser_fn on_move, pick;
 	void *ctx;
 	void (*ctx_free)(void *);
@@ -374,15 +363,13 @@ chooser_draw(struct ui *ui, struct dialog *d)
 		w = 30;
 	dialog_box(ui, d, c->n + 2, w, R_DIALOG);
 	int rows = d->h - 2;
-	if (c->sel < c->top)
-		c->top = c->sel;
-	if (c->sel >= c->top + rows)
-		c->top = c->sel - rows + 1;
-	for (int i = 0; i < rows && c->top + i < c->n; i++) {
-		int k = c->top + i;
-		attr_t a = k == c->sel ? ui->attr[R_SELECTED] : ui->attr[R_DIALOG];
+	scroll_fit(&c->sc, (size_t)c->n, rows > 0 ? (size_t)rows : 0);
+	for (int i = 0; i < rows && (int)c->sc.top + i < c->n; i++) {
+		int k = (int)c->sc.top + i;
+		bool sel = k == (int)c->sc.sel;
+		attr_t a = sel ? ui->attr[R_SELECTED] : ui->attr[R_DIALOG];
 		text_fill(d->y + 1 + i, d->x + 1, d->w - 2, a);
-		if (k == c->sel)
+		if (sel)
 			text_put(d->y + 1 + i, d->x + 1, ui->g->sel, 1, a, false,
 				 false);
 		text_put(d->y + 1 + i, d->x + 3, c->items[k], d->w - 5, a, false,
@@ -395,16 +382,12 @@ static int
 chooser_key(struct ui *ui, struct dialog *d, int key)
 {
 	struct chooser *c = d->data;
-	int old = c->sel, r = UI_DRAW;
+	int r = UI_DRAW;
 
 	switch (key) {
-	case K_FN(KEY_UP): case 'k': if (c->sel > 0) c->sel--; break;
-	case K_FN(KEY_DOWN): case 'j': if (c->sel + 1 < c->n) c->sel++; break;
-	case K_FN(KEY_HOME): case 'g': c->sel = 0; break;
-	case K_FN(KEY_END): case 'G': c->sel = c->n ? c->n - 1 : 0; break;
 	case K_ESC: case 'q':
 	case K_ENTER: case '\n': {
-		int idx = key == K_ESC || key == 'q' ? -1 : c->sel;
+		int idx = key == K_ESC || key == 'q' ? -1 : (int)c->sc.sel;
 		dialog_unlink(ui);
 		if (c->pick)
 			r |= c->pick(ui, idx, c->ctx);
@@ -412,8 +395,10 @@ chooser_key(struct ui *ui, struct dialog *d, int key)
 		return r | UI_DRAW;
 	}
 	}
-	if (c->sel != old && c->on_move)
-		r |= c->on_move(ui, c->sel, c->ctx);
+	/* not drawn yet (keys typed ahead): every row fits */
+	if (scroll_key(&c->sc, (size_t)c->n, key, d->h > 2 ? (size_t)d->h - 2 :
+		       (size_t)c->n) > 0 && c->on_move)
+		r |= c->on_move(ui, (int)c->sc.sel, c->ctx);
 	return r;
 }
 
@@ -427,7 +412,7 @@ dialog_chooser(struct ui *ui, const char *title, char **items, int n, int sel,
 
 	c->items = items;
 	c->n = n;
-	c->sel = sel >= 0 && sel < n ? sel : 0;
+	c->sc.sel = sel >= 0 && sel < n ? (size_t)sel : 0;
 	c->on_move = on_move;
 	c->pick = pick;
 	c->ctx = ctx;

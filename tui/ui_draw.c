@@ -7,9 +7,23 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../core/pool.h"
 #include "../core/run.h"
 #include "../core/units.h"
+#include "../core/util.h"
+#include "actions.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_action.h"
+#include "ui_dialog.h"
+#include "ui_draw.h"
+#include "ui_job.h"
+#include "ui_list.h"
+#include "ui_map.h"
+#include "ui_model.h"
+#include "ui_scroll.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 
 #define MIN_COLS 60
 #define MIN_ROWS 16
@@ -272,7 +286,7 @@ draw_panes(struct ui *ui)
 				  p->error ? p->error : "No volumes.";
 		if (!pool_is_active(p) && !ui->read_only)
 			why = "Not running: F6 starts it.";
-		if (pool_is_active(p) && pool_can(p, "vol-create") &&
+		if (pool_is_active(p) && pool_can(p, VOL_OP_CREATE) &&
 		    !ui->read_only && p->error == NULL)
 			why = "No volumes yet: F3 creates one.";
 		text_put(y + 3, vx + 2, why, vw - 3,
@@ -453,51 +467,16 @@ log_lines(struct ui *ui)
 	return total;
 }
 
-/* The furthest the log scrolls back: its first line at the top. */
-static size_t
-log_scroll_max(struct ui *ui)
-{
-	size_t total = log_lines(ui), h = ui->bottom_h > 1 ?
-					  (size_t)ui->bottom_h - 1 : 1;
-
-	return total > h ? total - h : 0;
-}
-
-/* The log pane's keys (those the help lists for moving): -1 when the key
- * is not one of them. */
-int
-log_key(struct ui *ui, int key)
-{
-	size_t max = log_scroll_max(ui), page = ui->bottom_h > 2 ?
-						 (size_t)ui->bottom_h - 2 : 1;
-	size_t s = ui->log_scroll > max ? max : ui->log_scroll;
-
-	switch (key) {
-	case K_FN(KEY_UP): case 'k': s = s < max ? s + 1 : max; break;
-	case K_FN(KEY_DOWN): case 'j': s = s > 0 ? s - 1 : 0; break;
-	case K_FN(KEY_PPAGE): case K_CTRL('b'):
-		s = s + page < max ? s + page : max;
-		break;
-	case K_FN(KEY_NPAGE): case K_CTRL('f'): case ' ':
-		s = s > page ? s - page : 0;
-		break;
-	case K_FN(KEY_HOME): case 'g': s = max; break;
-	case K_FN(KEY_END): case 'G': s = 0; break;
-	default:
-		return -1;
-	}
-	ui->log_scroll = s;
-	return UI_DRAW;
-}
-
 /* The log pane: newest at the bottom, stderr under its command. */
 static void
 draw_log(struct ui *ui, int y, int h)
 {
 	/* newest at the bottom; each entry takes its line and stderr lines */
 	int line = y + h - 1;
-	size_t max = log_scroll_max(ui);
+	size_t n = log_lines(ui), max = n > (size_t)h ? n - (size_t)h : 0;
 	size_t skip = ui->log_scroll > max ? max : ui->log_scroll;
+
+	ui->log_rows = h;
 
 	for (size_t k = 0; k < ui->nlog && line >= y; k++) {
 		size_t idx = (ui->log_head + LOG_MAX - 1 - k) % LOG_MAX;
@@ -532,6 +511,27 @@ draw_log(struct ui *ui, int y, int h)
 	if (ui->nlog == 0)
 		text_put(y, 1, "No commands have run yet.", ui->cols - 2,
 			 ui->attr[R_DIM], false, false);
+}
+
+/* Scroll the log by a key (or by `delta` lines when key is K_NONE): the
+ * one list model over the lines it can start at. It is kept as the lines
+ * hidden below, so that new lines stay in view while it is at its end.
+ * -1 when the key is not one. */
+int
+log_scroll_key(struct ui *ui, int key, long delta)
+{
+	size_t page = ui->log_rows > 0 ? (size_t)ui->log_rows : 1;
+	size_t n = log_lines(ui), max = n > page ? n - page : 0;
+	struct scroll s = {
+		.sel = max - (ui->log_scroll < max ? ui->log_scroll : max),
+	};
+
+	if (key == K_NONE)
+		scroll_move(&s, max + 1, delta);
+	else if (scroll_view_key(&s, n, key, page) < 0)
+		return -1;
+	ui->log_scroll = max - s.sel;
+	return UI_DRAW;
 }
 
 static const struct {
@@ -798,10 +798,8 @@ ui_draw_click(struct ui *ui, int y, int x, int button)
 	if (y >= ui->bottom_y && y < ui->bottom_y + ui->bottom_h) {
 		if (map_bottom(ui) == BOTTOM_MAP && button == 1)
 			return map_click(ui, y, x);
-		if (ui->bottom == BOTTOM_LOG && (button == 4 || button == 5)) {
-			for (int i = 0; i < 3; i++)
-				log_key(ui, button == 4 ? 'k' : 'j');
-		}
+		if (ui->bottom == BOTTOM_LOG && (button == 4 || button == 5))
+			log_scroll_key(ui, K_NONE, button == 4 ? -3 : 3);
 		return UI_DRAW;
 	}
 	return UI_NONE;

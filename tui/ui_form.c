@@ -6,7 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/util.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_dialog.h"
+#include "ui_form.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 
 /* ---- forms ---- */
 

@@ -14,9 +14,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/fileio.h"
+#include "../core/pool.h"
 #include "../core/run.h"
 #include "../core/units.h"
+#include "../core/util.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_dialog.h"
+#include "ui_draw.h"
+#include "ui_form.h"
+#include "ui_job.h"
+#include "ui_model.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 
 #define JOBS_KEPT 20
 
@@ -37,17 +48,10 @@ child_send(char type, const char *data, size_t len)
 	hdr[0] = (unsigned char)type;
 	memcpy(hdr + 1, &l, 4);
 	for (int i = 0; i < 2; i++) {
-		size_t off = 0;
-		while (off < lens[i]) {
-			ssize_t n = write(child_fd, parts[i] + off, lens[i] - off);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				/* the screen is gone: stop and clean up */
-				job_cancel(child_job);
-				return;
-			}
-			off += (size_t)n;
+		if (fd_write_full(child_fd, parts[i], lens[i], -1) < 0) {
+			/* the screen is gone: stop and clean up */
+			job_cancel(child_job);
+			return;
 		}
 	}
 }
@@ -144,7 +148,8 @@ child_main(struct ui *ui, int fd, job_fn fn, void *arg)
 	rc = fn(ui->c, &j, arg, &out, &e);
 	if (out.len > 0)
 		child_send('O', out.s, out.len);
-	res = xasprintf("%d\n%s", rc < 0 ? (e.code ? (int)e.code : ERR_GENERIC) : 0,
+	res = xasprintf("%d %u\n%s", rc < 0 ? (e.code ? (int)e.code :
+			ERR_GENERIC) : 0, j.did,
 			rc < 0 ? (e.msg[0] ? e.msg : "failed") : "");
 	child_send('R', res, strlen(res));
 	_exit(0);
@@ -343,7 +348,9 @@ job_record(struct ui *ui, struct ui_job *j, char type, char *p, size_t n)
 		break;
 	case 'R': {
 		char *nl = strchr(p, '\n');
-		j->code = atoi(p);
+		unsigned did = 0;
+		if (sscanf(p, "%d %u", &j->code, &did) >= 1)
+			j->mirror.did = did;
 		free(j->msg);
 		j->msg = xstrdup(nl ? nl + 1 : "");
 		break;
@@ -360,8 +367,7 @@ job_end(struct ui *ui, struct ui_job *j)
 
 	close(j->fd);
 	j->fd = -1;
-	while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
-		;
+	run_reap(j->pid, &status);
 	j->ended = true;
 	j->ended_ms = now_ms();
 	if (!got) {

@@ -10,7 +10,13 @@
 #include <string.h>
 
 #include "../core/units.h"
+#include "../core/util.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_list.h"
+#include "ui_scroll.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 
 struct sortkey {
 	uint64_t num;
@@ -57,9 +63,9 @@ list_free(struct list *l)
 const struct row *
 list_selected(const struct list *l)
 {
-	if (l->nview == 0 || l->sel >= l->nview)
+	if (l->nview == 0 || l->sc.sel >= l->nview)
 		return NULL;
-	return &l->rows[l->view[l->sel]];
+	return &l->rows[l->view[l->sc.sel]];
 }
 
 /* Order two rows by their cached keys, then by name. */
@@ -131,12 +137,12 @@ list_reselect(struct list *l, const char *name, size_t old_sel)
 	if (name != NULL && l->ops->name != NULL) {
 		for (size_t i = 0; i < l->nview; i++) {
 			if (strcmp(l->ops->name(&l->rows[l->view[i]]), name) == 0) {
-				l->sel = i;
+				l->sc.sel = i;
 				return;
 			}
 		}
 	}
-	l->sel = old_sel < l->nview ? old_sel : (l->nview ? l->nview - 1 : 0);
+	l->sc.sel = old_sel < l->nview ? old_sel : (l->nview ? l->nview - 1 : 0);
 }
 
 /* The selected row's name (malloc'd), or NULL. */
@@ -198,7 +204,7 @@ list_set_rows(struct list *l, struct row *rows, size_t n, const char *keep)
 	}
 	list_sort_all(l);
 	list_filter_from(l, l->order, l->nrows);
-	list_reselect(l, name, l->sel);
+	list_reselect(l, name, l->sc.sel);
 	free(name);
 }
 
@@ -225,7 +231,7 @@ list_set_filter(struct list *l, const char *filter)
 		list_filter_from(l, l->order, l->nrows);
 	}
 	list_reselect(l, name, 0);
-	l->top = 0;
+	l->sc.top = 0;
 	free(name);
 }
 
@@ -239,7 +245,7 @@ list_sort_by(struct list *l, const struct column *col, bool desc)
 	l->desc = desc;
 	list_sort_all(l);
 	list_filter_from(l, l->order, l->nrows);
-	list_reselect(l, name, l->sel);
+	list_reselect(l, name, l->sc.sel);
 	free(name);
 }
 
@@ -247,46 +253,24 @@ list_sort_by(struct list *l, const struct column *col, bool desc)
 void
 list_select_name(struct list *l, const char *name)
 {
-	list_reselect(l, name, l->sel);
+	list_reselect(l, name, l->sc.sel);
 }
 
 /* Move the selection, clamped. */
 void
 list_move(struct list *l, long delta)
 {
-	long s = (long)l->sel + delta;
-
-	if (l->nview == 0) {
-		l->sel = 0;
-		return;
-	}
-	if (s < 0)
-		s = 0;
-	if (s >= (long)l->nview)
-		s = (long)l->nview - 1;
-	l->sel = (size_t)s;
+	scroll_move(&l->sc, l->nview, delta);
 }
 
 /* Navigation keys; -1 when the key is not one. */
 int
 list_key(struct list *l, int key)
 {
-	long page = l->h > 2 ? l->h - 2 : 1;
-	size_t before = l->sel;
+	int r = scroll_key(&l->sc, l->nview, key, l->h > 2 ? (size_t)l->h - 2 :
+			   1);
 
-	switch (key) {
-	case K_FN(KEY_UP): case 'k': list_move(l, -1); break;
-	case K_FN(KEY_DOWN): case 'j': list_move(l, 1); break;
-	case K_FN(KEY_PPAGE): case K_CTRL('b'): list_move(l, -page); break;
-	case K_FN(KEY_NPAGE): case K_CTRL('f'): case ' ':
-		list_move(l, page);
-		break;
-	case K_FN(KEY_HOME): case 'g': list_move(l, -(long)l->nview); break;
-	case K_FN(KEY_END): case 'G': list_move(l, (long)l->nview); break;
-	default:
-		return -1;
-	}
-	return l->sel != before ? UI_DRAW : UI_NONE;
+	return r < 0 ? -1 : r > 0 ? UI_DRAW : UI_NONE;
 }
 
 /* Widths of the columns idx[0..n) by priority (0: left out); returns
@@ -430,22 +414,17 @@ list_draw(struct ui *ui, struct list *l, int y, int x, int h, int w,
 	}
 	/* keep the selection visible */
 	if (rows > 0) {
-		if (l->sel < l->top)
-			l->top = l->sel;
-		if (l->sel >= l->top + (size_t)rows)
-			l->top = l->sel - (size_t)rows + 1;
-		if (l->top + (size_t)rows > l->nview)
-			l->top = l->nview > (size_t)rows ? l->nview - (size_t)rows : 0;
+		scroll_fit(&l->sc, l->nview, (size_t)rows);
 	}
 	for (int i = 0; i < rows; i++) {
-		size_t vi = l->top + (size_t)i;
+		size_t vi = l->sc.top + (size_t)i;
 		int ry = y + 1 + i;
 		if (vi >= l->nview) {
 			text_fill(ry, x, w, ui->attr[R_NORMAL]);
 			continue;
 		}
 		const struct row *r = &l->rows[l->view[vi]];
-		bool sel = vi == l->sel;
+		bool sel = vi == l->sc.sel;
 		attr_t base = sel ? ui->attr[focused ? R_SELECTED : R_SELECTED_DIM] :
 			      ui->attr[R_NORMAL];
 		text_fill(ry, x, w, base);
@@ -491,9 +470,9 @@ list_click(struct list *l, int y, int x, bool *row_hit)
 		}
 		return UI_NONE;
 	}
-	size_t vi = l->top + (size_t)(y - l->y - 1);
+	size_t vi = l->sc.top + (size_t)(y - l->y - 1);
 	if (vi < l->nview) {
-		l->sel = vi;
+		l->sc.sel = vi;
 		*row_hit = true;
 	}
 	return UI_DRAW;

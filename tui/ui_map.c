@@ -15,8 +15,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pool.h"
 #include "../core/units.h"
+#include "../core/util.h"
+#include "actions.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_action.h"
+#include "ui_draw.h"
+#include "ui_list.h"
+#include "ui_map.h"
+#include "ui_model.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 
 #define MINW 2            /* boundary + one cell of pattern */
 #define HIT_ROWS 64
@@ -284,7 +295,8 @@ block_label(const struct pool *p, const struct block *b, int w, char *out,
 	const char *dig = s->vol ? s->vol + strlen(s->vol) : NULL;
 	while (dig != NULL && dig > s->vol && dig[-1] >= '0' && dig[-1] <= '9')
 		dig--;
-	if (p->def->type == POOL_DISK && dig != NULL && *dig &&
+	if ((pool_type_info(p->def->type)->kind & POOL_TI_PARTITIONS) &&
+	    dig != NULL && *dig &&
 	    (int)strlen(dig) + 1 <= w)
 		snprintf(out, n, "#%s", dig);
 }
@@ -413,7 +425,7 @@ draw_legend(struct ui *ui, struct pool *p, int y)
 	size_short(size, a, sizeof(a));
 	size_short(free_, b, sizeof(b));
 	size_short(largest, c, sizeof(c));
-	if (p->def->type == POOL_LOGICAL)
+	if (pool_type_info(p->def->type)->kind & POOL_TI_VOLUME_GROUP)
 		snprintf(line, sizeof(line), "VG %s: %zu PV%s, %s; free %s in "
 			 "%zu extent%s, largest %s", p->def->source.name ?
 			 p->def->source.name : p->def->name, p->nmaps,
@@ -444,12 +456,14 @@ draw_info(struct ui *ui, const struct mapview *mv, int sel, int y)
 	size_pretty(u->seg->end - u->seg->start, sz, sizeof(sz));
 	kind = u->seg->kind == SEG_EXTENDED ? "extended" :
 	       u->seg->kind == SEG_LOGICAL ? "logical" :
-	       mv->p->def->type == POOL_LOGICAL ? "LV extents" : "primary";
+	       (pool_type_info(mv->p->def->type)->kind &
+		POOL_TI_VOLUME_GROUP) ? "LV extents" : "primary";
 	if (u->seg->kind == SEG_FREE)
 		snprintf(line, sizeof(line), "%s free %s at %" PRIu64
 			 " on %s%s", ui->g->sel, sz, u->seg->start,
 			 mv->p->maps[u->dev].device,
-			 mv->p->def->type == POOL_DISK && !ui->read_only ?
+			 (pool_type_info(mv->p->def->type)->kind &
+			  POOL_TI_PARTITIONS) && !ui->read_only ?
 			 ": Enter creates a partition here" : "");
 	else
 		snprintf(line, sizeof(line), "%s %s: %s %s, bytes %" PRIu64
@@ -525,13 +539,15 @@ draw_usage(struct ui *ui, struct pool *p, int y, int h)
 		if (p->vols[i]->capacity > p->vols[i]->allocation)
 			grow += p->vols[i]->capacity - p->vols[i]->allocation;
 	}
-	if (p->def->type == POOL_RBD && cap == 0)
-		snprintf(line, sizeof(line), "Ceph pool %s: the cluster reports "
-			 "no usage (it has no ceph-mgr running)",
+	/* a cluster's pool (rbd): named as the cluster calls its space */
+	const char *space = pool_type_info(p->def->type)->usage_label;
+	if (space != NULL && cap == 0)
+		snprintf(line, sizeof(line), "%s %s: the cluster reports "
+			 "no usage (it has no ceph-mgr running)", space,
 			 p->def->source.name);
-	else if (p->def->type == POOL_RBD)
-		snprintf(line, sizeof(line), "Ceph pool %s: cluster %s, pool "
-			 "%s used, %s free", p->def->source.name,
+	else if (space != NULL)
+		snprintf(line, sizeof(line), "%s %s: cluster %s, pool "
+			 "%s used, %s free", space, p->def->source.name,
 			 size_pretty(cap, a, sizeof(a)),
 			 size_pretty(used, b, sizeof(b)),
 			 size_pretty(avail, c, sizeof(c)));
@@ -599,12 +615,12 @@ draw_usage(struct ui *ui, struct pool *p, int y, int h)
 
 /* ---- the pane ---- */
 
-/* Is this a file pool or an rbd pool (its map is the usage bar)? */
+/* Do the pool's volumes share its space (files, rbd images: its map is
+ * the usage bar)? */
 static bool
 file_pool(const struct pool *p)
 {
-	return p->def->type == POOL_DIR || p->def->type == POOL_FS ||
-	       p->def->type == POOL_NETFS || p->def->type == POOL_RBD;
+	return (pool_type_info(p->def->type)->kind & POOL_TI_SHARED_SPACE) != 0;
 }
 
 /* Has the pool something for the map pane now? */
@@ -688,7 +704,8 @@ map_act(struct ui *ui, const struct mapview *mv, int sel, int key)
 		return -1;
 	if (s == NULL || s->vol == NULL) {
 		ui_status(ui, R_WARNING, "Free space is selected: %s acts on a "
-			  "%s.", a->label, mv->p->def->type == POOL_LOGICAL ?
+			  "%s.", a->label, (pool_type_info(mv->p->def->type)->kind &
+			  POOL_TI_VOLUME_GROUP) ?
 			  "logical volume" : "partition");
 		return UI_DRAW;
 	}
@@ -729,7 +746,7 @@ map_key(struct ui *ui, int key)
 		break;
 	case K_ENTER: case '\n':
 		if (sel >= 0 && mv.units[sel].seg->kind == SEG_FREE &&
-		    p->def->type == POOL_DISK) {
+		    (pool_type_info(p->def->type)->kind & POOL_TI_PARTITIONS)) {
 			unit_remember(ui, &mv, sel);
 			free(mv.units);
 			return action_run(ui, action_find("vol-create"));

@@ -6,8 +6,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/pool.h"
+#include "../core/util.h"
 #include "../core/xml.h"
+#include "keys.h"
 #include "ui.h"
+#include "ui_job.h"
+#include "ui_list.h"
+#include "ui_model.h"
+#include "ui_scroll.h"
+#include "ui_theme.h"
 
 /* The selected pool, or NULL (valid until the next reload). */
 struct pool *
@@ -312,7 +320,7 @@ ui_follow_pool(struct ui *ui)
 	if (!str_eq(name, ui->pool_name)) {
 		set_name(&ui->vol_name, NULL);
 		ui->vols.filter[0] = '\0';
-		ui->vols.sel = ui->vols.top = 0;
+		ui->vols.sc = (struct scroll){ 0, 0 };
 	}
 	set_name(&ui->pool_name, name);
 	ui_ensure_vols(ui);

@@ -5,8 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pool.h"
+#include "../core/util.h"
+#include "actions.h"
 #include "cli.h"
+#include "keys.h"
+#include "main.h"
 #include "ui.h"
+#include "ui_action.h"
+#include "ui_dialog.h"
+#include "ui_job.h"
+#include "ui_list.h"
+#include "ui_model.h"
+#include "ui_prompt.h"
+#include "ui_settings.h"
+#include "ui_theme.h"
 
 /* Split a line into words: blanks separate, quotes group, \ escapes. */
 static char **
@@ -74,14 +87,9 @@ prompt_job(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	rc = cli_run(&cl, pr->argc, pr->argv);
 	fclose(f);
 	sbuf_addn(out, buf, len);
-	if (rc != 0) {
-		/* the verb's own "error: ..." line is the message */
-		const char *m = strstr(buf, "error: ");
-		char *line = xstrdup(m ? m + 7 : "failed");
-		line[strcspn(line, "\n")] = '\0';
-		err_set(e, "%s", line);
-		free(line);
-	}
+	if (rc != 0)
+		/* the first error the verb reported is the message */
+		err_set(e, "%s", cl.error[0] ? cl.error : "failed");
 	free(buf);
 	return rc != 0 ? -1 : 0;
 }

@@ -10,7 +10,12 @@
 
 #include "../core/fileio.h"
 #include "../core/store.h"
+#include "../core/util.h"
+#include "columns.h"
 #include "ui.h"
+#include "ui_list.h"
+#include "ui_settings.h"
+#include "ui_theme.h"
 
 #define SETTINGS_FILE ".tui-settings"
 #define HISTORY_FILE ".tui-history"

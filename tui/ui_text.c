@@ -4,7 +4,10 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "../core/util.h"
 #include "ui.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 
 static bool text_utf8_mode;
 static const char *text_ellipsis = "~";
@@ -118,33 +121,6 @@ text_put(int y, int x, const char *s, int w, attr_t a, bool pad, bool right)
 	if (pad && used < w)
 		mvhline(y, x + used, ' ', w - used);
 	return pad ? w : used;
-}
-
-/* The text of exactly w columns: cut with an ellipsis, padded with
- * spaces (a row of a libformw field). Malloc'd. */
-char *
-text_cell(const char *s, int w)
-{
-	char buf[1024];
-	bool cut;
-	int used;
-
-	if (w <= 0)
-		return xstrdup("");
-	if (w > 900)
-		w = 900;
-	used = text_fit(s ? s : "", w, buf, sizeof(buf), &cut);
-	if (cut && w >= 2) {
-		int ew = text_width(text_ellipsis);
-		used = text_fit(s, w - ew, buf, sizeof(buf) - 8, &cut);
-		strcat(buf, text_ellipsis);
-		used += ew;
-	}
-	while (used < w && strlen(buf) + 1 < sizeof(buf)) {
-		strcat(buf, " ");
-		used++;
-	}
-	return xstrdup(buf);
 }
 
 /* Draw text in w columns, cut on the left. */

@@ -11,7 +11,10 @@
 #include <unistd.h>
 
 #include "../core/fileio.h"
+#include "../core/pool.h"
+#include "../core/util.h"
 #include "ui.h"
+#include "ui_theme.h"
 
 #ifndef CISTERN_DATADIR
 #define CISTERN_DATADIR "/usr/local/share/cistern"

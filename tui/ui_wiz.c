@@ -1,11 +1,17 @@
 /* cistern — wizards: the store of values, the fields a page adds, the
  * way from page to page (Back, Next, Finish, Cancel), keys, drawing and
  * the page's discovery job. The form itself is ui_wiz_form.c's. */
-#include <form.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/util.h"
+#include "keys.h"
+#include "ui.h"
+#include "ui_dialog.h"
+#include "ui_job.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 #include "ui_wiz.h"
 
 static void wiz_draw(struct ui *ui, struct dialog *d);
@@ -217,13 +223,13 @@ wiz_list_set(struct wiz *w, const char *id, char **items, char **keys,
 		strv_push(&f->keys, &nk, keys[i]);
 	}
 	f->nitems = n;
-	f->cur = 0;
+	f->sc.sel = 0;
 	v = wiz_get(w, id);
 	for (int i = 0; i < n && !f->multi; i++)
 		if (strcmp(keys[i], v) == 0)
-			f->cur = i;
+			f->sc.sel = (size_t)i;
 	if (!f->multi)
-		wiz_set(w, id, n > 0 ? keys[f->cur] : "");
+		wiz_set(w, id, n > 0 ? keys[f->sc.sel] : "");
 	w->rebuild = true;
 }
 
@@ -247,7 +253,6 @@ wiz_hint(struct wiz *w, const char *id, const char *hint)
 		return;
 	free(f->hint);
 	f->hint = xstrdup(hint ? hint : "");
-	wform_hint(w, f);
 }
 
 /* Change an info's or a view's text. */
@@ -444,7 +449,7 @@ wiz_next(struct ui *ui, struct dialog *d)
 
 	if (w->btn < 0) {
 		struct wfield *cur = wform_current(w);
-		if (wform_request(w, REQ_VALIDATION, true) != E_OK)
+		if (!wform_check(w))
 			return UI_DRAW;
 		if (cur != NULL && w->ops->pages[w->page].left != NULL) {
 			char *id = xstrdup(cur->id);
@@ -477,7 +482,6 @@ wiz_back(struct wiz *w)
 
 	if (prev < 0)
 		return UI_DRAW;
-	wform_sync(w);
 	page_goto(w, prev);
 	return UI_DRAW;
 }
@@ -546,19 +550,18 @@ wiz_layout(struct ui *ui, struct wiz *w, int fw, int avail)
 	/* a layout that had rows to spare is the same with any avail it
 	 * still fits in */
 	if (!w->rebuild && !w->refields && w->lay_cols == ui->cols &&
-	    w->form != NULL && (w->lay_rows == avail ||
+	    w->laid_out && (w->lay_rows == avail ||
 	    (w->form_rows > 0 && w->form_rows < w->lay_rows &&
 	     w->form_rows < avail)))
 		return w->form_rows;
 	if (cur != NULL) {
-		wform_sync(w);
 		free(w->focus_id);
 		w->focus_id = xstrdup(cur->id);
 	}
 	if (w->refields)
 		page_build(w);
 	wform_free(w);
-	rows = wform_make(w, 0, 0, fw, avail);
+	rows = wform_make(w, fw, avail);
 	if (rows > 0 && w->focus_id != NULL)
 		wform_focus(w, wiz_field(w, w->focus_id));
 	w->rebuild = false;

@@ -1,18 +1,23 @@
-/* cistern — wizards: pages of fields on libformw forms, shown one page at
- * a time in a dialog with Back / Next (Finish) / Cancel.
+/* cistern — wizards: pages of fields, shown one page at a time in a
+ * dialog with Back / Next (Finish) / Cancel.
  *
  * A wizard keeps every value in its own store by id, so Back and Next
  * keep what was typed; each page builds its fields from that store when
- * it is entered. Every field is checked when it is left (libformw's
- * field validation, through one field type whose check calls the
- * field's own), and Next stays disabled, with the reason shown, while
+ * it is entered. Every field is checked when it is left (its own check
+ * function), and Next stays disabled, with the reason shown, while
  * any field of the page is invalid. Discovery runs as a job: the page
  * stays live and Esc cancels the job first, the wizard second.
  */
 #ifndef CISTERN_UI_WIZ_H
 #define CISTERN_UI_WIZ_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "ui.h"
+#include "ui_dialog.h"
+#include "ui_job.h"
+#include "ui_scroll.h"
 
 struct wiz;
 struct wfield;
@@ -44,10 +49,15 @@ struct wfield {
 	char **items, **keys;       /* WF_LIST / WF_VIEW rows; list keys */
 	int nitems;
 	bool multi;                 /* WF_LIST: several keys, '\n' apart */
-	int top, cur;               /* WF_LIST / WF_VIEW scroll, selection */
+	struct scroll sc;           /* WF_LIST: selection, first row shown;
+				       WF_VIEW, WF_INFO: sc.sel the first */
 	int want_rows;              /* WF_LIST / WF_VIEW / WF_INFO */
 	int rows;                   /* rows given by the layout */
-	void *fld, *lfld, *hfld;    /* libformw FIELDs: input, label, hint */
+	int y, x, iw, lw;           /* the input's place in the page, its
+				       columns, the label's */
+	int hy, hx, hw;             /* the hint's place; hw 0: none */
+	char *buf;                  /* WF_TEXT / WF_SECRET: as typed */
+	size_t cursor;              /* in buf */
 	struct wiz *w;
 };
 
@@ -92,16 +102,16 @@ struct wiz {
 	char *busy;                 /* "looking for exports on nfs1..." */
 	int job;                    /* the running discovery job, 0: none */
 	job_end_fn job_end;         /* the page's answer to its job */
-	bool live;                  /* syncing values, not checking */
 	bool rebuild;               /* fields changed: lay out again */
 	bool refields;              /* build the page's fields again */
 	char *focus_id;             /* the field to focus after a layout */
-	int form_rows;
+	int form_rows, form_w;
 	int lay_rows, lay_cols;     /* the rows and columns the layout was
 				       made for */
+	bool laid_out;              /* the page's fields have their places */
 	int msg_rows;               /* rows the last draw's messages took */
-	void *form, *win;           /* libformw FORM, its WINDOW */
-	int wy, wx;                 /* where the window is copied */
+	int focus;                  /* the field with the focus, -1: none */
+	int wy, wx;                 /* where the page's fields are drawn */
 };
 
 /* Open a wizard at its first page (takes ctx; ops->free frees it). */
@@ -154,16 +164,16 @@ int wiz_back(struct wiz *w);
 int wiz_ensure(struct ui *ui, struct wiz *w);
 int wiz_key(struct ui *ui, struct dialog *d, int key);
 
-/* ui_wiz_form.c: the page's libformw form (for ui_wiz.c). */
-int wform_make(struct wiz *w, int y, int x, int fw, int avail);
+/* ui_wiz_form.c: the page's form (for ui_wiz.c, ui_wiz_key.c). */
+int wform_make(struct wiz *w, int fw, int avail);
 void wform_free(struct wiz *w);
 void wform_put(struct wiz *w, struct wfield *f);
-void wform_hint(struct wiz *w, struct wfield *f);
 struct wfield *wform_current(struct wiz *w);
+bool wform_takes_focus(const struct wiz *w, const struct wfield *f);
 bool wform_focus(struct wiz *w, struct wfield *f);
-int wform_request(struct wiz *w, int req, bool check);
-void wform_char(struct wiz *w, int ch);
-void wform_sync(struct wiz *w);
+bool wform_check(struct wiz *w);
+bool wform_move(struct wiz *w, int dir);
+int wform_edit(struct wiz *w, int key);
 void wform_draw(struct wiz *w, bool focused);
 
 #endif

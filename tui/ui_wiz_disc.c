@@ -8,9 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/pool.h"
 #include "../core/secret.h"
 #include "../core/units.h"
+#include "../core/util.h"
 #include "../core/xml.h"
+#include "ui_job.h"
 #include "ui_wiz_pool.h"
 
 /* ---- discovery jobs (they run in a child) ---- */
@@ -22,7 +25,7 @@ struct disc {
 	char *host, *initiator;
 	char *user;                 /* rbd: the cephx user */
 	int port;
-	char *xml;                  /* LUNs: the pool's definition */
+	struct pool_def *def;       /* LUNs: the pool's definition */
 	char *secret;               /* LUNs: the CHAP password */
 };
 
@@ -33,7 +36,7 @@ disc_free(struct disc *d)
 	free(d->host);
 	free(d->initiator);
 	free(d->user);
-	free(d->xml);
+	pool_def_free(d->def);
 	if (d->secret != NULL)
 		secret_free(d->secret, strlen(d->secret));
 	free(d);
@@ -86,7 +89,8 @@ job_discover(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 		struct pool_auth a = { .username = d->user };
 		struct source_query q = { .host = d->host, .port = d->port,
 					  .initiator = d->initiator };
-		if (d->type == POOL_RBD && d->user != NULL) {
+		if ((pool_type_info((enum pool_type)d->type)->kind &
+		     POOL_TI_FIND_AUTH) && d->user != NULL) {
 			q.auth = &a;
 			q.key = d->secret;
 		}
@@ -100,39 +104,21 @@ job_discover(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	return 0;
 }
 
-/* In the child: a target's LUNs. The CHAP password goes into a secrets
- * store of the child's own in /dev/shm, removed before it answers. */
+/* In the child: a target's LUNs. The CHAP password is the preview's own
+ * (pool_preview), never stored. */
 static int
 job_luns(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	 struct err *e)
 {
 	struct disc *d = arg;
-	struct pool_def *def;
+	const struct pool_def *def = d->def;
 	struct pool *p;
-	char tmpl[] = "/dev/shm/cistern-wizard-XXXXXX", *dir = NULL;
-	int rc = -1;
 
-	def = pool_def_parse(d->xml, strlen(d->xml), "the new pool", e);
-	if (def == NULL)
-		return -1;
-	if (d->secret != NULL) {
-		dir = mkdtemp(tmpl);
-		if (dir == NULL) {
-			pool_def_free(def);
-			return err_errno(e, errno, "cannot make a private "
-					 "directory for the CHAP secret");
-		}
-		free(c->store.config_dir);
-		c->store.config_dir = xstrdup(dir);
-		if (secret_set(&c->store, NULL, "wizard-preview", d->secret,
-			       strlen(d->secret), e) < 0)
-			goto out;
-	}
 	job_phase(j, "logging in to %s", def->source.ndevices ?
 		  def->source.devices[0].path : "the target");
-	p = pool_preview(c, def, j, e);
+	p = pool_preview(c, def, d->secret, j, e);
 	if (p == NULL)
-		goto out;
+		return -1;
 	for (size_t i = 0; i < p->nvols; i++) {
 		const struct vol_def *v = p->vols[i];
 		char num[32];
@@ -144,20 +130,7 @@ job_luns(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 		sbuf_addc(out, '\n');
 	}
 	pool_preview_free(p);
-	rc = 0;
-out:
-	if (dir != NULL) {
-		struct err se;
-		err_init(&se);
-		secret_remove(&c->store, NULL, "wizard-preview", &se);
-		err_clear(&se);
-		char *sd = path_join(dir, "secrets");
-		rmdir(sd);
-		free(sd);
-		rmdir(dir);
-	}
-	pool_def_free(def);
-	return rc;
+	return 0;
 }
 
 /* ---- what came back ---- */
@@ -278,15 +251,16 @@ pw_discover(struct wiz *w, unsigned devflags, int type, const char *what,
 
 	d->devflags = devflags;
 	d->type = type;
-	if (type == POOL_NETFS || type == POOL_ISCSI ||
-	    type == POOL_ISCSI_DIRECT || type == POOL_RBD) {
+	if (type >= 0 && (pool_type_info((enum pool_type)type)->source &
+			  POOL_SRC_HOST)) {
 		d->host = xstrdup(wiz_get(w, "host"));
 		d->port = atoi(wiz_get(w, "port"));
 		if (wiz_get(w, "initiator")[0])
 			d->initiator = xstrdup(wiz_get(w, "initiator"));
 	}
 	/* the cephx key goes to the discovery child only */
-	if (type == POOL_RBD && wiz_get(w, "chapuser")[0]) {
+	if (type >= 0 && (pool_type_info((enum pool_type)type)->kind &
+			  POOL_TI_FIND_AUTH) && wiz_get(w, "chapuser")[0]) {
 		d->user = xstrdup(wiz_get(w, "chapuser"));
 		d->secret = xstrdup(wiz_get(w, "chappass"));
 	}
@@ -299,14 +273,14 @@ pw_discover(struct wiz *w, unsigned devflags, int type, const char *what,
 /* Log in to a target (the pool's XML) and list its LUNs; the CHAP
  * password goes to the child only. */
 void
-pw_luns_start(struct wiz *w, char *xml, const char *secret,
+pw_luns_start(struct wiz *w, struct pool_def *def, const char *secret,
 	      job_end_fn on_end)
 {
 	struct disc *d = xcalloc(1, sizeof(*d));
 	char *busy;
 
 	d->type = -1;
-	d->xml = xml;
+	d->def = def;
 	if (secret != NULL)
 		d->secret = xstrdup(secret);
 	busy = xasprintf("listing the LUNs of %s", wiz_get(w, "tgt"));
@@ -352,8 +326,8 @@ static bool
 dev_offered(const struct pw *pw, enum pool_type t, const struct pw_dev *d,
 	    bool for_pv)
 {
-	if (t == POOL_DISK)
-		return d->whole;
+	if (pool_type_info(t)->kind & POOL_TI_PARTITIONS)
+		return d->whole;        /* a partition table is a disk's */
 	if (for_pv)
 		return d->busy[0] == '\0' && !in_a_vg(pw, d->path) &&
 		       (d->blank || strcmp(d->type, "LVM2_member") == 0);
@@ -382,8 +356,8 @@ pw_devs_list(struct wiz *w, const char *id, bool for_pv)
 			use += 3;
 		sz = pw_size(d->size);
 		line = xasprintf("%-13s %6s  %s%s%s", d->path, sz, d->holds,
-				 *use ? ", " : t == POOL_FS ? ", not mounted" :
-				 "", use);
+				 *use ? ", " : (pool_type_info(t)->kind &
+				 POOL_TI_MOUNTS) ? ", not mounted" : "", use);
 		strv_push(&items, &ni, line);
 		strv_push(&keys, &nk, d->path);
 		free(line);
@@ -406,7 +380,8 @@ pw_srcs_list(struct wiz *w, const char *id)
 	for (size_t i = 0; i < pw->nsrcs; i++) {
 		const struct found_source *s = &pw->srcs[i];
 		char *line, *key;
-		if (t == POOL_NETFS) {
+		enum pool_pick pick = pool_type_info(t)->pick;
+		if (pick == POOL_PICK_EXPORT) {
 			const char *where = s->dir ? s->dir : s->name;
 			if (where == NULL)
 				continue;
@@ -414,12 +389,12 @@ pw_srcs_list(struct wiz *w, const char *id)
 					 s->format ? s->format : "nfs");
 			key = xasprintf("%s\t%s", where, s->format ? s->format :
 					"auto");
-		} else if (t == POOL_RBD) {
+		} else if (pick == POOL_PICK_CEPH_POOL) {
 			if (s->name == NULL)
 				continue;
 			line = xstrdup(s->name);
 			key = xstrdup(s->name);
-		} else if (t == POOL_LOGICAL) {
+		} else if (pick == POOL_PICK_VG) {
 			struct sbuf b;
 			if (s->name == NULL)
 				continue;

@@ -1,60 +1,66 @@
-/* cistern — a wizard page on a libformw form: the layout of its fields,
- * their buffers, the check run when a field is left, and the copy of the
- * form's window into the screen.
- *
- * The form lives in a window of its own that is never refreshed: each
- * draw copies it over the dialog (the main loop redraws everything), so
- * the form follows the dialog layer's stacking and the theme.
+/* cistern — a wizard page's form: the layout of its fields, what a text
+ * field holds while it is typed in, the check run when a field is left,
+ * and the drawing. Text is edited and drawn by the dialogs' line editor
+ * (edit_key, input_draw in ui_dialog.c): one form engine for dialogs and
+ * wizards, in plain curses.
  */
-#include <form.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/util.h"
+#include "keys.h"
+#include "ui.h"
+#include "ui_dialog.h"
+#include "ui_scroll.h"
+#include "ui_text.h"
+#include "ui_theme.h"
 #include "ui_wiz.h"
 
-static FIELDTYPE *wiz_type;
-
-static void cursor_end(struct wiz *w);
-
-/* A field's buffer without its trailing blanks (malloc'd). */
-static char *
-buf_value(FIELD *fld)
+/* A field that holds typed text. */
+static bool
+is_text(const struct wfield *f)
 {
-	char *s = xstrdup(field_buffer(fld, 0));
+	return f->kind == WF_TEXT || f->kind == WF_SECRET;
+}
+
+/* A field drawn as label, input and hint on one row. */
+static bool
+is_input(const struct wfield *f)
+{
+	return is_text(f) || f->kind == WF_CHOICE;
+}
+
+/* Can the field take the focus? */
+bool
+wform_takes_focus(const struct wiz *w, const struct wfield *f)
+{
+	return w->laid_out && f != NULL && f->kind != WF_INFO;
+}
+
+/* Copy what a text field holds into the store, without its trailing
+ * blanks (as a form field's buffer gives it). */
+static void
+store_text(struct wiz *w, struct wfield *f)
+{
+	char *s = xstrdup(f->buf ? f->buf : "");
 	size_t n = strlen(s);
 
 	while (n > 0 && s[n - 1] == ' ')
 		s[--n] = '\0';
-	return s;
+	wiz_set(w, f->id, s);
+	explicit_bzero(s, n);
+	free(s);
 }
 
-/* libformw's check of the field being left: store its value, then ask
- * the field's own check (not while only syncing). */
-static bool
-wiz_fcheck(FIELD *fld, const void *arg)
+/* Forget what a text field holds (a secret's bytes first). */
+static void
+buf_drop(struct wfield *f)
 {
-	struct wfield *f = field_userptr(fld);
-	struct wiz *w;
-	char *why;
-
-	(void)arg;
-	if (f == NULL)
-		return true;
-	w = f->w;
-	if (f->kind == WF_TEXT || f->kind == WF_SECRET) {
-		char *v = buf_value(fld);
-		wiz_set(w, f->id, v);
-		memset(v, 0, strlen(v));
-		free(v);
-	}
-	if (w->live || f->check == NULL)
-		return true;
-	why = f->check(w, wiz_get(w, f->id));
-	if (why == NULL)
-		return true;
-	free(w->error);
-	w->error = why;
-	return false;
+	if (f->buf != NULL)
+		explicit_bzero(f->buf, strlen(f->buf));
+	free(f->buf);
+	f->buf = NULL;
+	f->cursor = 0;
 }
 
 /* The rows a WF_INFO / WF_VIEW text takes at width fw. */
@@ -69,167 +75,56 @@ text_rows(struct wfield *f, int fw)
 	f->nitems = (int)n;
 }
 
-/* Fill a list's, view's or info's buffer from its rows. */
+/* Keep a list's selection, and the first row shown, in range. */
 static void
-put_rows(struct wiz *w, struct wfield *f)
+rows_clamp(struct wfield *f)
 {
-	int fw, rows;
-	struct sbuf b;
+	size_t n = f->nitems > 0 ? (size_t)f->nitems : 0;
+	size_t rows = f->rows > 0 ? (size_t)f->rows : 1;
 
-	if (f->fld == NULL)
-		return;
-	fw = f->width;
-	rows = f->rows;
-	if (f->cur >= f->nitems)
-		f->cur = f->nitems ? f->nitems - 1 : 0;
-	if (f->cur < 0)
-		f->cur = 0;
 	if (f->kind == WF_LIST) {
-		if (f->cur < f->top)
-			f->top = f->cur;
-		if (f->cur >= f->top + rows)
-			f->top = f->cur - rows + 1;
+		scroll_move(&f->sc, n, 0);
+		scroll_fit(&f->sc, n, rows);
+	} else {
+		/* a view or info: sc.sel is the first line shown */
+		scroll_move(&f->sc, n > rows ? n - rows + 1 : 1, 0);
 	}
-	if (f->top > f->nitems - rows)
-		f->top = f->nitems - rows;
-	if (f->top < 0)
-		f->top = 0;
-	sbuf_init(&b);
-	for (int r = 0; r < rows; r++) {
-		int i = f->top + r;
-		char *line, *cell;
-		if (i >= f->nitems) {
-			const char *none = f->text ? f->text :
-					   "  (nothing found)";
-			bool first = i == 0 && f->kind == WF_LIST;
-			line = xstrdup(first ? none : "");
-		} else if (f->kind == WF_LIST && f->multi) {
-			bool on = false;
-			const char *v = wiz_get(w, f->id);
-			for (const char *p = v; *p;) {
-				size_t l = strcspn(p, "\n");
-				if (l == strlen(f->keys[i]) &&
-				    strncmp(p, f->keys[i], l) == 0)
-					on = true;
-				p += l + (p[l] == '\n');
-			}
-			line = xasprintf("%s %s", on ? w->ui->g->check_on :
-					 w->ui->g->check_off, f->items[i]);
-		} else if (f->kind == WF_LIST) {
-			line = xasprintf("%s %s", i == f->cur ? w->ui->g->sel :
-					 " ", f->items[i]);
-		} else {
-			line = xstrdup(f->items[i]);
-		}
-		cell = text_cell(line, fw);
-		sbuf_add(&b, cell);
-		free(cell);
-		free(line);
-	}
-	set_field_buffer(f->fld, 0, b.s ? b.s : "");
-	sbuf_free(&b);
 }
 
-/* Put a field's value from the store into its buffer. */
+/* The first row a list, view or info shows. */
+static int
+rows_top(const struct wfield *f)
+{
+	return (int)(f->kind == WF_LIST ? f->sc.top : f->sc.sel);
+}
+
+/* Take a field's value from the store again. */
 void
 wform_put(struct wiz *w, struct wfield *f)
 {
-	const char *v = wiz_get(w, f->id);
-	char *t;
-
-	if (f->fld == NULL)
+	if (!w->laid_out)
 		return;
-	switch (f->kind) {
-	case WF_TEXT:
-	case WF_SECRET:
-		set_field_buffer(f->fld, 0, v);
-		break;
-	case WF_CHOICE:
-		t = xasprintf("< %s >", v);
-		set_field_buffer(f->fld, 0, t);
-		free(t);
-		break;
-	case WF_CHECK:
-		set_field_buffer(f->fld, 0, strcmp(v, "1") == 0 ?
-				 w->ui->g->check_on : w->ui->g->check_off);
-		break;
-	default:
-		put_rows(w, f);
-		break;
+	if (is_text(f)) {
+		bool cur = wform_current(w) == f;
+		size_t keep = f->cursor;
+		buf_drop(f);
+		f->buf = xstrdup(wiz_get(w, f->id));
+		f->cursor = cur && keep < strlen(f->buf) ? keep :
+			    strlen(f->buf);
+	} else if (f->kind == WF_LIST || f->kind == WF_VIEW ||
+		   f->kind == WF_INFO) {
+		rows_clamp(f);
 	}
 }
 
-/* Put a hint into its field. */
-void
-wform_hint(struct wiz *w, struct wfield *f)
-{
-	FIELD *h = f->hfld;
-	int hr, hc;
-	char *cell;
-
-	(void)w;
-	if (h == NULL ||
-	    field_info(h, &hr, &hc, NULL, NULL, NULL, NULL) != E_OK)
-		return;
-	cell = text_cell(f->hint ? f->hint : "", hc);
-	set_field_buffer(h, 0, cell);
-	free(cell);
-}
-
-/* Drop the form, its fields and its window. */
+/* Drop the layout and what the text fields held. */
 void
 wform_free(struct wiz *w)
 {
-	FORM *form = w->form;
-	FIELD **fl;
-	int n;
-
-	if (form == NULL)
-		return;
-	fl = form_fields(form);
-	n = field_count(form);
-	/* what a secret field held goes before its memory does */
 	for (int i = 0; i < w->nfields; i++)
-		if (w->fields[i].kind == WF_SECRET && w->fields[i].fld != NULL)
-			set_field_buffer(w->fields[i].fld, 0, "");
-	unpost_form(form);
-	free_form(form);
-	for (int i = 0; i < n; i++)
-		free_field(fl[i]);
-	free(fl);
-	if (w->win != NULL)
-		delwin(w->win);
-	w->form = NULL;
-	w->win = NULL;
-	for (int i = 0; i < w->nfields; i++)
-		w->fields[i].fld = w->fields[i].lfld = w->fields[i].hfld = NULL;
-}
-
-/* A field at (r, c) of h x wd. */
-static FIELD *
-mkfield(int h, int wd, int r, int c)
-{
-	FIELD *f = new_field(h, wd, r, c, 0, 0);
-
-	if (f == NULL)
-		fatal("cannot make a form field (%dx%d at %d,%d)", h, wd, r, c);
-	return f;
-}
-
-/* A label, hint or text that cannot take the focus. */
-static FIELD *
-mklabel(struct ui *ui, int h, int wd, int r, int c, const char *text,
-	int role)
-{
-	FIELD *f = mkfield(h, wd, r, c);
-	char *cell = text_cell(text ? text : "", wd * h);
-
-	field_opts_off(f, O_ACTIVE | O_EDIT | O_AUTOSKIP);
-	set_field_back(f, ui->attr[role]);
-	set_field_fore(f, ui->attr[role]);
-	set_field_buffer(f, 0, cell);
-	free(cell);
-	return f;
+		buf_drop(&w->fields[i]);
+	w->laid_out = false;
+	w->focus = -1;
 }
 
 /* Rows each field needs at width fw (lists and views: what they want),
@@ -242,8 +137,7 @@ measure(struct wiz *w, int fw, int *lw)
 	*lw = 0;
 	for (int i = 0; i < w->nfields; i++) {
 		struct wfield *f = &w->fields[i];
-		if ((f->kind == WF_TEXT || f->kind == WF_SECRET ||
-		     f->kind == WF_CHOICE) && text_width(f->label) + 2 > *lw)
+		if (is_input(f) && text_width(f->label) + 2 > *lw)
 			*lw = text_width(f->label) + 2;
 	}
 	if (*lw > fw / 3)
@@ -330,118 +224,66 @@ grow(struct wiz *w, int rows, int avail)
 	return rows;
 }
 
-/* Make the page's form in a window at (y, x) of fw columns and at most
- * `avail` rows; returns the rows used, or -1 when it cannot fit. */
+/* Lay the page out in fw columns and at most `avail` rows (drawn where
+ * w->wy, w->wx say); returns the rows used, or -1 when it cannot fit.
+ * The focus goes to the first field that takes it. */
 int
-wform_make(struct wiz *w, int y, int x, int fw, int avail)
+wform_make(struct wiz *w, int fw, int avail)
 {
-	struct ui *ui = w->ui;
-	FIELD **fl;
-	FORM *form;
-	int lw, rows, n = 0, r = 0;
+	int lw, rows, r = 0;
 
-	if (wiz_type == NULL)
-		wiz_type = new_fieldtype(wiz_fcheck, NULL);
 	rows = grow(w, shrink(w, measure(w, fw, &lw), avail), avail);
 	if (rows > avail || rows < 1 || fw < 20)
 		return -1;
-	fl = xcalloc((size_t)w->nfields * 3 + 1, sizeof(*fl));
 	for (int i = 0; i < w->nfields; i++) {
 		struct wfield *f = &w->fields[i];
-		FIELD *in = NULL;
-		int iw = fw - lw;
+		f->lw = 0;
+		f->hw = 0;
 		switch (f->kind) {
 		case WF_TEXT: case WF_SECRET: case WF_CHOICE:
-			if (f->width > 0 && f->width < fw - lw)
-				iw = f->width;
-			fl[n++] = f->lfld = mklabel(ui, 1, lw, r, 0, f->label,
-						    R_DIALOG);
-			in = mkfield(1, iw, r, lw);
-			if (f->kind == WF_CHOICE) {
-				field_opts_off(in, O_EDIT);
-			} else {
-				field_opts_off(in, O_STATIC);
-				set_max_field(in, 0);
+			f->lw = lw;
+			f->iw = f->width > 0 && f->width < fw - lw ? f->width :
+				fw - lw;
+			f->y = r;
+			f->x = lw;
+			if (f->rows == 2) {
+				f->hy = r + 1;
+				f->hx = lw;
+				f->hw = fw - lw;
+			} else if (f->hint != NULL) {
+				f->hy = r;
+				f->hx = lw + f->iw + 1;
+				f->hw = fw - lw - f->iw - 1;
 			}
-			if (f->kind == WF_SECRET)
-				field_opts_off(in, O_PUBLIC);
-			fl[n++] = in;
-			if (f->rows == 2)
-				f->hfld = mklabel(ui, 1, fw - lw, r + 1, lw,
-						  f->hint, R_DIM);
-			else if (f->hint != NULL)
-				f->hfld = mklabel(ui, 1, fw - lw - iw - 1, r,
-						  lw + iw + 1, f->hint, R_DIM);
-			if (f->hfld != NULL)
-				fl[n++] = f->hfld;
 			break;
 		case WF_CHECK:
-			in = mkfield(1, text_width(ui->g->check_on), r, 0);
-			field_opts_off(in, O_EDIT);
-			fl[n++] = in;
-			f->lfld = mklabel(ui, 1, fw - 4, r, 4, f->label,
-					  R_DIALOG);
-			fl[n++] = f->lfld;
+			f->y = r;
+			f->x = 0;
+			f->iw = text_width(w->ui->g->check_on);
 			break;
 		case WF_INFO:
-			fl[n++] = f->fld = mklabel(ui, f->rows, fw, r, 0, "",
-						   R_DIALOG);
-			f->width = fw;
+			f->y = r;
+			f->x = 0;
+			f->iw = f->width = fw;
 			break;
 		case WF_LIST: case WF_VIEW:
 			if (f->label[0] != '\0')
-				fl[n++] = f->lfld = mklabel(ui, 1, fw, r++, 0,
-							    f->label, R_HEADER);
-			in = mkfield(f->rows, fw, r, 0);
-			field_opts_off(in, O_EDIT | O_WRAP);
-			fl[n++] = in;
-			f->width = fw;
+				r++;
+			f->y = r;
+			f->x = 0;
+			f->iw = f->width = fw;
 			break;
 		}
-		if (in != NULL) {
-			bool rows = f->kind == WF_LIST || f->kind == WF_VIEW;
-			field_opts_off(in, O_AUTOSKIP | O_BLANK | O_PASSOK |
-				       O_NULLOK);
-			set_field_type(in, wiz_type);
-			set_field_userptr(in, f);
-			set_field_back(in, ui->attr[rows ? R_DIALOG : R_INPUT]);
-			set_field_fore(in, ui->attr[rows ? R_DIALOG : R_INPUT]);
-			f->fld = in;
-		}
-		wform_put(w, f);
 		r += f->rows;
 	}
-	w->win = newwin(rows, fw, y, x);
-	if (w->win == NULL) {
-		for (int i = 0; i < n; i++)
-			free_field(fl[i]);
-		free(fl);
-		return -1;
+	w->form_w = fw;
+	w->laid_out = true;
+	w->focus = -1;
+	for (int i = 0; i < w->nfields; i++) {
+		wform_put(w, &w->fields[i]);
+		if (w->focus < 0 && wform_takes_focus(w, &w->fields[i]))
+			w->focus = i;
 	}
-	wbkgdset(w->win, ' ' | ui->attr[R_DIALOG]);
-	werase(w->win);
-	form = new_form(fl);
-	if (form == NULL) {
-		for (int i = 0; i < n; i++)
-			free_field(fl[i]);
-		free(fl);
-		delwin(w->win);
-		w->win = NULL;
-		return -1;
-	}
-	set_form_win(form, w->win);
-	set_form_sub(form, w->win);
-	w->form = form;
-	w->wy = y;
-	w->wx = x;
-	w->live = true;
-	if (post_form(form) != E_OK) {
-		w->live = false;
-		wform_free(w);
-		return -1;
-	}
-	w->live = false;
-	cursor_end(w);
 	return rows;
 }
 
@@ -449,9 +291,8 @@ wform_make(struct wiz *w, int y, int x, int fw, int avail)
 struct wfield *
 wform_current(struct wiz *w)
 {
-	FIELD *c = w->form ? current_field(w->form) : NULL;
-
-	return c ? field_userptr(c) : NULL;
+	return w->laid_out && w->focus >= 0 && w->focus < w->nfields ?
+	       &w->fields[w->focus] : NULL;
 }
 
 /* A text field is entered with the cursor after its value. */
@@ -460,8 +301,8 @@ cursor_end(struct wiz *w)
 {
 	struct wfield *f = wform_current(w);
 
-	if (f != NULL && (f->kind == WF_TEXT || f->kind == WF_SECRET))
-		form_driver(w->form, REQ_END_FIELD);
+	if (f != NULL && is_text(f))
+		f->cursor = f->buf ? strlen(f->buf) : 0;
 }
 
 /* Give the focus to a field, without checking the one left (Back, a
@@ -469,107 +310,212 @@ cursor_end(struct wiz *w)
 bool
 wform_focus(struct wiz *w, struct wfield *f)
 {
-	int rc;
-
-	if (w->form == NULL || f == NULL || f->fld == NULL ||
-	    !(field_opts(f->fld) & O_ACTIVE))
+	if (!wform_takes_focus(w, f))
 		return false;
-	w->live = true;
-	rc = set_current_field(w->form, f->fld);
-	w->live = false;
+	w->focus = (int)(f - w->fields);
 	cursor_end(w);
-	return rc == E_OK;
+	return true;
 }
 
-/* A request to the form; `check` makes leaving a field check it.
- * Returns libformw's answer (E_INVALID_FIELD: w->error says why). */
+/* Check the field that has the focus (its value stored first); false
+ * with w->error saying why when it does not pass. */
+bool
+wform_check(struct wiz *w)
+{
+	struct wfield *f = wform_current(w);
+	char *why;
+
+	if (f == NULL)
+		return true;
+	if (is_text(f))
+		store_text(w, f);
+	if (f->check == NULL)
+		return true;
+	why = f->check(w, wiz_get(w, f->id));
+	if (why == NULL)
+		return true;
+	free(w->error);
+	w->error = why;
+	return false;
+}
+
+/* Leave the field for the next (dir > 0) or previous one that takes the
+ * focus, round the page, once it passes its check. */
+bool
+wform_move(struct wiz *w, int dir)
+{
+	int n = w->nfields;
+
+	if (!wform_check(w))
+		return false;
+	if (w->focus < 0)
+		return true;
+	for (int k = 1; k < n; k++) {
+		int i = ((w->focus + dir * k) % n + n) % n;
+		if (wform_takes_focus(w, &w->fields[i])) {
+			w->focus = i;
+			break;
+		}
+	}
+	cursor_end(w);
+	return true;
+}
+
+/* An editing key in the current text field: 1 when it may change the
+ * value (typing, deleting), 0 when it only moves, -1 when it is not one. */
 int
-wform_request(struct wiz *w, int req, bool check)
+wform_edit(struct wiz *w, int key)
 {
-	int rc;
+	struct wfield *f = wform_current(w);
+	bool change = key_printable(key) || key_backspace(key) ||
+		      key == K_FN(KEY_DC) || key == K_CTRL('d') ||
+		      key == K_CTRL('u') || key == K_CTRL('k') ||
+		      key == K_CTRL('w');
 
-	if (w->form == NULL)
-		return E_NOT_POSTED;
-	w->live = !check;
-	rc = form_driver(w->form, req);
-	w->live = false;
-	if (rc == E_OK && (req == REQ_NEXT_FIELD || req == REQ_PREV_FIELD))
-		cursor_end(w);
-	return rc;
+	if (f == NULL || !is_text(f))
+		return -1;
+	if (f->buf == NULL)
+		f->buf = xstrdup("");
+	if (key == K_CTRL('k')) {
+		/* the rest of the field, from the cursor */
+		f->buf[f->cursor < strlen(f->buf) ? f->cursor :
+		       strlen(f->buf)] = '\0';
+	} else if (!edit_key(&f->buf, &f->cursor, key)) {
+		return -1;
+	}
+	/* the store follows typing: hints and checks see it at once */
+	store_text(w, f);
+	return change ? 1 : 0;
 }
 
-/* A character typed into the current field. */
-void
-wform_char(struct wiz *w, int ch)
+/* Draw a list's or view's rows and mark a list's selection. */
+static void
+rows_draw(struct wiz *w, struct wfield *f, int y, int x, bool on)
 {
-	if (w->form == NULL)
-		return;
-	w->live = true;
-	form_driver_w(w->form, OK, (wchar_t)ch);
-	/* copy the buffer into the store at once: hints follow typing */
-	form_driver(w->form, REQ_VALIDATION);
-	w->live = false;
+	struct ui *ui = w->ui;
+
+	rows_clamp(f);
+	for (int r = 0; r < f->rows; r++) {
+		int i = rows_top(f) + r;
+		char *line;
+		if (i >= f->nitems) {
+			const char *none = f->text ? f->text :
+					   "  (nothing found)";
+			bool first = i == 0 && f->kind == WF_LIST;
+			line = xstrdup(first ? none : "");
+		} else if (f->kind == WF_LIST && f->multi) {
+			bool tick = false;
+			const char *v = wiz_get(w, f->id);
+			for (const char *p = v; *p;) {
+				size_t l = strcspn(p, "\n");
+				if (l == strlen(f->keys[i]) &&
+				    strncmp(p, f->keys[i], l) == 0)
+					tick = true;
+				p += l + (p[l] == '\n');
+			}
+			line = xasprintf("%s %s", tick ? ui->g->check_on :
+					 ui->g->check_off, f->items[i]);
+		} else if (f->kind == WF_LIST) {
+			line = xasprintf("%s %s", i == (int)f->sc.sel ? ui->g->sel :
+					 " ", f->items[i]);
+		} else {
+			line = xstrdup(f->items[i]);
+		}
+		text_put(y + r, x, line, f->iw, ui->attr[R_DIALOG], true,
+			 false);
+		free(line);
+	}
+	if (f->kind == WF_LIST && f->nitems > 0) {
+		int row = (int)f->sc.sel - rows_top(f);
+		attr_t a = ui->attr[on ? R_SELECTED : R_SELECTED_DIM];
+		if (row >= 0 && row < f->rows)
+			mvchgat(y + row, x, f->width, a & ~A_COLOR,
+				PAIR_NUMBER(a), NULL);
+	}
 }
 
-/* Store what the current field holds, checking nothing. */
-void
-wform_sync(struct wiz *w)
-{
-	wform_request(w, REQ_VALIDATION, false);
-}
-
-/* Copy the form onto the screen; mark the selected rows of lists; put
- * the cursor in the current text field. */
+/* Draw the page's fields; the focused one (when the fields have the
+ * focus) stands out, and a text field gets the cursor. */
 void
 wform_draw(struct wiz *w, bool focused)
 {
 	struct ui *ui = w->ui;
 	struct wfield *cur = wform_current(w);
-	int h, wd;
 
-	if (w->win == NULL)
+	if (!w->laid_out)
 		return;
-	getmaxyx((WINDOW *)w->win, h, wd);
-	pos_form_cursor(w->form);
+	for (int r = 0; r < w->form_rows; r++)
+		text_fill(w->wy + r, w->wx, w->form_w, ui->attr[R_DIALOG]);
 	for (int i = 0; i < w->nfields; i++) {
 		struct wfield *f = &w->fields[i];
-		attr_t a;
 		bool on = focused && f == cur;
-		bool input = f->kind == WF_TEXT || f->kind == WF_SECRET ||
-			     f->kind == WF_CHOICE;
-		if (f->fld == NULL || !input)
-			continue;
-		a = ui->attr[on ? R_BUTTON_FOCUS : R_INPUT];
-		if (f->kind == WF_TEXT || f->kind == WF_SECRET)
+		int y = w->wy + f->y, x = w->wx + f->x;
+		attr_t a;
+
+		switch (f->kind) {
+		case WF_TEXT:
+			text_put(y, w->wx, f->label, f->lw, ui->attr[R_DIALOG],
+				 true, false);
 			a = ui->attr[R_INPUT] | (on ? A_BOLD : 0);
-		set_field_back(f->fld, a);
-		set_field_fore(f->fld, a);
-	}
-	copywin(w->win, stdscr, 0, 0, w->wy, w->wx, w->wy + h - 1,
-		w->wx + wd - 1, FALSE);
-	for (int i = 0; i < w->nfields; i++) {
-		struct wfield *f = &w->fields[i];
-		int fr, fc, row;
-		if (f->fld == NULL)
-			continue;
-		field_info(f->fld, NULL, NULL, &fr, &fc, NULL, NULL);
-		if (f->kind == WF_CHECK && focused && f == cur)
-			mvchgat(w->wy + fr, w->wx + fc, 3,
-				ui->attr[R_BUTTON_FOCUS] & ~A_COLOR,
-				PAIR_NUMBER(ui->attr[R_BUTTON_FOCUS]), NULL);
-		if (f->kind != WF_LIST || f->nitems == 0)
-			continue;
-		row = f->cur - f->top;
-		if (row < 0 || row >= f->rows)
-			continue;
-		attr_t a = ui->attr[focused && f == cur ? R_SELECTED :
-				    R_SELECTED_DIM];
-		mvchgat(w->wy + fr + row, w->wx + fc, f->width, a & ~A_COLOR,
-			PAIR_NUMBER(a), NULL);
-	}
-	if (focused && cur != NULL &&
-	    (cur->kind == WF_TEXT || cur->kind == WF_SECRET)) {
-		ui->cur_y = w->wy + getcury((WINDOW *)w->win);
-		ui->cur_x = w->wx + getcurx((WINDOW *)w->win);
+			/* a field not being typed in shows its start */
+			input_draw(ui, y, x, f->iw, f->buf ? f->buf : "",
+				   on ? f->cursor : 0, on, a);
+			break;
+		case WF_SECRET:
+			text_put(y, w->wx, f->label, f->lw, ui->attr[R_DIALOG],
+				 true, false);
+			a = ui->attr[R_INPUT] | (on ? A_BOLD : 0);
+			text_fill(y, x, f->iw, a);
+			if (on) {
+				char *before = xstrndup(f->buf ? f->buf : "",
+							f->cursor);
+				int cw = text_width(before);
+				free(before);
+				ui->cur_y = y;
+				ui->cur_x = x + (cw < f->iw ? cw : f->iw - 1);
+			}
+			break;
+		case WF_CHOICE: {
+			char *t = xasprintf("< %s >", wiz_get(w, f->id));
+			text_put(y, w->wx, f->label, f->lw, ui->attr[R_DIALOG],
+				 true, false);
+			text_put(y, x, t, f->iw,
+				 ui->attr[on ? R_BUTTON_FOCUS : R_INPUT], true,
+				 false);
+			free(t);
+			break;
+		}
+		case WF_CHECK:
+			text_put(y, x, wiz_on(w, f->id) ? ui->g->check_on :
+				 ui->g->check_off, f->iw, ui->attr[R_INPUT],
+				 true, false);
+			text_put(y, x + 4, f->label, w->form_w - 4,
+				 ui->attr[R_DIALOG], true, false);
+			if (on)
+				mvchgat(y, x, 3,
+					ui->attr[R_BUTTON_FOCUS] & ~A_COLOR,
+					PAIR_NUMBER(ui->attr[R_BUTTON_FOCUS]),
+					NULL);
+			break;
+		case WF_INFO:
+			rows_clamp(f);
+			for (int r = 0; r < f->rows; r++) {
+				int k = rows_top(f) + r;
+				text_put(y + r, x, k < f->nitems ? f->items[k] :
+					 "", f->iw, ui->attr[R_DIALOG], true,
+					 false);
+			}
+			break;
+		case WF_LIST: case WF_VIEW:
+			if (f->label[0] != '\0')
+				text_put(y - 1, x, f->label, w->form_w,
+					 ui->attr[R_HEADER], true, false);
+			rows_draw(w, f, y, x, on);
+			break;
+		}
+		if (f->hw > 0)
+			text_put(w->wy + f->hy, w->wx + f->hx,
+				 f->hint ? f->hint : "", f->hw,
+				 ui->attr[R_DIM], true, false);
 	}
 }

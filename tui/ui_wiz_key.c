@@ -1,9 +1,15 @@
 /* cistern — wizards: what each key does on a field of each kind, on the
  * buttons, and anywhere (Esc, F5, Ctrl-P back, Ctrl-N next). */
-#include <form.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/util.h"
+#include "keys.h"
+#include "ui.h"
+#include "ui_dialog.h"
+#include "ui_job.h"
+#include "ui_scroll.h"
+#include "ui_theme.h"
 #include "ui_wiz.h"
 
 /* The first and last fields that take the focus. */
@@ -13,7 +19,7 @@ focus_ends(struct wiz *w, struct wfield **first, struct wfield **last)
 	*first = *last = NULL;
 	for (int i = 0; i < w->nfields; i++) {
 		struct wfield *f = &w->fields[i];
-		if (f->kind == WF_INFO || f->fld == NULL)
+		if (!wform_takes_focus(w, f))
 			continue;
 		if (*first == NULL)
 			*first = f;
@@ -33,12 +39,11 @@ wiz_move(struct wiz *w, int dir)
 
 	focus_ends(w, &first, &last);
 	if (cur != NULL && cur == (dir > 0 ? last : first)) {
-		ok = wform_request(w, REQ_VALIDATION, true) == E_OK;
+		ok = wform_check(w);
 		if (ok)
 			w->btn = dir > 0 ? 1 : 2;
 	} else {
-		ok = wform_request(w, dir > 0 ? REQ_NEXT_FIELD : REQ_PREV_FIELD,
-				   true) == E_OK;
+		ok = wform_move(w, dir);
 	}
 	if (ok) {
 		free(w->error);
@@ -66,27 +71,17 @@ static bool
 list_key_move(struct wiz *w, struct wfield *f, int delta)
 {
 	if (f->kind == WF_VIEW) {
-		int top = f->top + delta;
-		if (top > f->nitems - f->rows)
-			top = f->nitems - f->rows;
-		if (top < 0)
-			top = 0;
-		if (top == f->top)
+		/* a view: the lines it can start at */
+		int starts = f->nitems > f->rows ? f->nitems - f->rows + 1 : 1;
+		if (!scroll_move(&f->sc, (size_t)starts, delta))
 			return false;
-		f->top = top;
 		wform_put(w, f);
 		return true;
 	}
-	int cur = f->cur + delta;
-	if (cur < 0)
-		cur = 0;
-	if (cur >= f->nitems)
-		cur = f->nitems - 1;
-	if (f->nitems == 0 || cur == f->cur)
+	if (f->nitems == 0 || !scroll_move(&f->sc, (size_t)f->nitems, delta))
 		return false;
-	f->cur = cur;
 	if (!f->multi)
-		wiz_set(w, f->id, f->keys[cur]);
+		wiz_set(w, f->id, f->keys[f->sc.sel]);
 	wform_put(w, f);
 	changed(w, f);
 	return true;
@@ -102,7 +97,7 @@ list_toggle(struct wiz *w, struct wfield *f)
 
 	if (f->nitems == 0)
 		return;
-	key = f->keys[f->cur];
+	key = f->keys[f->sc.sel];
 	sbuf_init(&b);
 	for (const char *p = v; *p;) {
 		size_t l = strcspn(p, "\n");
@@ -151,41 +146,11 @@ choice_step(struct wiz *w, struct wfield *f, int dir, int letter)
 static bool
 text_key(struct wiz *w, struct wfield *f, int key)
 {
-	static const struct { int key, req; } map[] = {
-		{ K_FN(KEY_LEFT), REQ_PREV_CHAR },
-		{ K_FN(KEY_RIGHT), REQ_NEXT_CHAR },
-		{ K_CTRL('b'), REQ_PREV_CHAR }, { K_CTRL('f'), REQ_NEXT_CHAR },
-		{ K_FN(KEY_HOME), REQ_BEG_FIELD },
-		{ K_CTRL('a'), REQ_BEG_FIELD },
-		{ K_FN(KEY_END), REQ_END_FIELD },
-		{ K_CTRL('e'), REQ_END_FIELD },
-		{ K_FN(KEY_DC), REQ_DEL_CHAR }, { K_CTRL('d'), REQ_DEL_CHAR },
-		{ K_CTRL('u'), REQ_CLR_FIELD }, { K_CTRL('k'), REQ_CLR_EOF },
-		{ K_CTRL('w'), REQ_DEL_WORD },
-	};
+	int r = wform_edit(w, key);
 
-	if (key_printable(key)) {
-		wform_char(w, key);
+	if (r > 0)
 		changed(w, f);
-		return true;
-	}
-	if (key_backspace(key)) {
-		wform_request(w, REQ_DEL_PREV, false);
-		wform_sync(w);
-		changed(w, f);
-		return true;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
-		if (map[i].key != key)
-			continue;
-		wform_request(w, map[i].req, false);
-		wform_sync(w);
-		if (map[i].req == REQ_CLR_FIELD || map[i].req == REQ_DEL_CHAR ||
-		    map[i].req == REQ_CLR_EOF || map[i].req == REQ_DEL_WORD)
-			changed(w, f);
-		return true;
-	}
-	return false;
+	return r >= 0;
 }
 
 /* Keys on a field: each kind has its own, the rest move. */
@@ -295,8 +260,8 @@ wiz_key(struct ui *ui, struct dialog *d, int key)
 		return wiz_back(w);
 	if (key == K_CTRL('n'))
 		return wiz_next(ui, d);
-	if (w->btn >= 0 || w->form == NULL)
-		return w->form == NULL && key != K_ESC ? UI_NONE :
+	if (w->btn >= 0 || !w->laid_out)
+		return !w->laid_out && key != K_ESC ? UI_NONE :
 		       button_key(ui, d, key);
 	cur = wform_current(w);
 	if (cur == NULL) {

@@ -1,9 +1,9 @@
 /* cistern — the define-pool wizard (F2): name and type, source (see
  * ui_wiz_src.c), target path with permissions and format, and a review
  * that shows the XML, the command line that makes the same pool and
- * exactly what Build and Start will do. Finish defines the pool with
- * `pool-define-as` (the scriptable twin) and builds and starts it as a
- * job; if that fails the operator is offered to undefine it, and what
+ * exactly what Build and Start will do. Finish defines the pool from
+ * pool-define-as's arguments (core/build.h; the command line shown is its
+ * scriptable twin) and builds and starts it as a job; if that fails the operator is offered to undefine it, and what
  * the wizard made goes with it (ui_wiz_done.c). */
 #include <errno.h>
 #include <grp.h>
@@ -13,8 +13,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../core/build.h"
+#include "../core/pool.h"
 #include "../core/probe.h"
+#include "../core/util.h"
 #include "cli.h"
+#include "keys.h"
+#include "main.h"
+#include "ui.h"
+#include "ui_action.h"
 #include "ui_wiz_pool.h"
 
 /* ---- shared ---- */
@@ -32,35 +39,9 @@ pw_type(const struct wiz *w)
 static const char *
 type_about(enum pool_type t)
 {
-	switch (t) {
-	case POOL_DIR:
-		return "A directory of image files (raw, qcow2, ...) on a "
-		       "filesystem that is already there.";
-	case POOL_FS:
-		return "A block device's filesystem, mounted on the target "
-		       "directory; its volumes are image files.";
-	case POOL_NETFS:
-		return "A share of an NFS or GlusterFS server (or CIFS), "
-		       "mounted "
-		       "on the target directory; volumes are image files.";
-	case POOL_LOGICAL:
-		return "An LVM volume group, found or built from devices; its "
-		       "volumes are logical volumes.";
-	case POOL_DISK:
-		return "A whole disk and its partition table (libparted); its "
-		       "volumes are partitions.";
-	case POOL_ISCSI:
-		return "The LUNs of an iSCSI target, through the kernel's "
-		       "initiator (iscsiadm); they are made on the server.";
-	case POOL_ISCSI_DIRECT:
-		return "The LUNs of an iSCSI target, through libiscsi inside "
-		       "cistern (no kernel initiator); made on the server.";
-	case POOL_RBD:
-		return "The RBD images of a Ceph pool, through librbd inside "
-		       "cistern; its volumes are images.";
-	default:
-		return "";
-	}
+	const char *about = pool_type_info(t)->about;
+
+	return about ? about : "";
 }
 
 /* ---- page 1: name and type ---- */
@@ -120,30 +101,26 @@ name_change(struct wiz *w, const char *id)
 static char *
 default_target(struct wiz *w)
 {
-	char *base = default_pool_dir(), *slash = strrchr(base, '/'), *t;
-	const char *vg;
+	const char *td = pool_type_info(pw_type(w))->target_default;
+	char *base, *slash, *t;
+	struct pw_args pa;
 
-	switch (pw_type(w)) {
-	case POOL_LOGICAL:
-		vg = strcmp(wiz_get(w, "vgmode"), "new") == 0 ?
-		     wiz_get(w, "vgname") : wiz_get(w, "vg");
-		t = xasprintf("/dev/%s", vg);
-		break;
-	case POOL_DISK:
-		t = xstrdup("/dev");
-		break;
-	case POOL_ISCSI:
-		t = xstrdup("/dev/disk/by-path");
-		break;
-	case POOL_ISCSI_DIRECT:
-		t = xstrdup("");
-		break;
-	default:
-		if (slash != NULL)
-			*slash = '\0';
-		t = xasprintf("%s/%s", base, wiz_get(w, "name"));
-		break;
+	if (td != NULL) {
+		/* %s: the source's name (a volume group's) */
+		const char *at = strstr(td, "%s");
+		if (at == NULL)
+			return xstrdup(td);
+		pw_args(w, NULL, &pa);
+		t = xasprintf("%.*s%s%s", (int)(at - td), td,
+			      pa.a.source_name ? pa.a.source_name : "", at + 2);
+		pw_args_free(&pa);
+		return t;
 	}
+	base = default_pool_dir();
+	slash = strrchr(base, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	t = xasprintf("%s/%s", base, wiz_get(w, "name"));
 	free(base);
 	return t;
 }
@@ -156,8 +133,8 @@ target_state(struct wiz *w)
 	bool exists, empty;
 	struct stat st;
 
-	if (pw_type(w) == POOL_LOGICAL || pw_type(w) == POOL_DISK ||
-	    pw_type(w) == POOL_ISCSI)
+	/* only a file pool's target is a directory Build makes */
+	if (!(pool_type_info(pw_type(w))->kind & POOL_TI_FILES))
 		return xstrdup("");
 	discover_dir_state(t, &exists, &empty);
 	if (!exists) {
@@ -186,8 +163,8 @@ check_target_path(struct wiz *w, const char *v)
 		return xstrdup("give the target path");
 	if (*v != '/')
 		return xasprintf("'%s': the target path starts with /", v);
-	if (pw_type(w) == POOL_DISK || pw_type(w) == POOL_ISCSI)
-		return NULL;
+	if (!(pool_type_info(pw_type(w))->kind & POOL_TI_FILES))
+		return NULL;    /* a directory of device nodes */
 	if (stat(v, &st) == 0 && !S_ISDIR(st.st_mode))
 		return xasprintf("%s is there and is not a directory", v);
 	char *blocker, *top = discover_first_missing(v, &blocker), *why = NULL;
@@ -244,34 +221,25 @@ default_format(struct wiz *w)
 {
 	struct pw *pw = w->ctx;
 	const struct pw_dev *d = pw_dev_find(pw, wiz_get(w, "device"));
-	enum pool_type t = pw_type(w);
-	const char *const *tab = model_pool_formats(t);
+	const struct pool_type_info *ti = pool_type_info(pw_type(w));
 
-	if (t == POOL_FS && d != NULL && !d->blank &&
-	    model_format_allowed(tab, d->type))
+	if (d != NULL && !d->blank && model_format_allowed(ti->formats,
+							   d->type))
 		return d->type;
-	if (t == POOL_DISK && d != NULL && str_eq(d->usage, "partition table"))
-		return model_format_allowed(tab, d->type) ? d->type : "dos";
-	if (t == POOL_FS)
-		return "ext4";
-	if (t == POOL_DISK)
-		return "gpt";
-	if (t == POOL_LOGICAL)
-		return "lvm2";
-	return "auto";
+	return ti->build_format ? ti->build_format : "auto";
 }
 
 /* Target path, permissions (file pools), format. */
 static void
 where_build(struct wiz *w)
 {
-	enum pool_type t = pw_type(w);
-	const char *const *tab = model_pool_formats(t);
+	const struct pool_type_info *ti = pool_type_info(pw_type(w));
+	const char *const *tab = ti->formats;
 	const char *ch[24];
 	struct wfield *f;
 	int n = 0;
 
-	if (t != POOL_ISCSI_DIRECT) {
+	if (!(ti->source & POOL_SRC_NETWORK)) {
 		if (wiz_get(w, "target")[0] == '\0' ||
 		    wiz_on(w, "target_auto")) {
 			char *d = default_target(w);
@@ -282,7 +250,7 @@ where_build(struct wiz *w)
 		f = wiz_text(w, "target", "Target path", check_target_path);
 		f->hint = target_state(w);
 	}
-	if (t == POOL_DIR || t == POOL_FS || t == POOL_NETFS) {
+	if (ti->kind & POOL_TI_FILES) {
 		f = wiz_text(w, "mode", "Mode", check_mode);
 		f->width = 6;
 		f->hint = xstrdup("octal; empty: 0711 as libvirt");
@@ -297,29 +265,29 @@ where_build(struct wiz *w)
 		return;
 	if (wiz_get(w, "format")[0] == '\0')
 		wiz_set(w, "format", default_format(w));
-	/* the one that fits first, then the others ('unknown' and lvm2
-	 * are no labels to build) */
+	/* the one that fits first, then the others ('unknown', and what
+	 * Build cannot make, are nothing to build) */
 	ch[n++] = wiz_get(w, "format");
 	for (int i = 0; tab[i] != NULL && n < 23; i++)
 		if (strcmp(tab[i], ch[0]) != 0 &&
 		    strcmp(tab[i], "unknown") != 0 &&
-		    !(t == POOL_DISK && strcmp(tab[i], "lvm2") == 0))
+		    !str_eq(tab[i], ti->no_build_format))
 			ch[n++] = tab[i];
 	char *first = xstrdup(ch[0]);
 	ch[0] = first;
-	wiz_choice(w, "format", t == POOL_DISK ? "Label" : t == POOL_LOGICAL ?
-		   "Format" : "Filesystem", ch, n);
+	wiz_choice(w, "format", ti->format_label ? ti->format_label :
+		   "Format", ch, n);
 	free(first);
-	if (t == POOL_FS)
-		wiz_info(w, "fmtinfo", "auto lets mount find the filesystem; "
-			 "Build needs a real one (mkfs -t FORMAT).", 2);
+	if (ti->format_note != NULL)
+		wiz_info(w, "fmtinfo", ti->format_note, 2);
 }
 
-/* iscsi-direct pools have no target path, permissions or format. */
+/* Pools with no local target (iscsi-direct, rbd) have no target path,
+ * permissions or format. */
 static bool
 where_skip(struct wiz *w)
 {
-	return pw_type(w) == POOL_ISCSI_DIRECT || pw_type(w) == POOL_RBD;
+	return (pool_type_info(pw_type(w))->source & POOL_SRC_NETWORK) != 0;
 }
 
 /* A typed target is the operator's; the hint follows it. */
@@ -336,16 +304,6 @@ where_change(struct wiz *w, const char *id)
 }
 
 /* ---- the command line ---- */
-
-/* Append an option and its value. */
-static void
-opt(char ***v, size_t *n, const char *name, const char *value)
-{
-	if (value == NULL || *value == '\0')
-		return;
-	strv_push(v, n, name);
-	strv_push(v, n, value);
-}
 
 /* A user or group as a number (names resolved now). */
 static char *
@@ -365,103 +323,105 @@ id_number(const char *v, bool group)
 	return p ? xasprintf("%u", (unsigned)p->pw_uid) : xstrdup(v);
 }
 
-/* The pool-define-as command line of the wizard's values. */
-char **
-pw_argv(struct wiz *w, bool print_xml, const char *secret_usage)
+/* The wizard's values as pool-define-as's arguments. */
+void
+pw_args(struct wiz *w, const char *secret_usage, struct pw_args *out)
 {
 	enum pool_type t = pw_type(w);
-	char **v = NULL, *owner, *group;
-	size_t n = 0;
+	const struct pool_type_info *ti = pool_type_info(t);
+	struct pool_args *a = &out->a;
+	const char *src_dev = NULL;
+	bool port = false;
 
-	strv_push(&v, &n, "pool-define-as");
-	strv_push(&v, &n, wiz_get(w, "name"));
-	strv_push(&v, &n, pool_type_name(t));
-	switch (t) {
-	case POOL_FS:
-	case POOL_DISK:
-		opt(&v, &n, "--source-dev", wiz_get(w, "device"));
+	memset(out, 0, sizeof(*out));
+	a->name = wiz_get(w, "name");
+	a->type = pool_type_name(t);
+	/* the source: the fields of its page, as the table says it is
+	 * chosen */
+	switch (ti->pick) {
+	case POOL_PICK_DEVICE:
+		src_dev = wiz_get(w, "device");
 		break;
-	case POOL_NETFS:
-		opt(&v, &n, "--source-host", wiz_get(w, "host"));
-		opt(&v, &n, "--source-path", wiz_get(w, "srcdir"));
-		break;
-	case POOL_LOGICAL:
+	case POOL_PICK_VG:
 		if (strcmp(wiz_get(w, "vgmode"), "new") == 0) {
 			char *pvs = xstrdup(wiz_get(w, "pvs"));
-			opt(&v, &n, "--source-name", wiz_get(w, "vgname"));
+			a->source_name = wiz_get(w, "vgname");
 			for (char *p = strtok(pvs, "\n"); p;
 			     p = strtok(NULL, "\n"))
-				opt(&v, &n, "--source-dev", p);
+				strv_push(&out->devs, &out->ndevs, p);
 			free(pvs);
 		} else {
-			opt(&v, &n, "--source-name", wiz_get(w, "vg"));
+			a->source_name = wiz_get(w, "vg");
 		}
 		break;
-	case POOL_ISCSI:
-	case POOL_ISCSI_DIRECT:
-		opt(&v, &n, "--source-host", wiz_get(w, "host"));
-		if (strcmp(wiz_get(w, "port"), "3260") != 0)
-			opt(&v, &n, "--source-port", wiz_get(w, "port"));
-		opt(&v, &n, "--source-dev", wiz_get(w, "tgt"));
-		opt(&v, &n, "--source-initiator", wiz_get(w, "initiator"));
-		if (wiz_get(w, "chapuser")[0] && secret_usage != NULL) {
-			opt(&v, &n, "--auth-type", "chap");
-			opt(&v, &n, "--auth-username", wiz_get(w, "chapuser"));
-			opt(&v, &n, "--secret-usage", secret_usage);
-		}
+	case POOL_PICK_EXPORT:
+		a->source_path = wiz_get(w, "srcdir");
 		break;
-	case POOL_RBD:
-		opt(&v, &n, "--source-host", wiz_get(w, "host"));
-		opt(&v, &n, "--source-port", wiz_get(w, "port"));
-		opt(&v, &n, "--source-name", wiz_get(w, "rbdpool"));
-		if (wiz_get(w, "chapuser")[0] && secret_usage != NULL) {
-			opt(&v, &n, "--auth-type", "ceph");
-			opt(&v, &n, "--auth-username", wiz_get(w, "chapuser"));
-			opt(&v, &n, "--secret-usage", secret_usage);
-		}
+	case POOL_PICK_TARGET:
+		src_dev = wiz_get(w, "tgt");
+		port = true;
 		break;
-	default:
+	case POOL_PICK_CEPH_POOL:
+		a->source_name = wiz_get(w, "rbdpool");
+		port = true;
+		break;
+	case POOL_PICK_NONE:
 		break;
 	}
-	if (model_pool_formats(t) != NULL)
-		opt(&v, &n, "--source-format", wiz_get(w, "format"));
-	if (t != POOL_ISCSI_DIRECT && t != POOL_RBD)
-		opt(&v, &n, "--target", wiz_get(w, "target"));
-	if (t == POOL_DIR || t == POOL_FS || t == POOL_NETFS) {
-		owner = id_number(wiz_get(w, "owner"), false);
-		group = id_number(wiz_get(w, "group"), true);
-		opt(&v, &n, "--target-mode", wiz_get(w, "mode"));
-		opt(&v, &n, "--target-owner", owner);
-		opt(&v, &n, "--target-group", group);
-		free(owner);
-		free(group);
+	if (ti->source & POOL_SRC_HOST)
+		a->source_host = wiz_get(w, "host");
+	if (port && (ti->default_port == 0 ||
+		     atoi(wiz_get(w, "port")) != ti->default_port))
+		a->source_port = wiz_get(w, "port");
+	if (ti->source & POOL_SRC_INITIATOR)
+		a->source_initiator = wiz_get(w, "initiator");
+	if (ti->auth_type != NULL && wiz_get(w, "chapuser")[0] &&
+	    secret_usage != NULL)
+		a->auth_type = ti->auth_type;
+	if (src_dev != NULL && *src_dev != '\0')
+		strv_push(&out->devs, &out->ndevs, src_dev);
+	a->source_devs = (const char *const *)out->devs;
+	a->nsource_devs = out->ndevs;
+	if (a->auth_type != NULL) {
+		a->auth_username = wiz_get(w, "chapuser");
+		a->secret_usage = secret_usage;
 	}
-	if (print_xml)
-		strv_push(&v, &n, "--print-xml");
-	return v;
+	if (ti->formats != NULL)
+		a->source_format = wiz_get(w, "format");
+	if (!(ti->source & POOL_SRC_NETWORK))
+		a->target = wiz_get(w, "target");
+	if (ti->kind & POOL_TI_FILES) {
+		out->owner = id_number(wiz_get(w, "owner"), false);
+		out->group = id_number(wiz_get(w, "group"), true);
+		a->target_mode = wiz_get(w, "mode");
+		a->target_owner = out->owner;
+		a->target_group = out->group;
+	}
 }
 
-/* Run a pool-define-as command line with its output captured. */
-char *
-pw_print_xml(struct wiz *w, char **argv, struct sbuf *err)
+struct pool_def *
+pw_def(struct wiz *w, const char *secret_usage)
 {
-	struct cli cl = { .c = w->ui->c };
-	char *out = NULL;
-	size_t len = 0;
-	FILE *mf = open_memstream(&out, &len);
-	int rc;
+	struct pw_args pa;
+	struct pool_def *d;
+	struct err e;
 
-	cl.out = mf;
-	cl.err = mf;
-	rc = cli_run(&cl, (int)strv_len(argv), argv);
-	fclose(mf);
-	if (rc != 0) {
-		char *m = strstr(out ? out : "", "error: ");
-		sbuf_add(err, m ? m + 7 : out ? out : "failed");
-		free(out);
-		return NULL;
-	}
-	return out;
+	err_init(&e);
+	pw_args(w, secret_usage, &pa);
+	d = pool_args_def(&pa.a, "pool-define-as", NULL, &e);
+	pw_args_free(&pa);
+	err_clear(&e);
+	return d;
+}
+
+/* Free what pw_args made. */
+void
+pw_args_free(struct pw_args *pa)
+{
+	strv_free(pa->devs);
+	free(pa->owner);
+	free(pa->group);
+	memset(pa, 0, sizeof(*pa));
 }
 
 /* ---- the pages ---- */

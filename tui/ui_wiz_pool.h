@@ -3,11 +3,13 @@
  * Pages: name and type; source (per type, with discovery); the iSCSI
  * target and its LUNs; target path, permissions and format; review (the
  * XML, what will happen, Build / Start / Autostart). The result is a
- * `cistern pool-define-as` command line (its scriptable twin), run as is.
+ * struct pool_args (core/build.h), the same as `cistern pool-define-as`
+ * takes (its scriptable twin, shown on the review).
  */
 #ifndef CISTERN_UI_WIZ_POOL_H
 #define CISTERN_UI_WIZ_POOL_H
 
+#include "../core/build.h"
 #include "../core/discover.h"
 #include "ui_wiz.h"
 
@@ -57,7 +59,8 @@ char *pw_size(uint64_t bytes);
 /* ui_wiz_disc.c: discovery jobs and their answers. */
 void pw_discover(struct wiz *w, unsigned devflags, int type, const char *what,
 		 job_end_fn on_end);
-void pw_luns_start(struct wiz *w, char *xml, const char *secret,
+/* (takes `def`) */
+void pw_luns_start(struct wiz *w, struct pool_def *def, const char *secret,
 		   job_end_fn on_end);
 void pw_read_found(struct pw *pw, const char *output, const char *what_for);
 int pw_split_tabs(char *line, char **f, int n);
@@ -78,11 +81,18 @@ void pw_tgt_change(struct wiz *w, const char *id);
 void pw_tgt_enter(struct wiz *w);
 void pw_free_found(struct pw *pw);
 
-/* ui_wiz_pool.c: the pool-define-as command line of the wizard's values
- * (argv[0] is the verb; NULL-terminated; strv_free it). */
-char **pw_argv(struct wiz *w, bool print_xml, const char *secret_usage);
-/* Run a pool-define-as command line; its output (the XML with
- * --print-xml), or NULL with why in `err`. */
-char *pw_print_xml(struct wiz *w, char **argv, struct sbuf *err);
+/* ui_wiz_pool.c: the wizard's values as pool-define-as's arguments
+ * (core/build.h), with the strings they need; pw_args_free frees them. */
+struct pw_args {
+	struct pool_args a;
+	char **devs;
+	size_t ndevs;
+	char *owner, *group;
+};
+void pw_args(struct wiz *w, const char *secret_usage, struct pw_args *out);
+void pw_args_free(struct pw_args *pa);
+/* The definition the wizard's values make, or NULL when they make none
+ * (yet). */
+struct pool_def *pw_def(struct wiz *w, const char *secret_usage);
 
 #endif

@@ -11,36 +11,48 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/pool.h"
 #include "../core/probe.h"
 #include "../core/run.h"
 #include "../core/secret.h"
+#include "../core/util.h"
 #include "cli.h"
+#include "keys.h"
+#include "ui.h"
+#include "ui_dialog.h"
+#include "ui_form.h"
+#include "ui_job.h"
+#include "ui_model.h"
+#include "ui_theme.h"
 #include "ui_wiz_pool.h"
 
 /* What the devices Build would write to hold now. */
 struct holds {
 	char *devs;            /* "/dev/loop3" or "/dev/loop3 /dev/loop4" */
 	char *what;            /* what one of them holds, or NULL: blank */
+	char *held;            /* only the what of that ("an xfs ...") */
 	char *type;            /* blkid's TYPE / PTTYPE of the first */
 	char *confirm;         /* what to type back */
 	char *busy;            /* why one of them is in use, or NULL */
+	size_t ndevs;
 };
 
 /* Probe what Build would write to (now: a typed path too). */
 static void
 holds_probe(struct wiz *w, struct holds *h)
 {
-	enum pool_type t = pw_type(w);
-	char *list, *slash;
+	const struct pool_type_info *ti = pool_type_info(pw_type(w));
+	struct pw_args pa;
+	char *slash;
 	struct sbuf b;
 
 	memset(h, 0, sizeof(*h));
-	if (t == POOL_LOGICAL)
-		list = xstrdup(wiz_get(w, "pvs"));
-	else
-		list = xstrdup(wiz_get(w, "device"));
+	pw_args(w, NULL, &pa);
 	sbuf_init(&b);
-	for (char *p = strtok(list, "\n"); p; p = strtok(NULL, "\n")) {
+	/* only this host's devices (not an iSCSI target's name) */
+	for (size_t i = 0; i < pa.ndevs &&
+	     (ti->kind & POOL_TI_LOCAL_DEVICES); i++) {
+		const char *p = pa.devs[i];
 		struct probe_info pi;
 		sbuf_printf(&b, "%s%s", b.len ? " " : "", p);
 		if (h->busy == NULL) {
@@ -51,17 +63,23 @@ holds_probe(struct wiz *w, struct holds *h)
 		if (h->what == NULL && probe_signatures(p, &pi, NULL) == 0 &&
 		    pi.found) {
 			h->what = xasprintf("%s holds %s", p, pi.what);
+			h->held = xstrdup(pi.what);
 			h->type = xstrdup(pi.type);
 		}
 	}
+	h->ndevs = (ti->kind & POOL_TI_LOCAL_DEVICES) ? pa.ndevs : 0;
 	h->devs = sbuf_take(&b);
-	free(list);
-	if (t == POOL_LOGICAL) {
-		h->confirm = xstrdup(wiz_get(w, "vgname"));
+	if (h->devs == NULL)
+		h->devs = xstrdup("");
+	/* what Build makes is named (a volume group): that name, else the
+	 * device's */
+	if ((ti->source & POOL_SRC_NAME) && pa.a.source_name != NULL) {
+		h->confirm = xstrdup(pa.a.source_name);
 	} else {
 		slash = strrchr(h->devs, '/');
 		h->confirm = xstrdup(slash ? slash + 1 : h->devs);
 	}
+	pw_args_free(&pa);
 }
 
 /* Free what holds_probe found. */
@@ -70,117 +88,91 @@ holds_free(struct holds *h)
 {
 	free(h->devs);
 	free(h->what);
+	free(h->held);
 	free(h->type);
 	free(h->confirm);
 	free(h->busy);
+}
+
+/* What the backend says a step does to the pool the wizard defines
+ * (NULL: no such step). */
+static char *
+says(struct wiz *w, enum pool_say what)
+{
+	struct pool_def *d = pw_def(w, NULL);
+	char *s = d != NULL ? pool_says(d, what) : NULL;
+
+	pool_def_free(d);
+	return s;
 }
 
 /* Can this pool be built, and what does Build say it does? */
 static char *
 build_label(struct wiz *w, const struct holds *h)
 {
-	const char *fmt = wiz_get(w, "format");
+	char *s = says(w, POOL_SAY_BUILD), *l;
 
-	switch (pw_type(w)) {
-	case POOL_DIR:
-		return xasprintf("Build: create the directory %s",
-				 wiz_get(w, "target"));
-	case POOL_NETFS:
-		return xasprintf("Build: create the mount point %s",
-				 wiz_get(w, "target"));
-	case POOL_FS:
-		return xasprintf("Build: run mkfs.%s on %s", fmt, h->devs);
-	case POOL_DISK:
-		return xasprintf("Build: write a new %s label on %s", fmt,
-				 h->devs);
-	case POOL_LOGICAL:
-		if (strcmp(wiz_get(w, "vgmode"), "new") != 0)
-			return NULL;
-		return xasprintf("Build: pvcreate %s, vgcreate %s", h->devs,
-				 wiz_get(w, "vgname"));
-	default:
+	(void)h;
+	if (s == NULL)
 		return NULL;
-	}
+	l = xasprintf("Build: %s", s);
+	free(s);
+	return l;
 }
 
-/* Does Build destroy data (what the device holds, unless it is what the
- * pool would make anyway)? */
+/* Does Build destroy data (what the device holds)? */
 static bool
 build_destroys(struct wiz *w, const struct holds *h)
 {
-	enum pool_type t = pw_type(w);
-
-	if (h->what == NULL || t == POOL_DIR || t == POOL_NETFS)
-		return false;
-	return true;
+	return h->what != NULL &&
+	       type_has(pw_type(w), BACKEND_BUILD_DESTRUCTIVE);
 }
 
 /* Is the device already what the pool needs (Build not needed)? */
 static bool
 already_made(struct wiz *w, const struct holds *h)
 {
-	enum pool_type t = pw_type(w);
 	const char *fmt = wiz_get(w, "format");
 	bool exists, empty;
 
-	switch (t) {
-	case POOL_DIR:
-	case POOL_NETFS:
+	if (!type_has(pw_type(w), BACKEND_BUILD_DESTRUCTIVE)) {
+		/* Build makes the directory */
 		discover_dir_state(wiz_get(w, "target"), &exists, &empty);
 		return exists;
-	case POOL_FS:
-		return h->type != NULL && (str_eq(h->type, fmt) ||
-					   str_eq(fmt, "auto"));
-	case POOL_DISK:
-		return h->type != NULL && str_eq(h->type, fmt);
-	case POOL_LOGICAL:
-		return strcmp(wiz_get(w, "vgmode"), "new") != 0;
-	default:
-		return true;
 	}
+	return h->type != NULL && (str_eq(h->type, fmt) ||
+				   str_eq(fmt, "auto"));
 }
 
 /* What Start does, in words. */
-static const char *
-start_words(enum pool_type t)
+static char *
+start_words(struct wiz *w)
 {
-	switch (t) {
-	case POOL_DIR: return "Start: use the directory";
-	case POOL_FS: return "Start: mount it on the target path";
-	case POOL_NETFS: return "Start: mount the export on the target path";
-	case POOL_LOGICAL: return "Start: activate the volume group";
-	case POOL_DISK: return "Start: check the label and list the partitions";
-	case POOL_ISCSI: return "Start: log in to the target (iscsiadm)";
-	case POOL_RBD: return "Start: connect to the cluster and list the "
-			      "images";
-	default: return "Start: log in and list the LUNs";
-	}
+	char *s = says(w, POOL_SAY_START), *l;
+
+	l = xasprintf("Start: %s", s ? s : "start the pool");
+	free(s);
+	return l;
 }
 
-/* The fs sentence the issue asks for, whole: "Will run mkfs.ext4 on
+/* The sentence the issue asks for, whole: "Will run mkfs.ext4 on
  * /dev/sdb — it holds an xfs filesystem labelled 'data': type sdb to
  * confirm". */
 static char *
 destroy_text(struct wiz *w, const struct holds *h)
 {
-	const char *holds = h->what ? strstr(h->what, " holds ") : NULL;
+	char *s = says(w, POOL_SAY_DESTROY), *t;
 
-	holds = holds ? holds + 7 : "data";
-	switch (pw_type(w)) {
-	case POOL_FS:
-		return xasprintf("Will run mkfs.%s on %s — it holds %s: type "
-				 "%s "
-				 "to confirm.", wiz_get(w, "format"), h->devs,
-				 holds, h->confirm);
-	case POOL_DISK:
-		return xasprintf("Will write a new %s label on %s — it holds "
-				 "%s: "
-				 "type %s to confirm.", wiz_get(w, "format"),
-				 h->devs, holds, h->confirm);
-	default:
-		return xasprintf("Will run pvcreate on %s — %s: type %s to "
-				 "confirm.", h->devs, h->what, h->confirm);
-	}
+	if (h->ndevs > 1)
+		t = xasprintf("Will %s — %s: type %s to confirm.",
+			      s ? s : "build", h->what ? h->what : "data",
+			      h->confirm);
+	else
+		t = xasprintf("Will %s — it holds %s: type %s to confirm.",
+			      s ? s : "build", h->held ? h->held : "data",
+			      h->confirm);
+	free(s);
+	return t;
 }
 
 /* The review's lines: what will happen, step by step. */
@@ -200,8 +192,8 @@ plan_text(struct wiz *w, const struct holds *h)
 		free(d);
 	} else if (bl != NULL && wiz_on(w, "build"))
 		sbuf_printf(&b, "%s.\n", bl);
-	else if (bl != NULL && h->busy != NULL && pw_type(w) != POOL_DIR &&
-		 pw_type(w) != POOL_NETFS)
+	else if (bl != NULL && h->busy != NULL &&
+		 type_has(t, BACKEND_BUILD_DESTRUCTIVE))
 		sbuf_printf(&b, "Not built: %s.\n", h->busy);
 	else if (bl != NULL && h->what != NULL && !already_made(w, h))
 		sbuf_printf(&b, "Not built: %s, which Build would destroy "
@@ -209,14 +201,17 @@ plan_text(struct wiz *w, const struct holds *h)
 	else if (bl != NULL && h->what != NULL)
 		sbuf_printf(&b, "Not built: %s; it is used as it "
 				"is.\n", h->what);
-	if (wiz_on(w, "start"))
-		sbuf_printf(&b, "%s.\n", start_words(t));
+	if (wiz_on(w, "start")) {
+		char *sw = start_words(w);
+		sbuf_printf(&b, "%s.\n", sw);
+		free(sw);
+	}
 	if (wiz_on(w, "autostart"))
 		sbuf_add(&b, "Autostart: start it at every boot.\n");
 	if (wiz_get(w, "chapuser")[0])
 		sbuf_printf(&b, "The %s goes into the secrets store "
-			    "(%s/secrets).\n", t == POOL_RBD ? "cephx key" :
-			    "CHAP password", w->ui->c->store.config_dir);
+			    "(%s/secrets).\n", pool_type_info(t)->secret_words,
+			    w->ui->c->store.config_dir);
 	free(bl);
 	return sbuf_take(&b);
 }
@@ -225,26 +220,35 @@ plan_text(struct wiz *w, const struct holds *h)
 static char *
 xml_text(struct wiz *w, bool *ok)
 {
-	char **argv = pw_argv(w, true, wiz_get(w, "chapuser")[0] ?
-			      "(chosen at Define)" : NULL);
-	char **shown = pw_argv(w, false, wiz_get(w, "chapuser")[0] ?
-			       pw_type(w) == POOL_RBD ? "ceph-NAME" : "chap-NAME" :
-			       NULL);
-	struct sbuf err, b;
-	char *xml, *line;
+	bool chap = wiz_get(w, "chapuser")[0] != '\0';
+	struct pw_args pa, ps;
+	struct pool_def *d;
+	struct err e;
+	struct sbuf b;
+	char *xml = NULL, *line, **shown;
 
-	sbuf_init(&err);
-	xml = pw_print_xml(w, argv, &err);
+	pw_args(w, chap ? "(chosen at Define)" : NULL, &pa);
+	char *usage = xasprintf("%s-NAME", pool_type_info(pw_type(w))->auth_type);
+	pw_args(w, chap ? usage : NULL, &ps);
+	err_init(&e);
+	d = pool_args_def(&pa.a, "pool-define-as", &xml, &e);
 	sbuf_init(&b);
+	shown = cli_pool_args_argv(&ps.a, false);
 	line = run_argv_line((const char *const *)shown);
 	sbuf_printf(&b, "# the same from a script:\n# cistern %s\n", line);
 	free(line);
-	*ok = xml != NULL;
-	sbuf_add(&b, xml ? xml : err.s ? err.s : "?");
-	free(xml);
-	sbuf_free(&err);
-	strv_free(argv);
 	strv_free(shown);
+	*ok = d != NULL;
+	if (d != NULL)
+		sbuf_add(&b, xml);
+	else
+		sbuf_printf(&b, "%s\n", e.msg);
+	pool_def_free(d);
+	free(xml);
+	err_clear(&e);
+	pw_args_free(&pa);
+	pw_args_free(&ps);
+	free(usage);
 	return sbuf_take(&b);
 }
 
@@ -297,7 +301,9 @@ pw_review_build(struct wiz *w)
 	free(text);
 	if (bl != NULL)
 		wiz_check(w, "build", bl);
-	wiz_check(w, "start", start_words(t));
+	char *sw = start_words(w);
+	wiz_check(w, "start", sw);
+	free(sw);
 	wiz_check(w, "autostart", "Autostart: start it at every boot");
 	if (bl != NULL && wiz_on(w, "build") && build_destroys(w, &h)) {
 		f = wiz_text(w, "confirm", "Confirm", check_confirm);
@@ -376,12 +382,12 @@ job_setup(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	struct made *m = arg;
 	struct pool *p = cistern_get_pool(c, m->pool, e);
 
+	(void)out;
 	if (p == NULL)
 		return -1;
 	if (m->build) {
 		if (pool_build(c, p, m->build_flags, j, e) < 0)
 			return -1;
-		sbuf_add(out, "built\n");
 	}
 	if (m->start && pool_start(c, p, m->start_flags, j, e) < 0)
 		return -1;
@@ -445,14 +451,14 @@ job_undo(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	err_init(&se);
 	if (pool_is_active(p) && pool_stop(c, p, 0, e) < 0)
 		return -1;
-	if (m->build && (t == POOL_DISK || t == POOL_LOGICAL)) {
+	if (m->build && type_has(t, BACKEND_DELETE_UNDOES_BUILD)) {
 		if (pool_delete(c, p, POOL_DELETE_CONFIRMED, j, e) < 0)
 			return -1;
 		sbuf_printf(out, "removed what Build made on the devices\n");
 	}
 	/* the device held nothing before: whatever it holds now, a build
 	 * that stopped half-way included, the wizard made */
-	if (t == POOL_FS && m->blank_dev != NULL && fs_made(m)) {
+	if (m->blank_dev != NULL && fs_made(m)) {
 		if (probe_wipe_signatures(m->blank_dev, e) < 0)
 			return -1;
 		sbuf_printf(out, "%s is blank again\n", m->blank_dev);
@@ -516,8 +522,8 @@ failed_done(struct ui *ui, struct form *f, int b)
 static void
 offer_undo(struct ui *ui, struct made *m, const struct ui_job *j)
 {
-	bool built = j->output != NULL && strstr(j->output, "built\n");
-	bool fs = m->type == POOL_FS && m->blank_dev != NULL && fs_made(m);
+	bool built = (j->mirror.did & JOB_DID_BUILD) != 0;
+	bool fs = m->blank_dev != NULL && fs_made(m);
 	struct sbuf b;
 	struct form *f;
 
@@ -526,8 +532,8 @@ offer_undo(struct ui *ui, struct made *m, const struct ui_job *j)
 		    "away what this wizard made", m->pool,
 		    m->build && !built ? "built" : "started",
 		    j->code == ERR_CANCELLED ? "cancelled" : j->msg);
-	if (m->build && built && (m->type == POOL_DISK ||
-				 m->type == POOL_LOGICAL))
+	if (m->build && built &&
+	    type_has((enum pool_type)m->type, BACKEND_DELETE_UNDOES_BUILD))
 		sbuf_add(&b, " (what Build wrote on the devices)");
 	if (fs)
 		sbuf_printf(&b, " (the filesystem on %s)", m->blank_dev);
@@ -602,9 +608,9 @@ pw_done(struct ui *ui, struct wiz *w)
 	struct made *m = xcalloc(1, sizeof(*m));
 	enum pool_type t = pw_type(w);
 	struct holds h;
-	struct sbuf err;
+	struct pw_args pa;
+	struct pool_def *d;
 	struct err e;
-	char **argv, *out;
 	bool exists, empty;
 
 	m->pool = xstrdup(wiz_get(w, "name"));
@@ -615,13 +621,17 @@ pw_done(struct ui *ui, struct wiz *w)
 	m->build = wiz_on(w, "build") && bl != NULL;
 	free(bl);
 	m->destroys = m->build && build_destroys(w, &h);
-	if (t == POOL_FS || t == POOL_DISK || t == POOL_LOGICAL)
+	if (type_has(t, BACKEND_BUILD_DESTRUCTIVE))
 		m->build_flags = m->destroys ? POOL_BUILD_OVERWRITE :
 				 POOL_BUILD_NO_OVERWRITE;
-	if (t == POOL_FS && h.what == NULL && m->build)
+	/* a build on a blank device its delete does not undo (mkfs): the
+	 * undo wipes what it wrote */
+	if (type_has(t, BACKEND_BUILD_DESTRUCTIVE) &&
+	    !type_has(t, BACKEND_DELETE_UNDOES_BUILD) && h.what == NULL &&
+	    m->build)
 		m->blank_dev = xstrdup(h.devs);
 	discover_dir_state(wiz_get(w, "target"), &exists, &empty);
-	if (!exists && (t == POOL_DIR || t == POOL_FS || t == POOL_NETFS)) {
+	if (!exists && (pool_type_info(t)->kind & POOL_TI_FILES)) {
 		char *blocker;
 		m->target = xstrdup(wiz_get(w, "target"));
 		m->target_top = discover_first_missing(m->target, &blocker);
@@ -634,34 +644,34 @@ pw_done(struct ui *ui, struct wiz *w)
 	err_init(&e);
 	if (wiz_get(w, "chapuser")[0]) {
 		const char *pw = wiz_get(w, "chappass");
-		m->secret = secret_name(ui, t == POOL_RBD ? "ceph" : "chap",
+		m->secret = secret_name(ui, pool_type_info(t)->auth_type,
 					m->pool);
 		if (secret_set(&ui->c->store, NULL, m->secret, pw, strlen(pw),
 			       &e) < 0) {
-			wiz_error(w, "Cannot store the %s: %s", t == POOL_RBD ?
-				  "cephx key" : "CHAP password", e.msg);
+			wiz_error(w, "Cannot store the %s: %s",
+				  pool_type_info(t)->secret_words, e.msg);
 			free(m->secret);
 			m->secret = NULL;
 			goto fail;
 		}
 	}
-	argv = pw_argv(w, false, m->secret);
-	sbuf_init(&err);
+	pw_args(w, m->secret, &pa);
+	d = pool_args_def(&pa.a, "pool-define-as", NULL, &e);
+	pw_args_free(&pa);
 	ui_detach(ui);
-	out = pw_print_xml(w, argv, &err);
-	strv_free(argv);
+	if (d != NULL && pool_define(ui->c, d, NULL, &e) < 0)
+		d = NULL;   /* pool_define took it */
 	ui_ino_drain(ui);
 	ui_reload(ui);
-	if (out == NULL) {
-		wiz_error(w, "%s", err.s ? err.s :
-			  "the pool cannot be defined");
-		sbuf_free(&err);
+	if (d == NULL) {
+		struct err se;
+		wiz_error(w, "%s", e.msg);
+		err_init(&se);
 		if (m->secret != NULL)
-			secret_remove(&ui->c->store, NULL, m->secret, &e);
+			secret_remove(&ui->c->store, NULL, m->secret, &se);
+		err_clear(&se);
 		goto fail;
 	}
-	free(out);
-	sbuf_free(&err);
 	if (run_dry_run()) {
 		/* nothing was defined: there is nothing to build or start */
 		ui_status(ui, R_STATUS, "Dry run: pool %s was not defined; "

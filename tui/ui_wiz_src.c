@@ -8,7 +8,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../core/pool.h"
 #include "../core/secret.h"
+#include "../core/util.h"
+#include "keys.h"
+#include "ui_job.h"
 #include "ui_wiz_pool.h"
 
 /* ---- checks ---- */
@@ -50,7 +54,7 @@ check_host(struct wiz *w, const char *v)
 static char *
 check_srcdir(struct wiz *w, const char *v)
 {
-	if (pw_type(w) == POOL_NETFS && *v == '\0')
+	if (pool_type_info(pw_type(w))->pick == POOL_PICK_EXPORT && *v == '\0')
 		return xstrdup("pick an export in the list, or type its path");
 	if (*v != '\0' && *v != '/' && strcmp(wiz_get(w, "format"),
 					      "glusterfs") != 0)
@@ -77,7 +81,8 @@ static char *
 check_iqn(struct wiz *w, const char *v)
 {
 	if (*v == '\0')
-		return pw_type(w) == POOL_ISCSI_DIRECT ?
+		return (pool_type_info(pw_type(w))->kind &
+			POOL_TI_NEEDS_INITIATOR) ?
 		       xstrdup("iscsi-direct logs in with an initiator name of "
 			       "its own: give one (iqn.YYYY-MM.domain:name)") :
 		       NULL;
@@ -96,7 +101,8 @@ check_chap(struct wiz *w, const char *v)
 	struct err e;
 	char *why = NULL;
 
-	if (pw_type(w) == POOL_RBD) {
+	/* a cephx key, or a CHAP password */
+	if (str_eq(pool_type_info(pw_type(w))->auth_type, "ceph")) {
 		if (wiz_get(w, "chapuser")[0] == '\0')
 			return *v ? xstrdup("a cephx key needs a Ceph user") :
 			       NULL;
@@ -179,8 +185,8 @@ pw_src_found(struct ui *ui, struct ui_job *j, void *arg)
 {
 	struct wiz *w = arg;
 	struct pw *pw = w->ctx;
-	enum pool_type t = pw_type(w);
-	char *what = t == POOL_NETFS ? xstrdup(wiz_get(w, "host")) :
+	enum pool_pick pick = pool_type_info(pw_type(w))->pick;
+	char *what = pick == POOL_PICK_EXPORT ? xstrdup(wiz_get(w, "host")) :
 		     xasprintf("%s:%s", wiz_get(w, "host"), wiz_get(w, "port"));
 
 	(void)ui;
@@ -198,7 +204,7 @@ pw_src_found(struct ui *ui, struct ui_job *j, void *arg)
 		}
 	}
 	free(what);
-	if (t == POOL_LOGICAL && wiz_get(w, "vgmode")[0] == '\0')
+	if (pick == POOL_PICK_VG && wiz_get(w, "vgmode")[0] == '\0')
 		wiz_set(w, "vgmode", pw->nsrcs > 0 ? "existing" : "new");
 	wiz_relayout(w);
 	return UI_DRAW;
@@ -208,48 +214,45 @@ pw_src_found(struct ui *ui, struct ui_job *j, void *arg)
 bool
 pw_src_skip(struct wiz *w)
 {
-	return pw_type(w) == POOL_DIR;
+	return pool_type_info(pw_type(w))->pick == POOL_PICK_NONE;
 }
 
 /* Start what the source page looks for. */
 void
 pw_src_enter(struct wiz *w)
 {
+	enum pool_type t = pw_type(w);
+	const struct pool_type_info *ti = pool_type_info(t);
 	char *why;
 
-	switch (pw_type(w)) {
-	case POOL_FS:
-		pw_discover(w, DISCOVER_DISKS | DISCOVER_PARTS |
-			    DISCOVER_LEAVES, -1, "block devices", pw_src_found);
-		break;
-	case POOL_DISK:
-		pw_discover(w, DISCOVER_DISKS, -1, "disks", pw_src_found);
-		break;
-	case POOL_LOGICAL:
-		pw_discover(w, DISCOVER_DISKS | DISCOVER_PARTS |
-			    DISCOVER_LEAVES, POOL_LOGICAL,
-			    "volume groups (pvs) and devices",
+	switch (ti->pick) {
+	case POOL_PICK_DEVICE:
+		pw_discover(w, ti->pick_devices, -1, ti->pick_what,
 			    pw_src_found);
 		break;
-	case POOL_NETFS:
+	case POOL_PICK_VG:
+		pw_discover(w, ti->pick_devices, t, ti->pick_what,
+			    pw_src_found);
+		break;
+	case POOL_PICK_EXPORT:
 		why = check_host(w, wiz_get(w, "host"));
 		if (why == NULL) {
-			char *what = xasprintf("exports on %s",
+			char *what = xasprintf("%s on %s", ti->pick_what,
 					       wiz_get(w, "host"));
-			pw_discover(w, 0, POOL_NETFS, what, pw_src_found);
+			pw_discover(w, 0, t, what, pw_src_found);
 			free(what);
 		}
 		free(why);
 		break;
-	case POOL_RBD:
+	case POOL_PICK_CEPH_POOL:
 		/* the cluster's pools, once there is a monitor and a key */
 		why = check_host(w, wiz_get(w, "host"));
 		if (why == NULL && check_port(w, wiz_get(w, "port")) == NULL &&
 		    (wiz_get(w, "chapuser")[0] == '\0' ||
 		     wiz_get(w, "chappass")[0] != '\0')) {
-			char *what = xasprintf("the Ceph pools of %s",
+			char *what = xasprintf("the %s of %s", ti->pick_what,
 					       wiz_get(w, "host"));
-			pw_discover(w, 0, POOL_RBD, what, pw_src_found);
+			pw_discover(w, 0, t, what, pw_src_found);
 			free(what);
 		}
 		free(why);
@@ -264,13 +267,14 @@ void
 pw_src_left(struct wiz *w, const char *id)
 {
 	struct pw *pw = w->ctx;
+	enum pool_pick pick = pool_type_info(pw_type(w))->pick;
 
-	if (strcmp(id, "host") == 0 && pw_type(w) == POOL_NETFS &&
+	if (strcmp(id, "host") == 0 && pick == POOL_PICK_EXPORT &&
 	    !str_eq(pw->srcs_for, wiz_get(w, "host")))
 		pw_src_enter(w);
 	/* rbd: leaving the key (or the monitor, once a key is there)
 	 * asks the cluster for its pools */
-	if (pw_type(w) == POOL_RBD && pw->nsrcs == 0 &&
+	if (pick == POOL_PICK_CEPH_POOL && pw->nsrcs == 0 &&
 	    (strcmp(id, "chappass") == 0 || strcmp(id, "port") == 0 ||
 	     strcmp(id, "host") == 0))
 		pw_src_enter(w);
@@ -280,7 +284,9 @@ pw_src_left(struct wiz *w, const char *id)
 void
 pw_src_change(struct wiz *w, const char *id)
 {
-	if (strcmp(id, "pick") == 0 && pw_type(w) == POOL_NETFS) {
+	enum pool_pick pick = pool_type_info(pw_type(w))->pick;
+
+	if (strcmp(id, "pick") == 0 && pick == POOL_PICK_EXPORT) {
 		char *v = xstrdup(wiz_get(w, "pick")), *tab = strchr(v, '\t');
 		if (tab != NULL) {
 			*tab = '\0';
@@ -289,7 +295,7 @@ pw_src_change(struct wiz *w, const char *id)
 			wiz_put(w, "srcdir");
 		}
 		free(v);
-	} else if (strcmp(id, "pick") == 0 && pw_type(w) == POOL_RBD) {
+	} else if (strcmp(id, "pick") == 0 && pick == POOL_PICK_CEPH_POOL) {
 		wiz_set(w, "rbdpool", wiz_get(w, "pick"));
 		wiz_put(w, "rbdpool");
 	} else if (strcmp(id, "pick") == 0) {
@@ -297,7 +303,7 @@ pw_src_change(struct wiz *w, const char *id)
 		wiz_put(w, "device");
 	} else if (strcmp(id, "vgmode") == 0) {
 		wiz_relayout(w);
-	} else if (strcmp(id, "host") == 0 && pw_type(w) == POOL_NETFS) {
+	} else if (strcmp(id, "host") == 0 && pick == POOL_PICK_EXPORT) {
 		free(w->error);
 		w->error = NULL;
 	}
@@ -310,7 +316,9 @@ build_device(struct wiz *w, enum pool_type t)
 	struct pw *pw = w->ctx;
 	struct wfield *f;
 
-	f = wiz_list(w, "pick", t == POOL_DISK ?
+	bool disks = (pool_type_info(t)->kind & POOL_TI_PARTITIONS) != 0;
+
+	f = wiz_list(w, "pick", disks ?
 		     "Whole disks (libblkid; F5 looks again)" :
 		     "Block devices (libblkid; F5 looks again)", 7, false,
 		     NULL);
@@ -319,7 +327,7 @@ build_device(struct wiz *w, enum pool_type t)
 	pw_devs_list(w, "pick", false);
 	if (wiz_get(w, "device")[0] == '\0')
 		wiz_set(w, "device", wiz_get(w, "pick"));
-	wiz_text(w, "device", t == POOL_DISK ? "Disk" : "Device", check_device);
+	wiz_text(w, "device", disks ? "Disk" : "Device", check_device);
 }
 
 /* The fields of a logical source: an existing VG, or a new one. */
@@ -384,22 +392,26 @@ build_netfs(struct wiz *w)
 static void
 build_iscsi(struct wiz *w)
 {
+	const struct pool_type_info *ti = pool_type_info(pw_type(w));
 	struct wfield *f;
 
-	if (wiz_get(w, "port")[0] == '\0')
-		wiz_set(w, "port", "3260");
+	if (wiz_get(w, "port")[0] == '\0') {
+		char port[16];
+		snprintf(port, sizeof(port), "%d", ti->default_port);
+		wiz_set(w, "port", port);
+	}
 	wiz_text(w, "host", "Portal host", check_host);
 	f = wiz_text(w, "port", "Port", check_port);
 	f->width = 6;
 	if (wiz_get(w, "initiator")[0] == '\0' &&
-	    pw_type(w) == POOL_ISCSI_DIRECT) {
+	    (ti->kind & POOL_TI_NEEDS_INITIATOR)) {
 		char *iqn = discover_initiator_iqn();
 		if (iqn != NULL)
 			wiz_set(w, "initiator", iqn);
 		free(iqn);
 	}
 	f = wiz_text(w, "initiator", "Initiator IQN", check_iqn);
-	if (pw_type(w) == POOL_ISCSI)
+	if (!(ti->kind & POOL_TI_NEEDS_INITIATOR))
 		f->hint = xstrdup("empty: this host's (open-iscsi)");
 	f = wiz_text(w, "chapuser", "CHAP user", NULL);
 	f->hint = xstrdup("empty: no CHAP");
@@ -460,25 +472,23 @@ pw_src_build(struct wiz *w)
 {
 	enum pool_type t = pw_type(w);
 
-	switch (t) {
-	case POOL_FS:
-	case POOL_DISK:
+	switch (pool_type_info(t)->pick) {
+	case POOL_PICK_DEVICE:
 		build_device(w, t);
 		break;
-	case POOL_LOGICAL:
+	case POOL_PICK_VG:
 		build_logical(w);
 		break;
-	case POOL_NETFS:
+	case POOL_PICK_EXPORT:
 		build_netfs(w);
 		break;
-	case POOL_ISCSI:
-	case POOL_ISCSI_DIRECT:
+	case POOL_PICK_TARGET:
 		build_iscsi(w);
 		break;
-	case POOL_RBD:
+	case POOL_PICK_CEPH_POOL:
 		build_rbd(w);
 		break;
-	default:
+	case POOL_PICK_NONE:
 		break;
 	}
 }
@@ -490,7 +500,8 @@ pw_src_leave(struct wiz *w)
 	struct pw *pw = w->ctx;
 	const struct pw_dev *d;
 
-	if (pw_type(w) != POOL_DISK)
+	/* a label is written on the whole disk */
+	if (!(pool_type_info(pw_type(w))->kind & POOL_TI_PARTITIONS))
 		return NULL;
 	d = pw_dev_find(pw, wiz_get(w, "device"));
 	if (d != NULL && d->busy[0] != '\0')

@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pool.h"
+#include "../core/util.h"
+#include "keys.h"
+#include "ui_job.h"
 #include "ui_wiz_pool.h"
 
 /* ---- the iSCSI target page ---- */
@@ -13,9 +17,7 @@
 bool
 pw_tgt_skip(struct wiz *w)
 {
-	enum pool_type t = pw_type(w);
-
-	return t != POOL_ISCSI && t != POOL_ISCSI_DIRECT;
+	return pool_type_info(pw_type(w))->pick != POOL_PICK_TARGET;
 }
 
 /* A target must be chosen. */
@@ -109,8 +111,9 @@ static void
 luns_look(struct wiz *w)
 {
 	struct pw *pw = w->ctx;
-	char **argv, *xml;
-	struct sbuf out;
+	struct pw_args pa;
+	struct pool_def *def;
+	struct err e;
 	bool chap = wiz_get(w, "chapuser")[0] != '\0';
 
 	if (wiz_get(w, "tgt")[0] == '\0')
@@ -119,19 +122,18 @@ luns_look(struct wiz *w)
 	pw->luns_for = NULL;
 	free(pw->luns_error);
 	pw->luns_error = NULL;
-	argv = pw_argv(w, true, chap ? "wizard-preview" : NULL);
-	sbuf_init(&out);
-	xml = pw_print_xml(w, argv, &out);
-	strv_free(argv);
-	if (xml == NULL) {
-		pw->luns_error = xstrdup(out.s ? out.s :
-					 "cannot describe the pool");
+	pw_args(w, chap ? "wizard-preview" : NULL, &pa);
+	err_init(&e);
+	def = pool_args_def(&pa.a, "pool-define-as", NULL, &e);
+	pw_args_free(&pa);
+	if (def == NULL) {
+		pw->luns_error = xstrdup(e.msg);
 		pw->luns_for = xstrdup(wiz_get(w, "tgt"));
-		sbuf_free(&out);
+		err_clear(&e);
 		return;
 	}
-	sbuf_free(&out);
-	pw_luns_start(w, xml, chap ? wiz_get(w, "chappass") : NULL, luns_found);
+	err_clear(&e);
+	pw_luns_start(w, def, chap ? wiz_get(w, "chappass") : NULL, luns_found);
 }
 
 /* The targets found (and the LUNs of the one picked). */

@@ -13,9 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pool.h"
 #include "../core/units.h"
+#include "../core/util.h"
 #include "../core/xml.h"
 #include "../core/xmlutil.h"
+#include "keys.h"
+#include "ui.h"
+#include "ui_action.h"
+#include "ui_map.h"
+#include "ui_model.h"
 #include "ui_wiz_vol.h"
 
 static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
@@ -43,7 +50,7 @@ vw_formats(struct wiz *w, const char **out, int max)
 
 	if (tab == NULL)
 		return 0;
-	if (vw->type == POOL_DISK) {
+	if (vw_is(vw, POOL_TI_PARTITIONS)) {
 		bool dos = p != NULL && p->nmaps > 0 &&
 			   str_eq(p->maps[0].label, "dos");
 		for (int i = 0; tab[i] != NULL && n < max; i++)
@@ -77,7 +84,8 @@ format_ext(const char *fmt)
 bool
 vw_format_backs(enum pool_type t, const char *fmt)
 {
-	if (t == POOL_LOGICAL)
+	/* an LV's snapshot has its origin */
+	if (pool_type_info(t)->kind & POOL_TI_VOLUME_GROUP)
 		return true;
 	return str_eq(fmt, "qcow2") || str_eq(fmt, "qcow") ||
 	       str_eq(fmt, "qed") || str_eq(fmt, "vmdk");
@@ -87,8 +95,7 @@ vw_format_backs(enum pool_type t, const char *fmt)
 static bool
 type_sparse(enum pool_type t)
 {
-	return t == POOL_DIR || t == POOL_FS || t == POOL_NETFS ||
-	       t == POOL_LOGICAL;
+	return (pool_type_info(t)->kind & POOL_TI_ALLOC_CHOICE) != 0;
 }
 
 /* The capacity asked for: a number in the chosen unit, or a size with
@@ -128,7 +135,7 @@ vw_allocation(struct wiz *w, uint64_t cap)
 {
 	struct vw *vw = w->ctx;
 
-	if (vw->type == POOL_RBD)
+	if (!type_sparse(vw->type) && vw_is(vw, POOL_TI_SHARED_SPACE))
 		return 0;       /* an RBD image takes space as it is written */
 	if (!type_sparse(vw->type) || strcmp(wiz_get(w, "alloc"), "full") == 0)
 		return cap;
@@ -151,7 +158,7 @@ vw_replan(struct wiz *w)
 	vol_plan_clear(&vw->plan);
 	free(vw->plan_error);
 	vw->plan_error = NULL;
-	if (vw->type != POOL_DISK || p == NULL)
+	if (!vw_is(vw, POOL_TI_PARTITIONS) || p == NULL)
 		return;
 	if (vw_capacity(w, &cap, &why) < 0) {
 		vw->plan_error = why;
@@ -304,7 +311,7 @@ vol_leave(struct wiz *w)
 				 vw->pool);
 	if (vw_capacity(w, &cap, &why) < 0)
 		return why;
-	if (vw->type == POOL_DISK)
+	if (vw_is(vw, POOL_TI_PARTITIONS))
 		return vw->plan_error ? xstrdup(vw->plan_error) : NULL;
 	need = vw_allocation(w, cap);
 	if (need > p->def->available)
@@ -340,7 +347,7 @@ cap_hint(struct wiz *w)
 				 "?");
 	}
 	size_pretty(cap, a, sizeof(a));
-	if (vw->type == POOL_DISK)
+	if (vw_is(vw, POOL_TI_PARTITIONS))
 		return xasprintf("= %s; made: %s", a, vw->plan.name ?
 				 size_pretty(vw->plan.capacity, c, sizeof(c)) :
 				 "-");
@@ -364,7 +371,7 @@ vol_build(struct wiz *w)
 	struct wfield *f;
 	char *t;
 
-	if (vw->type == POOL_DISK) {
+	if (vw_is(vw, POOL_TI_PARTITIONS)) {
 		vw_replan(w);
 		t = xasprintf("Name: %s (disk pool volumes are named as their "
 			      "partitions)", vw->plan.name ? vw->plan.name :
@@ -375,7 +382,7 @@ vol_build(struct wiz *w)
 		wiz_text(w, "name", "Name", check_vname);
 	}
 	if (nf > 0)
-		wiz_choice(w, "format", vw->type == POOL_DISK ?
+		wiz_choice(w, "format", vw_is(vw, POOL_TI_PARTITIONS) ?
 			   "Partition type" : "Format", fmts, nf);
 	f = wiz_text(w, "cap", "Capacity", check_cap);
 	f->width = 14;
@@ -387,7 +394,7 @@ vol_build(struct wiz *w)
 		wiz_info(w, "allocinfo", "sparse: takes space as it is written "
 			 "(may overcommit); full: all of it now", 1);
 	}
-	if (vw->type == POOL_DISK) {
+	if (vw_is(vw, POOL_TI_PARTITIONS)) {
 		wiz_list(w, "extent", "Free extent (the smallest that fits, or "
 			 "pick one)", 4, false, check_extent);
 		extents_list(w);
@@ -404,7 +411,7 @@ vol_change(struct wiz *w, const char *id)
 	struct vw *vw = w->ctx;
 	char *t;
 
-	if (strcmp(id, "format") == 0 && vw->type != POOL_DISK) {
+	if (strcmp(id, "format") == 0 && !vw_is(vw, POOL_TI_PARTITIONS)) {
 		/* swap a known extension for the new format's */
 		static const char *const known[] = {
 			".img", ".raw", ".qcow2", ".qcow", ".qed", ".vmdk",
@@ -428,7 +435,7 @@ vol_change(struct wiz *w, const char *id)
 		wiz_set(w, "extent_auto", "0");
 	if (strcmp(id, "cap") == 0 || strcmp(id, "unit") == 0)
 		vw->cap_typed = true;
-	if (vw->type == POOL_DISK && (strcmp(id, "cap") == 0 ||
+	if (vw_is(vw, POOL_TI_PARTITIONS) && (strcmp(id, "cap") == 0 ||
 				      strcmp(id, "unit") == 0 ||
 				      strcmp(id, "format") == 0 ||
 				      strcmp(id, "extent") == 0)) {
@@ -455,7 +462,8 @@ more_skip(struct wiz *w)
 {
 	struct vw *vw = w->ctx;
 
-	return vw->type == POOL_DISK || vw->type == POOL_RBD;
+	/* backing volumes and permissions are files' and LVs' */
+	return !vw_is(vw, POOL_TI_FILES | POOL_TI_VOLUME_GROUP);
 }
 
 /* The volumes a new one can be backed by: this pool's first (the only
@@ -475,11 +483,10 @@ backing_list(struct wiz *w)
 			struct pool *p = c->pools[k];
 			bool self = strcmp(p->def->name, vw->pool) == 0;
 			if ((pass == 0) != self || !pool_is_active(p) ||
-			    (vw->type == POOL_LOGICAL && !self) ||
-			    (vw->type != POOL_LOGICAL &&
-			     p->def->type != POOL_DIR &&
-			     p->def->type != POOL_FS &&
-			     p->def->type != POOL_NETFS))
+			    (vw_is(vw, POOL_TI_VOLUME_GROUP) && !self) ||
+			    (!vw_is(vw, POOL_TI_VOLUME_GROUP) &&
+			     !(pool_type_info(p->def->type)->kind &
+			       POOL_TI_FILES)))
 				continue;
 			for (size_t i = 0; i < p->nvols && ni < 2000; i++) {
 				const struct vol_def *v = p->vols[i];
@@ -532,7 +539,7 @@ more_build(struct wiz *w)
 	struct wfield *f;
 
 	if (vw_format_backs(vw->type, wiz_get(w, "format"))) {
-		wiz_list(w, "backing", vw->type == POOL_LOGICAL ?
+		wiz_list(w, "backing", vw_is(vw, POOL_TI_VOLUME_GROUP) ?
 			 "Snapshot of (an LV of this pool, or none)" :
 			 "Backing volume (reads fall through to it)", 6, false,
 			 NULL);
@@ -653,15 +660,15 @@ ACT(act_vol_create)
 	wiz_set(w, "alloc", "sparse");
 	if (def != NULL)
 		wiz_set(w, "format", def);
-	if (vw->type != POOL_DISK) {
-		/* RBD images are named without a file extension */
-		char *n = free_name(p, vw->type == POOL_RBD ? NULL :
+	if (!vw_is(vw, POOL_TI_PARTITIONS)) {
+		/* only files are named with an extension (not RBD images) */
+		char *n = free_name(p, !vw_is(vw, POOL_TI_FILES) ? NULL :
 				    format_ext(def));
 		wiz_set(w, "name", n);
 		free(n);
 	}
 	wiz_set(w, "extent_auto", "1");
-	if (vw->type == POOL_DISK && !map_free_selected(ui, &start, &size)) {
+	if (vw_is(vw, POOL_TI_PARTITIONS) && !map_free_selected(ui, &start, &size)) {
 		/* 1 GiB, or the largest partition that can be made when
 		 * less */
 		uint64_t largest = vw_whole(ui, p, def, false, 0);

@@ -18,6 +18,12 @@ struct vw {
 struct pool *vw_pool(struct wiz *w);
 /* Does this format keep a backing file (and so a backing volume)? */
 bool vw_format_backs(enum pool_type t, const char *fmt);
+/* Is the pool's type of this kind (POOL_TI_*, core/model.h)? */
+static inline bool
+vw_is(const struct vw *vw, unsigned kind)
+{
+	return (pool_type_info(vw->type)->kind & kind) != 0;
+}
 /* The capacity asked for, or -1 and why (malloc'd). */
 int vw_capacity(struct wiz *w, uint64_t *cap, char **why);
 /* The allocation the volume will have. */

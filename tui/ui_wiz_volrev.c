@@ -8,9 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/build.h"
+#include "../core/pool.h"
 #include "../core/units.h"
+#include "../core/util.h"
 #include "../core/xml.h"
 #include "../core/xmlutil.h"
+#include "ui.h"
+#include "ui_action.h"
 #include "ui_wiz_vol.h"
 
 /* A user or group as a number. */
@@ -31,72 +36,59 @@ vid(const char *v, bool group)
 	return p ? (int64_t)p->pw_uid : -1;
 }
 
-/* The new volume's XML. */
-static char *
-vw_xml(struct wiz *w)
+/* The new volume as vol-create-as's arguments (core/build.h); `name`
+ * holds the name's storage. */
+static void
+vw_args(struct wiz *w, struct vol_args *a, char **name)
 {
 	struct vw *vw = w->ctx;
 	struct pool *p = vw_pool(w);
-	struct sbuf b;
 	uint64_t cap = 0, mode;
-	char *why = NULL, *name;
+	char *why = NULL;
 	const char *bk = wiz_get(w, "backing");
 
 	if (vw_capacity(w, &cap, &why) < 0)
 		free(why);
-	if (vw->type == POOL_DISK)
-		name = xstrdup(vw->plan.name ? vw->plan.name : "?");
+	vol_args_init(a);
+	if (vw_is(vw, POOL_TI_PARTITIONS))
+		*name = xstrdup(vw->plan.name ? vw->plan.name : "?");
 	else
-		name = xstrdup(wiz_get(w, "name"));
-	sbuf_init(&b);
-	sbuf_add(&b, "<volume>\n");
-	b.indent = 2;
-	xml_elem(&b, "name", name);
-	if (vw->type == POOL_DISK && p != NULL && p->def->source.ndevices > 0 &&
+		*name = xstrdup(wiz_get(w, "name"));
+	a->name = *name;
+	if (vw_is(vw, POOL_TI_PARTITIONS) && p != NULL && p->def->source.ndevices > 0 &&
 	    vw->plan.name != NULL) {
-		sbuf_line(&b, "<source>\n");
-		sbuf_line(&b, "  <device path='");
-		xml_escape(&b, p->def->source.devices[0].path);
-		sbuf_printf(&b, "'>\n");
-		sbuf_line(&b, "    <extent start='%" PRIu64 "' end='%" PRIu64
-			  "'/>\n", vw->plan.extent_start, vw->plan.end);
-		sbuf_line(&b, "  </device>\n");
-		sbuf_line(&b, "</source>\n");
+		a->device = p->def->source.devices[0].path;
+		a->has_start = true;
+		a->start = vw->plan.extent_start;
 	}
-	sbuf_line(&b, "<capacity unit='bytes'>%" PRIu64 "</capacity>\n", cap);
-	sbuf_line(&b, "<allocation unit='bytes'>%" PRIu64 "</allocation>\n",
-		  vw_allocation(w, cap));
-	if (wiz_get(w, "format")[0] || wiz_get(w, "mode")[0] ||
-	    wiz_get(w, "owner")[0] || wiz_get(w, "group")[0]) {
-		struct perms pm;
-		perms_init(&pm);
-		if (str_to_u64(wiz_get(w, "mode"), 8, &mode) == 0)
-			pm.mode = (int64_t)mode;
-		pm.uid = vid(wiz_get(w, "owner"), false);
-		pm.gid = vid(wiz_get(w, "group"), true);
-		sbuf_line(&b, "<target>\n");
-		b.indent += 2;
-		xml_empty_attr(&b, "format", "type", wiz_get(w, "format")[0] ?
-			       wiz_get(w, "format") : NULL);
-		xml_perms_format(&b, &pm);
-		b.indent -= 2;
-		sbuf_line(&b, "</target>\n");
-	}
+	a->capacity = cap;
+	a->has_allocation = true;
+	a->allocation = vw_allocation(w, cap);
+	a->format = wiz_get(w, "format");
+	if (str_to_u64(wiz_get(w, "mode"), 8, &mode) == 0)
+		a->mode = (int64_t)mode;
+	a->uid = vid(wiz_get(w, "owner"), false);
+	a->gid = vid(wiz_get(w, "group"), true);
 	if (*bk && vw_format_backs(vw->type, wiz_get(w, "format"))) {
 		const struct vol_def *bv = cistern_find_vol(w->ui->c, NULL, bk,
 							    NULL, NULL);
-		sbuf_line(&b, "<backingStore>\n");
-		b.indent += 2;
-		xml_elem(&b, "path", bk);
-		if (bv != NULL && bv->target.format != NULL)
-			xml_empty_attr(&b, "format", "type", bv->target.format);
-		b.indent -= 2;
-		sbuf_line(&b, "</backingStore>\n");
+		a->backing_path = bk;
+		if (bv != NULL)
+			a->backing_format = bv->target.format;
 	}
-	b.indent = 0;
-	sbuf_add(&b, "</volume>\n");
+}
+
+/* The new volume's XML (what vol-create-as --print-xml shows). */
+static char *
+vw_xml(struct wiz *w)
+{
+	struct vol_args a;
+	char *name, *xml;
+
+	vw_args(w, &a, &name);
+	xml = vol_args_xml(&a);
 	free(name);
-	return sbuf_take(&b);
+	return xml;
 }
 
 /* What Create will do, in words. */
@@ -114,7 +106,7 @@ review_words(struct wiz *w)
 		return xstrdup("The pool is gone.");
 	}
 	sbuf_init(&s);
-	if (vw->type == POOL_DISK) {
+	if (vw_is(vw, POOL_TI_PARTITIONS)) {
 		t = vw_plan_words(w);
 		sbuf_printf(&s, "%s.\n", t);
 		free(t);
@@ -156,20 +148,20 @@ vw_done(struct ui *ui, struct wiz *w)
 {
 	struct vw *vw = w->ctx;
 	struct pool *p = vw_pool(w);
-	char *xml = vw_xml(w);
+	struct vol_args a;
 	struct vol_def *v;
 	struct err e;
+	char *name;
 
 	if (p == NULL) {
 		wiz_error(w, "Pool %s is gone (another program removed it).",
 			  vw->pool);
-		free(xml);
 		return -1;
 	}
 	err_init(&e);
-	v = vol_def_parse(xml, strlen(xml), "the new volume", p->def->type, 0,
-			  &e);
-	free(xml);
+	vw_args(w, &a, &name);
+	v = vol_args_def(&a, p->def->type, "the new volume", NULL, &e);
+	free(name);
 	if (v == NULL) {
 		wiz_error(w, "%s", e.msg);
 		err_clear(&e);

@@ -76,6 +76,25 @@ expect_match "a target mounted from another device is not taken over" "$out" \
 	"'$T/m4' is already a mount point \\(of '$dp'"
 umount "$T/m4"
 
+# ---- a target with a space: mountinfo writes it "\040" ----
+ds=$(loop_new 32M)
+mkfs.ext4 -q "$ds"
+fsdef sp "$ds" ext4 "$T/m 4"
+mkdir -p "$T/m 4"
+mount "$ds" "$T/m 4"
+check "start on a target with a space, already mounted from the device" \
+	cis pool-start sp
+expect_eq "it was recognised, not mounted twice" \
+	"$(findmnt -n -o TARGET --mountpoint "$T/m 4" | wc -l)" "1"
+check "stop unmounts the target with a space" cis pool-destroy sp
+expect_eq "not mounted any more" "$(mounted "$T/m 4")" ""
+mount "$ds" "$T/m 4"
+out=$(cis pool-build sp --overwrite 2>&1)
+expect_match "formatting a device mounted there names the mount point" \
+	"$out" "will not format '$ds': $ds is mounted on $T/m 4\$"
+umount "$T/m 4"
+cis pool-undefine sp >/dev/null
+
 # ---- a mount that fails ----
 db=$(loop_new 32M)
 fsdef bad "$db" ext4 "$T/mb"

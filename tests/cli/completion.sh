@@ -31,7 +31,7 @@ G="cistern --config-dir $CFG --run-dir $R"
 expect_eq "a verb" "$(comp "cistern vol-l")" "vol-list"
 expect_eq "verbs by prefix" "$(comp "cistern pool-de")" \
 	"pool-define pool-define-as pool-delete pool-destroy"
-expect_eq "global options" "$(comp "cistern --co")" "--color --config-dir"
+expect_eq "global options" "$(comp "cistern --co")" "--color --config-dir --connect"
 expect_eq "a global option's values" "$(comp "cistern --color ")" \
 	"always auto never"
 expect_eq "a verb's options" "$(comp "cistern vol-delete --")" \

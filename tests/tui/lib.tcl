@@ -116,7 +116,14 @@ proc resize {cols rows} {
 }
 
 # Poll until the screen matches the regexp (timeout in ms); 1 or 0.
+# Unless the pattern starts with its own options ("(?s)" spans lines on
+# purpose), "." and "[^x]" stop at the end of a screen line: Tcl's "."
+# matches newlines by default, and "title .*: done" would otherwise match
+# a dialog's title on one line and an older status on another.
 proc wait_for {re {timeout 5000} {opts {}}} {
+	if {![string match "(?*" $re]} {
+		set re "(?p)$re"
+	}
 	set end [expr {[clock milliseconds] + $timeout}]
 	while {1} {
 		if {[catch {screen {*}$opts} s] == 0 && [regexp -- $re $s]} {

@@ -1,0 +1,588 @@
+/* cistern — the libvirt engine: a connection (virConnectOpenAuth, with
+ * keepalive), libvirt's errors as one line, and the pool operations
+ * (virStoragePool*). Pools and volumes are read back as libvirt writes
+ * them (its XML, through core's parser), so the faces see the same
+ * struct pool and vol_def as with the local engine. */
+#include "libvirt.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/xmlerror.h>
+
+#include "../core/util.h"
+#include "../core/xml.h"
+#include "../core/xmlutil.h"
+
+/* keepalive: every 5 s; the connection is dead after 3 unanswered */
+#define LV_KEEPALIVE_S 5
+#define LV_KEEPALIVE_COUNT 3
+
+static pthread_once_t event_once = PTHREAD_ONCE_INIT;
+static bool event_running;
+
+/* libvirt prints its errors on stderr unless told otherwise; cistern
+ * reports them itself, once, as a struct err. */
+static void
+lv_quiet(void *arg, virErrorPtr err)
+{
+	(void)arg;
+	(void)err;
+}
+
+static void
+lv_xml_quiet(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
+/* The event loop keepalive needs, in a thread of its own. */
+static void *
+event_loop(void *arg)
+{
+	(void)arg;
+	for (;;)
+		if (virEventRunDefaultImpl() < 0)
+			break;
+	return NULL;
+}
+
+static void
+event_start(void)
+{
+	pthread_t t;
+
+	if (virEventRegisterDefaultImpl() < 0)
+		return;
+	if (pthread_create(&t, NULL, event_loop, NULL) != 0)
+		return;
+	pthread_detach(t);
+	event_running = true;
+}
+
+/* Is the last error a lost (or never made) connection? */
+static bool
+lv_lost(const struct lv *lv, virErrorPtr le)
+{
+	if (le == NULL)
+		return false;
+	if (le->code == VIR_ERR_NO_CONNECT || le->code == VIR_ERR_RPC ||
+	    le->code == VIR_ERR_AUTH_FAILED || le->code == VIR_ERR_AUTH_CANCELLED)
+		return true;
+	if (le->domain == VIR_FROM_RPC || le->domain == VIR_FROM_REMOTE)
+		return le->code == VIR_ERR_SYSTEM_ERROR ||
+		       le->code == VIR_ERR_INTERNAL_ERROR ||
+		       le->code == VIR_ERR_OPERATION_FAILED;
+	return lv->conn != NULL && lv->pid == getpid() &&
+	       virConnectIsAlive(lv->conn) == 0;
+}
+
+static enum err_code
+lv_code(virErrorPtr le)
+{
+	if (le == NULL)
+		return ERR_GENERIC;
+	switch (le->code) {
+	case VIR_ERR_NO_STORAGE_POOL:
+	case VIR_ERR_NO_STORAGE_VOL:
+		return ERR_NOT_FOUND;
+	case VIR_ERR_OPERATION_INVALID:
+		return ERR_STATE;
+	case VIR_ERR_NO_SUPPORT:
+	case VIR_ERR_ARGUMENT_UNSUPPORTED:
+		return ERR_UNSUPPORTED;
+	case VIR_ERR_XML_ERROR:
+	case VIR_ERR_XML_DETAIL:
+	case VIR_ERR_INVALID_ARG:
+	case VIR_ERR_CONFIG_UNSUPPORTED:
+		return ERR_INVALID;
+	case VIR_ERR_STORAGE_VOL_EXIST:
+	case VIR_ERR_STORAGE_POOL_BUILT:
+		return ERR_EXISTS;
+	case VIR_ERR_OPERATION_DENIED:
+	case VIR_ERR_ACCESS_DENIED:
+		return ERR_REFUSED;
+	default:
+		return ERR_GENERIC;
+	}
+}
+
+int
+lv_fail(struct cistern *c, struct err *e, const char *fmt, ...)
+{
+	struct lv *lv = c->engine_data;
+	/* a copy: asking whether the connection lives resets the error */
+	virErrorPtr le = virSaveLastError();
+	const char *msg = (le && le->message) ? le->message :
+			  "unknown libvirt error";
+	char what[512];
+	va_list ap;
+
+	if (lv_lost(lv, le)) {
+		err_setc(e, ERR_GENERIC, "cannot reach libvirt at %s: %s",
+			 lv->uri, msg);
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(what, sizeof(what), fmt, ap);
+		va_end(ap);
+		err_setc(e, lv_code(le), "%s: %s", what, msg);
+	}
+	virFreeError(le);
+	return -1;
+}
+
+/* Open lv->conn in this process. */
+static int
+lv_open_conn(struct cistern *c, struct lv *lv, struct err *e)
+{
+	bool parent = lv->pid == 0;
+	xmlGenericErrorFunc xfn = xmlGenericError;
+	void *xctx = xmlGenericErrorContext;
+
+	/* the test driver reads its file with libxml2, whose default
+	 * handler would print a second line on stderr */
+	xmlSetGenericErrorFunc(NULL, lv_xml_quiet);
+	lv->conn = virConnectOpenAuth(lv->uri, virConnectAuthPtrDefault,
+				      (lv->flags & ENGINE_READ_ONLY) ?
+				      VIR_CONNECT_RO : 0);
+	xmlSetGenericErrorFunc(xctx, xfn);
+	lv->pid = getpid();
+	if (lv->conn == NULL) {
+		virErrorPtr le = virGetLastError();
+		return err_setc(e, ERR_GENERIC, "cannot reach libvirt at %s: %s",
+				lv->uri, (le && le->message) ? le->message :
+				"cannot connect");
+	}
+	/* a child (a job) has no event thread: keepalive in the parent only;
+	 * the test driver has no keepalive (it is in process) */
+	if (parent && event_running)
+		virConnectSetKeepAlive(lv->conn, LV_KEEPALIVE_S,
+				       LV_KEEPALIVE_COUNT);
+	virResetLastError();
+	(void)c;
+	return 0;
+}
+
+virConnectPtr
+lv_conn(struct cistern *c, struct err *e)
+{
+	struct lv *lv = c->engine_data;
+
+	if (lv->pid != getpid()) {
+		/* forked: the parent's connection shares its socket; leave it
+		 * alone (closing it would talk on the parent's behalf) */
+		lv->conn = NULL;
+		if (lv_open_conn(c, lv, e) < 0)
+			return NULL;
+	}
+	return lv->conn;
+}
+
+static int
+lv_open(struct cistern *c, const char *uri, unsigned flags, struct err *e)
+{
+	struct lv *lv = xcalloc(1, sizeof(*lv));
+
+	virSetErrorFunc(NULL, lv_quiet);
+	pthread_once(&event_once, event_start);
+	lv->uri = xstrdup(uri);
+	lv->flags = flags;
+	c->engine_data = lv;
+	if (lv_open_conn(c, lv, e) < 0) {
+		free(lv->uri);
+		free(lv);
+		c->engine_data = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+lv_close(struct cistern *c)
+{
+	struct lv *lv = c->engine_data;
+
+	if (lv == NULL)
+		return;
+	if (lv->conn != NULL && lv->pid == getpid())
+		virConnectClose(lv->conn);
+	free(lv->uri);
+	free(lv);
+	c->engine_data = NULL;
+}
+
+/* A new struct pool from libvirt's pool: its live XML, its state and
+ * sizes, autostart. NULL with e set. */
+static struct pool *
+lv_pool_read(struct cistern *c, virStoragePoolPtr pp, struct err *e)
+{
+	const char *name = virStoragePoolGetName(pp);
+	virStoragePoolInfo info;
+	struct pool_def *d;
+	struct pool *p;
+	char *xml;
+	int as = 0;
+
+	xml = virStoragePoolGetXMLDesc(pp, 0);
+	if (xml == NULL)
+		return lv_fail(c, e, "pool '%s'", name), NULL;
+	char *origin = xasprintf("libvirt's pool '%s'", name);
+	d = pool_def_parse(xml, strlen(xml), origin, e);
+	free(origin);
+	free(xml);
+	if (d == NULL)
+		return NULL;
+	if (virStoragePoolGetInfo(pp, &info) < 0 ||
+	    virStoragePoolGetAutostart(pp, &as) < 0) {
+		pool_def_free(d);
+		return lv_fail(c, e, "pool '%s'", name), NULL;
+	}
+	p = pool_new(c, d);
+	if (info.state < (int)POOL_STATE_COUNT)
+		p->state = (enum pool_state)info.state;
+	if (p->state != POOL_INACTIVE) {
+		d->capacity = info.capacity;
+		d->allocation = info.allocation;
+		d->available = info.available;
+	}
+	p->autostart = as > 0;
+	if (virStoragePoolIsPersistent(pp) == 0)
+		pool_set_fact(p, "persistent", "no");
+	return p;
+}
+
+virStoragePoolPtr
+lv_pool(struct cistern *c, const struct pool *p, struct err *e)
+{
+	virConnectPtr conn = lv_conn(c, e);
+	virStoragePoolPtr pp;
+
+	if (conn == NULL)
+		return NULL;
+	pp = virStoragePoolLookupByUUID(conn, p->def->uuid);
+	if (pp == NULL)
+		pp = virStoragePoolLookupByName(conn, p->def->name);
+	if (pp == NULL)
+		lv_fail(c, e, "pool '%s'", p->def->name);
+	return pp;
+}
+
+int
+lv_pool_update(struct cistern *c, struct pool *p, bool vols, struct job *j,
+	       struct err *e)
+{
+	virStoragePoolPtr pp = lv_pool(c, p, e);
+	struct pool *fresh;
+	int rc = 0;
+
+	if (pp == NULL)
+		return -1;
+	fresh = lv_pool_read(c, pp, e);
+	if (fresh == NULL) {
+		virStoragePoolFree(pp);
+		return -1;
+	}
+	p = cistern_adopt_pool(c, fresh);
+	if (vols && pool_is_active(p))
+		rc = lv_vol_list(c, p, pp, j, e);
+	virStoragePoolFree(pp);
+	return rc;
+}
+
+static int
+cmp_pool_names(const void *a, const void *b)
+{
+	const struct pool *const *x = a, *const *y = b;
+
+	return strcmp((*x)->def->name, (*y)->def->name);
+}
+
+static int
+lv_load(struct cistern *c, struct pool ***out, size_t *n, struct err *e)
+{
+	virConnectPtr conn = lv_conn(c, e);
+	virStoragePoolPtr *pps = NULL;
+	struct pool **pools;
+	int np;
+	size_t k = 0;
+
+	if (conn == NULL)
+		return -1;
+	np = virConnectListAllStoragePools(conn, &pps, 0);
+	if (np < 0)
+		return lv_fail(c, e, "cannot list the pools");
+	pools = xcalloc((size_t)np + 1, sizeof(*pools));
+	for (int i = 0; i < np; i++) {
+		struct err pe;
+		err_init(&pe);
+		pools[k] = lv_pool_read(c, pps[i], &pe);
+		if (pools[k] != NULL)
+			k++;
+		else if (c->warn)
+			c->warn(c->warn_arg, pe.msg);
+		err_clear(&pe);
+		virStoragePoolFree(pps[i]);
+	}
+	free(pps);
+	/* as virsh lists them */
+	qsort(pools, k, sizeof(*pools), cmp_pool_names);
+	*out = pools;
+	*n = k;
+	return 0;
+}
+
+static struct pool *
+lv_pool_define(struct cistern *c, const struct pool_def *d, struct err *e)
+{
+	virConnectPtr conn = lv_conn(c, e);
+	virStoragePoolPtr pp;
+	struct pool *p;
+	char *xml;
+
+	if (conn == NULL)
+		return NULL;
+	xml = pool_def_format(d, POOL_XML_INACTIVE);
+	pp = virStoragePoolDefineXML(conn, xml, 0);
+	free(xml);
+	if (pp == NULL)
+		return lv_fail(c, e, "pool '%s'", d->name), NULL;
+	p = lv_pool_read(c, pp, e);
+	virStoragePoolFree(pp);
+	return p;
+}
+
+/* The pattern of the simple pool operations: look the pool up, call,
+ * bring p up to date. */
+#define LV_POOL_OP(c, p, e, call, vols) \
+	do { \
+		virStoragePoolPtr pp = lv_pool((c), (p), (e)); \
+		int r_; \
+		if (pp == NULL) \
+			return -1; \
+		r_ = (call); \
+		if (r_ < 0) { \
+			lv_fail((c), (e), "pool '%s'", (p)->def->name); \
+			virStoragePoolFree(pp); \
+			return -1; \
+		} \
+		virStoragePoolFree(pp); \
+		return lv_pool_update((c), (p), (vols), NULL, (e)); \
+	} while (0)
+
+static int
+lv_pool_undefine(struct cistern *c, struct pool *p, struct err *e)
+{
+	virStoragePoolPtr pp = lv_pool(c, p, e);
+	int rc;
+
+	if (pp == NULL)
+		return -1;
+	rc = virStoragePoolUndefine(pp);
+	if (rc < 0)
+		lv_fail(c, e, "pool '%s'", p->def->name);
+	virStoragePoolFree(pp);
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+lv_pool_set_autostart(struct cistern *c, struct pool *p, bool on,
+		      struct err *e)
+{
+	LV_POOL_OP(c, p, e, virStoragePoolSetAutostart(pp, on ? 1 : 0), false);
+}
+
+static int
+lv_pool_build(struct cistern *c, struct pool *p, unsigned flags,
+	      struct job *j, struct err *e)
+{
+	unsigned lf = 0;
+
+	(void)j;
+	if (flags & POOL_BUILD_OVERWRITE)
+		lf |= VIR_STORAGE_POOL_BUILD_OVERWRITE;
+	if (flags & POOL_BUILD_NO_OVERWRITE)
+		lf |= VIR_STORAGE_POOL_BUILD_NO_OVERWRITE;
+	LV_POOL_OP(c, p, e, virStoragePoolBuild(pp, lf), false);
+}
+
+static int
+lv_pool_start(struct cistern *c, struct pool *p, unsigned flags,
+	      struct job *j, struct err *e)
+{
+	unsigned lf = 0;
+
+	(void)j;
+	if (flags & POOL_START_BUILD)
+		lf |= VIR_STORAGE_POOL_CREATE_WITH_BUILD;
+	if (flags & POOL_BUILD_OVERWRITE)
+		lf |= VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE;
+	if (flags & POOL_BUILD_NO_OVERWRITE)
+		lf |= VIR_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE;
+	LV_POOL_OP(c, p, e, virStoragePoolCreate(pp, lf), true);
+}
+
+static int
+lv_pool_stop(struct cistern *c, struct pool *p, unsigned flags,
+	     struct err *e)
+{
+	(void)flags;
+	virStoragePoolPtr pp = lv_pool(c, p, e);
+	int rc;
+
+	if (pp == NULL)
+		return -1;
+	rc = virStoragePoolDestroy(pp);
+	if (rc < 0) {
+		lv_fail(c, e, "pool '%s'", p->def->name);
+		virStoragePoolFree(pp);
+		return -1;
+	}
+	virStoragePoolFree(pp);
+	/* a transient pool is gone once stopped */
+	if (lv_pool_update(c, p, false, NULL, e) < 0) {
+		if (e->code != ERR_NOT_FOUND)
+			return -1;
+		err_clear(e);
+		pool_clear_vols(p);
+		p->state = POOL_INACTIVE;
+	}
+	return 0;
+}
+
+static int
+lv_pool_delete(struct cistern *c, struct pool *p, unsigned flags,
+	       struct job *j, struct err *e)
+{
+	(void)flags;
+	(void)j;
+	LV_POOL_OP(c, p, e, virStoragePoolDelete(pp, 0), false);
+}
+
+static int
+lv_pool_refresh(struct cistern *c, struct pool *p, bool rescan,
+		struct job *j, struct err *e)
+{
+	if (rescan) {
+		virStoragePoolPtr pp = lv_pool(c, p, e);
+		if (pp == NULL)
+			return -1;
+		if (virStoragePoolRefresh(pp, 0) < 0) {
+			lv_fail(c, e, "pool '%s'", p->def->name);
+			virStoragePoolFree(pp);
+			return -1;
+		}
+		virStoragePoolFree(pp);
+	}
+	return lv_pool_update(c, p, true, j, e);
+}
+
+static char *
+lv_pool_xml(struct cistern *c, const struct pool *p, unsigned flags,
+	    struct err *e)
+{
+	virStoragePoolPtr pp = lv_pool(c, p, e);
+	char *xml;
+
+	if (pp == NULL)
+		return NULL;
+	xml = virStoragePoolGetXMLDesc(pp, (flags & POOL_XML_INACTIVE) ?
+				       VIR_STORAGE_XML_INACTIVE : 0);
+	if (xml == NULL)
+		lv_fail(c, e, "pool '%s'", p->def->name);
+	virStoragePoolFree(pp);
+	return xml;
+}
+
+static char *
+lv_find_sources(struct cistern *c, enum pool_type t,
+		const struct source_query *q, struct err *e)
+{
+	virConnectPtr conn = lv_conn(c, e);
+	struct sbuf b;
+	char *spec = NULL, *xml;
+
+	if (conn == NULL)
+		return NULL;
+	if (q->srcspec_xml == NULL && q->host != NULL) {
+		sbuf_init(&b);
+		sbuf_add(&b, "<source><host name='");
+		xml_escape(&b, q->host);
+		sbuf_add(&b, "'");
+		if (q->port > 0)
+			sbuf_printf(&b, " port='%d'", q->port);
+		sbuf_add(&b, "/>");
+		if (q->initiator != NULL) {
+			sbuf_add(&b, "<initiator><iqn name='");
+			xml_escape(&b, q->initiator);
+			sbuf_add(&b, "'/></initiator>");
+		}
+		sbuf_add(&b, "</source>");
+		spec = sbuf_take(&b);
+	}
+	xml = virConnectFindStoragePoolSources(conn, pool_type_name(t),
+					       q->srcspec_xml ? q->srcspec_xml :
+					       spec, 0);
+	free(spec);
+	if (xml == NULL)
+		lv_fail(c, e, "cannot find %s pool sources", pool_type_name(t));
+	return xml;
+}
+
+static char *
+lv_hostname(struct cistern *c, struct err *e)
+{
+	virConnectPtr conn = lv_conn(c, e);
+	char *h;
+
+	if (conn == NULL)
+		return NULL;
+	if ((h = virConnectGetHostname(conn)) == NULL)
+		lv_fail(c, e, "cannot read the host name");
+	return h;
+}
+
+static char *
+lv_uri(struct cistern *c, struct err *e)
+{
+	virConnectPtr conn = lv_conn(c, e);
+	char *u;
+
+	if (conn == NULL)
+		return NULL;
+	if ((u = virConnectGetURI(conn)) == NULL)
+		lv_fail(c, e, "cannot read the URI");
+	return u;
+}
+
+const struct engine_ops libvirt_engine = {
+	.name = "libvirt",
+	.open = lv_open,
+	.close = lv_close,
+	.load = lv_load,
+	.pool_define = lv_pool_define,
+	.pool_undefine = lv_pool_undefine,
+	.pool_set_autostart = lv_pool_set_autostart,
+	.pool_build = lv_pool_build,
+	.pool_start = lv_pool_start,
+	.pool_stop = lv_pool_stop,
+	.pool_delete = lv_pool_delete,
+	.pool_refresh = lv_pool_refresh,
+	.pool_xml = lv_pool_xml,
+	.vol_xml = lv_vol_xml,
+	.find_sources = lv_find_sources,
+	.vol_create = lv_vol_create,
+	.vol_create_from = lv_vol_create_from,
+	.vol_delete = lv_vol_delete,
+	.vol_wipe = lv_vol_wipe,
+	.vol_resize = lv_vol_resize,
+	.vol_upload = lv_vol_upload,
+	.vol_download = lv_vol_download,
+	.hostname = lv_hostname,
+	.uri = lv_uri,
+};

@@ -1,0 +1,65 @@
+/* cistern — the libvirt engine: what its files share (backends/libvirt*.c).
+ * Nothing outside backends/libvirt*.c names a libvirt symbol. */
+#ifndef CISTERN_LIBVIRT_H
+#define CISTERN_LIBVIRT_H
+
+#include <sys/types.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "../core/engine.h"
+#include "../core/pool.h"
+
+/* One connection (c->engine_data). */
+struct lv {
+	virConnectPtr conn;
+	char *uri;
+	unsigned flags;            /* ENGINE_READ_ONLY */
+	pid_t pid;                 /* the process that opened conn */
+};
+
+/* The connection of this process (a forked child opens its own). */
+virConnectPtr lv_conn(struct cistern *c, struct err *e);
+
+/* Fill e from libvirt's last error: "WHAT: libvirt's message", or
+ * "cannot reach libvirt at URI: ..." when the connection is gone.
+ * Returns -1. */
+int lv_fail(struct cistern *c, struct err *e, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The libvirt pool of p (virStoragePoolFree it), or NULL with e set. */
+virStoragePoolPtr lv_pool(struct cistern *c, const struct pool *p,
+			  struct err *e);
+/* Re-read p's definition, state and autostart (its volumes are dropped;
+ * with `vols`, read again when it is running). */
+int lv_pool_update(struct cistern *c, struct pool *p, bool vols,
+		   struct job *j, struct err *e);
+
+/* Volumes (backends/libvirt_vol.c). */
+int lv_vol_list(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
+		struct job *j, struct err *e);
+char *lv_vol_xml(struct cistern *c, const struct pool *p,
+		 const struct vol_def *v, struct err *e);
+int lv_vol_create(struct cistern *c, struct pool *p, const struct vol_def *v,
+		  unsigned flags, struct job *j, struct err *e);
+int lv_vol_create_from(struct cistern *c, struct pool *p,
+		       const struct vol_def *v, struct pool *src_pool,
+		       const struct vol_def *src, unsigned flags,
+		       struct job *j, struct err *e);
+int lv_vol_delete(struct cistern *c, struct pool *p, const struct vol_def *v,
+		  unsigned flags, struct err *e);
+int lv_vol_wipe(struct cistern *c, struct pool *p, const struct vol_def *v,
+		enum wipe_alg alg, struct job *j, struct err *e);
+int lv_vol_resize(struct cistern *c, struct pool *p, const struct vol_def *v,
+		  uint64_t capacity, unsigned flags, struct job *j,
+		  struct err *e);
+int lv_vol_upload(struct cistern *c, struct pool *p, const struct vol_def *v,
+		  int fd, uint64_t offset, uint64_t length, unsigned flags,
+		  struct job *j, struct err *e);
+int lv_vol_download(struct cistern *c, struct pool *p,
+		    const struct vol_def *v, int fd, uint64_t offset,
+		    uint64_t length, unsigned flags, struct job *j,
+		    struct err *e);
+
+#endif

@@ -1,0 +1,168 @@
+/* cistern — engines: who carries out what the faces ask of a connection.
+ *
+ * The faces call core's functions (pool_start, vol_create, ...) on a
+ * struct cistern. The `local` engine — the default, no daemon — is core
+ * itself: the store and the backends. Another engine (libvirt, in
+ * backends/libvirt*.c, registered at start-up) is chosen by a URI
+ * (`cistern -c URI`); core's functions then check only what needs no
+ * connection (read-only mode) and forward to the engine's op, which
+ * talks to the other side and fills the same struct pool / pool_def /
+ * vol_def that the local engine fills. Core and the faces never name
+ * an engine's library.
+ *
+ * Every op of a remote engine may block on the network (a slow or dead
+ * host): the full-screen interface must call them from a job (a forked
+ * child) or a thread, never from its poll loop. An engine whose
+ * connection cannot be shared across fork() reopens it in the child by
+ * itself (it notices the pid changed).
+ *
+ * A NULL op means "not supported over this connection"; core turns it
+ * into a clear error.
+ */
+#ifndef CISTERN_ENGINE_H
+#define CISTERN_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "err.h"
+#include "job.h"
+#include "model.h"
+#include "store.h"
+
+struct cistern;
+struct pool;
+
+/* engine open flags */
+enum {
+	ENGINE_READ_ONLY = 1 << 0,     /* open the connection read-only */
+};
+
+struct engine_ops {
+	const char *name;              /* "local", "libvirt" */
+
+	/* Connect to `uri`; keeps its state in c->engine_data. */
+	int (*open)(struct cistern *c, const char *uri, unsigned flags,
+		    struct err *e);
+	void (*close)(struct cistern *c);
+	/* Every pool of the connection, as new struct pools (pool_new) with
+	 * definition, state and autostart filled; no volumes yet. */
+	int (*load)(struct cistern *c, struct pool ***out, size_t *n,
+		    struct err *e);
+
+	/* Pools. Define returns the pool as now defined (pool_new). After
+	 * the others, the engine has brought p up to date (state, sizes,
+	 * autostart; volumes after start). */
+	struct pool *(*pool_define)(struct cistern *c, const struct pool_def *d,
+				    struct err *e);
+	int (*pool_undefine)(struct cistern *c, struct pool *p, struct err *e);
+	int (*pool_set_autostart)(struct cistern *c, struct pool *p, bool on,
+				  struct err *e);
+	int (*pool_build)(struct cistern *c, struct pool *p, unsigned flags,
+			  struct job *j, struct err *e);
+	int (*pool_start)(struct cistern *c, struct pool *p, unsigned flags,
+			  struct job *j, struct err *e);
+	int (*pool_stop)(struct cistern *c, struct pool *p, unsigned flags,
+			 struct err *e);
+	int (*pool_delete)(struct cistern *c, struct pool *p, unsigned flags,
+			   struct job *j, struct err *e);
+	/* Re-read the pool and its volumes (pool_add_vol); with `rescan`,
+	 * have the other side look at its storage again first. */
+	int (*pool_refresh)(struct cistern *c, struct pool *p, bool rescan,
+			    struct job *j, struct err *e);
+	/* The XML as the other side writes it (malloc'd). */
+	char *(*pool_xml)(struct cistern *c, const struct pool *p,
+			  unsigned flags, struct err *e);
+	char *(*vol_xml)(struct cistern *c, const struct pool *p,
+			 const struct vol_def *v, struct err *e);
+	/* libvirt's <sources> XML (malloc'd). */
+	char *(*find_sources)(struct cistern *c, enum pool_type t,
+			      const struct source_query *q, struct err *e);
+
+	/* Volumes: flags are core/backend.h's. A volume made is added to
+	 * p's list (pool_add_vol) as the other side reports it. */
+	int (*vol_create)(struct cistern *c, struct pool *p,
+			  const struct vol_def *v, unsigned flags,
+			  struct job *j, struct err *e);
+	int (*vol_create_from)(struct cistern *c, struct pool *p,
+			       const struct vol_def *v, struct pool *src_pool,
+			       const struct vol_def *src, unsigned flags,
+			       struct job *j, struct err *e);
+	int (*vol_delete)(struct cistern *c, struct pool *p,
+			  const struct vol_def *v, unsigned flags,
+			  struct err *e);
+	int (*vol_wipe)(struct cistern *c, struct pool *p,
+			const struct vol_def *v, enum wipe_alg alg,
+			struct job *j, struct err *e);
+	int (*vol_resize)(struct cistern *c, struct pool *p,
+			  const struct vol_def *v, uint64_t capacity,
+			  unsigned flags, struct job *j, struct err *e);
+	int (*vol_upload)(struct cistern *c, struct pool *p,
+			  const struct vol_def *v, int fd, uint64_t offset,
+			  uint64_t length, unsigned flags, struct job *j,
+			  struct err *e);
+	int (*vol_download)(struct cistern *c, struct pool *p,
+			    const struct vol_def *v, int fd, uint64_t offset,
+			    uint64_t length, unsigned flags, struct job *j,
+			    struct err *e);
+
+	/* The host and the URI, as virsh's `hostname` and `uri` print
+	 * them (malloc'd). */
+	char *(*hostname)(struct cistern *c, struct err *e);
+	char *(*uri)(struct cistern *c, struct err *e);
+};
+
+/* Today's engine: the store and the backends, in this process. */
+extern const struct engine_ops engine_local;
+
+/* Register the engine that serves URIs (once, at start-up; the last
+ * registered wins). NULL when none is built in. */
+void engine_register(const struct engine_ops *ops);
+const struct engine_ops *engine_for_uri(const char *uri);
+
+/* Is c served by an engine other than the local one? */
+bool engine_remote(const struct cistern *c);
+
+/* May c's engine change anything? Not in read-only mode, and not with
+ * --dry-run (the other side runs its own commands: there is nothing to
+ * show, and nothing may change). 0, or -1 with e set. */
+int engine_check_write(const struct cistern *c, struct err *e);
+/* "OP is not supported over a NAME connection" (returns -1). */
+int engine_unsupported(const struct cistern *c, const char *what,
+		       struct err *e);
+/* Call c's engine's OP (an int op), or fail when it has none. */
+#define ENGINE_CALL(c, op, e, ...) \
+	((c)->engine->op != NULL ? (c)->engine->op((c), __VA_ARGS__) : \
+	 engine_unsupported((c), #op, (e)))
+
+/* Open c: with a URI (not NULL or empty) through the engine that serves
+ * it, else as cistern_open. The config and run dirs are used by the
+ * local engine, and for secrets by either. */
+int cistern_connect(struct cistern *c, const char *uri,
+		    const char *config_dir, const char *run_dir,
+		    unsigned flags, bool read_only, store_warn_fn warn,
+		    void *warn_arg, struct err *e);
+
+/* For engines: a pool object around `d` (ownership taken), owned by c,
+ * and its disposal. */
+struct pool *pool_new(struct cistern *c, struct pool_def *d);
+void pool_discard(struct pool *p);
+/* Put a pool the engine read into c's list: in place of the pool of the
+ * same name (which keeps its address; its volumes are dropped), or at
+ * the end. Returns the pool in the list. */
+struct pool *cistern_adopt_pool(struct cistern *c, struct pool *fresh);
+
+/* What the connection is (uri, hostname verbs), and XML with errors. */
+char *cistern_uri(struct cistern *c, struct err *e);
+char *cistern_hostname(struct cistern *c, struct err *e);
+char *pool_dumpxml(struct cistern *c, const struct pool *p, unsigned flags,
+		   struct err *e);
+char *vol_dumpxml(struct cistern *c, const struct pool *p,
+		  const struct vol_def *v, struct err *e);
+/* find-storage-pool-sources on c's connection (c may be NULL: local). */
+char *cistern_find_sources(struct cistern *c, enum pool_type t,
+			   const struct source_query *q, struct err *e);
+
+#endif

@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# cistern -c over a real libvirtd (tests/lib/libvirtd.sh: Debian's, in a
+# private mount namespace, reached through its unix socket). Every verb
+# is run by cistern and checked with virsh on the same connection, and
+# the other way round; then libvirtd is killed in the middle of a
+# transfer (a clear one-line error, no hang), and started again.
+. "$(dirname "$0")/../lib/lib.sh"
+need_root "libvirtd" || exit 0
+need_cmd "libvirtd" libvirtd virsh qemu-img || exit 0
+
+D="$T/daemon"
+if ! out=$(bash "$TOP/tests/lib/libvirtd.sh" start "$D"); then
+	t_fail "libvirtd starts" "$out"; exit 0; fi
+on_exit bash "$TOP/tests/lib/libvirtd.sh" stop "$D"
+U="storage:///system?socket=$D/run/libvirt-sock"
+c() { timeout 60 "$CISTERN" -c "$U" "$@"; }
+v() { timeout 60 virsh -c "$U" "$@"; }
+. "$(dirname "$0")/../lib/virsh_same.sh"
+
+same "uri" uri
+same "hostname (the storage driver has none)" hostname
+
+# ---- pools: cistern defines, virsh sees ----
+mkdir -p "$T/a"
+cat >"$T/a.xml" <<EOF
+<pool type='dir'>
+  <name>a</name>
+  <uuid>0b5e8d53-4a4e-4d7e-8a3c-6f2a4c1b9e01</uuid>
+  <target>
+    <path>$T/a</path>
+  </target>
+</pool>
+EOF
+expect_eq "pool-define" "$(c pool-define "$T/a.xml")" "Pool a defined from $T/a.xml"
+same "pool-dumpxml of cistern's pool, as virsh" pool-dumpxml a
+same "pool-dumpxml --inactive" pool-dumpxml a --inactive
+same "pool-list --all --details" pool-list --all --details
+expect_eq "pool-build" "$(c pool-build a)" "Pool a built"
+expect_eq "pool-start" "$(c pool-start a)" "Pool a started"
+expect_match "virsh: running" "$(v pool-info a)" 'State: +running'
+expect_eq "pool-autostart" "$(c pool-autostart a)" "Pool a marked as autostarted"
+expect_match "virsh: autostart" "$(v pool-info a)" 'Autostart: +yes'
+same "pool-info" pool-info a
+same "pool-info --bytes" pool-info a --bytes
+same "pool-dumpxml live" pool-dumpxml a
+same "pool-list" pool-list --details
+
+# ---- virsh defines, cistern sees ----
+mkdir -p "$T/b"
+v pool-define-as b dir --target "$T/b" >/dev/null
+v pool-start b >/dev/null
+same "virsh's pool in cistern's list" pool-list --all
+same "virsh's pool's XML" pool-dumpxml b
+expect_match "pool-list --json" "$(c pool-list --all --json | tr -d ' \n')" \
+	'"name":"b","uuid":"[0-9a-f-]*","type":"dir","state":"running"'
+
+# ---- volumes ----
+expect_eq "vol-create-as raw" "$(c vol-create-as a r.img 8M)" "Vol r.img created"
+expect_eq "vol-create-as qcow2" "$(c vol-create-as a q.qcow2 1G --format qcow2)" \
+	"Vol q.qcow2 created"
+same "vol-dumpxml of cistern's volume, as virsh" vol-dumpxml q.qcow2 --pool a
+same "vol-dumpxml by path" vol-dumpxml "$T/a/r.img"
+same "vol-list --details" vol-list a --details
+same "vol-info" vol-info q.qcow2 --pool a
+expect_match "qemu-img: a qcow2 of 1 GiB" \
+	"$(qemu-img info --output=json "$T/a/q.qcow2" | tr -d ' \n')" \
+	'"virtual-size":1073741824,.*"format":"qcow2"'
+cat >"$T/v.xml" <<'EOF'
+<volume><name>x.img</name><capacity unit='M'>4</capacity></volume>
+EOF
+expect_eq "vol-create" "$(c vol-create a "$T/v.xml")" "Vol x.img created from $T/v.xml"
+expect_match "virsh sees it" "$(v vol-list a)" ' x\.img '
+v vol-create-as b fromvirsh.img 2M >/dev/null
+same "virsh's volume in cistern's list" vol-list b --details
+
+# upload with cistern, download with virsh, and the reverse
+head -c 3M /dev/urandom >"$T/data"
+expect_eq "vol-upload" "$(c vol-upload r.img "$T/data" --pool a)" ""
+v vol-download r.img "$T/back" --pool a --length 3145728 >/dev/null
+check "virsh reads what cistern wrote" cmp "$T/data" "$T/back"
+head -c 2M /dev/urandom >"$T/data2"
+v vol-upload fromvirsh.img "$T/data2" --pool b >/dev/null
+c vol-download fromvirsh.img "$T/back2" --pool b >/dev/null
+check "cistern reads what virsh wrote" cmp "$T/data2" "$T/back2"
+c vol-download r.img "$T/part" --pool a --offset 1M --length 1M >/dev/null
+check "vol-download --offset --length" cmp "$T/part" \
+	<(tail -c +1048577 "$T/data" | head -c 1048576)
+# sparse: 8 MiB with 3 MiB of data at the start
+c vol-download r.img "$T/sparse" --pool a --sparse >/dev/null
+expect_eq "vol-download --sparse: the size" "$(stat -c %s "$T/sparse")" 8388608
+expect_match "vol-download --sparse: holes" "$(du -k "$T/sparse" | cut -f1)" '^[0-9]{1,4}$'
+check "vol-download --sparse: the data" cmp "$T/sparse" "$T/a/r.img"
+
+# sparse upload: a 64 MiB file with 1 MiB of data stays 1 MiB on disk
+c vol-create-as a s.img 64M --allocation 0 >/dev/null
+truncate -s 64M "$T/holey"
+head -c 1M /dev/urandom | dd of="$T/holey" bs=1M seek=10 conv=notrunc status=none
+expect_eq "vol-upload --sparse" "$(c vol-upload s.img "$T/holey" --pool a --sparse)" ""
+check "vol-upload --sparse: the data" cmp "$T/holey" "$T/a/s.img"
+expect_match "vol-upload --sparse: holes" "$(du -k "$T/a/s.img" | cut -f1)" '^[0-9]{1,4}$'
+c vol-delete s.img --pool a >/dev/null
+
+expect_eq "vol-clone" "$(c vol-clone r.img r2.img --pool a)" "Vol r2.img cloned from r.img"
+check "the clone holds the data" cmp "$T/a/r2.img" "$T/a/r.img"
+expect_eq "vol-create-from" \
+	"$(c vol-create-from a "$T/v.xml" r.img --inputpool a 2>&1 | head -1)" \
+	"error: pool 'a': volume 'x.img': internal error: storage volume name 'x.img' already in use."
+sed 's/x\.img/y.img/' "$T/v.xml" >"$T/y.xml"
+expect_eq "vol-create-from" "$(c vol-create-from a "$T/y.xml" r.img --inputpool a)" \
+	"Vol y.img created from input vol r.img"
+expect_eq "vol-resize" "$(c vol-resize r2.img 16M --pool a)" \
+	"Size of volume 'r2.img' successfully changed to 16M"
+expect_match "virsh: resized" "$(v vol-info r2.img --pool a --bytes)" 'Capacity: +16777216 bytes'
+same "vol-resize smaller without --shrink" vol-resize r2.img 1M --pool a
+expect_eq "vol-wipe" "$(c vol-wipe r2.img --pool a)" "Vol r2.img wiped"
+check "virsh: wiped" cmp -n 16777216 "$T/a/r2.img" /dev/zero
+expect_eq "vol-delete" "$(c vol-delete r2.img --pool a)" "Vol r2.img deleted"
+if v vol-list a | grep -q r2.img; then t_fail "virsh: deleted" "still listed"; else
+	t_ok "virsh: deleted"; fi
+expect_eq "vol-delete of no volume" "$(c vol-delete nope.img --pool a 2>&1)" \
+	"error: no storage vol with matching name 'nope.img' in pool 'a'"
+# made behind cistern's back: pool-refresh shows it
+truncate -s 1M "$T/a/behind.img"
+expect_eq "pool-refresh" "$(c pool-refresh a)" "Pool a refreshed"
+expect_match "the new file is listed" "$(c vol-list a)" ' behind\.img '
+same "vol-list after refresh" vol-list a --details
+same "find-storage-pool-sources-as logical" find-storage-pool-sources-as logical
+same "find-storage-pool-sources-as netfs (no server)" \
+	find-storage-pool-sources-as netfs 127.0.0.1
+
+# ---- read-only ----
+expect_eq "-r refuses a change" "$(c -r pool-destroy a 2>&1)" \
+	"error: cistern is in read-only mode"
+same "-r reads" pool-list --all
+
+# ---- life cycle to the end ----
+expect_eq "pool-destroy" "$(c pool-destroy a)" "Pool a destroyed"
+expect_match "virsh: inactive" "$(v pool-info a)" 'State: +inactive'
+same "pool-start --build of a started pool" pool-start b --build
+same "pool-undefine of a running pool" pool-undefine b
+rm -f "$T/a/"*
+expect_eq "pool-delete" "$(c pool-delete a)" "Pool a deleted"
+[ -e "$T/a" ] && t_fail "the directory is gone" "$T/a is there" || t_ok "the directory is gone"
+expect_eq "pool-undefine" "$(c pool-undefine a)" "Pool a has been undefined"
+same "virsh: undefined" pool-list --all
+
+# ---- Ctrl-C in the middle of a transfer ----
+c vol-create-as b big.img 64M >/dev/null
+( head -c 1M /dev/zero; sleep 3; head -c 1M /dev/zero ) |
+	timeout 30 "$CISTERN" -c "$U" vol-upload big.img /dev/stdin --pool b \
+	>"$T/up.out" 2>"$T/up.err" &
+up=$!
+sleep 1
+kill -INT "$up"
+wait "$up"
+expect_eq "Ctrl-C: the upload stops" "$?" 1
+expect_eq "Ctrl-C: cancelled" "$(cat "$T/up.err")" \
+	"error: pool 'b': volume 'big.img': cancelled"
+
+# ---- libvirtd stopped (SIGSTOP) mid-transfer: keepalive notices ----
+lpid=$(cat "$D/pid")
+if [ "$(readlink "/proc/$lpid/exe")" = /usr/sbin/libvirtd ]; then
+	( head -c 1M /dev/zero; sleep 2; head -c 8M /dev/zero ) |
+		timeout 50 "$CISTERN" -c "$U" vol-upload big.img /dev/stdin \
+		--pool b >"$T/up.out" 2>"$T/up.err" &
+	up=$!
+	sleep 1
+	kill -STOP "$lpid"
+	wait "$up"
+	rc=$?
+	kill -CONT "$lpid"
+	expect_eq "a silent libvirtd: a failure before the timeout" "$rc" 1
+	expect_eq "a silent libvirtd: keepalive" "$(cat "$T/up.err")" \
+		"error: cannot reach libvirt at $U: internal error: connection closed due to keepalive timeout"
+else
+	t_skip "a silent libvirtd" "$D/pid is not libvirtd's pid"
+fi
+
+# ---- libvirtd killed in the middle of a transfer ----
+( head -c 1M /dev/zero; sleep 3; head -c 1M /dev/zero ) |
+	timeout 30 "$CISTERN" -c "$U" vol-upload big.img /dev/stdin --pool b \
+	>"$T/up.out" 2>"$T/up.err" &
+up=$!
+sleep 1
+bash "$TOP/tests/lib/libvirtd.sh" stop "$D"
+wait "$up"
+rc=$?
+expect_eq "killed mid-upload: a failure, no hang" "$rc" 1
+# "prefix" NAME TEXT PREFIX
+prefix() {
+	if [ "${2#"$3"}" != "$2" ]; then t_ok "$1"; else
+		t_fail "$1" "'$2' does not begin with '$3'"; fi
+}
+prefix "killed mid-upload: one clear line" "$(cat "$T/up.err")" \
+	"error: cannot reach libvirt at $U: "
+expect_eq "killed mid-upload: one line" "$(grep -c . "$T/up.err")" 1
+out=$(timeout 20 "$CISTERN" -c "$U" pool-list 2>&1)
+prefix "daemon gone: a clear error" "$out" \
+	"error: cannot reach libvirt at $U: Failed to connect socket"
+# it comes back: the same command works again
+if ! out=$(bash "$TOP/tests/lib/libvirtd.sh" start "$D"); then
+	t_fail "libvirtd starts again" "$out"; exit 0; fi
+expect_match "daemon back: the pools again" "$(c pool-list --all)" '^ b +active +no'
