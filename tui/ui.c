@@ -33,6 +33,7 @@
 #include "ui_map.h"
 #include "ui_model.h"
 #include "ui_text.h"
+#include "ui_settings.h"
 #include "ui_theme.h"
 
 #define TICK_MS 10000        /* refresh the selected pool this often */
@@ -178,6 +179,30 @@ ui_status(struct ui *ui, int role, const char *fmt, ...)
 		if (*p == '\n' || *p == '\t')
 			*p = ' ';
 	ui->status_role = role;
+	/* what the status line cannot hold whole is kept in the log, where
+	 * L shows it (the line ends with a marker saying so) */
+	if (!ui_status_fits(ui, ui->status)) {
+		/* not again while it is among the latest entries (a periodic
+		 * refresh that keeps failing) */
+		bool logged = false;
+		for (size_t k = 0; k < ui->nlog && k < 8; k++) {
+			const struct log_line *l = &ui->log[(ui->log_head +
+				LOG_MAX - 1 - k) % LOG_MAX];
+			logged |= str_eq(l->text, ui->status) ||
+				  str_eq(l->detail, ui->status);
+		}
+		if (!logged)
+			ui_log(ui, role, ui->status, NULL);
+	}
+}
+
+/* Does a message fit on the status line whole? */
+bool
+ui_status_fits(struct ui *ui, const char *msg)
+{
+	/* the columns the running jobs' count may take on the right */
+	return ui->cols <= 0 || text_width(msg) <= ui->cols - 2 -
+	       (ui_jobs_running(ui) > 0 ? 16 : 0);
 }
 
 /* Add an entry to the log pane (a ring of LOG_MAX). */
@@ -346,7 +371,6 @@ main_escape(struct ui *ui)
 static int
 handle_key(struct ui *ui, int key)
 {
-	const struct action *a;
 	int r;
 
 	if (key == K_RESIZE) {
@@ -398,13 +422,7 @@ handle_key(struct ui *ui, int key)
 	}
 	if (key == '\n')
 		key = K_ENTER;
-	a = action_for_key(ui, key);
-	if (a != NULL)
-		return action_run(ui, a);
-	if (key >= 0x20 && key < 0x7f)
-		ui_status(ui, R_STATUS, "No action on '%c' here: ? shows the keys.",
-			  key);
-	return UI_DRAW;
+	return action_key(ui, key);
 }
 
 /* ---- live state ---- */
@@ -473,6 +491,10 @@ ui_start(struct ui *ui, struct cistern *c, const struct options *o,
 	ui->status_role = R_STATUS;
 	ui->map_auto = true;
 	ui_identity(ui);
+	settings_load(ui);
+	/* --theme and CISTERN_THEME win over the theme picked last time */
+	if (tname == NULL && ui->set.theme[0] != '\0')
+		tname = ui->set.theme;
 	/* nothing prints over the screen from here on */
 	run_set_logger(ui_run_logger, ui);
 	c->warn = ui_store_warning;
@@ -516,6 +538,7 @@ ui_start(struct ui *ui, struct cistern *c, const struct options *o,
 		  &pool_list_ops, "name");
 	list_init(&ui->vols, "volumes", vol_columns, vol_pane_cols,
 		  &vol_list_ops, "name");
+	settings_apply_sort(ui);
 	ino_watch(ui);
 	ui_layout(ui);
 	return 0;
@@ -539,6 +562,7 @@ ui_stop(struct ui *ui)
 			close(ui->jobs[i]->fd);
 		free(ui->jobs[i]->title);
 		free(ui->jobs[i]->pool);
+		free(ui->jobs[i]->select_vol);
 		free(ui->jobs[i]->msg);
 		free(ui->jobs[i]->output);
 		free(ui->jobs[i]->buf);
@@ -552,6 +576,7 @@ ui_stop(struct ui *ui)
 	}
 	free(ui->pool_name);
 	free(ui->vol_name);
+	settings_free(ui);
 	if (ui->ino_fd >= 0)
 		close(ui->ino_fd);
 	signal(SIGWINCH, SIG_DFL);
@@ -628,6 +653,7 @@ ui_loop(struct ui *ui)
 			if (flags & UI_QUIT)
 				break;
 		}
+		settings_sync(ui);
 		for (int i = 1; k > 0 && i < npf; i++) {
 			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
