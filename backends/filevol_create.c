@@ -306,9 +306,20 @@ grow_copy(const struct vol_def *v, const char *fmt, uint64_t src_cap,
 	if (v->capacity <= src_cap || run_dry_run())
 		return 0;
 	if (filevol_is_raw(fmt)) {
+		/* as libvirt: allocated up to <allocation> (the capacity
+		 * when the XML gives none), the copy's holes too */
+		uint64_t alloc = v->allocation < v->capacity ? v->allocation :
+				 v->capacity;
 		if (ftruncate(nv->fd, (off_t)v->capacity) < 0)
 			return err_errno(e, errno, "cannot resize '%s'",
 					 v->target.path);
+		if (alloc == 0 ||
+		    fallocate(nv->fd, 0, 0, (off_t)alloc) == 0)
+			return 0;
+		/* where the filesystem cannot: zeros, past the copy only */
+		if (alloc > src_cap)
+			return filevol_allocate(nv->fd, src_cap, alloc - src_cap,
+						j, e);
 		return 0;
 	}
 	snprintf(size, sizeof(size), "%llu", (unsigned long long)v->capacity);
@@ -358,8 +369,8 @@ clone_bytes(struct vol_def *v, const char *src_path, unsigned flags, int out,
 	return rc;
 }
 
-/* Different formats (or a backing chain that would not survive the
- * move): qemu-img convert, which writes a standalone image. */
+/* Different formats, or an image (an overlay too): qemu-img convert,
+ * which writes a standalone image. */
 static int
 clone_convert(struct vol_def *v, const char *fmt, const char *src_path,
 	      const char *src_fmt, unsigned flags, const char *out_path,
@@ -441,7 +452,7 @@ filevol_create_from(struct pool *p, struct vol_def *v, struct pool *src_pool,
 	const char *dfmt = filevol_is_raw(fmt) ? "raw" : fmt;
 	const char *src_path = src->target.path;
 	struct filevol_new n;
-	bool bytes;
+	bool bytes, same, backed, keep;
 	int rc;
 
 	if (place(p, v, fmt, e) < 0)
@@ -461,8 +472,33 @@ filevol_create_from(struct pool *p, struct vol_def *v, struct pool *src_pool,
 		v->capacity = src->capacity;
 		v->has_capacity = true;
 	}
-	bytes = strcmp(dfmt, sfmt) == 0 &&
-		!backing_moves(src, src_path, p->def->target_path);
+	same = strcmp(dfmt, sfmt) == 0;
+	backed = src->backing != NULL && src->backing->path != NULL;
+	keep = backed && (flags & VOL_CREATE_KEEP_BACKING);
+	if (keep && !same)
+		return err_setc(e, ERR_UNSUPPORTED,
+				"keeping the backing file keeps the format: "
+				"'%s' is %s, the new volume %s", src->name,
+				sfmt, dfmt);
+	if (keep && backing_moves(src, src_path, p->def->target_path))
+		return err_setc(e, ERR_UNSUPPORTED,
+				"'%s' names its backing file relative to its "
+				"directory: a copy in '%s' would lose it",
+				src->name, p->def->target_path);
+	if (backed && !keep && (flags & VOL_CREATE_REFLINK))
+		return err_setc(e, ERR_UNSUPPORTED,
+				"a reflink clone of '%s' would share its "
+				"backing file (--keep-backing says so)",
+				src->name);
+	/* as libvirt: raw to raw is a copy of the bytes, anything else goes
+	 * through qemu-img convert, which reads the whole backing chain and
+	 * writes a standalone image; cistern copies the bytes of an image
+	 * it is asked to reflink, to keep the backing file of, or that
+	 * qemu-img cannot write */
+	bytes = same && (keep || (!backed &&
+				  (filevol_is_raw(dfmt) ||
+				   (flags & VOL_CREATE_REFLINK) ||
+				   !filevol_qemu_can_create(dfmt))));
 	if (!bytes && (flags & VOL_CREATE_REFLINK))
 		return err_setc(e, ERR_UNSUPPORTED,
 				"a reflink clone keeps the format: '%s' is %s, "

@@ -414,6 +414,26 @@ lv_pool_define(struct cistern *c, const struct pool_def *d, struct err *e)
 	return p;
 }
 
+static struct pool *
+lv_pool_create(struct cistern *c, const struct pool_def *d, struct err *e)
+{
+	virConnectPtr conn = lv_conn(c, e);
+	virStoragePoolPtr pp;
+	struct pool *p;
+	char *xml;
+
+	if (conn == NULL)
+		return NULL;
+	xml = pool_def_format(d, POOL_XML_INACTIVE);
+	pp = virStoragePoolCreateXML(conn, xml, 0);
+	free(xml);
+	if (pp == NULL)
+		return lv_fail(c, e, "pool '%s'", d->name), NULL;
+	p = lv_pool_read(c, pp, e);
+	virStoragePoolFree(pp);
+	return p;
+}
+
 /* The pattern of the simple pool operations: look the pool up, call,
  * bring p up to date. */
 #define LV_POOL_OP(c, p, e, call, vols) \
@@ -642,6 +662,7 @@ const struct engine_ops libvirt_engine = {
 	.load = lv_load,
 	.load_full = lv_load_full,
 	.pool_define = lv_pool_define,
+	.pool_create = lv_pool_create,
 	.pool_undefine = lv_pool_undefine,
 	.pool_set_autostart = lv_pool_set_autostart,
 	.pool_build = lv_pool_build,

@@ -38,6 +38,9 @@ enum {
 enum {
 	VOL_CREATE_PREALLOC_METADATA = 1 << 0,
 	VOL_CREATE_REFLINK = 1 << 1,        /* clone must reflink or fail */
+	VOL_CREATE_KEEP_BACKING = 1 << 2,   /* clone of an overlay keeps its
+					       backing file (cistern's; libvirt
+					       always makes a standalone copy) */
 };
 
 /* vol_delete flags. */

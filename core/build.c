@@ -218,7 +218,7 @@ vol_args_def(const struct vol_args *a, enum pool_type t, const char *origin,
 }
 
 struct vol_def *
-vol_def_clone(const struct vol_def *src, const char *name)
+vol_def_clone(const struct vol_def *src, const char *name, unsigned flags)
 {
 	struct vol_def *nv = vol_def_dup(src);
 
@@ -234,6 +234,11 @@ vol_def_clone(const struct vol_def *src, const char *name)
 	nv->extents = NULL;
 	nv->nextents = 0;
 	nv->part_num = 0;
+	if (!(flags & VOL_CREATE_KEEP_BACKING) && nv->backing != NULL) {
+		vol_target_clear(nv->backing);
+		free(nv->backing);
+		nv->backing = NULL;
+	}
 	return nv;
 }
 

@@ -91,7 +91,9 @@ int pool_create_default(struct cistern *c, const char *dir, struct err *e);
 
 /* A clone's definition (virsh vol-clone): the source's with a new name
  * and no path, key, extents or partition number (the backend gives
- * them). */
-struct vol_def *vol_def_clone(const struct vol_def *src, const char *name);
+ * them), and no backing store: a clone is a standalone copy, as
+ * libvirt's; VOL_CREATE_KEEP_BACKING (core/backend.h) keeps it. */
+struct vol_def *vol_def_clone(const struct vol_def *src, const char *name,
+			      unsigned flags);
 
 #endif

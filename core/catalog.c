@@ -136,6 +136,29 @@ cistern_load(struct cistern *c, struct err *e)
 	}
 	c->npools = n;
 	free(defs);
+	/* transient pools: only running ones exist (a stopped one is gone) */
+	if (store_load_transient(&c->store, &defs, &n, c->warn, c->warn_arg,
+				 e) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct pool *p;
+		if (cistern_find_pool(c, defs[i]->name) != NULL) {
+			pool_def_free(defs[i]);
+			continue;
+		}
+		p = pool_from_def(c, defs[i]);
+		p->transient = true;
+		p->autostart = false;
+		if (p->state == POOL_INACTIVE) {
+			pool_free(p);
+			continue;
+		}
+		pool_check_state(c, p);
+		c->pools = xreallocarray(c->pools, c->npools + 1,
+					 sizeof(*c->pools));
+		c->pools[c->npools++] = p;
+	}
+	free(defs);
 	return 0;
 }
 

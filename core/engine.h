@@ -68,6 +68,10 @@ struct engine_ops {
 	 * autostart; volumes after start). */
 	struct pool *(*pool_define)(struct cistern *c, const struct pool_def *d,
 				    struct err *e);
+	/* A transient pool, made and started at once (libvirt's
+	 * virStoragePoolCreateXML); NULL op: not over this engine. */
+	struct pool *(*pool_create)(struct cistern *c, const struct pool_def *d,
+				    struct err *e);
 	int (*pool_undefine)(struct cistern *c, struct pool *p, struct err *e);
 	int (*pool_set_autostart)(struct cistern *c, struct pool *p, bool on,
 				  struct err *e);

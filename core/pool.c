@@ -137,7 +137,7 @@ pool_is_active(const struct pool *p)
 bool
 pool_is_persistent(const struct pool *p)
 {
-	return !str_eq(pool_fact(p, "persistent"), "no");
+	return !p->transient && !str_eq(pool_fact(p, "persistent"), "no");
 }
 
 /* Persist state, sizes, last error and facts. */
@@ -334,6 +334,12 @@ pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
 		goto out;
 	if (!run_dry_run())
 		note_target(c, d);
+	if (old != NULL && old->transient) {
+		/* as libvirt: defining a transient pool makes it persistent */
+		if (!run_dry_run())
+			store_remove_transient(&c->store, d->name, NULL);
+		old->transient = false;
+	}
 	if (old != NULL) {
 		/* keep run-time sizes */
 		d->capacity = old->def->capacity;
@@ -367,6 +373,113 @@ out:
 }
 
 int
+pool_define_transient(struct cistern *c, struct pool_def *d,
+		      struct pool **out, struct err *e)
+{
+	struct pool_def **defs = NULL, **tdefs = NULL;
+	size_t n = 0, tn = 0;
+	struct pool *p;
+	int rc = -1;
+
+	if (engine_remote(c)) {
+		/* libvirt makes a transient pool running: the caller's start
+		 * is not needed (it sees the pool active) */
+		struct pool *np = NULL;
+		if (engine_check_write(c, e) < 0)
+			;
+		else if (c->engine->pool_create == NULL)
+			engine_unsupported(c, "pool-create", e);
+		else
+			np = c->engine->pool_create(c, d, e);
+		pool_def_free(d);
+		if (np == NULL)
+			return -1;
+		np = cistern_adopt_pool(c, np);
+		if (out)
+			*out = np;
+		return 0;
+	}
+	if (need_writable(c, e) < 0 ||
+	    model_check_name("pool", d->name, e) < 0) {
+		pool_def_free(d);
+		return -1;
+	}
+	if (store_lock(&c->store, e) < 0) {
+		pool_def_free(d);
+		return -1;
+	}
+	/* against every pool on disk now, persistent and transient */
+	if (store_load(&c->store, &defs, &n, NULL, NULL, e) < 0 ||
+	    store_load_transient(&c->store, &tdefs, &tn, NULL, NULL, e) < 0)
+		goto out;
+	defs = xreallocarray(defs, n + tn + 1, sizeof(*defs));
+	for (size_t i = 0; i < tn; i++)
+		defs[n++] = tdefs[i];
+	tn = 0;
+	if (cistern_find_pool(c, d->name) != NULL) {
+		err_setc(e, ERR_EXISTS, "pool '%s' already exists", d->name);
+		goto out;
+	}
+	if (store_check_duplicates(d, defs, n, e) < 0)
+		goto out;
+	if (!run_dry_run() && store_write_transient(&c->store, d, e) < 0)
+		goto out;
+	p = xcalloc(1, sizeof(*p));
+	p->def = d;
+	p->owner = c;
+	p->state = POOL_INACTIVE;
+	p->transient = true;
+	c->pools = xreallocarray(c->pools, c->npools + 1, sizeof(*c->pools));
+	c->pools[c->npools++] = p;
+	if (out)
+		*out = p;
+	d = NULL;
+	rc = 0;
+out:
+	store_unlock(&c->store);
+	for (size_t i = 0; i < n; i++)
+		pool_def_free(defs[i]);
+	free(defs);
+	free(tdefs);
+	pool_def_free(d);
+	return rc;
+}
+
+/* Forget a transient pool: its definition, state and lock file. */
+static void
+transient_remove(struct cistern *c, const char *name)
+{
+	char *file, *path;
+
+	if (run_dry_run())
+		return;
+	store_remove_transient(&c->store, name, NULL);
+	store_remove_status(&c->store, name);
+	file = xasprintf("%s.lock", name);
+	path = path_join(c->store.run_dir, file);
+	unlink(path);
+	free(path);
+	free(file);
+}
+
+void
+pool_drop_transient(struct cistern *c, struct pool *p)
+{
+	if (!p->transient || pool_is_active(p))
+		return;
+	transient_remove(c, p->def->name);
+	for (size_t i = 0; i < c->npools; i++) {
+		if (c->pools[i] != p)
+			continue;
+		memmove(&c->pools[i], &c->pools[i + 1],
+			(c->npools - i - 1) * sizeof(*c->pools));
+		c->npools--;
+		break;
+	}
+	pool_free(p);
+}
+
+int
 pool_undefine(struct cistern *c, struct pool *p, struct err *e)
 {
 	int lk, rc = -1;
@@ -381,6 +494,10 @@ pool_undefine(struct cistern *c, struct pool *p, struct err *e)
 		pool_free(p);
 		return 0;
 	}
+	if (p->transient)
+		return err_setc(e, ERR_STATE, "cannot undefine transient "
+				"storage pool '%s' (stop it: it goes)",
+				p->def->name);
 	if (pool_is_active(p))
 		return err_setc(e, ERR_STATE,
 				"pool '%s' is still active: stop it first",
@@ -416,6 +533,9 @@ pool_set_autostart(struct cistern *c, struct pool *p, bool on, struct err *e)
 	ENGINE_FORWARD(c, true, pool_set_autostart, e, p, on, e);
 	if (need_writable(c, e) < 0)
 		return -1;
+	if (p->transient)
+		return err_setc(e, ERR_STATE, "cannot set autostart for "
+				"transient pool '%s'", p->def->name);
 	if (store_lock(&c->store, e) < 0)
 		return -1;
 	int rc = run_dry_run() ? 0 :
@@ -594,7 +714,11 @@ pool_stop(struct cistern *c, struct pool *p, unsigned flags, struct err *e)
 	err_init(&se);
 	pool_save_status(c, p, &se);
 	err_clear(&se);
+	/* as libvirt: a stopped transient pool is gone (this process keeps
+	 * its entry, inactive, until it reloads) */
 	pool_unlock(lk);
+	if (rc == 0 && p->transient)
+		transient_remove(c, p->def->name);
 	return rc;
 }
 
@@ -658,6 +782,13 @@ pool_refresh_locked(struct cistern *c, struct pool *p, struct job *j,
 	}
 	p->refreshed = true;
 	return 0;
+}
+
+void
+pool_announce_refresh(struct cistern *c, const struct pool *p)
+{
+	if (!run_dry_run() && pool_is_active(p))
+		store_status_touch(&c->store, p->def->name);
 }
 
 int

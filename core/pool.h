@@ -33,6 +33,8 @@ struct pool {
 	char **facts;             /* backend facts "key=value" (persisted) */
 	size_t nfacts;
 	struct cistern *owner;
+	bool transient;           /* pool-create: no definition in the config
+				     dir; gone once stopped */
 	char *preview_key;        /* a preview's secret (pool_preview) */
 	size_t preview_keylen;
 };
@@ -71,6 +73,14 @@ struct pool *cistern_get_pool(struct cistern *c, const char *name_or_uuid,
 int pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
 		struct err *e);
 int pool_undefine(struct cistern *c, struct pool *p, struct err *e);
+/* A transient pool (libvirt's pool-create), not started yet: its
+ * definition goes to the run dir; pool_start it, and pool_drop_transient
+ * it if the start fails. pool_stop removes a transient pool's definition;
+ * pool_define of its name makes it persistent. Over a libvirt connection
+ * the pool comes back already running (virStoragePoolCreateXML). */
+int pool_define_transient(struct cistern *c, struct pool_def *d,
+			  struct pool **out, struct err *e);
+void pool_drop_transient(struct cistern *c, struct pool *p);
 int pool_set_autostart(struct cistern *c, struct pool *p, bool on,
 		       struct err *e);
 
@@ -84,6 +94,10 @@ int pool_delete(struct cistern *c, struct pool *p, unsigned flags,
 		struct job *j, struct err *e);
 int pool_refresh(struct cistern *c, struct pool *p, struct job *j,
 		 struct err *e);
+/* Tell watchers (pool-event) that an operator refreshed `p`: libvirt's
+ * refresh event, for an explicit refresh only, not the implicit ones of
+ * listings. */
+void pool_announce_refresh(struct cistern *c, const struct pool *p);
 /* Refresh only if no refresh happened in this process yet. */
 int pool_ensure_refreshed(struct cistern *c, struct pool *p, struct err *e);
 bool pool_is_active(const struct pool *p);

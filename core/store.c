@@ -18,6 +18,7 @@
 #include "fileio.h"
 #include "util.h"
 #include "xml.h"
+#include "xmlutil.h"
 
 #define LOCK_WAIT_MS 30000
 
@@ -199,6 +200,60 @@ cmp_names(const void *a, const void *b)
 	const struct pool_def *const *x = a, *const *y = b;
 
 	return strcmp((*x)->name, (*y)->name);
+}
+
+static int
+cmp_strs(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t
+store_unsupported(const struct store *s, char ***out)
+{
+	DIR *d = opendir(s->config_dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	*out = NULL;
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		char *path, *data, *type = NULL, *name = NULL;
+		struct err fe;
+		xmlDocPtr doc = NULL;
+		size_t len;
+
+		if (de->d_name[0] == '.' || !str_endswith(de->d_name, ".xml"))
+			continue;
+		path = path_join(s->config_dir, de->d_name);
+		err_init(&fe);
+		data = file_read_regular(path, XML_MAX_BYTES, &len, &fe);
+		if (data != NULL)
+			doc = xml_parse(data, len, path, &fe);
+		if (doc != NULL) {
+			xmlNodePtr root = xmlDocGetRootElement(doc);
+			if (strcmp((const char *)root->name, "pool") == 0) {
+				type = xml_attr(root, "type");
+				name = xml_text(root, "name");
+			}
+			xmlFreeDoc(doc);
+		}
+		if (type != NULL && pool_type_from_name(type) < 0) {
+			*out = xreallocarray(*out, n + 1, sizeof(**out));
+			(*out)[n++] = xasprintf("%s (type %s, not supported)",
+						name ? name : de->d_name, type);
+		}
+		free(type);
+		free(name);
+		free(data);
+		free(path);
+		err_clear(&fe);
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(*out, n, sizeof(**out), cmp_strs);
+	return n;
 }
 
 int
@@ -401,6 +456,63 @@ store_write_def(struct store *s, const struct pool_def *d, struct err *e)
 	return rc;
 }
 
+/* RUN/transient: the definitions of transient pools (pool-create). */
+static char *
+transient_dir(const struct store *s)
+{
+	return path_join(s->run_dir, "transient");
+}
+
+int
+store_load_transient(struct store *s, struct pool_def ***defs, size_t *n,
+		     store_warn_fn warn, void *arg, struct err *e)
+{
+	struct store t = { .config_dir = transient_dir(s), .lock_fd = -1 };
+	int rc = store_load(&t, defs, n, warn, arg, e);
+
+	free(t.config_dir);
+	return rc;
+}
+
+int
+store_write_transient(struct store *s, const struct pool_def *d,
+		      struct err *e)
+{
+	char *dir = transient_dir(s), *file, *path, *xml;
+	int rc;
+
+	if (store_run_dir(s, e) < 0 || mkdir_p(dir, 0700) < 0) {
+		rc = err_isset(e) ? -1 :
+		     err_errno(e, errno, "cannot create '%s'", dir);
+		free(dir);
+		return rc;
+	}
+	file = xasprintf("%s.xml", d->name);
+	path = path_join(dir, file);
+	xml = pool_def_format(d, POOL_XML_INACTIVE);
+	rc = file_write_atomic(path, xml, strlen(xml), 0600, e);
+	free(xml);
+	free(path);
+	free(file);
+	free(dir);
+	return rc;
+}
+
+int
+store_remove_transient(struct store *s, const char *name, struct err *e)
+{
+	char *dir = transient_dir(s), *file = xasprintf("%s.xml", name);
+	char *path = path_join(dir, file);
+	int rc = 0;
+
+	if (unlink(path) < 0 && errno != ENOENT)
+		rc = err_errno(e, errno, "cannot remove '%s'", path);
+	free(path);
+	free(file);
+	free(dir);
+	return rc;
+}
+
 int
 store_remove_def(struct store *s, const char *name, struct err *e)
 {
@@ -549,6 +661,32 @@ status_path(const struct store *s, const char *name)
 
 	free(file);
 	return p;
+}
+
+int
+store_status_time(const struct store *s, const char *name,
+		  struct timespec *ts)
+{
+	char *path = status_path(s, name);
+	struct stat st;
+	int rc = stat(path, &st);
+
+	free(path);
+	if (rc < 0) {
+		ts->tv_sec = ts->tv_nsec = 0;
+		return -1;
+	}
+	*ts = st.st_mtim;
+	return 0;
+}
+
+void
+store_status_touch(const struct store *s, const char *name)
+{
+	char *path = status_path(s, name);
+
+	utimensat(AT_FDCWD, path, NULL, 0);
+	free(path);
 }
 
 static uint64_t

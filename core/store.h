@@ -52,6 +52,19 @@ void store_unlock(struct store *s);
 int store_load(struct store *s, struct pool_def ***defs, size_t *n,
 	       store_warn_fn warn, void *arg, struct err *e);
 
+/* Transient pools (pool-create): their definitions live in RUN/transient,
+ * never in the config dir, and go when the pool stops. */
+int store_load_transient(struct store *s, struct pool_def ***defs, size_t *n,
+			 store_warn_fn warn, void *arg, struct err *e);
+int store_write_transient(struct store *s, const struct pool_def *d,
+			  struct err *e);
+int store_remove_transient(struct store *s, const char *name, struct err *e);
+
+/* The definitions store_load leaves out because cistern has no such
+ * pool type (scsi, mpath, zfs...): "NAME (type T, not supported)" each,
+ * malloc'd, in *out; returns the count. */
+size_t store_unsupported(const struct store *s, char ***out);
+
 /* Check a definition against the others (libvirt's duplicate rules):
  * same name with another UUID, same UUID with another name, same source.
  * `others` excludes nothing: a definition with the same name and UUID is
@@ -90,6 +103,11 @@ int store_read_status(struct store *s, const char *name,
 int store_write_status(struct store *s, const char *name,
 		       const struct pool_status *st, struct err *e);
 int store_remove_status(struct store *s, const char *name);
+/* Mark pool `name`'s state as seen anew (its time; watchers notice). */
+void store_status_touch(const struct store *s, const char *name);
+/* When pool `name`'s state was last written (0 and -1: never). */
+int store_status_time(const struct store *s, const char *name,
+		      struct timespec *ts);
 
 /* True the first time it is called after a boot (per run dir): the boot
  * marker is then written. Used to start autostart pools. */

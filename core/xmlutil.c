@@ -13,6 +13,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xpath.h>
 
 struct xml_errctx {
 	char msg[512];
@@ -46,8 +47,10 @@ xml_has_doctype(const char *data, size_t len)
 	       memmem(data, len, "<!ENTITY", 8) != NULL;
 }
 
-xmlDocPtr
-xml_parse(const char *data, size_t len, const char *origin, struct err *e)
+/* xml_parse with libxml2 parser options added (XML_PARSE_NOBLANKS). */
+static xmlDocPtr
+xml_parse_opts(const char *data, size_t len, const char *origin, int opts,
+	       struct err *e)
 {
 	struct xml_errctx x = { .seen = false };
 	xmlDocPtr doc;
@@ -80,7 +83,7 @@ xml_parse(const char *data, size_t len, const char *origin, struct err *e)
 	xmlSetStructuredErrorFunc(&x, xml_on_error);
 	doc = xmlReadMemory(data, (int)len, origin, NULL,
 			    XML_PARSE_NONET | XML_PARSE_NOWARNING |
-			    XML_PARSE_NOERROR | XML_PARSE_NOCDATA);
+			    XML_PARSE_NOERROR | XML_PARSE_NOCDATA | opts);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 
 	if (doc == NULL || x.seen) {
@@ -105,6 +108,113 @@ xml_parse(const char *data, size_t len, const char *origin, struct err *e)
 		       NULL;
 	}
 	return doc;
+}
+
+xmlDocPtr
+xml_parse(const char *data, size_t len, const char *origin, struct err *e)
+{
+	return xml_parse_opts(data, len, origin, 0, e);
+}
+
+/* One node as virsh prints it (libvirt's virXMLNodeToString). */
+static void
+xpath_node_dump(struct sbuf *out, xmlDocPtr doc, xmlNodePtr node)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+
+	if (buf == NULL)
+		return;
+	xmlNodeDump(buf, doc, node, 0, 1);
+	sbuf_add(out, (const char *)xmlBufferContent(buf));
+	sbuf_addc(out, '\n');
+	xmlBufferFree(buf);
+}
+
+char *
+xml_xpath_dump(const char *xml, const char *expr, bool wrap, struct err *e)
+{
+	struct xml_errctx x = { .seen = false };
+	xmlXPathContextPtr ctx;
+	xmlXPathObjectPtr obj;
+	xmlNodeSetPtr set;
+	struct sbuf out;
+	xmlDocPtr doc;
+	bool ok = false;
+
+	/* as virsh: blanks dropped, so the nodes are indented afresh */
+	doc = xml_parse_opts(xml, strlen(xml), "xml", XML_PARSE_NOBLANKS, e);
+	if (doc == NULL)
+		return NULL;
+	ctx = xmlXPathNewContext(doc);
+	if (ctx == NULL) {
+		xmlFreeDoc(doc);
+		return err_setc(e, ERR_GENERIC, "out of memory"), NULL;
+	}
+	xmlSetStructuredErrorFunc(&x, xml_on_error);
+	obj = xmlXPathEval(BAD_CAST expr, ctx);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	sbuf_init(&out);
+	if (obj == NULL) {
+		err_setc(e, ERR_INVALID, "invalid XPath expression '%s': %s",
+			 expr, x.seen ? x.msg : "cannot evaluate");
+	} else if (obj->type != XPATH_NODESET) {
+		/* virsh's words: only node sets are printed */
+		err_setc(e, ERR_INVALID, "internal error: Incorrect xpath '%s'",
+			 expr);
+	} else if (wrap) {
+		xmlDocPtr nd = xmlNewDoc(BAD_CAST "1.0");
+		xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "nodes");
+		set = obj->nodesetval;
+		xmlDocSetRootElement(nd, root);
+		for (int i = 0; set != NULL && i < set->nodeNr; i++) {
+			xmlNodePtr copy = xmlDocCopyNode(set->nodeTab[i], nd, 1);
+			if (copy != NULL && xmlAddChild(root, copy) == NULL)
+				xmlFreeNode(copy);
+		}
+		xpath_node_dump(&out, doc, root);
+		xmlFreeDoc(nd);
+		ok = true;
+	} else {
+		set = obj->nodesetval;
+		for (int i = 0; set != NULL && i < set->nodeNr; i++)
+			xpath_node_dump(&out, doc, set->nodeTab[i]);
+		ok = true;
+	}
+	xmlXPathFreeObject(obj);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	if (!ok) {
+		sbuf_free(&out);
+		return NULL;
+	}
+	return sbuf_take(&out);
+}
+
+char *
+xml_renamed(const char *xml, const char *name, struct err *e)
+{
+	xmlDocPtr doc = xml_parse(xml, strlen(xml), "xml", e);
+	xmlNodePtr root, n;
+	xmlBufferPtr buf;
+	char *out;
+
+	if (doc == NULL)
+		return NULL;
+	root = xmlDocGetRootElement(doc);
+	n = xml_first(root, "name");
+	if (n == NULL || (buf = xmlBufferCreate()) == NULL) {
+		xmlFreeDoc(doc);
+		return err_setc(e, ERR_INVALID, "the XML has no <name>"), NULL;
+	}
+	/* xmlNodeSetContent takes its text as markup: escape it first */
+	xmlChar *esc = xmlEncodeSpecialChars(doc, BAD_CAST name);
+	xmlNodeSetContent(n, esc);
+	xmlFree(esc);
+	xmlNodeDump(buf, doc, root, 0, 1);
+	out = xstrdup((const char *)xmlBufferContent(buf));
+	xmlBufferFree(buf);
+	xmlFreeDoc(doc);
+	return out;
 }
 
 static bool

@@ -23,6 +23,18 @@
 xmlDocPtr xml_parse(const char *data, size_t len, const char *origin,
 		    struct err *e);
 
+/* What virsh's --xpath EXPR [--wrap] prints of the document `xml`: each
+ * node of the node set EXPR selects, indented afresh, a line each; with
+ * `wrap`, copies of them inside one <nodes> element. An expression that
+ * does not give a node set (a string, a number) is an error, as virsh. */
+char *xml_xpath_dump(const char *xml, const char *expr, bool wrap,
+		     struct err *e);
+
+/* The document `xml` with its root's <name> set to `name`, as libxml2
+ * writes it (double quotes, no declaration, no final newline): what
+ * virsh's vol-clone --print-xml prints. */
+char *xml_renamed(const char *xml, const char *name, struct err *e);
+
 /* The first element child of `node` reached by the '/'-separated `path`
  * of element names, or NULL. */
 xmlNodePtr xml_find(xmlNodePtr node, const char *path);

@@ -14,9 +14,14 @@
 #include "../core/units.h"
 #include "../core/util.h"
 #include "../core/xml.h"
+#include "../core/xmlutil.h"
 #include "globals.h"
 
 #define POOL_OPTS_BUILD "overwrite no-overwrite"
+#define XPATH_HELP \
+	"  --xpath EXPR     print only the nodes EXPR selects (XPath), one " \
+	"a line\n" \
+	"  --wrap           with --xpath: inside one <nodes> element\n"
 
 const struct cli_verb cli_verbs[] = {
 	/* pools: definitions */
@@ -56,8 +61,10 @@ const struct cli_verb cli_verbs[] = {
 	  VERB_WRITES },
 	{ "pool-create", cmd_pool_create, "file",
 	  "build overwrite no-overwrite validate",
-	  "define a pool from an XML file and start it",
-	  "  --build [--overwrite|--no-overwrite]  build it before starting\n",
+	  "start a transient pool from an XML file (gone once stopped)",
+	  "  --build [--overwrite|--no-overwrite]  build it before starting\n"
+	  "The definition is kept in the run dir only; pool-define of the\n"
+	  "same XML makes the pool persistent.\n",
 	  VERB_WRITES },
 	{ "pool-create-as", cmd_pool_create_as,
 	  "name type source-host? source-path? source-dev? source-name? target?",
@@ -65,7 +72,8 @@ const struct cli_verb cli_verbs[] = {
 	  "target= source-format= auth-type= auth-username= secret-usage= "
 	  "secret-uuid= source-initiator= source-protocol-ver= target-mode= "
 	  "target-owner= target-group= print-xml build overwrite no-overwrite",
-	  "define a pool from a set of arguments and start it", NULL,
+	  "start a transient pool from a set of arguments (gone once "
+	  "stopped)", NULL,
 	  VERB_WRITES },
 	{ "pool-undefine", cmd_pool_undefine, "pool", "",
 	  "undefine an inactive pool", NULL, VERB_WRITES },
@@ -75,6 +83,15 @@ const struct cli_verb cli_verbs[] = {
 	{ "pool-autostart", cmd_pool_autostart, "pool", "disable",
 	  "start the pool when cistern first runs after boot",
 	  "  --disable        turn autostart off\n", VERB_WRITES },
+	{ "pool-event", cmd_pool_event, "pool?",
+	  "event= loop timeout= list timestamp all",
+	  "wait for storage pool events (from any cistern) and print them",
+	  "  --event TYPE     lifecycle (Defined, Undefined, Started, Stopped)\n"
+	  "                   or refresh; without it (or with --all): both\n"
+	  "  --loop           until --timeout or Ctrl-C, not the first event\n"
+	  "  --timeout SECS   stop waiting after SECS seconds\n"
+	  "  --timestamp      each event after the time it was seen (UTC)\n"
+	  "  --list           the event types\n", 0 },
 	{ "import-libvirt", cmd_import_libvirt, "dir?", "",
 	  "copy pool definitions from libvirt (default /etc/libvirt/storage)",
 	  NULL, VERB_WRITES },
@@ -90,16 +107,16 @@ const struct cli_verb cli_verbs[] = {
 	  "comma-separated)\n"
 	  "  --autostart      only pools with autostart\n"
 	  "  --no-autostart   only pools without autostart\n"
-	  "  --persistent     only persistent pools (all of cistern's)\n"
-	  "  --transient      only transient pools (cistern has none)\n"
+	  "  --persistent     only persistent pools\n"
+	  "  --transient      only transient pools (pool-create's)\n"
 	  "  --name | --uuid  print only names or UUIDs\n"
 	  "  --json           machine-readable output\n", 0 },
 	{ "pool-info", cmd_pool_info, "pool", "bytes json",
 	  "show pool information",
 	  "  --bytes          sizes in bytes\n  --json           JSON output\n",
 	  0 },
-	{ "pool-dumpxml", cmd_pool_dumpxml, "pool", "inactive",
-	  "print a pool's XML", NULL, 0 },
+	{ "pool-dumpxml", cmd_pool_dumpxml, "pool", "inactive xpath= wrap",
+	  "print a pool's XML", XPATH_HELP, 0 },
 	{ "pool-name", cmd_pool_name, "pool", "",
 	  "print the name of a pool given its UUID", NULL, 0 },
 	{ "pool-uuid", cmd_pool_uuid, "pool", "",
@@ -109,8 +126,10 @@ const struct cli_verb cli_verbs[] = {
 	{ "pool-map", cmd_pool_map, "pool", "bytes json",
 	  "the device map of a disk or logical pool (partitions, LVs, free "
 	  "extents)", NULL, 0 },
-	{ "find-storage-pool-sources", cmd_find_sources, "type srcspec?", "",
-	  "discover pool sources (libvirt's <sources> XML)", NULL,
+	{ "find-storage-pool-sources", cmd_find_sources, "type srcSpec?", "",
+	  "discover pool sources (libvirt's <sources> XML)",
+	  "  --srcSpec FILE   (or FILE after TYPE) a <source> to search from,\n"
+	  "                   as virsh: its <host>, <initiator>, <auth>\n",
 	  VERB_NO_STORE },
 	{ "find-storage-pool-sources-as", cmd_find_sources_as,
 	  "type host? port?", "initiator= auth-username= secret-usage= "
@@ -150,8 +169,8 @@ const struct cli_verb cli_verbs[] = {
 	  "  --json           machine-readable output\n", 0 },
 	{ "vol-info", cmd_vol_info, "vol", "pool= bytes physical json",
 	  "show volume information", NULL, 0 },
-	{ "vol-dumpxml", cmd_vol_dumpxml, "vol", "pool=",
-	  "print a volume's XML", NULL, 0 },
+	{ "vol-dumpxml", cmd_vol_dumpxml, "vol", "pool= xpath= wrap",
+	  "print a volume's XML", XPATH_HELP, 0 },
 	{ "vol-path", cmd_vol_path, "vol", "pool=",
 	  "print a volume's path", NULL, 0 },
 	{ "vol-key", cmd_vol_key, "vol", "pool=",
@@ -187,9 +206,13 @@ const struct cli_verb cli_verbs[] = {
 	  "create a volume from an XML file, copying another volume", NULL,
 	  VERB_WRITES },
 	{ "vol-clone", cmd_vol_clone, "vol newname",
-	  "pool= prealloc-metadata reflink",
+	  "pool= prealloc-metadata reflink print-xml keep-backing",
 	  "clone a volume in its pool",
-	  "  --reflink        require a reflink (shared extents)\n",
+	  "  --reflink        require a reflink (shared extents)\n"
+	  "  --print-xml      print the source's XML with the new name; make "
+	  "nothing\n"
+	  "  --keep-backing   a qcow2 overlay's clone keeps its backing file\n"
+	  "                   (default: a standalone copy, as libvirt)\n",
 	  VERB_WRITES },
 	{ "vol-delete", cmd_vol_delete, "vol", "pool= delete-snapshots",
 	  "delete a volume",
@@ -354,6 +377,29 @@ cli_get_all(const struct cli_args *a, const char *name, const char **out,
 		if (strcmp(a->v[i].name, name) == 0)
 			out[n++] = a->v[i].value;
 	return n;
+}
+
+int
+cli_print_xml(struct cli *cl, const struct cli_args *a, const char *xml)
+{
+	const char *expr = cli_get(a, "xpath");
+	struct err e;
+	char *sel;
+
+	if (expr == NULL) {
+		fputs(xml, cl->out);
+		return 0;
+	}
+	err_init(&e);
+	sel = xml_xpath_dump(xml, expr, cli_flag(a, "wrap"), &e);
+	if (sel == NULL) {
+		cli_error(cl, &e);
+		err_clear(&e);
+		return 1;
+	}
+	fputs(sel, cl->out);
+	free(sel);
+	return 0;
 }
 
 int

@@ -104,6 +104,8 @@ unsigned cli_build_flags(const struct cli_args *a);
 int cli_start_pool(struct cli *cl, struct pool *p, unsigned flags);
 
 /* Output helpers. */
+/* A document, or with --xpath EXPR [--wrap] what virsh prints of it. */
+int cli_print_xml(struct cli *cl, const struct cli_args *a, const char *xml);
 int cli_error(struct cli *cl, const struct err *e);
 int cli_fail(struct cli *cl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -154,6 +156,7 @@ CLI_HANDLER(cmd_pool_refresh);
 CLI_HANDLER(cmd_find_sources);
 CLI_HANDLER(cmd_find_sources_as);
 CLI_HANDLER(cmd_import_libvirt);
+CLI_HANDLER(cmd_pool_event);
 CLI_HANDLER(cmd_start_autostart);
 CLI_HANDLER(cmd_vol_list);
 CLI_HANDLER(cmd_vol_info);

@@ -20,9 +20,10 @@
 #include "columns.h"
 #include "table.h"
 
+/* Define a pool from its XML: persistent, or transient (pool-create). */
 static int
 define_from(struct cli *cl, const char *data, size_t len, const char *origin,
-	    struct pool **out)
+	    bool transient, struct pool **out)
 {
 	struct err e;
 	struct pool_def *d;
@@ -30,7 +31,9 @@ define_from(struct cli *cl, const char *data, size_t len, const char *origin,
 
 	err_init(&e);
 	d = pool_def_parse(data, len, origin, &e);
-	if (d == NULL || pool_define(cl->c, d, out, &e) < 0)
+	if (d == NULL || (transient ?
+			  pool_define_transient(cl->c, d, out, &e) :
+			  pool_define(cl->c, d, out, &e)) < 0)
 		rc = cli_error(cl, &e);
 	err_clear(&e);
 	return rc;
@@ -47,7 +50,7 @@ CLI_HANDLER(cmd_pool_define)
 	if (data == NULL)
 		return 1;
 	rc = define_from(cl, data, len, strcmp(file, "-") ? file : "<stdin>",
-			 &p);
+			 false, &p);
 	free(data);
 	if (rc == 0)
 		cli_extra(cl, "Pool %s defined from %s\n", p->def->name, file);
@@ -119,7 +122,8 @@ cli_pool_args_argv(const struct pool_args *a, bool print_xml)
 }
 
 static int
-define_as(struct cli *cl, const struct cli_args *a, struct pool **out)
+define_as(struct cli *cl, const struct cli_args *a, bool transient,
+	  struct pool **out)
 {
 	struct pool_args pa = { .type = cli_get(a, "type"),
 				.name = cli_get(a, "name") };
@@ -142,7 +146,8 @@ define_as(struct cli *cl, const struct cli_args *a, struct pool **out)
 		fputs(xml, cl->out);
 		pool_def_free(d);
 		rc = -1;    /* printed, nothing defined */
-	} else if (pool_define(cl->c, d, out, &e) < 0) {
+	} else if ((transient ? pool_define_transient(cl->c, d, out, &e) :
+		    pool_define(cl->c, d, out, &e)) < 0) {
 		rc = cli_error(cl, &e);
 	}
 	free(xml);
@@ -153,7 +158,7 @@ define_as(struct cli *cl, const struct cli_args *a, struct pool **out)
 CLI_HANDLER(cmd_pool_define_as)
 {
 	struct pool *p = NULL;
-	int rc = define_as(cl, a, &p);
+	int rc = define_as(cl, a, false, &p);
 
 	if (rc < 0)
 		return 0;
@@ -172,11 +177,13 @@ CLI_HANDLER(cmd_pool_create)
 
 	if (data == NULL)
 		return 1;
+	/* as libvirt: a transient pool, gone once stopped */
 	rc = define_from(cl, data, len, strcmp(file, "-") ? file : "<stdin>",
-			 &p);
+			 true, &p);
 	free(data);
-	if (rc == 0)
-		rc = cli_start_pool(cl, p, cli_build_flags(a));
+	if (rc == 0 && !pool_is_active(p) &&
+	    (rc = cli_start_pool(cl, p, cli_build_flags(a))) != 0)
+		pool_drop_transient(cl->c, p);
 	if (rc == 0)
 		cli_extra(cl, "Pool %s created from %s\n", p->def->name, file);
 	return rc;
@@ -185,12 +192,13 @@ CLI_HANDLER(cmd_pool_create)
 CLI_HANDLER(cmd_pool_create_as)
 {
 	struct pool *p = NULL;
-	int rc = define_as(cl, a, &p);
+	int rc = define_as(cl, a, true, &p);
 
 	if (rc < 0)
 		return 0;
-	if (rc == 0)
-		rc = cli_start_pool(cl, p, cli_build_flags(a));
+	if (rc == 0 && !pool_is_active(p) &&
+	    (rc = cli_start_pool(cl, p, cli_build_flags(a))) != 0)
+		pool_drop_transient(cl->c, p);
 	if (rc == 0)
 		cli_extra(cl, "Pool %s created\n", p->def->name);
 	return rc;
@@ -391,6 +399,7 @@ CLI_HANDLER(cmd_pool_dumpxml)
 	struct pool *p = cli_pool_arg(cl, a);
 	struct err e;
 	char *xml;
+	int rc;
 
 	if (p == NULL)
 		return 1;
@@ -409,9 +418,9 @@ CLI_HANDLER(cmd_pool_dumpxml)
 		err_clear(&e);
 		return 1;
 	}
-	fputs(xml, cl->out);
+	rc = cli_print_xml(cl, a, xml);
 	free(xml);
-	return 0;
+	return rc;
 }
 
 CLI_HANDLER(cmd_pool_name)

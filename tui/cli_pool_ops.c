@@ -1,6 +1,9 @@
 /* cistern — command-line verbs for pool life cycles, discovery, import
  * and device maps. */
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 #include "../core/units.h"
 #include "../core/util.h"
 #include "../core/xml.h"
+#include "../core/watch.h"
 #include "../core/xmlutil.h"
 #include "cli.h"
 #include "columns.h"
@@ -136,10 +140,12 @@ CLI_HANDLER(cmd_pool_refresh)
 	if (p == NULL)
 		return 1;
 	err_init(&e);
-	if (pool_refresh(cl->c, p, NULL, &e) < 0)
+	if (pool_refresh(cl->c, p, NULL, &e) < 0) {
 		rc = cli_error(cl, &e);
-	else
+	} else {
+		pool_announce_refresh(cl->c, p);
 		cli_extra(cl, "Pool %s refreshed\n", p->def->name);
+	}
 	err_clear(&e);
 	return rc;
 }
@@ -184,7 +190,7 @@ find_sources(struct cli *cl, const char *type, struct source_query *q)
 
 CLI_HANDLER(cmd_find_sources)
 {
-	const char *spec = cli_get(a, "srcspec");
+	const char *spec = cli_get(a, "srcSpec");
 	struct source_query q = { 0 };
 	char *data = NULL, *host = NULL, *port = NULL, *init = NULL;
 	struct pool_auth auth = { 0 };
@@ -261,13 +267,41 @@ CLI_HANDLER(cmd_find_sources_as)
 	return find_sources(cl, cli_get(a, "type"), &q);
 }
 
+struct import_ctx {
+	struct cli *cl;
+	size_t unread;
+};
+
+/* A definition import-libvirt could not read: warned and counted. */
+static void
+import_warn(void *arg, const char *msg)
+{
+	struct import_ctx *x = arg;
+
+	cli_warn(x->cl, "%s", msg);
+	x->unread++;
+}
+
+/* Add "NAME (why)" to the import's list of skipped pools. */
+static void
+import_skip(struct sbuf *names, size_t *skipped, char *what)
+{
+	sbuf_add(names, *skipped ? ", " : ": ");
+	sbuf_add(names, what);
+	free(what);
+	(*skipped)++;
+}
+
 CLI_HANDLER(cmd_import_libvirt)
 {
 	const char *dir = cli_get(a, "dir");
-	char *autodir;
+	char *autodir, **unsup;
 	struct store src;
 	struct pool_def **defs;
-	size_t n, imported = 0, skipped = 0;
+	size_t n, nunsup, imported = 0, skipped = 0;
+	struct import_ctx x = { .cl = cl };
+	struct sbuf names;
+	struct stat st;
 	struct err e;
 
 	if (dir == NULL)
@@ -277,28 +311,37 @@ CLI_HANDLER(cmd_import_libvirt)
 	memset(&src, 0, sizeof(src));
 	src.config_dir = xstrdup(dir);
 	src.lock_fd = -1;
-	if (store_load(&src, &defs, &n, (store_warn_fn)NULL, NULL, &e) < 0) {
+	if (store_load(&src, &defs, &n, import_warn, &x, &e) < 0) {
 		free(src.config_dir);
 		int rc = cli_error(cl, &e);
 		err_clear(&e);
 		return rc;
 	}
+	sbuf_init(&names);
+	nunsup = store_unsupported(&src, &unsup);
+	for (size_t i = 0; i < nunsup; i++)
+		import_skip(&names, &skipped, unsup[i]);
+	free(unsup);
 	autodir = path_join(dir, "autostart");
 	for (size_t i = 0; i < n; i++) {
 		char *name = xstrdup(defs[i]->name);
 		char *file = xasprintf("%s/%s.xml", autodir, name);
-		bool autostart = access(file, F_OK) == 0;
+		/* the link's name says it: libvirt's absolute target may not
+		 * resolve from here (another root, a copied directory) */
+		bool autostart = lstat(file, &st) == 0;
 		struct pool *p = NULL;
 
 		free(file);
 		if (cistern_find_pool(cl->c, name) != NULL) {
 			cli_warn(cl, "pool '%s' is already defined; skipped", name);
 			pool_def_free(defs[i]);
-			skipped++;
+			import_skip(&names, &skipped,
+				    xasprintf("%s (already defined)", name));
 		} else if (pool_define(cl->c, defs[i], &p, &e) < 0) {
 			cli_warn(cl, "%s; skipped", e.msg);
 			err_clear(&e);
-			skipped++;
+			import_skip(&names, &skipped,
+				    xasprintf("%s (see the warning)", name));
 		} else {
 			imported++;
 			cli_extra(cl, "Pool %s imported\n", name);
@@ -309,10 +352,149 @@ CLI_HANDLER(cmd_import_libvirt)
 		}
 		free(name);
 	}
+	/* files neither read nor of an unknown type: the warnings name them */
+	if (x.unread > nunsup)
+		import_skip(&names, &skipped,
+			    xasprintf("%zu unreadable (see the warnings)",
+				      x.unread - nunsup));
 	free(defs);
 	free(autodir);
 	free(src.config_dir);
-	fprintf(cl->out, "%zu pools imported, %zu skipped\n", imported, skipped);
+	fprintf(cl->out, "%zu pools imported, %zu skipped%s\n", imported,
+		skipped, names.s ? names.s : "");
+	sbuf_free(&names);
+	return 0;
+}
+
+/* ---- pool-event ---- */
+
+static volatile sig_atomic_t event_interrupted;
+
+static void
+event_on_sigint(int sig)
+{
+	(void)sig;
+	event_interrupted = 1;
+}
+
+/* One event as virsh prints it, after the time with --timestamp. */
+static void
+event_print(struct cli *cl, const struct pool_event *ev, bool stamp)
+{
+	if (stamp) {
+		struct timespec ts;
+		struct tm tm;
+		char buf[32];
+		clock_gettime(CLOCK_REALTIME, &ts);
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+		fprintf(cl->out, "%s.%03ld+0000: ", buf, ts.tv_nsec / 1000000);
+	}
+	if (ev->type == POOL_EVENT_REFRESH)
+		fprintf(cl->out, "event 'refresh' for storage pool %s\n",
+			ev->name);
+	else
+		fprintf(cl->out, "event 'lifecycle' for storage pool %s: %s\n",
+			ev->name, pool_event_detail_name(ev->detail));
+	fflush(cl->out);
+}
+
+CLI_HANDLER(cmd_pool_event)
+{
+	const char *ename = cli_get(a, "event"), *tmo = cli_get(a, "timeout");
+	const char *pname = cli_get(a, "pool");
+	bool loop = cli_flag(a, "loop"), stamp = cli_flag(a, "timestamp");
+	int type = -1, fd;
+	int64_t deadline = -1, reload_at = -1, secs;
+	size_t received = 0;
+	struct pool_look before, after;
+	struct sigaction sa, old_sa;
+	char *filter = NULL;
+	bool done = false;
+	struct err e;
+
+	if (cli_flag(a, "list")) {
+		fputs("lifecycle\nrefresh\n", cl->out);
+		return 0;
+	}
+	if (ename != NULL && (type = pool_event_type_from_name(ename)) < 0)
+		return cli_fail(cl, "unknown event type '%s' (lifecycle, "
+				"refresh)", ename);
+	if (tmo != NULL) {
+		if (str_to_i64(tmo, 10, &secs) < 0 || secs <= 0 ||
+		    secs > INT32_MAX / 1000)
+			return cli_fail(cl, "invalid timeout '%s' (seconds)",
+					tmo);
+		deadline = now_ms() + secs * 1000;
+	}
+	if (pname != NULL) {
+		struct pool *p;
+		err_init(&e);
+		p = cistern_get_pool(cl->c, pname, &e);
+		if (p == NULL) {
+			int rc = cli_error(cl, &e);
+			err_clear(&e);
+			return rc;
+		}
+		filter = xstrdup(p->def->name);
+	}
+	fd = store_watch_open(&cl->c->store, !cl->c->read_only);
+	if (fd < 0) {
+		free(filter);
+		return cli_fail(cl, "cannot watch '%s': %s",
+				cl->c->store.config_dir, strerror(errno));
+	}
+	event_interrupted = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = event_on_sigint;
+	sigaction(SIGINT, &sa, &old_sa);
+	pool_look_take(cl->c, &before);
+	while (!done && !event_interrupted) {
+		int64_t now = now_ms(), wait = -1;
+		struct pollfd pf = { .fd = fd, .events = POLLIN };
+
+		if (deadline >= 0 && now >= deadline)
+			break;
+		if (deadline >= 0)
+			wait = deadline - now;
+		if (reload_at >= 0 && (wait < 0 || reload_at - now < wait))
+			wait = reload_at - now < 0 ? 0 : reload_at - now;
+		if (poll(&pf, 1, wait > INT32_MAX ? INT32_MAX : (int)wait) > 0 &&
+		    store_watch_read(fd) && reload_at < 0)
+			reload_at = now_ms() + WATCH_DEBOUNCE_MS;
+		if (reload_at < 0 || now_ms() < reload_at)
+			continue;
+		reload_at = -1;
+		err_init(&e);
+		if (cistern_reload(cl->c, &e) < 0) {
+			cli_warn(cl, "%s", e.msg);
+			err_clear(&e);
+			continue;
+		}
+		pool_look_take(cl->c, &after);
+		struct pool_event *ev;
+		size_t n = pool_events_between(&before, &after, &ev);
+		for (size_t i = 0; i < n && !done; i++) {
+			if ((type >= 0 && ev[i].type != (enum pool_event_type)type) ||
+			    (filter != NULL && strcmp(ev[i].name, filter) != 0))
+				continue;
+			event_print(cl, &ev[i], stamp);
+			received++;
+			done = !loop;
+		}
+		pool_events_free(ev, n);
+		pool_look_free(&before);
+		before = after;
+	}
+	if (event_interrupted)
+		fputs("event loop interrupted\n", cl->out);
+	else if (!done)
+		fputs("event loop timed out\n", cl->out);
+	fprintf(cl->out, "events received: %zu\n", received);
+	sigaction(SIGINT, &old_sa, NULL);
+	pool_look_free(&before);
+	close(fd);
+	free(filter);
 	return 0;
 }
 

@@ -174,6 +174,7 @@ CLI_HANDLER(cmd_vol_dumpxml)
 	struct vol_def *v = get_vol(cl, a, &p);
 	struct err e;
 	char *xml;
+	int rc;
 
 	if (v == NULL)
 		return 1;
@@ -184,9 +185,9 @@ CLI_HANDLER(cmd_vol_dumpxml)
 		err_clear(&e);
 		return 1;
 	}
-	fputs(xml, cl->out);
+	rc = cli_print_xml(cl, a, xml);
 	free(xml);
-	return 0;
+	return rc;
 }
 
 CLI_HANDLER(cmd_vol_path)
@@ -411,7 +412,8 @@ clone_flags(const struct cli_args *a)
 {
 	return (cli_flag(a, "prealloc-metadata") ?
 		VOL_CREATE_PREALLOC_METADATA : 0) |
-	       (cli_flag(a, "reflink") ? VOL_CREATE_REFLINK : 0);
+	       (cli_flag(a, "reflink") ? VOL_CREATE_REFLINK : 0) |
+	       (cli_flag(a, "keep-backing") ? VOL_CREATE_KEEP_BACKING : 0);
 }
 
 CLI_HANDLER(cmd_vol_create_from)
@@ -471,8 +473,24 @@ CLI_HANDLER(cmd_vol_clone)
 
 	if (src == NULL)
 		return 1;
+	if (cli_flag(a, "print-xml")) {
+		/* as virsh: the source's XML with the new name, nothing made */
+		char *xml = vol_def_format(src, p->def->type), *nx;
+		struct err e;
+		err_init(&e);
+		nx = xml_renamed(xml, cli_get(a, "newname"), &e);
+		free(xml);
+		if (nx == NULL) {
+			rc = cli_error(cl, &e);
+			err_clear(&e);
+			return rc;
+		}
+		fputs(nx, cl->out);
+		free(nx);
+		return 0;
+	}
 	/* as virsh: the source's definition with a new name, no path or key */
-	nv = vol_def_clone(src, cli_get(a, "newname"));
+	nv = vol_def_clone(src, cli_get(a, "newname"), clone_flags(a));
 	/* the source's entry may be re-read away by the create */
 	src_name = xstrdup(src->name);
 	rc = clone_vol(cl, p, nv, p, src, clone_flags(a));

@@ -24,13 +24,27 @@ struct comp {
 	size_t curlen;
 	int prelen;                /* "--opt=" before it in the word */
 	const char *pre;
+	char **out;                /* the candidates */
+	size_t nout;
 };
 
+/* A candidate, if it begins with what is typed (once). */
 static void
-offer(const struct comp *k, const char *s)
+offer(struct comp *k, const char *s)
 {
-	if (strncmp(s, k->cur, k->curlen) == 0)
-		printf("%.*s%s\n", k->prelen, k->pre, s);
+	char *w;
+
+	if (strncmp(s, k->cur, k->curlen) != 0)
+		return;
+	w = xasprintf("%.*s%s", k->prelen, k->pre, s);
+	for (size_t i = 0; i < k->nout; i++) {
+		if (strcmp(k->out[i], w) == 0) {
+			free(w);
+			return;
+		}
+	}
+	strv_push(&k->out, &k->nout, w);
+	free(w);
 }
 
 /* The next positional of V not already given by name (--pool NAME). */
@@ -49,7 +63,7 @@ next_pos(const struct cli_verb *v, size_t *npos, char given[][64],
 }
 
 static void
-offer_pools(const struct comp *k, struct cistern *c)
+offer_pools(struct comp *k, struct cistern *c)
 {
 	for (size_t i = 0; c != NULL && i < c->npools; i++)
 		offer(k, c->pools[i]->def->name);
@@ -58,7 +72,7 @@ offer_pools(const struct comp *k, struct cistern *c)
 /* Volume names of POOL, or without one the paths of every active pool's
  * volumes (what the verbs take without --pool). */
 static void
-offer_vols(const struct comp *k, struct cistern *c, const char *pool)
+offer_vols(struct comp *k, struct cistern *c, const char *pool)
 {
 	struct err e;
 
@@ -82,7 +96,7 @@ offer_vols(const struct comp *k, struct cistern *c, const char *pool)
 
 /* Candidates for a value of kind WHAT (a positional or option name). */
 static void
-offer_kind(const struct comp *k, const char *what, struct cistern *c,
+offer_kind(struct comp *k, const char *what, struct cistern *c,
 	   const char *pool)
 {
 	if (strcmp(what, "pool") == 0) {
@@ -124,20 +138,47 @@ globals_verb(int n, char **words, struct options *o)
 	return vi < 0 ? -1 : vi - 1;
 }
 
+static void complete_fill(struct comp *k, struct cistern *have, int argc,
+			  char **argv);
+
+/* Candidates for the last of the words (the words after "cistern"),
+ * each once; pool and volume names from `have` when given (the screen's
+ * own catalog), else from the store opened read-only. */
+char **
+complete_words(struct cistern *have, int argc, char **argv, size_t *n)
+{
+	struct comp k = { 0 };
+
+	*n = 0;
+	if (argc < 1)
+		return NULL;
+	k.cur = k.pre = argv[argc - 1];
+	k.curlen = strlen(k.cur);
+	complete_fill(&k, have, argc, argv);
+	*n = k.nout;
+	return k.out;
+}
+
 int
 complete_main(int argc, char **argv)
 {
+	size_t n;
+	char **v = complete_words(NULL, argc, argv, &n);
+
+	for (size_t i = 0; i < n; i++)
+		printf("%s\n", v[i]);
+	strv_free(v);
+	return 0;
+}
+
+/* Offer what the last word can be. */
+static void
+complete_fill(struct comp *k, struct cistern *have, int argc, char **argv)
+{
 	struct options o = { 0 };
-	struct comp k;
 	struct cistern c, *cp = NULL;
 	struct err e;
 	int i;
-
-	if (argc < 1)
-		return 0;
-	k.cur = k.pre = argv[argc - 1];
-	k.curlen = strlen(k.cur);
-	k.prelen = 0;
 
 	/* global options before the verb: the words before this one */
 	if (argc >= 2) {
@@ -147,31 +188,31 @@ complete_main(int argc, char **argv)
 			if (g->arg != NULL && strncmp(prev, "--", 2) == 0 &&
 			    strcmp(prev + 2, g->name) == 0 &&
 			    globals_verb(argc - 2, argv, &o) == argc - 2) {
-				offer_kind(&k, g->name, NULL, NULL);
-				return 0;
+				offer_kind(k, g->name, NULL, NULL);
+				return;
 			}
 		}
 	}
 	i = globals_verb(argc - 1, argv, &o);
 	if (i < 0)
-		return 0;
+		return;
 	if (i == argc - 1) {            /* the verb itself, or a global */
-		if (k.cur[0] == '-') {
+		if (k->cur[0] == '-') {
 			char opt[64];
 			for (const struct global_option *g = global_options;
 			     g->name; g++) {
 				snprintf(opt, sizeof(opt), "--%s", g->name);
-				offer(&k, opt);
+				offer(k, opt);
 			}
 		} else {
 			for (const struct cli_verb *v = cli_verbs; v->name; v++)
-				offer(&k, v->name);
+				offer(k, v->name);
 		}
-		return 0;
+		return;
 	}
 	const struct cli_verb *v = cli_find_verb(argv[i]);
 	if (v == NULL)
-		return 0;
+		return;
 
 	/* walk the verb's arguments as parse_args does */
 	char given[32][64];
@@ -209,18 +250,18 @@ complete_main(int argc, char **argv)
 		if (strcmp(posname, "pool") == 0)
 			pool = a;
 	}
-	if (want == NULL && strncmp(k.cur, "--", 2) == 0 &&
-	    strchr(k.cur, '=') != NULL) {
+	if (want == NULL && strncmp(k->cur, "--", 2) == 0 &&
+	    strchr(k->cur, '=') != NULL) {
 		/* --opt=VALUE: complete the value, keep the prefix */
-		const char *eq = strchr(k.cur, '=');
+		const char *eq = strchr(k->cur, '=');
 		snprintf(posname, sizeof(posname), "%.*s",
-			 (int)(eq - k.cur - 2), k.cur + 2);
+			 (int)(eq - k->cur - 2), k->cur + 2);
 		want = posname;
-		k.prelen = (int)(eq + 1 - k.cur);
-		k.cur = eq + 1;
-		k.curlen = strlen(k.cur);
+		k->prelen = (int)(eq + 1 - k->cur);
+		k->cur = eq + 1;
+		k->curlen = strlen(k->cur);
 	}
-	if (want == NULL && k.cur[0] == '-') {
+	if (want == NULL && k->cur[0] == '-') {
 		char opt[96];
 		for (const char *p = v->opts; p && *p;) {
 			while (*p == ' ')
@@ -228,15 +269,19 @@ complete_main(int argc, char **argv)
 			size_t wl = strcspn(p, " =");
 			if (wl > 0) {
 				snprintf(opt, sizeof(opt), "--%.*s", (int)wl, p);
-				offer(&k, opt);
+				offer(k, opt);
 			}
 			p += strcspn(p, " ");
 		}
-		return 0;
+		return;
 	}
 	if (want == NULL) {
 		next_pos(v, &npos, given, ngiven, posname, sizeof(posname));
 		want = posname;
+	}
+	if (have != NULL) {
+		offer_kind(k, want, have, pool);
+		return;
 	}
 	if (strcmp(want, "pool") == 0 || strcmp(want, "vol") == 0) {
 		err_init(&e);
@@ -249,8 +294,7 @@ complete_main(int argc, char **argv)
 			cp = &c;
 		err_clear(&e);
 	}
-	offer_kind(&k, want, cp, pool);
+	offer_kind(k, want, cp, pool);
 	if (cp != NULL)
 		cistern_close(cp);
-	return 0;
 }

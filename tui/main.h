@@ -33,5 +33,9 @@ int offer_default_pool(struct cistern *c, bool ask, FILE *out);
 /* `cistern __complete WORD...`: candidates for the last word, one per
  * line (tui/complete.c, for the bash completion script). */
 int complete_main(int argc, char **argv);
+/* The same candidates as a list (the ':' prompt's Tab); names from
+ * `have` when given. */
+char **complete_words(struct cistern *have, int argc, char **argv,
+		      size_t *n);
 
 #endif

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
@@ -20,6 +19,7 @@
 #include "../core/pool.h"
 #include "../core/run.h"
 #include "../core/util.h"
+#include "../core/watch.h"
 #include "actions.h"
 #include "keys.h"
 #include "main.h"
@@ -34,10 +34,10 @@
 #include "ui_model.h"
 #include "ui_remote.h"
 #include "ui_text.h"
+#include "ui_settings.h"
 #include "ui_theme.h"
 
 #define TICK_MS 10000        /* refresh the selected pool this often */
-#define DEBOUNCE_MS 100      /* coalesce bursts of config changes */
 
 /* The full-screen interface is built in. */
 bool
@@ -180,6 +180,30 @@ ui_status(struct ui *ui, int role, const char *fmt, ...)
 		if (*p == '\n' || *p == '\t')
 			*p = ' ';
 	ui->status_role = role;
+	/* what the status line cannot hold whole is kept in the log, where
+	 * L shows it (the line ends with a marker saying so) */
+	if (!ui_status_fits(ui, ui->status)) {
+		/* not again while it is among the latest entries (a periodic
+		 * refresh that keeps failing) */
+		bool logged = false;
+		for (size_t k = 0; k < ui->nlog && k < 8; k++) {
+			const struct log_line *l = &ui->log[(ui->log_head +
+				LOG_MAX - 1 - k) % LOG_MAX];
+			logged |= str_eq(l->text, ui->status) ||
+				  str_eq(l->detail, ui->status);
+		}
+		if (!logged)
+			ui_log(ui, role, ui->status, NULL);
+	}
+}
+
+/* Does a message fit on the status line whole? */
+bool
+ui_status_fits(struct ui *ui, const char *msg)
+{
+	/* the columns the running jobs' count may take on the right */
+	return ui->cols <= 0 || text_width(msg) <= ui->cols - 2 -
+	       (ui_jobs_running(ui) > 0 ? 16 : 0);
 }
 
 /* Add an entry to the log pane (a ring of LOG_MAX). */
@@ -348,7 +372,6 @@ main_escape(struct ui *ui)
 static int
 handle_key(struct ui *ui, int key)
 {
-	const struct action *a;
 	int r;
 
 	if (key == K_RESIZE) {
@@ -400,13 +423,7 @@ handle_key(struct ui *ui, int key)
 	}
 	if (key == '\n')
 		key = K_ENTER;
-	a = action_for_key(ui, key);
-	if (a != NULL)
-		return action_run(ui, a);
-	if (key >= 0x20 && key < 0x7f)
-		ui_status(ui, R_STATUS, "No action on '%c' here: ? shows the keys.",
-			  key);
-	return UI_DRAW;
+	return action_key(ui, key);
 }
 
 /* ---- live state ---- */
@@ -415,44 +432,16 @@ handle_key(struct ui *ui, int key)
 static void
 ino_watch(struct ui *ui)
 {
-	const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM |
-			      IN_DELETE | IN_CREATE | IN_ATTRIB;
-
 	/* a session that may change things watches its dirs, so it makes
 	 * them (a read-only one watches what exists) */
-	if (!ui->read_only) {
-		store_config_dirs(&ui->c->store, NULL);
-		store_run_dir(&ui->c->store, NULL);
-	}
-	ui->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (ui->ino_fd < 0)
-		return;
-	inotify_add_watch(ui->ino_fd, ui->c->store.config_dir, mask);
-	if (ui->c->store.autostart_dir)
-		inotify_add_watch(ui->ino_fd, ui->c->store.autostart_dir, mask);
-	if (ui->c->store.run_dir)
-		inotify_add_watch(ui->ino_fd, ui->c->store.run_dir, mask);
+	ui->ino_fd = store_watch_open(&ui->c->store, !ui->read_only);
 }
 
 /* Did another program change a definition or a state? */
 static bool
 ino_read(struct ui *ui)
 {
-	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
-	bool relevant = false;
-	ssize_t n;
-
-	while ((n = read(ui->ino_fd, buf, sizeof(buf))) > 0) {
-		for (char *p = buf; p < buf + n;) {
-			struct inotify_event *ev = (struct inotify_event *)p;
-			const char *name = ev->len ? ev->name : "";
-			if (name[0] != '.' && !str_endswith(name, ".lock") &&
-			    strcmp(name, "boot-id") != 0)
-				relevant = true;
-			p += sizeof(*ev) + ev->len;
-		}
-	}
-	return relevant;
+	return store_watch_read(ui->ino_fd);
 }
 
 /* ---- start and the loop ---- */
@@ -503,6 +492,10 @@ ui_start(struct ui *ui, struct cistern *c, const struct options *o,
 	ui->status_role = R_STATUS;
 	ui->map_auto = true;
 	ui_identity(ui);
+	settings_load(ui);
+	/* --theme and CISTERN_THEME win over the theme picked last time */
+	if (tname == NULL && ui->set.theme[0] != '\0')
+		tname = ui->set.theme;
 	/* nothing prints over the screen from here on */
 	run_set_logger(ui_run_logger, ui);
 	c->warn = ui_store_warning;
@@ -546,6 +539,7 @@ ui_start(struct ui *ui, struct cistern *c, const struct options *o,
 		  &pool_list_ops, "name");
 	list_init(&ui->vols, "volumes", vol_columns, vol_pane_cols,
 		  &vol_list_ops, "name");
+	settings_apply_sort(ui);
 	ino_watch(ui);
 	ui_remote_init(ui);
 	ui_layout(ui);
@@ -571,6 +565,7 @@ ui_stop(struct ui *ui)
 			close(ui->jobs[i]->fd);
 		free(ui->jobs[i]->title);
 		free(ui->jobs[i]->pool);
+		free(ui->jobs[i]->select_vol);
 		free(ui->jobs[i]->msg);
 		free(ui->jobs[i]->output);
 		free(ui->jobs[i]->buf);
@@ -584,6 +579,7 @@ ui_stop(struct ui *ui)
 	}
 	free(ui->pool_name);
 	free(ui->vol_name);
+	settings_free(ui);
 	if (ui->ino_fd >= 0)
 		close(ui->ino_fd);
 	signal(SIGWINCH, SIG_DFL);
@@ -664,6 +660,7 @@ ui_loop(struct ui *ui)
 			if (flags & UI_QUIT)
 				break;
 		}
+		settings_sync(ui);
 		for (int i = 1; k > 0 && i < npf; i++) {
 			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
@@ -671,7 +668,7 @@ ui_loop(struct ui *ui)
 				flags |= UI_DRAW;
 			} else if (pf[i].fd == ui->ino_fd) {
 				if (ino_read(ui) && ui->reload_at == 0)
-					ui->reload_at = now_ms() + DEBOUNCE_MS;
+					ui->reload_at = now_ms() + WATCH_DEBOUNCE_MS;
 			} else if (pf[i].fd == ui_remote_fd(ui)) {
 				flags |= ui_remote_ended(ui);
 			} else {

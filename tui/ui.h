@@ -41,6 +41,16 @@ struct log_line {
 
 #define LOG_MAX 500
 
+/* ---- what is remembered between runs (ui_settings.c) ---- */
+
+struct ui_settings {
+	char theme[64];         /* picked with t, or "" */
+	char sort[2][64];       /* pools, volumes: "COLUMN asc|desc" */
+	char *dl_dir;           /* the last download's directory, or NULL */
+	char **hist;            /* the ':' prompt's history, oldest first */
+	size_t nhist;
+};
+
 /* ---- the whole state ---- */
 
 enum focus { FOCUS_POOLS, FOCUS_VOLS, FOCUS_BOTTOM };
@@ -83,6 +93,7 @@ struct ui {
 	int nbar;
 	struct { int x0, x1; const struct action *a; } bar[32];
 	int cur_y, cur_x;       /* where the text cursor goes, -1: hidden */
+	struct ui_settings set;
 	/* layout */
 	int main_y, main_h, pools_w, bottom_y, bottom_h, jobs_y, jobs_h;
 };
@@ -90,6 +101,8 @@ struct ui {
 /* ui.c */
 void ui_status(struct ui *ui, int role, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A message too long for the status line is logged whole too. */
+bool ui_status_fits(struct ui *ui, const char *msg);
 void ui_log(struct ui *ui, int role, const char *text, const char *detail);
 /* A command that ran, marked as it ended; the same command with the same
  * result among the latest entries (a periodic refresh) is counted there,

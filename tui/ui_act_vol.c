@@ -2,6 +2,7 @@
  * before a job starts; the job (a child process) calls the core. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "ui_form.h"
 #include "ui_job.h"
 #include "ui_model.h"
+#include "ui_settings.h"
 #include "ui_theme.h"
 
 /* What a volume job needs, copied into the child. */
@@ -277,12 +279,16 @@ job_vol_download(struct cistern *c, struct job *j, void *arg,
 	return rc;
 }
 
-/* Start a volume job (takes o) and show its progress. */
+/* Start a volume job (takes o) and show its progress; a volume it makes
+ * is selected when it is done. */
 static int
 vol_job(struct ui *ui, const char *title, job_fn fn, struct vol_op *o)
 {
 	int id = ui_job_start(ui, title, o->pool, fn, o, false);
+	struct ui_job *j = id > 0 ? ui_job_by_id(ui, id) : NULL;
 
+	if (j != NULL && o->def != NULL)
+		j->select_vol = xstrdup(o->def->name);
 	vol_op_free(o);
 	if (id > 0)
 		dialog_progress(ui, id);
@@ -335,10 +341,14 @@ clone_done(struct ui *ui, struct form *f, int b)
 			   name);
 		return -1;
 	}
-	/* as virsh: the source's definition with a new name */
-	nv = vol_def_clone(src, name);
+	/* as virsh: the source's definition with a new name; a standalone
+	 * copy unless keeping the backing file was ticked */
+	unsigned flags = src->backing != NULL && form_check(f, 1) ?
+			 VOL_CREATE_KEEP_BACKING : 0;
+	nv = vol_def_clone(src, name, flags);
 	struct vol_op *o = vol_op_new(f);
 	o->def = nv;
+	o->flags = flags;
 	title = xasprintf("clone %s to %s", src->name, name);
 	vol_job(ui, title, job_vol_clone, o);
 	free(title);
@@ -358,6 +368,9 @@ ACT(act_vol_clone)
 	struct form *f = form_new(t, clone_done, vol_ref_new(ui), vol_ref_free);
 
 	form_add_text(f, "New name", name, NULL);
+	/* as libvirt, an overlay's clone holds the data of its whole chain */
+	if (v->backing != NULL)
+		form_add_check(f, "Keep the backing file (share it)", false);
 	form_add_button(f, "Clone");
 	form_add_button(f, "Cancel");
 	form_open(ui, "Clone volume", f);
@@ -645,6 +658,19 @@ file_done(struct ui *ui, struct form *f, int b, bool upload)
 	o->file = xstrdup(file);
 	if (!upload && form_check(f, 1))
 		o->flags = VOL_DOWNLOAD_SPARSE;
+	if (!upload) {
+		/* the next download starts where this one went */
+		char *dir = xstrdup(file), *slash = strrchr(dir, '/');
+		if (slash != NULL && dir[0] == '/') {
+			slash[slash == dir] = '\0';
+			if (!str_eq(dir, ui->set.dl_dir)) {
+				free(ui->set.dl_dir);
+				ui->set.dl_dir = xstrdup(dir);
+				settings_save(ui);
+			}
+		}
+		free(dir);
+	}
 	title = upload ? xasprintf("upload %s into %s", file, o->vol) :
 			 xasprintf("download %s to %s", o->vol, file);
 	vol_job(ui, title, upload ? job_vol_upload : job_vol_download, o);
@@ -687,13 +713,21 @@ download_done(struct ui *ui, struct form *f, int b)
 ACT(act_vol_download)
 {
 	const struct vol_def *v = ui_vol(ui);
-	char cwd[1024];
+	const char *dir = ui->set.dl_dir;
+	struct stat st;
 	char *path, *t;
 	struct form *f;
 
-	if (getcwd(cwd, sizeof(cwd)) == NULL)
-		snprintf(cwd, sizeof(cwd), "/tmp");
-	path = xasprintf("%s/%s", cwd, v->name);
+	/* the last download's directory, else the home directory (the
+	 * current one is wherever cistern happened to start) */
+	if (dir == NULL || stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		struct passwd *pw = getpwuid(geteuid());
+		dir = getenv("HOME");
+		if (dir == NULL || dir[0] != '/')
+			dir = pw != NULL && pw->pw_dir != NULL ? pw->pw_dir : "/";
+	}
+	path = xasprintf("%s%s%s", dir, str_endswith(dir, "/") ? "" : "/",
+			 v->name);
 	t = xasprintf("Download volume %s of pool %s into a new file.", v->name,
 		      ui_pool(ui)->def->name);
 	f = form_new(t, download_done, vol_ref_new(ui), vol_ref_free);

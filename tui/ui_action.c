@@ -20,6 +20,7 @@
 #include "ui_list.h"
 #include "ui_map.h"
 #include "ui_model.h"
+#include "ui_settings.h"
 #include "ui_theme.h"
 
 /* What each row of the action table (actions.c) does: its precondition
@@ -97,26 +98,43 @@ action_ready(struct ui *ui, const struct action *a)
 	return usable_of(a) == NULL || usable_of(a)(ui) == NULL;
 }
 
+/* Say why an action cannot run: on the status line, or in a dialog
+ * when the reason does not fit there whole. */
+static void
+action_refuse(struct ui *ui, const struct action *a, const char *why)
+{
+	if (ui_status_fits(ui, why)) {
+		ui_status(ui, R_WARNING, "%s", why);
+	} else {
+		char *t = xasprintf("%s refused", a->label);
+		ui_log(ui, R_WARNING, why, NULL);
+		dialog_message(ui, t, why, false);
+		free(t);
+	}
+}
+
 /* Run an action, or say why it cannot run. */
 int
 action_run(struct ui *ui, const struct action *a)
 {
 	const char *why;
+	char t[512];
 
 	if (!action_offered(ui, a)) {
 		struct pool *p = ui_pool(ui);
 		if (ui->read_only && (a->flags & A_WRITES))
-			ui_status(ui, R_WARNING, "Read-only mode: '%s' is not "
-				  "available.", a->name);
+			snprintf(t, sizeof(t), "Read-only mode: '%s' is not "
+				 "available.", a->name);
 		else if (p == NULL)
-			ui_status(ui, R_WARNING, "Select a pool first.");
+			snprintf(t, sizeof(t), "Select a pool first.");
 		else
-			ui_status(ui, R_WARNING, "%s pools cannot %s.",
-				  pool_type_name(p->def->type), a->label);
+			snprintf(t, sizeof(t), "%s pools cannot %s.",
+				 pool_type_name(p->def->type), a->label);
+		action_refuse(ui, a, t);
 		return UI_DRAW;
 	}
 	if (usable_of(a) != NULL && (why = usable_of(a)(ui)) != NULL) {
-		ui_status(ui, R_WARNING, "%s", why);
+		action_refuse(ui, a, why);
 		return UI_DRAW;
 	}
 	return impls[a - ui_actions].run(ui) | UI_DRAW;
@@ -152,6 +170,29 @@ action_for_key(struct ui *ui, int key)
 			return first;
 	}
 	return first;
+}
+
+/* A key on the main screen: the focused pane's action, run. A letter
+ * acts only in a pane that has its action: from the volumes pane a
+ * pool-only letter says where it works instead of acting on the pool
+ * (F-keys still reach the pool, as the help says). */
+int
+action_key(struct ui *ui, int key)
+{
+	const struct action *a = action_for_key(ui, key);
+
+	if (a != NULL && ui->focus == FOCUS_VOLS && key != K_ENTER &&
+	    !(key & K_FN(0)) && !(a->flags & (A_VOL | A_GLOBAL))) {
+		ui_status(ui, R_WARNING, "%c: %s is a pool action %s Tab to "
+			  "the pools pane.", key, a->name, ui->utf8 ? "—" : "-");
+		return UI_DRAW;
+	}
+	if (a != NULL)
+		return action_run(ui, a);
+	if (key >= 0x20 && key < 0x7f)
+		ui_status(ui, R_STATUS, "No action on '%c' here: ? shows the keys.",
+			  key);
+	return UI_DRAW;
 }
 
 /* One section of the help: the actions with these flags. */
@@ -345,9 +386,11 @@ theme_done(struct ui *ui, int idx, void *ctx)
 		ui_status(ui, R_STATUS, "Theme unchanged (%s).", ui->theme.name);
 		return UI_DRAW;
 	}
-	ui_status(ui, R_GOOD, "Theme %s. Start with --theme %s (or "
-		  "CISTERN_THEME=%s) to keep it.", ui->theme.name,
-		  ui->theme.name, ui->theme.name);
+	snprintf(ui->set.theme, sizeof(ui->set.theme), "%s", ui->theme.name);
+	settings_save(ui);
+	ui_status(ui, R_GOOD, "Theme %s%s.", ui->theme.name, ui->read_only ?
+		  " (a read-only session saves nothing)" :
+		  ", kept for the next start");
 	return UI_DRAW;
 }
 

@@ -17,6 +17,8 @@ bool action_ready(struct ui *ui, const struct action *a);
 int action_run(struct ui *ui, const struct action *a);
 /* The action bound to a key for the focused pane, or NULL. */
 const struct action *action_for_key(struct ui *ui, int key);
+/* Run the focused pane's action for a key, or say why nothing runs. */
+int action_key(struct ui *ui, int key);
 char *action_help_text(struct ui *ui);
 
 /* Pool and volume actions (ui_act_pool.c, ui_act_vol.c). */

@@ -430,6 +430,12 @@ struct lineed {
 	line_fn change, done;
 	complete_fn complete;
 	void *ctx;
+	char **cands;           /* Tab's candidates when several remain */
+	size_t ncands;
+	char ***hist;           /* Up/Down walk this history, or NULL */
+	size_t *nhist;
+	size_t hpos;            /* *nhist: the line being typed */
+	char *draft;            /* the line being typed, while in history */
 };
 
 /* Free a line editor. */
@@ -440,7 +446,52 @@ line_free(struct dialog *d)
 
 	free(l->prompt);
 	free(l->value);
+	strv_free(l->cands);
+	free(l->draft);
 	free(l);
+}
+
+/* The candidates in columns above the status line (as a shell lists
+ * them), as many rows as fit in half the screen. */
+static void
+line_draw_cands(struct ui *ui, struct lineed *l)
+{
+	int cw = 0, ncol, nrow, maxrows = ui->rows / 2 - 1, y;
+	size_t shown;
+
+	for (size_t i = 0; i < l->ncands; i++)
+		if (text_width(l->cands[i]) > cw)
+			cw = text_width(l->cands[i]);
+	cw += 2;
+	ncol = (ui->cols - 2) / cw > 0 ? (ui->cols - 2) / cw : 1;
+	nrow = (int)((l->ncands + (size_t)ncol - 1) / (size_t)ncol);
+	if (maxrows < 2)
+		maxrows = 2;
+	shown = l->ncands;
+	if (nrow > maxrows) {
+		/* the last row says how many more there are */
+		nrow = maxrows;
+		shown = (size_t)(nrow - 1) * (size_t)ncol;
+	}
+	y = ui->rows - 1 - nrow - 1;
+	text_hline(ui, y, 0, ui->cols, ui->attr[R_BORDER]);
+	text_put(y, 1, " Tab: candidates ", ui->cols - 2,
+		 ui->attr[R_BORDER] | A_BOLD, false, false);
+	for (int r = 0; r < nrow; r++)
+		text_fill(y + 1 + r, 0, ui->cols, ui->attr[R_DIALOG]);
+	for (size_t i = 0; i < shown; i++) {
+		/* column-major, as ls and bash */
+		int r = (int)(i % (size_t)nrow), c = (int)(i / (size_t)nrow);
+		text_put(y + 1 + r, 1 + c * cw, l->cands[i], cw - 1,
+			 ui->attr[R_DIALOG], false, false);
+	}
+	if (shown < l->ncands) {
+		char more[64];
+		snprintf(more, sizeof(more), "%s and %zu more: type more of "
+			 "the word", ui->g->ellipsis, l->ncands - shown);
+		text_put(y + nrow, 1, more, ui->cols - 2, ui->attr[R_DIM],
+			 false, false);
+	}
 }
 
 /* Draw the line editor on the status line. */
@@ -458,6 +509,29 @@ line_draw(struct ui *ui, struct dialog *d)
 	text_put(y, 0, l->prompt, pw, ui->attr[R_FILTER], false, false);
 	input_draw(ui, y, pw, ui->cols - pw, l->value, l->cursor, true,
 		   ui->attr[R_STATUS]);
+	if (l->ncands > 0)
+		line_draw_cands(ui, l);
+}
+
+/* Up and Down: an older or newer line of the history. */
+static void
+line_history(struct lineed *l, int dir)
+{
+	size_t n = *l->nhist;
+
+	if (l->hpos > n)
+		l->hpos = n;
+	if ((dir < 0 && l->hpos == 0) || (dir > 0 && l->hpos >= n))
+		return;
+	if (l->hpos == n) {
+		free(l->draft);
+		l->draft = xstrdup(l->value);
+	}
+	l->hpos = dir < 0 ? l->hpos - 1 : l->hpos + 1;
+	free(l->value);
+	l->value = xstrdup(l->hpos == n ? (l->draft ? l->draft : "") :
+			   (*l->hist)[l->hpos]);
+	l->cursor = strlen(l->value);
 }
 
 /* Edit, complete, accept or leave the line. */
@@ -477,13 +551,22 @@ line_key(struct ui *ui, struct dialog *d, int key)
 		dialog_destroy(d);
 		return r;
 	}
+	strv_free(l->cands);
+	l->cands = NULL;
+	l->ncands = 0;
 	if (key == K_TAB && l->complete != NULL) {
-		char *c = l->complete(ui, l->value);
+		char *c = l->complete(ui, l->value, &l->cands, &l->ncands);
 		if (c != NULL) {
 			free(l->value);
 			l->value = c;
 			l->cursor = strlen(c);
 		}
+		return UI_DRAW;
+	}
+	if (l->hist != NULL && (key == K_FN(KEY_UP) || key == K_FN(KEY_DOWN) ||
+				key == K_CTRL('p') || key == K_CTRL('n'))) {
+		line_history(l, key == K_FN(KEY_UP) || key == K_CTRL('p') ?
+			     -1 : 1);
 		return UI_DRAW;
 	}
 	if (key_backspace(key) && l->value[0] == '\0' && l->done != NULL) {
@@ -510,4 +593,18 @@ dialog_line(struct ui *ui, const char *prompt, const char *init,
 	l->complete = complete;
 	l->ctx = ctx;
 	dialog_push(ui, dialog_new("", line_draw, line_key, line_free, l));
+}
+
+/* Give the line editor on top a history for Up and Down. */
+void
+dialog_line_history(struct ui *ui, char ***hist, size_t *nhist)
+{
+	struct lineed *l;
+
+	if (ui->dlg == NULL || ui->dlg->draw != line_draw)
+		return;
+	l = ui->dlg->data;
+	l->hist = hist;
+	l->nhist = nhist;
+	l->hpos = *nhist;
 }

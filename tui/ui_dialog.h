@@ -61,9 +61,14 @@ void dialog_chooser(struct ui *ui, const char *title, char **items, int n,
 /* One-line editor on the status line (':' prompt, '/' filter). */
 typedef int (*line_fn)(struct ui *ui, const char *text, bool done,
 		       void *ctx);
-typedef char *(*complete_fn)(struct ui *ui, const char *text);
+/* Tab: the completed line (or NULL), and the candidates to list when
+ * several remain. */
+typedef char *(*complete_fn)(struct ui *ui, const char *text, char ***cands,
+			     size_t *ncands);
 void dialog_line(struct ui *ui, const char *prompt, const char *init,
 		 line_fn change, line_fn done, complete_fn complete,
 		 void *ctx);
+/* Up and Down in the line editor on top walk this list (oldest first). */
+void dialog_line_history(struct ui *ui, char ***hist, size_t *nhist);
 
 #endif

@@ -433,77 +433,95 @@ draw_details(struct ui *ui, int y, int h)
 		draw_pool_details(ui, p, y, y + h);
 }
 
+/* The lines of a log entry: its text (a message wraps; a command line,
+ * which has its own line, is cut), then its stderr; *ntext of them are
+ * text. A strv. */
+static char **
+log_entry_lines(struct ui *ui, const struct log_line *l, size_t *n,
+		size_t *ntext)
+{
+	char *t = l->repeats > 0 ? xasprintf("%dx %s", l->repeats + 1, l->text) :
+		  xstrdup(l->text);
+	char **v = NULL, **det;
+	size_t nd = 0;
+
+	*n = 0;
+	if (l->cmd == NULL && text_width(t) > ui->cols - 12) {
+		v = text_wrap(t, ui->cols - 12 > 8 ? ui->cols - 12 : 8, n);
+	} else {
+		strv_push(&v, n, t);
+	}
+	free(t);
+	if (*n == 0)
+		strv_push(&v, n, "");
+	*ntext = *n;
+	det = l->detail ? text_wrap(l->detail, ui->cols - 14, &nd) : NULL;
+	for (size_t d = 0; d < nd; d++)
+		strv_push(&v, n, det[d]);
+	strv_free(det);
+	return v;
+}
+
+/* How many lines the whole log takes (entries and their stderr). */
+static size_t
+log_lines(struct ui *ui)
+{
+	size_t total = 0;
+
+	for (size_t k = 0; k < ui->nlog; k++) {
+		const struct log_line *l = &ui->log[(ui->log_head + LOG_MAX - 1 -
+						     k) % LOG_MAX];
+		size_t n, nt;
+		strv_free(log_entry_lines(ui, l, &n, &nt));
+		total += n;
+	}
+	return total;
+}
+
 /* The log pane: newest at the bottom, stderr under its command. */
 static void
 draw_log(struct ui *ui, int y, int h)
 {
 	/* newest at the bottom; each entry takes its line and stderr lines */
 	int line = y + h - 1;
-	size_t skip = ui->log_scroll;
+	size_t n = log_lines(ui), max = n > (size_t)h ? n - (size_t)h : 0;
+	size_t skip = ui->log_scroll > max ? max : ui->log_scroll;
 
 	ui->log_rows = h;
 
 	for (size_t k = 0; k < ui->nlog && line >= y; k++) {
 		size_t idx = (ui->log_head + LOG_MAX - 1 - k) % LOG_MAX;
 		const struct log_line *l = &ui->log[idx];
-		size_t nd = 0;
-		char **det = l->detail ? text_wrap(l->detail, ui->cols - 14, &nd) :
-			     NULL;
-		for (size_t d = nd; d > 0 && line >= y; d--) {
+		size_t n, nt;
+		char **v = log_entry_lines(ui, l, &n, &nt);
+		for (size_t i = n; i > 0 && line >= y; i--) {
 			if (skip > 0) {
 				skip--;
 				continue;
 			}
-			text_put(line--, 12, det[d - 1], ui->cols - 13,
-				 ui->attr[R_DIM], false, false);
-		}
-		strv_free(det);
-		if (line < y)
-			break;
-		if (skip > 0) {
-			skip--;
-			continue;
-		}
-		char ts[16];
-		time_t t = (time_t)l->when;
-		struct tm tm;
-		localtime_r(&t, &tm);
-		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-		text_put(line, 1, ts, 9, ui->attr[R_DIM], false, false);
-		if (l->repeats > 0) {
-			/* a command run again and again: counted */
-			char *t = xasprintf("%dx %s", l->repeats + 1,
-					    l->text);
-			text_put(line, 11, t, ui->cols - 12,
-				 ui->attr[l->role], false, false);
-			free(t);
-		} else {
-			text_put(line, 11, l->text, ui->cols - 12,
+			if (i > nt) {
+				/* stderr under its command */
+				text_put(line--, 12, v[i - 1], ui->cols - 13,
+					 ui->attr[R_DIM], false, false);
+				continue;
+			}
+			if (i == 1) {
+				char ts[16];
+				time_t t = (time_t)l->when;
+				struct tm tm;
+				localtime_r(&t, &tm);
+				strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+				text_put(line, 1, ts, 9, ui->attr[R_DIM], false,
+					 false);
+			}
+			text_put(line--, 11, v[i - 1], ui->cols - 12,
 				 ui->attr[l->role], false, false);
 		}
-		line--;
+		strv_free(v);
 	}
 	if (ui->nlog == 0)
 		text_put(y, 1, "No commands have run yet.", ui->cols - 2,
 			 ui->attr[R_DIM], false, false);
-}
-
-/* The lines the log takes: each entry's and its wrapped stderr. */
-static size_t
-log_lines(struct ui *ui)
-{
-	size_t n = 0;
-
-	for (size_t k = 0; k < ui->nlog; k++) {
-		const struct log_line *l =
-			&ui->log[(ui->log_head + LOG_MAX - 1 - k) % LOG_MAX];
-		size_t nd = 0;
-		char **det = l->detail ? text_wrap(l->detail, ui->cols - 14, &nd) :
-			     NULL;
-		strv_free(det);
-		n += 1 + nd;
-	}
-	return n;
 }
 
 /* Scroll the log by a key (or by `delta` lines when key is K_NONE): the
@@ -673,8 +691,22 @@ draw_status(struct ui *ui)
 		snprintf(right, sizeof(right), " %zu job%s running ", nj,
 			 nj == 1 ? "" : "s");
 	text_fill(y, 0, ui->cols, ui->attr[R_STATUS]);
-	text_put(y, 1, ui->status, ui->cols - 2 - text_width(right),
-		 ui->attr[ui->status_role], false, false);
+	int w = ui->cols - 2 - text_width(right);
+	if (text_width(ui->status) > w) {
+		/* cut (the ellipsis marks it): the log has it whole, and its
+		 * key follows, drawn as the key bar draws keys */
+		if (w >= 10) {
+			text_put(y, 1, ui->status, w - 1,
+				 ui->attr[ui->status_role], false, false);
+			text_put(y, w, "L", 1, ui->attr[R_KEY], false, false);
+		} else {
+			text_put(y, 1, ui->status, w, ui->attr[ui->status_role],
+				 false, false);
+		}
+	} else {
+		text_put(y, 1, ui->status, w, ui->attr[ui->status_role], false,
+			 false);
+	}
 	if (right[0])
 		text_put(y, ui->cols - text_width(right), right, text_width(right),
 			 ui->attr[R_WARNING], false, false);
@@ -685,16 +717,33 @@ static void
 draw_too_small(struct ui *ui)
 {
 	char t[160];
-	size_t n;
+	size_t n = 0;
+	char **lines = NULL;
 
 	erase();
-	snprintf(t, sizeof(t), "Terminal too small: %dx%d. cistern needs at "
-		 "least %dx%d. Enlarge the window, or press q to quit.",
-		 ui->cols, ui->rows, MIN_COLS, MIN_ROWS);
-	char **lines = text_wrap(t, ui->cols > 2 ? ui->cols - 2 : 1, &n);
+	/* the longest wording that fits, so the minimum is always read */
+	for (int v = 0; v < 3; v++) {
+		if (v == 0)
+			snprintf(t, sizeof(t), "Terminal too small: %dx%d. "
+				 "cistern needs at least %dx%d. Enlarge the "
+				 "window, or press q to quit.", ui->cols,
+				 ui->rows, MIN_COLS, MIN_ROWS);
+		else if (v == 1)
+			snprintf(t, sizeof(t), "Too small: %dx%d. Needs %dx%d. "
+				 "q quits.", ui->cols, ui->rows, MIN_COLS,
+				 MIN_ROWS);
+		else
+			snprintf(t, sizeof(t), "Needs %dx%d", MIN_COLS,
+				 MIN_ROWS);
+		strv_free(lines);
+		lines = text_wrap(t, ui->cols > 2 ? ui->cols - 2 : 1, &n);
+		if ((int)n <= ui->rows)
+			break;
+	}
 	for (size_t i = 0; i < n && (int)i < ui->rows; i++)
-		text_put((ui->rows - (int)n) / 2 + (int)i, 1, lines[i],
-			 ui->cols - 1, ui->attr[R_WARNING], false, false);
+		text_put((ui->rows > (int)n ? (ui->rows - (int)n) / 2 : 0) +
+			 (int)i, 1, lines[i], ui->cols - 1,
+			 ui->attr[R_WARNING], false, false);
 	strv_free(lines);
 }
 

@@ -25,6 +25,7 @@
 #include "ui_draw.h"
 #include "ui_form.h"
 #include "ui_job.h"
+#include "ui_model.h"
 #include "ui_text.h"
 #include "ui_theme.h"
 
@@ -238,6 +239,7 @@ job_free(struct ui_job *j)
 {
 	free(j->title);
 	free(j->pool);
+	free(j->select_vol);
 	free(j->msg);
 	free(j->output);
 	free(j->buf);
@@ -399,6 +401,8 @@ job_end(struct ui *ui, struct ui_job *j)
 	if (j->code == 0) {
 		ui_status(ui, R_GOOD, "%s: done.", j->title);
 		ui_log(ui, R_GOOD, j->title, "done");
+		if (j->select_vol != NULL && j->pool != NULL)
+			ui_select_vol_later(ui, j->pool, j->select_vol);
 	} else if (j->code == ERR_CANCELLED) {
 		/* the job says what it left behind; nothing more is claimed */
 		ui_status(ui, R_WARNING, "%s: %s.", j->title, j->msg);

@@ -41,6 +41,7 @@ struct ui_job {
 	job_end_fn on_end;      /* the wizards' jobs report to them */
 	void *end_arg;
 	bool quiet;             /* abandoned: only the log hears its end */
+	char *select_vol;       /* a volume it makes: selected when done */
 };
 
 int ui_job_start(struct ui *ui, const char *title, const char *pool,

@@ -273,29 +273,23 @@ list_key(struct list *l, int key)
 	return r < 0 ? -1 : r > 0 ? UI_DRAW : UI_NONE;
 }
 
-/* Choose the columns that fit in w and their widths: by priority, each
- * as wide as its (capped) content needs if that fits, else as wide as
- * what is left (not below its narrowest useful width); then capped
- * columns get their full width back while room is left, and a path
- * column (else the name) takes the rest. */
-static void
-list_layout(struct list *l, int w)
+/* Widths of the columns idx[0..n) by priority (0: left out); returns
+ * the columns used. `boost`, when >= 0, is the sorted-by column shown in
+ * place of others: as narrow as it is useful. */
+static int
+list_widths(struct list *l, const int *idx, const int *prio, int n, int w,
+	    int boost, int *want)
 {
-	int idx[LIST_MAXCOLS], n = 0, used = 0, want[LIST_MAXCOLS];
 	bool take[LIST_MAXCOLS] = { false };
+	int used = 0;
 
-	for (int c = 0; c < l->nshow && n < LIST_MAXCOLS; c++)
-		if (column_find(l->cols, l->show[c].id) != NULL)
-			idx[n++] = c;
 	for (int i = 0; i < n; i++)
 		want[i] = 0;
 	for (;;) {
 		int best = -1, bp = -1;
 		for (int i = 0; i < n; i++) {
-			const struct column *col =
-				column_find(l->cols, l->show[idx[i]].id);
-			if (!take[i] && col->priority > bp) {
-				bp = col->priority;
+			if (!take[i] && prio[i] > bp) {
+				bp = prio[i];
 				best = i;
 			}
 		}
@@ -312,11 +306,47 @@ list_layout(struct list *l, int w)
 		int gap = used ? 1 : 0;
 		if (mw < tw)
 			mw = tw;
+		if (best == boost)
+			desired = mw;
 		int left = w - used - gap;
 		if (left < mw)
 			continue;
 		want[best] = desired < left ? desired : left;
 		used += want[best] + gap;
+	}
+	return used;
+}
+
+/* Choose the columns that fit in w and their widths: by priority, each
+ * as wide as its (capped) content needs if that fits, else as wide as
+ * what is left (not below its narrowest useful width); then capped
+ * columns get their full width back while room is left, and a path
+ * column (else the name) takes the rest. */
+static void
+list_layout(struct list *l, int w)
+{
+	int idx[LIST_MAXCOLS], n = 0, used, want[LIST_MAXCOLS];
+	int prio[LIST_MAXCOLS] = { 0 }, top = -1, sorted = -1;
+
+	for (int c = 0; c < l->nshow && n < LIST_MAXCOLS; c++)
+		if (column_find(l->cols, l->show[c].id) != NULL)
+			idx[n++] = c;
+	for (int i = 0; i < n; i++) {
+		const struct column *col = column_find(l->cols,
+						       l->show[idx[i]].id);
+		prio[i] = col->priority;
+		if (prio[i] > top)
+			top = prio[i];
+		if (col == l->sort)
+			sorted = i;
+	}
+	used = list_widths(l, idx, prio, n, w, -1, want);
+	/* the sorted-by column shows even where its priority would leave
+	 * it out: ranked next to the first column, it takes the place of
+	 * the last optional one */
+	if (sorted >= 0 && want[sorted] <= 0 && prio[sorted] < top) {
+		prio[sorted] = top;
+		used = list_widths(l, idx, prio, n, w, sorted, want);
 	}
 	l->ncol = 0;
 	for (int i = 0, x = 0; i < n; i++) {

@@ -315,6 +315,17 @@ ui_reload(struct ui *ui)
 	ui_ino_drain(ui);
 }
 
+void
+ui_select_vol_later(struct ui *ui, const char *pool, const char *vol)
+{
+	ui_sync(ui);
+	if (!str_eq(pool, ui->pool_name))
+		return;
+	/* without rows, the next sync keeps the name for the rebuild */
+	list_clear(&ui->vols);
+	set_name(&ui->vol_name, vol);
+}
+
 /* The pools pane moved: follow it with the volumes pane. */
 void
 ui_follow_pool(struct ui *ui)

@@ -13,6 +13,9 @@ struct vol_def;
 void ui_ensure_vols(struct ui *ui);
 void ui_refresh_all(struct ui *ui);
 void ui_follow_pool(struct ui *ui);
+/* Select this volume of `pool` when the volumes are read again (a volume
+ * just made). */
+void ui_select_vol_later(struct ui *ui, const char *pool, const char *vol);
 /* Remember the selection by name, then drop the rows (before the core
  * frees what they point at). */
 void ui_detach(struct ui *ui);

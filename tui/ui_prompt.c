@@ -10,6 +10,7 @@
 #include "actions.h"
 #include "cli.h"
 #include "keys.h"
+#include "main.h"
 #include "ui.h"
 #include "ui_action.h"
 #include "ui_dialog.h"
@@ -17,6 +18,7 @@
 #include "ui_list.h"
 #include "ui_model.h"
 #include "ui_prompt.h"
+#include "ui_settings.h"
 #include "ui_theme.h"
 
 /* Split a line into words: blanks separate, quotes group, \ escapes. */
@@ -92,6 +94,58 @@ prompt_job(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 	return rc != 0 ? -1 : 0;
 }
 
+/* The pool a volume given by name, path or key is in, or NULL. */
+static struct pool *
+pool_holding(struct ui *ui, const char *vol)
+{
+	for (size_t i = 0; i < ui->c->npools; i++) {
+		struct pool *p = ui->c->pools[i];
+		for (size_t k = 0; k < p->nvols; k++)
+			if (str_eq(p->vols[k]->name, vol) ||
+			    str_eq(p->vols[k]->target.path, vol) ||
+			    str_eq(p->vols[k]->key, vol))
+				return p;
+	}
+	return NULL;
+}
+
+/* The volume a verb makes (vol-create-as, vol-clone), to select when it
+ * is done: its pool's and its own name (malloc'd), or false. */
+static bool
+prompt_makes(struct ui *ui, int argc, char **argv, char **pool, char **vol)
+{
+	struct cli cl = { .c = ui->c };
+	struct cli_args a = { 0 };
+	const struct cli_verb *v;
+	const char *pn = NULL, *vn = NULL;
+	struct pool *p = NULL;
+	FILE *null = fopen("/dev/null", "w");
+
+	if (null == NULL)
+		return false;
+	cl.out = cl.err = null;
+	v = cli_parse(&cl, argc, argv, &a);
+	if (v != NULL && strcmp(v->name, "vol-create-as") == 0) {
+		pn = cli_get(&a, "pool");
+		vn = cli_get(&a, "name");
+		p = pn ? cistern_find_pool(ui->c, pn) : NULL;
+	} else if (v != NULL && strcmp(v->name, "vol-clone") == 0) {
+		pn = cli_get(&a, "pool");
+		vn = cli_get(&a, "newname");
+		p = pn ? cistern_find_pool(ui->c, pn) :
+		    cli_get(&a, "vol") ? pool_holding(ui, cli_get(&a, "vol")) :
+		    NULL;
+	}
+	if (p != NULL && vn != NULL) {
+		*pool = xstrdup(p->def->name);
+		*vol = xstrdup(vn);
+	}
+	if (v != NULL)
+		cli_args_free(&a);
+	fclose(null);
+	return p != NULL && vn != NULL;
+}
+
 /* Run what was typed at ':': an action or a verb. */
 static int
 prompt_done(struct ui *ui, const char *text, bool done, void *ctx)
@@ -111,6 +165,7 @@ prompt_done(struct ui *ui, const char *text, bool done, void *ctx)
 		strv_free(w);
 		return UI_DRAW;
 	}
+	history_add(ui, text);
 	a = action_find(w[0]);
 	v = cli_find_verb(w[0]);
 	if (a != NULL && (n == 1 || v == NULL)) {
@@ -138,77 +193,97 @@ prompt_done(struct ui *ui, const char *text, bool done, void *ctx)
 	}
 	pr.argc = (int)n;
 	pr.argv = w;
-	char *title = xasprintf(":%s", text);
-	ui_job_start(ui, title, NULL, prompt_job, &pr, true);
+	char *title = xasprintf(":%s", text), *pool = NULL, *vol = NULL;
+	prompt_makes(ui, (int)n, w, &pool, &vol);
+	int id = ui_job_start(ui, title, pool, prompt_job, &pr, true);
+	struct ui_job *j = id > 0 ? ui_job_by_id(ui, id) : NULL;
+	if (j != NULL && vol != NULL)
+		j->select_vol = xstrdup(vol);
+	free(pool);
+	free(vol);
 	free(title);
 	strv_free(w);
 	return UI_DRAW;
 }
 
-/* Candidates for the word being typed. */
-static void
-prompt_candidates(struct ui *ui, bool first, char ***v, size_t *n)
+/* Sort candidates as a shell lists them. */
+static int
+cand_cmp(const void *a, const void *b)
 {
-	if (first) {
-		for (const struct action *a = ui_actions; a->name; a++)
-			if (action_offered(ui, a))
-				strv_push(v, n, a->name);
-		for (const struct cli_verb *cv = cli_verbs; cv->name; cv++)
-			if (!(ui->read_only && (cv->flags & VERB_WRITES)))
-				strv_push(v, n, cv->name);
-		return;
-	}
-	for (size_t i = 0; i < ui->c->npools; i++)
-		strv_push(v, n, ui->c->pools[i]->def->name);
-	struct pool *p = ui_pool(ui);
-	for (size_t i = 0; p != NULL && i < p->nvols && i < 5000; i++)
-		strv_push(v, n, p->vols[i]->name);
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Tab: complete the word being typed. */
-static char *
-prompt_complete(struct ui *ui, const char *text)
+/* Candidates for the word being typed: the first word is an action or a
+ * verb; a verb's arguments come from the shell completion engine (the
+ * verb table), with the screen's own pools and volumes. */
+static char **
+prompt_candidates(struct ui *ui, char **w, size_t n, size_t *nc)
 {
-	const char *start = strrchr(text, ' ');
-	bool first = start == NULL;
-	const char *word = first ? text : start + 1;
-	size_t wl = strlen(word), n = 0, nm = 0;
-	char **cands = NULL, *common = NULL, *res = NULL;
-	struct sbuf shown;
+	const char *word = w[n - 1];
+	size_t wl = strlen(word);
+	char **v = NULL;
 
-	prompt_candidates(ui, first, &cands, &n);
-	sbuf_init(&shown);
-	for (size_t i = 0; i < n; i++) {
-		if (strncmp(cands[i], word, wl) != 0)
-			continue;
+	*nc = 0;
+	if (n > 1)
+		return cli_find_verb(w[0]) != NULL ?
+		       complete_words(ui->c, (int)n, w, nc) : NULL;
+	for (const struct action *a = ui_actions; a->name; a++)
+		if (action_offered(ui, a) && strncmp(a->name, word, wl) == 0)
+			strv_push(&v, nc, a->name);
+	for (const struct cli_verb *cv = cli_verbs; cv->name; cv++) {
 		bool dup = false;
-		for (size_t k = 0; k < i; k++)
-			dup |= strcmp(cands[k], cands[i]) == 0;
-		if (dup)
+		if ((ui->read_only && (cv->flags & VERB_WRITES)) ||
+		    strncmp(cv->name, word, wl) != 0)
 			continue;
-		nm++;
-		if (shown.len < 400)
-			sbuf_printf(&shown, "%s%s", shown.len ? " " : "", cands[i]);
-		if (common == NULL) {
-			common = xstrdup(cands[i]);
-		} else {
-			size_t k = 0;
-			while (common[k] && common[k] == cands[i][k])
-				k++;
-			common[k] = '\0';
-		}
+		for (size_t k = 0; k < *nc; k++)
+			dup |= strcmp(v[k], cv->name) == 0;
+		if (!dup)
+			strv_push(&v, nc, cv->name);
 	}
-	if (nm == 0) {
-		ui_status(ui, R_WARNING, "No completion for '%s'.", word);
+	return v;
+}
+
+/* Tab: complete the word being typed as far as the candidates agree;
+ * when several remain, they are listed above the prompt. */
+static char *
+prompt_complete(struct ui *ui, const char *text, char ***list, size_t *nlist)
+{
+	size_t n, nc, tl = strlen(text), start;
+	char **w = prompt_split(text, &n), **cands, *res = NULL;
+	size_t common;
+
+	/* a blank at the end begins a new, empty word */
+	if (n == 0 || tl == 0 || text[tl - 1] == ' ' || text[tl - 1] == '\t') {
+		strv_push(&w, &n, "");
+		start = tl;
 	} else {
-		res = xasprintf("%.*s%s%s", (int)(word - text), text, common,
-				nm == 1 ? " " : "");
-		if (nm > 1)
-			ui_status(ui, R_STATUS, "%s", shown.s);
+		const char *sp = strrchr(text, ' ');
+		start = sp != NULL ? (size_t)(sp + 1 - text) : 0;
 	}
-	free(common);
-	sbuf_free(&shown);
-	strv_free(cands);
+	cands = prompt_candidates(ui, w, n, &nc);
+	if (nc == 0) {
+		ui_status(ui, R_WARNING, "No completion for '%s'.", w[n - 1]);
+		strv_free(w);
+		strv_free(cands);
+		return NULL;
+	}
+	common = strlen(cands[0]);
+	for (size_t i = 1; i < nc; i++) {
+		size_t k = 0;
+		while (k < common && cands[0][k] == cands[i][k])
+			k++;
+		common = k;
+	}
+	res = xasprintf("%.*s%.*s%s", (int)start, text, (int)common, cands[0],
+			nc == 1 ? " " : "");
+	if (nc > 1) {
+		qsort(cands, nc, sizeof(*cands), cand_cmp);
+		*list = cands;
+		*nlist = nc;
+	} else {
+		strv_free(cands);
+	}
+	strv_free(w);
 	return res;
 }
 
@@ -216,9 +291,10 @@ prompt_complete(struct ui *ui, const char *text)
 void
 ui_prompt_open(struct ui *ui, const char *init)
 {
-	ui_status(ui, R_STATUS, "A verb of the command line or an action; Tab "
-		  "completes, Enter runs, Esc leaves.");
+	ui_status(ui, R_STATUS, "A verb or an action: Tab completes, Up "
+		  "recalls, Enter runs, Esc leaves.");
 	dialog_line(ui, ":", init, NULL, prompt_done, prompt_complete, NULL);
+	dialog_line_history(ui, &ui->set.hist, &ui->set.nhist);
 }
 
 ACT(act_prompt)

@@ -547,8 +547,12 @@ wiz_layout(struct ui *ui, struct wiz *w, int fw, int avail)
 	struct wfield *cur = wform_current(w);
 	int rows;
 
-	if (!w->rebuild && !w->refields && w->lay_rows == ui->rows &&
-	    w->lay_cols == ui->cols && w->laid_out)
+	/* a layout that had rows to spare is the same with any avail it
+	 * still fits in */
+	if (!w->rebuild && !w->refields && w->lay_cols == ui->cols &&
+	    w->laid_out && (w->lay_rows == avail ||
+	    (w->form_rows > 0 && w->form_rows < w->lay_rows &&
+	     w->form_rows < avail)))
 		return w->form_rows;
 	if (cur != NULL) {
 		free(w->focus_id);
@@ -561,7 +565,7 @@ wiz_layout(struct ui *ui, struct wiz *w, int fw, int avail)
 	if (rows > 0 && w->focus_id != NULL)
 		wform_focus(w, wiz_field(w, w->focus_id));
 	w->rebuild = false;
-	w->lay_rows = ui->rows;
+	w->lay_rows = avail;
 	w->lay_cols = ui->cols;
 	w->form_rows = rows;
 	return rows;
@@ -574,11 +578,33 @@ wiz_width(const struct ui *ui)
 	return ui->cols - 2 < 100 ? ui->cols - 2 : 100;
 }
 
-/* The page's form as the screen is now (keys may come before a draw). */
+/* The page's form as the screen is now (keys may come before a draw):
+ * the rows below it that messages do not take (two and a blank one are
+ * kept for them) are the form's too, so a page cut on a small screen
+ * shows more instead of leaving them empty. */
 int
 wiz_ensure(struct ui *ui, struct wiz *w)
 {
-	return wiz_layout(ui, w, wiz_width(ui) - 4, ui->rows - 10);
+	return wiz_layout(ui, w, wiz_width(ui) - 4, ui->rows - 7 -
+			  (w->msg_rows > 0 ? w->msg_rows + 1 : 0));
+}
+
+/* The rows the busy line and the reason or error take in the box. */
+static int
+wiz_msg_rows(struct wiz *w, const char *why, int width)
+{
+	int n = w->busy != NULL;
+
+	if (w->error != NULL || why != NULL) {
+		char *m = w->error ? xstrdup(w->error) :
+			  xasprintf("Next is disabled: %s", why);
+		size_t nl;
+		char **lines = text_wrap(m, width, &nl);
+		n += (int)nl;
+		strv_free(lines);
+		free(m);
+	}
+	return n < 2 ? n : 2;
 }
 
 /* Draw the wizard: step, form, what is going on, why not, buttons. */
@@ -601,7 +627,19 @@ wiz_draw(struct ui *ui, struct dialog *d)
 			step++;
 	}
 	rows = wiz_ensure(ui, w);
-	dialog_box(ui, d, (rows > 0 ? rows : 1) + 8, bw, R_DIALOG);
+	why = page_invalid(w, &bad);
+	if (wiz_msg_rows(w, why, bw - 4) != w->msg_rows) {
+		w->msg_rows = wiz_msg_rows(w, why, bw - 4);
+		rows = wiz_ensure(ui, w);
+		free(why);
+		why = page_invalid(w, &bad);
+	}
+	/* the box keeps two rows for messages where the screen has them */
+	int bh = (rows > 0 ? rows : 1) + 8;
+	if (bh > ui->rows - 2)
+		bh = (rows > 0 ? rows : 1) + 5 +
+		     (w->msg_rows > 0 ? w->msg_rows + 1 : 0);
+	dialog_box(ui, d, bh, bw, R_DIALOG);
 	snprintf(t, sizeof(t), "Step %d of %d: %s", step, nsteps, pg->title);
 	text_put(d->y + 1, d->x + 2, t, d->w - 4, ui->attr[R_DIALOG_TITLE] |
 		 A_BOLD, false, false);
@@ -613,9 +651,8 @@ wiz_draw(struct ui *ui, struct dialog *d)
 		text_put(w->wy, w->wx, "The terminal is too small for this "
 			 "page: enlarge it, or Esc.", d->w - 4,
 			 ui->attr[R_WARNING], false, false);
-	why = page_invalid(w, &bad);
 	next_ok = why == NULL && rows > 0;
-	y = d->y + d->h - 4;
+	y = d->y + 4 + (rows > 0 ? rows : 1);
 	if (w->busy != NULL) {
 		char *b = xasprintf("%s %s... (Esc cancels)", ui->g->job,
 				    w->busy);

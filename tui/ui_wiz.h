@@ -106,8 +106,10 @@ struct wiz {
 	bool refields;              /* build the page's fields again */
 	char *focus_id;             /* the field to focus after a layout */
 	int form_rows, form_w;
-	int lay_rows, lay_cols;     /* the screen the layout was made for */
+	int lay_rows, lay_cols;     /* the rows and columns the layout was
+				       made for */
 	bool laid_out;              /* the page's fields have their places */
+	int msg_rows;               /* rows the last draw's messages took */
 	int focus;                  /* the field with the focus, -1: none */
 	int wy, wx;                 /* where the page's fields are drawn */
 };

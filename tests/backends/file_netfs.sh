@@ -77,6 +77,9 @@ nfs_tests() {
 		find-storage-pool-sources netfs "$T/spec.xml" 2>&1)
 	expect_eq "discovery from a source spec file" "$out" "$want"
 	out=$(nsenter --net=/run/netns/"$ns" "$CISTERN" \
+		find-storage-pool-sources netfs --srcSpec "$T/spec.xml" 2>&1)
+	expect_eq "--srcSpec FILE, virsh's name" "$out" "$want"
+	out=$(nsenter --net=/run/netns/"$ns" "$CISTERN" \
 		find-storage-pool-sources-as netfs 192.0.2.1 2>&1)
 	expect_match "discovery of an unreachable host: showmount's error" \
 		"$out" "error: showmount failed .*(RPC|refused|timed out)"

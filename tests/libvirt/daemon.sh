@@ -54,6 +54,17 @@ same "virsh's pool's XML" pool-dumpxml b
 expect_match "pool-list --json" "$(c pool-list --all --json | tr -d ' \n')" \
 	'"name":"b","uuid":"[0-9a-f-]*","type":"dir","state":"running"'
 
+# ---- a transient pool: libvirt makes it running, and forgets it once stopped
+mkdir -p "$T/t"
+expect_eq "pool-create-as (transient)" \
+	"$(c pool-create-as t dir --target "$T/t")" "Pool t created"
+expect_match "virsh: running" "$(v pool-info t)" 'State: +running'
+expect_match "virsh: transient" "$(v pool-info t)" 'Persistent: +no'
+same "pool-info of a transient pool" pool-info t
+same "pool-list --transient" pool-list --transient
+expect_eq "pool-destroy of a transient pool" "$(c pool-destroy t)" "Pool t destroyed"
+expect_match "virsh: gone once stopped" "$(v pool-info t 2>&1)" 'failed to get pool'
+
 # ---- volumes ----
 expect_eq "vol-create-as raw" "$(c vol-create-as a r.img 8M)" "Vol r.img created"
 expect_eq "vol-create-as qcow2" "$(c vol-create-as a q.qcow2 1G --format qcow2)" \

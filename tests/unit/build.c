@@ -213,12 +213,21 @@ clone(void)
 	src->extents = calloc(1, sizeof(*src->extents));
 	src->extents[0].device = strdup("/dev/sda");
 	src->nextents = 1;
-	nv = vol_def_clone(src, "b");
+	src->backing = calloc(1, sizeof(*src->backing));
+	src->backing->path = strdup("/p/base");
+	nv = vol_def_clone(src, "b", 0);
 	T_CHECK(strcmp(nv->name, "b") == 0 && nv->key == NULL &&
 		nv->target.path == NULL && nv->nextents == 0 &&
 		nv->part_num == 0 && nv->capacity == 42 &&
 		strcmp(nv->target.format, "qcow2") == 0,
 		"vol_def_clone: the source's definition, new name, no place");
+	T_CHECK(nv->backing == NULL,
+		"vol_def_clone: a standalone copy (no backing store)");
+	vol_def_free(nv);
+	nv = vol_def_clone(src, "c", VOL_CREATE_KEEP_BACKING);
+	T_CHECK(nv->backing != NULL && nv->backing->path != NULL &&
+		strcmp(nv->backing->path, "/p/base") == 0,
+		"vol_def_clone: VOL_CREATE_KEEP_BACKING keeps the backing store");
 	vol_def_free(nv);
 	vol_def_free(src);
 }
