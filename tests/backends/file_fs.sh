@@ -81,6 +81,8 @@ ds=$(loop_new 32M)
 mkfs.ext4 -q "$ds"
 fsdef sp "$ds" ext4 "$T/m 4"
 mkdir -p "$T/m 4"
+# however the test ends, nothing stays mounted there
+on_exit "while umount '$T/m 4'; do :; done"
 mount "$ds" "$T/m 4"
 check "start on a target with a space, already mounted from the device" \
 	cis pool-start sp
