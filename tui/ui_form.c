@@ -153,18 +153,31 @@ form_check(const struct form *f, int fi)
 	return fi >= 0 && fi < f->nfields && f->fields[fi].on;
 }
 
+/* Free what a field holds (a dialog's or a wizard's); a typed value's
+ * bytes are cleared first (it may be a secret). */
+void
+field_free(struct field *fl)
+{
+	if (fl->value != NULL)
+		explicit_bzero(fl->value, strlen(fl->value));
+	free(fl->label);
+	free(fl->value);
+	free(fl->hint);
+	strv_free(fl->choices);
+	fl->label = fl->value = fl->hint = NULL;
+	fl->choices = NULL;
+	fl->nchoices = 0;
+	fl->cursor = 0;
+}
+
 /* Free a form. */
 static void
 form_free(struct dialog *d)
 {
 	struct form *f = d->data;
 
-	for (int i = 0; i < f->nfields; i++) {
-		free(f->fields[i].label);
-		free(f->fields[i].value);
-		free(f->fields[i].hint);
-		strv_free(f->fields[i].choices);
-	}
+	for (int i = 0; i < f->nfields; i++)
+		field_free(&f->fields[i]);
 	free(f->fields);
 	strv_free(f->buttons);
 	free(f->text);

@@ -8,19 +8,39 @@
 
 #include "ui_dialog.h"
 
-enum field_kind { F_TEXT, F_CHOICE, F_CHECK, F_LABEL };
+/* One field model for dialogs and wizards: a wizard's field (struct
+ * wfield, ui_wiz.h) embeds a struct field as its base and adds only its
+ * id, layout, list rows and check. */
+enum field_kind {
+	F_TEXT,         /* one line of text */
+	F_CHOICE,       /* one of fixed values: < value >, Left/Right */
+	F_CHECK,        /* [x] label, Space */
+	F_LABEL,        /* dialogs: a read-only "label value" line */
+	F_SECRET,       /* wizards: text never shown (CHAP password) */
+	F_LIST,         /* wizards: rows to pick from: Up/Down (Space
+			   ticks with multi) */
+	F_VIEW,         /* wizards: rows to read (the XML): Up/Down */
+	F_INFO,         /* wizards: wrapped text, not focusable */
+};
 
 struct field {
 	enum field_kind kind;
 	char *label;
-	char *value;                       /* F_TEXT, F_LABEL */
+	char *value;                       /* F_TEXT, F_SECRET: as typed
+					      (wizards: NULL while the page
+					      is not laid out); F_LABEL */
 	size_t cursor;                     /* byte offset in value */
 	char **choices;                    /* F_CHOICE */
-	int nchoices, choice;
-	bool on;                           /* F_CHECK */
+	int nchoices, choice;              /* choice: dialogs (a wizard's
+					      choice is its stored value) */
+	bool on;                           /* F_CHECK in dialogs (wizards:
+					      the store) */
 	char *hint;                        /* shown after the field */
 	bool hidden;
 };
+
+/* Free what a field holds (its value's bytes cleared first). */
+void field_free(struct field *fl);
 
 struct form;
 /* Called with the button pressed (index); returns UI_* flags, or -1 to

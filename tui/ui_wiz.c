@@ -75,11 +75,9 @@ fields_free(struct wiz *w)
 	wform_free(w);
 	for (int i = 0; i < w->nfields; i++) {
 		struct wfield *f = &w->fields[i];
+		field_free(&f->base);
 		free(f->id);
-		free(f->label);
-		free(f->hint);
 		free(f->text);
-		strv_free(f->choices);
 		strv_free(f->items);
 		strv_free(f->keys);
 	}
@@ -90,7 +88,7 @@ fields_free(struct wiz *w)
 
 /* Append a field to the page. */
 static struct wfield *
-field_add(struct wiz *w, enum wf_kind kind, const char *id,
+field_add(struct wiz *w, enum field_kind kind, const char *id,
 	  const char *label)
 {
 	struct wfield *f;
@@ -100,9 +98,9 @@ field_add(struct wiz *w, enum wf_kind kind, const char *id,
 	/* the form points at fields: it is made again after this */
 	f = &w->fields[w->nfields++];
 	memset(f, 0, sizeof(*f));
-	f->kind = kind;
+	f->base.kind = kind;
 	f->id = xstrdup(id);
-	f->label = xstrdup(label ? label : "");
+	f->base.label = xstrdup(label ? label : "");
 	f->w = w;
 	for (int i = 0; i < w->nfields; i++)
 		w->fields[i].w = w;
@@ -124,7 +122,7 @@ wiz_field(struct wiz *w, const char *id)
 struct wfield *
 wiz_text(struct wiz *w, const char *id, const char *label, wf_check_fn check)
 {
-	struct wfield *f = field_add(w, WF_TEXT, id, label);
+	struct wfield *f = field_add(w, F_TEXT, id, label);
 
 	f->check = check;
 	return f;
@@ -135,7 +133,7 @@ struct wfield *
 wiz_secret(struct wiz *w, const char *id, const char *label,
 	   wf_check_fn check)
 {
-	struct wfield *f = field_add(w, WF_SECRET, id, label);
+	struct wfield *f = field_add(w, F_SECRET, id, label);
 
 	f->check = check;
 	return f;
@@ -146,16 +144,16 @@ struct wfield *
 wiz_choice(struct wiz *w, const char *id, const char *label,
 	   const char *const *choices, int n)
 {
-	struct wfield *f = field_add(w, WF_CHOICE, id, label);
+	struct wfield *f = field_add(w, F_CHOICE, id, label);
 	const char *v = wiz_get(w, id);
 	bool known = false;
 	size_t nc = 0;
 
 	for (int i = 0; i < n; i++) {
-		strv_push(&f->choices, &nc, choices[i]);
+		strv_push(&f->base.choices, &nc, choices[i]);
 		known |= strcmp(choices[i], v) == 0;
 	}
-	f->nchoices = n;
+	f->base.nchoices = n;
 	if (!known && n > 0)
 		wiz_set(w, id, choices[0]);
 	return f;
@@ -165,7 +163,7 @@ wiz_choice(struct wiz *w, const char *id, const char *label,
 struct wfield *
 wiz_check(struct wiz *w, const char *id, const char *label)
 {
-	return field_add(w, WF_CHECK, id, label);
+	return field_add(w, F_CHECK, id, label);
 }
 
 /* Rows to pick from (their keys are set with wiz_list_set). */
@@ -173,7 +171,7 @@ struct wfield *
 wiz_list(struct wiz *w, const char *id, const char *label, int rows,
 	 bool multi, wf_check_fn check)
 {
-	struct wfield *f = field_add(w, WF_LIST, id, label);
+	struct wfield *f = field_add(w, F_LIST, id, label);
 
 	f->want_rows = rows;
 	f->multi = multi;
@@ -186,7 +184,7 @@ struct wfield *
 wiz_view(struct wiz *w, const char *id, const char *label, const char *text,
 	 int rows)
 {
-	struct wfield *f = field_add(w, WF_VIEW, id, label);
+	struct wfield *f = field_add(w, F_VIEW, id, label);
 
 	f->text = xstrdup(text ? text : "");
 	f->want_rows = rows;
@@ -197,7 +195,7 @@ wiz_view(struct wiz *w, const char *id, const char *label, const char *text,
 struct wfield *
 wiz_info(struct wiz *w, const char *id, const char *text, int rows)
 {
-	struct wfield *f = field_add(w, WF_INFO, id, NULL);
+	struct wfield *f = field_add(w, F_INFO, id, NULL);
 
 	f->text = xstrdup(text ? text : "");
 	f->want_rows = rows;
@@ -251,8 +249,8 @@ wiz_hint(struct wiz *w, const char *id, const char *hint)
 
 	if (f == NULL)
 		return;
-	free(f->hint);
-	f->hint = xstrdup(hint ? hint : "");
+	free(f->base.hint);
+	f->base.hint = xstrdup(hint ? hint : "");
 }
 
 /* Change an info's or a view's text. */

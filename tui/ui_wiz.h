@@ -16,48 +16,37 @@
 
 #include "ui.h"
 #include "ui_dialog.h"
+#include "ui_form.h"
 #include "ui_job.h"
 #include "ui_scroll.h"
 
 struct wiz;
 struct wfield;
 
-enum wf_kind {
-	WF_TEXT,        /* one line of text */
-	WF_SECRET,      /* text never shown (CHAP password) */
-	WF_CHOICE,      /* one of fixed values: < value >, Left/Right */
-	WF_CHECK,       /* [x] label, Space */
-	WF_LIST,        /* rows to pick from: Up/Down (Space ticks with
-			   multi) */
-	WF_VIEW,        /* rows to read (the XML): Up/Down scroll */
-	WF_INFO,        /* wrapped text, not focusable */
-};
-
 /* NULL when the value is fine, else why not (malloc'd). */
 typedef char *(*wf_check_fn)(struct wiz *w, const char *value);
 
+/* A wizard's field: the dialogs' field (ui_form.h) as its base -- kind
+ * (F_TEXT, F_SECRET, F_CHOICE, F_CHECK, F_LIST, F_VIEW, F_INFO), label,
+ * hint, value as typed and its cursor, choices -- and what only a
+ * wizard has: the id in the store, the check, list rows, the layout. */
 struct wfield {
-	enum wf_kind kind;
+	struct field base;
 	char *id;
-	char *label;
-	char *hint;                 /* dim text after the field */
-	char *text;                 /* WF_INFO / WF_VIEW: the text shown */
+	char *text;                 /* F_INFO / F_VIEW: the text shown;
+				       F_LIST: the row shown when empty */
 	int width;                  /* input columns, 0: the rest of the row */
 	wf_check_fn check;
-	char **choices;             /* WF_CHOICE */
-	int nchoices;
-	char **items, **keys;       /* WF_LIST / WF_VIEW rows; list keys */
+	char **items, **keys;       /* F_LIST / F_VIEW rows; list keys */
 	int nitems;
-	bool multi;                 /* WF_LIST: several keys, '\n' apart */
-	struct scroll sc;           /* WF_LIST: selection, first row shown;
-				       WF_VIEW, WF_INFO: sc.sel the first */
-	int want_rows;              /* WF_LIST / WF_VIEW / WF_INFO */
+	bool multi;                 /* F_LIST: several keys, '\n' apart */
+	struct scroll sc;           /* F_LIST: selection, first row shown;
+				       F_VIEW, F_INFO: sc.sel the first */
+	int want_rows;              /* F_LIST / F_VIEW / F_INFO */
 	int rows;                   /* rows given by the layout */
 	int y, x, iw, lw;           /* the input's place in the page, its
 				       columns, the label's */
 	int hy, hx, hw;             /* the hint's place; hw 0: none */
-	char *buf;                  /* WF_TEXT / WF_SECRET: as typed */
-	size_t cursor;              /* in buf */
 	struct wiz *w;
 };
 

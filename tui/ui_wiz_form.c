@@ -1,8 +1,9 @@
 /* cistern — a wizard page's form: the layout of its fields, what a text
  * field holds while it is typed in, the check run when a field is left,
  * and the drawing. Text is edited and drawn by the dialogs' line editor
- * (edit_key, input_draw in ui_dialog.c): one form engine for dialogs and
- * wizards, in plain curses.
+ * (edit_key, input_draw in ui_dialog.c), and each field is a dialog's
+ * struct field (ui_form.h) with a wizard's extension: one form engine
+ * and one field model for dialogs and wizards, in plain curses.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,21 +21,21 @@
 static bool
 is_text(const struct wfield *f)
 {
-	return f->kind == WF_TEXT || f->kind == WF_SECRET;
+	return f->base.kind == F_TEXT || f->base.kind == F_SECRET;
 }
 
 /* A field drawn as label, input and hint on one row. */
 static bool
 is_input(const struct wfield *f)
 {
-	return is_text(f) || f->kind == WF_CHOICE;
+	return is_text(f) || f->base.kind == F_CHOICE;
 }
 
 /* Can the field take the focus? */
 bool
 wform_takes_focus(const struct wiz *w, const struct wfield *f)
 {
-	return w->laid_out && f != NULL && f->kind != WF_INFO;
+	return w->laid_out && f != NULL && f->base.kind != F_INFO;
 }
 
 /* Copy what a text field holds into the store, without its trailing
@@ -42,7 +43,7 @@ wform_takes_focus(const struct wiz *w, const struct wfield *f)
 static void
 store_text(struct wiz *w, struct wfield *f)
 {
-	char *s = xstrdup(f->buf ? f->buf : "");
+	char *s = xstrdup(f->base.value ? f->base.value : "");
 	size_t n = strlen(s);
 
 	while (n > 0 && s[n - 1] == ' ')
@@ -56,14 +57,14 @@ store_text(struct wiz *w, struct wfield *f)
 static void
 buf_drop(struct wfield *f)
 {
-	if (f->buf != NULL)
-		explicit_bzero(f->buf, strlen(f->buf));
-	free(f->buf);
-	f->buf = NULL;
-	f->cursor = 0;
+	if (f->base.value != NULL)
+		explicit_bzero(f->base.value, strlen(f->base.value));
+	free(f->base.value);
+	f->base.value = NULL;
+	f->base.cursor = 0;
 }
 
-/* The rows a WF_INFO / WF_VIEW text takes at width fw. */
+/* The rows a F_INFO / F_VIEW text takes at width fw. */
 static void
 text_rows(struct wfield *f, int fw)
 {
@@ -82,7 +83,7 @@ rows_clamp(struct wfield *f)
 	size_t n = f->nitems > 0 ? (size_t)f->nitems : 0;
 	size_t rows = f->rows > 0 ? (size_t)f->rows : 1;
 
-	if (f->kind == WF_LIST) {
+	if (f->base.kind == F_LIST) {
 		scroll_move(&f->sc, n, 0);
 		scroll_fit(&f->sc, n, rows);
 	} else {
@@ -95,7 +96,7 @@ rows_clamp(struct wfield *f)
 static int
 rows_top(const struct wfield *f)
 {
-	return (int)(f->kind == WF_LIST ? f->sc.top : f->sc.sel);
+	return (int)(f->base.kind == F_LIST ? f->sc.top : f->sc.sel);
 }
 
 /* Take a field's value from the store again. */
@@ -106,13 +107,13 @@ wform_put(struct wiz *w, struct wfield *f)
 		return;
 	if (is_text(f)) {
 		bool cur = wform_current(w) == f;
-		size_t keep = f->cursor;
+		size_t keep = f->base.cursor;
 		buf_drop(f);
-		f->buf = xstrdup(wiz_get(w, f->id));
-		f->cursor = cur && keep < strlen(f->buf) ? keep :
-			    strlen(f->buf);
-	} else if (f->kind == WF_LIST || f->kind == WF_VIEW ||
-		   f->kind == WF_INFO) {
+		f->base.value = xstrdup(wiz_get(w, f->id));
+		f->base.cursor = cur && keep < strlen(f->base.value) ? keep :
+			    strlen(f->base.value);
+	} else if (f->base.kind == F_LIST || f->base.kind == F_VIEW ||
+		   f->base.kind == F_INFO) {
 		rows_clamp(f);
 	}
 }
@@ -137,37 +138,41 @@ measure(struct wiz *w, int fw, int *lw)
 	*lw = 0;
 	for (int i = 0; i < w->nfields; i++) {
 		struct wfield *f = &w->fields[i];
-		if (is_input(f) && text_width(f->label) + 2 > *lw)
-			*lw = text_width(f->label) + 2;
+		if (is_input(f) && text_width(f->base.label) + 2 > *lw)
+			*lw = text_width(f->base.label) + 2;
 	}
 	if (*lw > fw / 3)
 		*lw = fw / 3;
 	for (int i = 0; i < w->nfields; i++) {
 		struct wfield *f = &w->fields[i];
 		int iw;
-		switch (f->kind) {
-		case WF_TEXT: case WF_SECRET: case WF_CHOICE:
+		switch (f->base.kind) {
+		case F_TEXT: case F_SECRET: case F_CHOICE:
 			iw = f->width > 0 && f->width < fw - *lw ? f->width :
 			     fw - *lw;
-			f->rows = 1 + (f->hint != NULL &&
+			f->rows = 1 + (f->base.hint != NULL &&
 				       fw - *lw - iw - 1 < 12);
 			break;
-		case WF_CHECK:
+		case F_CHECK:
 			f->rows = 1;
 			break;
-		case WF_INFO:
+		case F_LABEL:
+			/* the dialogs' read-only line: no wizard makes one */
+			f->rows = 0;
+			break;
+		case F_INFO:
 			text_rows(f, fw);
 			f->rows = f->nitems < f->want_rows ? f->nitems :
 				  f->want_rows;
 			break;
-		case WF_VIEW:
+		case F_VIEW:
 			text_rows(f, fw);
 			/* fall through */
-		case WF_LIST:
+		case F_LIST:
 			f->rows = f->want_rows > 0 ? f->want_rows : 1;
-			if (f->kind == WF_LIST && f->nitems < f->rows)
+			if (f->base.kind == F_LIST && f->nitems < f->rows)
 				f->rows = f->nitems > 0 ? f->nitems : 1;
-			rows += f->label[0] != '\0';
+			rows += f->base.label[0] != '\0';
 			break;
 		}
 		rows += f->rows;
@@ -180,9 +185,9 @@ measure(struct wiz *w, int fw, int *lw)
 static int
 shrink(struct wiz *w, int rows, int avail)
 {
-	static const struct { enum wf_kind kind; int floor; } order[] = {
-		{ WF_VIEW, 3 }, { WF_LIST, 2 }, { WF_INFO, 1 }, { WF_VIEW, 1 },
-		{ WF_LIST, 1 },
+	static const struct { enum field_kind kind; int floor; } order[] = {
+		{ F_VIEW, 3 }, { F_LIST, 2 }, { F_INFO, 1 }, { F_VIEW, 1 },
+		{ F_LIST, 1 },
 	};
 
 	for (size_t k = 0; k < ARRAY_SIZE(order) && rows > avail; k++) {
@@ -191,7 +196,7 @@ shrink(struct wiz *w, int rows, int avail)
 			moved = false;
 			for (int i = 0; i < w->nfields && rows > avail; i++) {
 				struct wfield *f = &w->fields[i];
-				if (f->kind == order[k].kind &&
+				if (f->base.kind == order[k].kind &&
 				    f->rows > order[k].floor) {
 					f->rows--;
 					rows--;
@@ -214,7 +219,8 @@ grow(struct wiz *w, int rows, int avail)
 		moved = false;
 		for (int i = 0; i < w->nfields && rows < avail; i++) {
 			struct wfield *f = &w->fields[i];
-			if (f->kind == WF_LIST && f->rows < (int)f->nitems) {
+			if (f->base.kind == F_LIST &&
+			    f->rows < (int)f->nitems) {
 				f->rows++;
 				rows++;
 				moved = true;
@@ -239,8 +245,8 @@ wform_make(struct wiz *w, int fw, int avail)
 		struct wfield *f = &w->fields[i];
 		f->lw = 0;
 		f->hw = 0;
-		switch (f->kind) {
-		case WF_TEXT: case WF_SECRET: case WF_CHOICE:
+		switch (f->base.kind) {
+		case F_TEXT: case F_SECRET: case F_CHOICE:
 			f->lw = lw;
 			f->iw = f->width > 0 && f->width < fw - lw ? f->width :
 				fw - lw;
@@ -250,24 +256,26 @@ wform_make(struct wiz *w, int fw, int avail)
 				f->hy = r + 1;
 				f->hx = lw;
 				f->hw = fw - lw;
-			} else if (f->hint != NULL) {
+			} else if (f->base.hint != NULL) {
 				f->hy = r;
 				f->hx = lw + f->iw + 1;
 				f->hw = fw - lw - f->iw - 1;
 			}
 			break;
-		case WF_CHECK:
+		case F_CHECK:
 			f->y = r;
 			f->x = 0;
 			f->iw = text_width(w->ui->g->check_on);
 			break;
-		case WF_INFO:
+		case F_LABEL:
+			break;
+		case F_INFO:
 			f->y = r;
 			f->x = 0;
 			f->iw = f->width = fw;
 			break;
-		case WF_LIST: case WF_VIEW:
-			if (f->label[0] != '\0')
+		case F_LIST: case F_VIEW:
+			if (f->base.label[0] != '\0')
 				r++;
 			f->y = r;
 			f->x = 0;
@@ -302,7 +310,7 @@ cursor_end(struct wiz *w)
 	struct wfield *f = wform_current(w);
 
 	if (f != NULL && is_text(f))
-		f->cursor = f->buf ? strlen(f->buf) : 0;
+		f->base.cursor = f->base.value ? strlen(f->base.value) : 0;
 }
 
 /* Give the focus to a field, without checking the one left (Back, a
@@ -374,13 +382,13 @@ wform_edit(struct wiz *w, int key)
 
 	if (f == NULL || !is_text(f))
 		return -1;
-	if (f->buf == NULL)
-		f->buf = xstrdup("");
+	if (f->base.value == NULL)
+		f->base.value = xstrdup("");
 	if (key == K_CTRL('k')) {
 		/* the rest of the field, from the cursor */
-		f->buf[f->cursor < strlen(f->buf) ? f->cursor :
-		       strlen(f->buf)] = '\0';
-	} else if (!edit_key(&f->buf, &f->cursor, key)) {
+		size_t n = strlen(f->base.value);
+		f->base.value[f->base.cursor < n ? f->base.cursor : n] = '\0';
+	} else if (!edit_key(&f->base.value, &f->base.cursor, key)) {
 		return -1;
 	}
 	/* the store follows typing: hints and checks see it at once */
@@ -401,9 +409,9 @@ rows_draw(struct wiz *w, struct wfield *f, int y, int x, bool on)
 		if (i >= f->nitems) {
 			const char *none = f->text ? f->text :
 					   "  (nothing found)";
-			bool first = i == 0 && f->kind == WF_LIST;
+			bool first = i == 0 && f->base.kind == F_LIST;
 			line = xstrdup(first ? none : "");
-		} else if (f->kind == WF_LIST && f->multi) {
+		} else if (f->base.kind == F_LIST && f->multi) {
 			bool tick = false;
 			const char *v = wiz_get(w, f->id);
 			for (const char *p = v; *p;) {
@@ -415,7 +423,7 @@ rows_draw(struct wiz *w, struct wfield *f, int y, int x, bool on)
 			}
 			line = xasprintf("%s %s", tick ? ui->g->check_on :
 					 ui->g->check_off, f->items[i]);
-		} else if (f->kind == WF_LIST) {
+		} else if (f->base.kind == F_LIST) {
 			line = xasprintf("%s %s", i == (int)f->sc.sel ? ui->g->sel :
 					 " ", f->items[i]);
 		} else {
@@ -425,7 +433,7 @@ rows_draw(struct wiz *w, struct wfield *f, int y, int x, bool on)
 			 false);
 		free(line);
 	}
-	if (f->kind == WF_LIST && f->nitems > 0) {
+	if (f->base.kind == F_LIST && f->nitems > 0) {
 		int row = (int)f->sc.sel - rows_top(f);
 		attr_t a = ui->attr[on ? R_SELECTED : R_SELECTED_DIM];
 		if (row >= 0 && row < f->rows)
@@ -452,44 +460,46 @@ wform_draw(struct wiz *w, bool focused)
 		int y = w->wy + f->y, x = w->wx + f->x;
 		attr_t a;
 
-		switch (f->kind) {
-		case WF_TEXT:
-			text_put(y, w->wx, f->label, f->lw, ui->attr[R_DIALOG],
-				 true, false);
+		switch (f->base.kind) {
+		case F_TEXT:
+			text_put(y, w->wx, f->base.label, f->lw,
+				 ui->attr[R_DIALOG], true, false);
 			a = ui->attr[R_INPUT] | (on ? A_BOLD : 0);
 			/* a field not being typed in shows its start */
-			input_draw(ui, y, x, f->iw, f->buf ? f->buf : "",
-				   on ? f->cursor : 0, on, a);
+			input_draw(ui, y, x, f->iw,
+				   f->base.value ? f->base.value : "",
+				   on ? f->base.cursor : 0, on, a);
 			break;
-		case WF_SECRET:
-			text_put(y, w->wx, f->label, f->lw, ui->attr[R_DIALOG],
-				 true, false);
+		case F_SECRET:
+			text_put(y, w->wx, f->base.label, f->lw,
+				 ui->attr[R_DIALOG], true, false);
 			a = ui->attr[R_INPUT] | (on ? A_BOLD : 0);
 			text_fill(y, x, f->iw, a);
 			if (on) {
-				char *before = xstrndup(f->buf ? f->buf : "",
-							f->cursor);
+				char *before = xstrndup(f->base.value ?
+							f->base.value : "",
+							f->base.cursor);
 				int cw = text_width(before);
 				free(before);
 				ui->cur_y = y;
 				ui->cur_x = x + (cw < f->iw ? cw : f->iw - 1);
 			}
 			break;
-		case WF_CHOICE: {
+		case F_CHOICE: {
 			char *t = xasprintf("< %s >", wiz_get(w, f->id));
-			text_put(y, w->wx, f->label, f->lw, ui->attr[R_DIALOG],
-				 true, false);
+			text_put(y, w->wx, f->base.label, f->lw,
+				 ui->attr[R_DIALOG], true, false);
 			text_put(y, x, t, f->iw,
 				 ui->attr[on ? R_BUTTON_FOCUS : R_INPUT], true,
 				 false);
 			free(t);
 			break;
 		}
-		case WF_CHECK:
+		case F_CHECK:
 			text_put(y, x, wiz_on(w, f->id) ? ui->g->check_on :
 				 ui->g->check_off, f->iw, ui->attr[R_INPUT],
 				 true, false);
-			text_put(y, x + 4, f->label, w->form_w - 4,
+			text_put(y, x + 4, f->base.label, w->form_w - 4,
 				 ui->attr[R_DIALOG], true, false);
 			if (on)
 				mvchgat(y, x, 3,
@@ -497,7 +507,7 @@ wform_draw(struct wiz *w, bool focused)
 					PAIR_NUMBER(ui->attr[R_BUTTON_FOCUS]),
 					NULL);
 			break;
-		case WF_INFO:
+		case F_INFO:
 			rows_clamp(f);
 			for (int r = 0; r < f->rows; r++) {
 				int k = rows_top(f) + r;
@@ -506,16 +516,18 @@ wform_draw(struct wiz *w, bool focused)
 					 false);
 			}
 			break;
-		case WF_LIST: case WF_VIEW:
-			if (f->label[0] != '\0')
-				text_put(y - 1, x, f->label, w->form_w,
+		case F_LIST: case F_VIEW:
+			if (f->base.label[0] != '\0')
+				text_put(y - 1, x, f->base.label, w->form_w,
 					 ui->attr[R_HEADER], true, false);
 			rows_draw(w, f, y, x, on);
+			break;
+		case F_LABEL:
 			break;
 		}
 		if (f->hw > 0)
 			text_put(w->wy + f->hy, w->wx + f->hx,
-				 f->hint ? f->hint : "", f->hw,
+				 f->base.hint ? f->base.hint : "", f->hw,
 				 ui->attr[R_DIM], true, false);
 	}
 }

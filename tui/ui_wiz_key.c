@@ -70,7 +70,7 @@ changed(struct wiz *w, struct wfield *f)
 static bool
 list_key_move(struct wiz *w, struct wfield *f, int delta)
 {
-	if (f->kind == WF_VIEW) {
+	if (f->base.kind == F_VIEW) {
 		/* a view: the lines it can start at */
 		int starts = f->nitems > f->rows ? f->nitems - f->rows + 1 : 1;
 		if (!scroll_move(&f->sc, (size_t)starts, delta))
@@ -123,21 +123,21 @@ choice_step(struct wiz *w, struct wfield *f, int dir, int letter)
 	const char *v = wiz_get(w, f->id);
 	int i = 0;
 
-	for (int k = 0; k < f->nchoices; k++)
-		if (strcmp(f->choices[k], v) == 0)
+	for (int k = 0; k < f->base.nchoices; k++)
+		if (strcmp(f->base.choices[k], v) == 0)
 			i = k;
 	if (letter) {
-		for (int k = 1; k <= f->nchoices; k++) {
-			int c = (i + k) % f->nchoices;
-			if (f->choices[c][0] == letter) {
+		for (int k = 1; k <= f->base.nchoices; k++) {
+			int c = (i + k) % f->base.nchoices;
+			if (f->base.choices[c][0] == letter) {
 				i = c;
 				break;
 			}
 		}
 	} else {
-		i = (i + dir + f->nchoices) % f->nchoices;
+		i = (i + dir + f->base.nchoices) % f->base.nchoices;
 	}
-	wiz_set(w, f->id, f->choices[i]);
+	wiz_set(w, f->id, f->base.choices[i]);
 	wform_put(w, f);
 	changed(w, f);
 }
@@ -158,7 +158,7 @@ static int
 field_key(struct ui *ui, struct dialog *d, struct wfield *f, int key)
 {
 	struct wiz *w = d->data;
-	bool list = f->kind == WF_LIST || f->kind == WF_VIEW;
+	bool list = f->base.kind == F_LIST || f->base.kind == F_VIEW;
 
 	if (key == K_ENTER || key == '\n')
 		return wiz_next(ui, d);
@@ -176,20 +176,20 @@ field_key(struct ui *ui, struct dialog *d, struct wfield *f, int key)
 	} else if (list && (key == K_FN(KEY_HOME) || key == K_FN(KEY_END))) {
 		list_key_move(w, f, key == K_FN(KEY_HOME) ? -f->nitems :
 			      f->nitems);
-	} else if (f->kind == WF_LIST && f->multi && key == ' ') {
+	} else if (f->base.kind == F_LIST && f->multi && key == ' ') {
 		list_toggle(w, f);
-	} else if (f->kind == WF_CHECK && key == ' ') {
+	} else if (f->base.kind == F_CHECK && key == ' ') {
 		wiz_set(w, f->id, wiz_on(w, f->id) ? "0" : "1");
 		wform_put(w, f);
 		changed(w, f);
-	} else if (f->kind == WF_CHOICE && f->nchoices > 0) {
+	} else if (f->base.kind == F_CHOICE && f->base.nchoices > 0) {
 		if (key == K_FN(KEY_RIGHT) || key == ' ' || key == 'l')
 			choice_step(w, f, 1, 0);
 		else if (key == K_FN(KEY_LEFT) || key == 'h')
 			choice_step(w, f, -1, 0);
 		else if (key_printable(key) && key < 0x80)
 			choice_step(w, f, 0, key);
-	} else if (f->kind == WF_TEXT || f->kind == WF_SECRET) {
+	} else if (f->base.kind == F_TEXT || f->base.kind == F_SECRET) {
 		text_key(w, f, key);
 	}
 	return UI_DRAW;

@@ -248,18 +248,19 @@ where_build(struct wiz *w)
 			free(d);
 		}
 		f = wiz_text(w, "target", "Target path", check_target_path);
-		f->hint = target_state(w);
+		f->base.hint = target_state(w);
 	}
 	if (ti->kind & POOL_TI_FILES) {
 		f = wiz_text(w, "mode", "Mode", check_mode);
 		f->width = 6;
-		f->hint = xstrdup("octal; empty: 0711 as libvirt");
+		f->base.hint = xstrdup("octal; empty: 0711 as libvirt");
 		f = wiz_text(w, "owner", "Owner", check_owner);
 		f->width = 12;
-		f->hint = xstrdup("user name or uid; empty: who builds it");
+		f->base.hint =
+			xstrdup("user name or uid; empty: who builds it");
 		f = wiz_text(w, "group", "Group", check_group);
 		f->width = 12;
-		f->hint = xstrdup("group name or gid");
+		f->base.hint = xstrdup("group name or gid");
 	}
 	if (tab == NULL)
 		return;

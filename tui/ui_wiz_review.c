@@ -308,7 +308,7 @@ pw_review_build(struct wiz *w)
 	if (bl != NULL && wiz_on(w, "build") && build_destroys(w, &h)) {
 		f = wiz_text(w, "confirm", "Confirm", check_confirm);
 		f->width = 20;
-		f->hint = xasprintf("type %s", h.confirm);
+		f->base.hint = xasprintf("type %s", h.confirm);
 	}
 	text = xml_text(w, &ok);
 	wiz_view(w, "xml", "XML (Up/Down scroll)", text, 12);

@@ -412,11 +412,11 @@ build_iscsi(struct wiz *w)
 	}
 	f = wiz_text(w, "initiator", "Initiator IQN", check_iqn);
 	if (!(ti->kind & POOL_TI_NEEDS_INITIATOR))
-		f->hint = xstrdup("empty: this host's (open-iscsi)");
+		f->base.hint = xstrdup("empty: this host's (open-iscsi)");
 	f = wiz_text(w, "chapuser", "CHAP user", NULL);
-	f->hint = xstrdup("empty: no CHAP");
+	f->base.hint = xstrdup("empty: no CHAP");
 	f = wiz_secret(w, "chappass", "CHAP password", check_chap);
-	f->hint = xstrdup("never shown; kept in the secrets store");
+	f->base.hint = xstrdup("never shown; kept in the secrets store");
 }
 
 /* A Ceph pool's name. */
@@ -447,11 +447,12 @@ build_rbd(struct wiz *w)
 	wiz_text(w, "host", "Monitor host", check_host);
 	f = wiz_text(w, "port", "Port", check_port);
 	f->width = 6;
-	f->hint = xstrdup("empty: Ceph's (3300 and 6789)");
+	f->base.hint = xstrdup("empty: Ceph's (3300 and 6789)");
 	f = wiz_text(w, "chapuser", "Ceph user", NULL);
-	f->hint = xstrdup("client.NAME without 'client.'; empty: no cephx");
+	f->base.hint =
+		xstrdup("client.NAME without 'client.'; empty: no cephx");
 	f = wiz_secret(w, "chappass", "cephx key", check_chap);
-	f->hint = xstrdup("never shown; kept in the secrets store");
+	f->base.hint = xstrdup("never shown; kept in the secrets store");
 	label = xasprintf("RBD pools%s%s (F5 looks again)",
 			  pw->srcs_for ? " of " : "",
 			  pw->srcs_for ? pw->srcs_for : "");

@@ -386,7 +386,7 @@ vol_build(struct wiz *w)
 			   "Partition type" : "Format", fmts, nf);
 	f = wiz_text(w, "cap", "Capacity", check_cap);
 	f->width = 14;
-	f->hint = cap_hint(w);
+	f->base.hint = cap_hint(w);
 	wiz_choice(w, "unit", "Unit", units, 5);
 	if (type_sparse(vw->type)) {
 		static const char *const al[] = { "sparse", "full" };
@@ -552,7 +552,7 @@ more_build(struct wiz *w)
 	}
 	f = wiz_text(w, "mode", "Mode", check_vmode);
 	f->width = 6;
-	f->hint = xstrdup("octal; empty: 0600");
+	f->base.hint = xstrdup("octal; empty: 0600");
 	f = wiz_text(w, "owner", "Owner", check_vid);
 	f->width = 12;
 	f = wiz_text(w, "group", "Group", check_vid);

@@ -115,6 +115,22 @@ if [ -z "$bad" ]; then t_ok "tui/ tests no pool type (the table says)"; else
 printf 'if (t == POOL_DISK) x();\n' > "$T/y.c"
 if grep -qE "$types" "$T/y.c"; then t_ok "the pattern finds a pool type test"; else
 	t_fail "the pattern finds a pool type test" "grep missed POOL_DISK"; fi
+# one field model: a wizard's field (struct wfield, tui/ui_wiz.h) embeds
+# the dialogs' struct field (tui/ui_form.h) and declares none of its
+# members again; one enum of field kinds
+fields_dup() {
+	awk '/^struct wfield \{/ { in_f = 1; next } in_f && /^\};/ { in_f = 0 }
+	     in_f' "$1" | sed -e 's|/\*.*\*/||g' -e 's|^[[:space:]]*\*.*||' |
+	grep -nE '[[:space:]*](kind|label|hint|buf|value|cursor|choices|nchoices|choice|on|hidden)[[:space:]]*[;,[]' || true
+}
+bad=$(fields_dup tui/ui_wiz.h)
+grep -qE '^[[:space:]]*struct field base;' tui/ui_wiz.h || bad="$bad no 'struct field base;'"
+bad="$bad$(grep -nE 'enum[[:space:]]+wf_kind' tui/*.c tui/*.h || true)"
+if [ -z "$bad" ]; then t_ok "one field model: struct wfield extends struct field"; else
+	t_fail "one field model: struct wfield extends struct field" "$(echo "$bad" | head -3 | tr '\n' ' ')"; fi
+printf 'struct wfield {\n\tstruct field base;\n\tchar *label;\n};\n' > "$T/w.h"
+if [ -n "$(fields_dup "$T/w.h")" ]; then t_ok "the check finds a member declared twice"; else
+	t_fail "the check finds a member declared twice" "missed char *label"; fi
 # the faces read no printed text back: errors come as struct err (or the
 # cli's), results as fields
 bad=$(grep -nE 'strstr\([^,]*(out|output|buf)\b' tui/*.c || true)
