@@ -394,8 +394,10 @@ lv_load_full(struct cistern *c, struct pool ***out, size_t *n, struct err *e)
 	return lv_load_pools(c, true, out, n, e);
 }
 
+/* Define the pool, or (create) make it transient and start it. */
 static struct pool *
-lv_pool_define(struct cistern *c, const struct pool_def *d, struct err *e)
+lv_pool_from_def(struct cistern *c, const struct pool_def *d, bool create,
+		 struct err *e)
 {
 	virConnectPtr conn = lv_conn(c, e);
 	virStoragePoolPtr pp;
@@ -405,7 +407,8 @@ lv_pool_define(struct cistern *c, const struct pool_def *d, struct err *e)
 	if (conn == NULL)
 		return NULL;
 	xml = pool_def_format(d, POOL_XML_INACTIVE);
-	pp = virStoragePoolDefineXML(conn, xml, 0);
+	pp = create ? virStoragePoolCreateXML(conn, xml, 0) :
+		      virStoragePoolDefineXML(conn, xml, 0);
 	free(xml);
 	if (pp == NULL)
 		return lv_fail(c, e, "pool '%s'", d->name), NULL;
@@ -415,23 +418,15 @@ lv_pool_define(struct cistern *c, const struct pool_def *d, struct err *e)
 }
 
 static struct pool *
+lv_pool_define(struct cistern *c, const struct pool_def *d, struct err *e)
+{
+	return lv_pool_from_def(c, d, false, e);
+}
+
+static struct pool *
 lv_pool_create(struct cistern *c, const struct pool_def *d, struct err *e)
 {
-	virConnectPtr conn = lv_conn(c, e);
-	virStoragePoolPtr pp;
-	struct pool *p;
-	char *xml;
-
-	if (conn == NULL)
-		return NULL;
-	xml = pool_def_format(d, POOL_XML_INACTIVE);
-	pp = virStoragePoolCreateXML(conn, xml, 0);
-	free(xml);
-	if (pp == NULL)
-		return lv_fail(c, e, "pool '%s'", d->name), NULL;
-	p = lv_pool_read(c, pp, e);
-	virStoragePoolFree(pp);
-	return p;
+	return lv_pool_from_def(c, d, true, e);
 }
 
 /* The pattern of the simple pool operations: look the pool up, call,

@@ -427,23 +427,8 @@ fail:
 	return -1;
 }
 
-/* Sparse upload: the hole is skipped in the file too. */
-static int
-skip_cb(virStreamPtr st, long long length, void *arg)
-{
-	struct xfer *x = arg;
-
-	(void)st;
-	if (lseek(x->fd, length, SEEK_CUR) < 0) {
-		x->err = errno;
-		return -1;
-	}
-	if (x->j != NULL)
-		job_advance(x->j, (uint64_t)length);
-	return 0;
-}
-
-/* Sparse download: a hole in the volume is a seek in the file. */
+/* A hole, in a sparse upload (skipped in the file too) or a sparse
+ * download (a seek in the file): the stream's skip and hole callback. */
 static int
 hole_cb(virStreamPtr st, long long length, void *arg)
 {
@@ -530,7 +515,7 @@ lv_vol_upload(struct cistern *c, struct pool *p, const struct vol_def *v,
 	}
 	virStorageVolFree(vol);
 	if (sparse)
-		rc = virStreamSparseSendAll(st, src_cb, in_data_cb, skip_cb, &x);
+		rc = virStreamSparseSendAll(st, src_cb, in_data_cb, hole_cb, &x);
 	else
 		rc = virStreamSendAll(st, src_cb, &x);
 	return xfer_end(c, st, rc, &x, p, v, e);

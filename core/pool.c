@@ -265,6 +265,33 @@ note_target_first(struct cistern *c, const struct pool_def *d)
 	free(have);
 }
 
+/* Define (or, with `transient`, create and start) through a non-local
+ * engine; takes d. The engine's pool goes into c's list. */
+static int
+engine_define(struct cistern *c, struct pool_def *d, bool transient,
+	      struct pool **out, struct err *e)
+{
+	struct pool *(*op)(struct cistern *, const struct pool_def *,
+			   struct err *) = transient ? c->engine->pool_create :
+						       c->engine->pool_define;
+	struct pool *np = NULL;
+
+	if (engine_check_write(c, e) < 0)
+		;
+	else if (op == NULL)
+		engine_unsupported(c, transient ? "pool-create" : "pool-define",
+				   e);
+	else
+		np = op(c, d, e);
+	pool_def_free(d);
+	if (np == NULL)
+		return -1;
+	np = cistern_adopt_pool(c, np);
+	if (out)
+		*out = np;
+	return 0;
+}
+
 int
 pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
 	    struct err *e)
@@ -278,22 +305,8 @@ pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
 		pool_def_free(d);
 		return -1;
 	}
-	if (engine_remote(c)) {
-		struct pool *np = NULL;
-		if (engine_check_write(c, e) < 0)
-			;
-		else if (c->engine->pool_define == NULL)
-			engine_unsupported(c, "pool-define", e);
-		else
-			np = c->engine->pool_define(c, d, e);
-		pool_def_free(d);
-		if (np == NULL)
-			return -1;
-		np = cistern_adopt_pool(c, np);
-		if (out)
-			*out = np;
-		return 0;
-	}
+	if (engine_remote(c))
+		return engine_define(c, d, false, out, e);
 	if (model_check_name("pool", d->name, e) < 0) {
 		pool_def_free(d);
 		return -1;
@@ -381,24 +394,10 @@ pool_define_transient(struct cistern *c, struct pool_def *d,
 	struct pool *p;
 	int rc = -1;
 
-	if (engine_remote(c)) {
-		/* libvirt makes a transient pool running: the caller's start
-		 * is not needed (it sees the pool active) */
-		struct pool *np = NULL;
-		if (engine_check_write(c, e) < 0)
-			;
-		else if (c->engine->pool_create == NULL)
-			engine_unsupported(c, "pool-create", e);
-		else
-			np = c->engine->pool_create(c, d, e);
-		pool_def_free(d);
-		if (np == NULL)
-			return -1;
-		np = cistern_adopt_pool(c, np);
-		if (out)
-			*out = np;
-		return 0;
-	}
+	/* libvirt makes a transient pool running: the caller's start is not
+	 * needed (it sees the pool active) */
+	if (engine_remote(c))
+		return engine_define(c, d, true, out, e);
 	if (need_writable(c, e) < 0 ||
 	    model_check_name("pool", d->name, e) < 0) {
 		pool_def_free(d);
@@ -468,14 +467,7 @@ pool_drop_transient(struct cistern *c, struct pool *p)
 	if (!p->transient || pool_is_active(p))
 		return;
 	transient_remove(c, p->def->name);
-	for (size_t i = 0; i < c->npools; i++) {
-		if (c->pools[i] != p)
-			continue;
-		memmove(&c->pools[i], &c->pools[i + 1],
-			(c->npools - i - 1) * sizeof(*c->pools));
-		c->npools--;
-		break;
-	}
+	cistern_unlink_pool(c, p);
 	pool_free(p);
 }
 
