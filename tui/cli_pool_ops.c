@@ -417,6 +417,16 @@ CLI_HANDLER(cmd_pool_event)
 		fputs("lifecycle\nrefresh\n", cl->out);
 		return 0;
 	}
+	if (engine_remote(cl->c)) {
+		/* the events are the daemon's; cistern's watch sees only its
+		 * own store */
+		int rc;
+		err_init(&e);
+		engine_unsupported(cl->c, "pool-event", &e);
+		rc = cli_error(cl, &e);
+		err_clear(&e);
+		return rc;
+	}
 	if (ename != NULL && (type = pool_event_type_from_name(ename)) < 0)
 		return cli_fail(cl, "unknown event type '%s' (lifecycle, "
 				"refresh)", ename);
