@@ -50,14 +50,21 @@ RUN
 	exit 1
 	;;
 stop)
-	pid=$(cat "$dir/pid" 2>/dev/null)
-	[ -n "$pid" ] || exit 0
-	kill -TERM "$pid" 2>/dev/null
+	# the pid the starter recorded, and libvirtd's own (they differ when
+	# setsid had to fork)
+	pids=$(cat "$dir/pid" "$dir/run/libvirtd.pid" 2>/dev/null | sort -u)
+	[ -n "$pids" ] || exit 0
+	alive() {
+		local p
+		for p in $pids; do kill -0 "$p" 2>/dev/null && return 0; done
+		return 1
+	}
+	kill -TERM $pids 2>/dev/null
 	for ((i = 0; i < 50; i++)); do
-		kill -0 "$pid" 2>/dev/null || exit 0
+		alive || exit 0
 		sleep 0.1
 	done
-	kill -KILL "$pid" 2>/dev/null
+	kill -KILL $pids 2>/dev/null
 	exit 0
 	;;
 esac

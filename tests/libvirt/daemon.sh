@@ -178,7 +178,9 @@ expect_eq "Ctrl-C: cancelled" "$(cat "$T/up.err")" \
 	"error: pool 'b': volume 'big.img': cancelled"
 
 # ---- libvirtd stopped (SIGSTOP) mid-transfer: keepalive notices ----
-lpid=$(cat "$D/pid")
+# libvirtd's own pid file (the pid the starter recorded may be a setsid
+# or unshare that forked, depending on how the suite was started)
+lpid=$(cat "$D/run/libvirtd.pid" 2>/dev/null || cat "$D/pid")
 if [ "$(readlink "/proc/$lpid/exe")" = /usr/sbin/libvirtd ]; then
 	( head -c 1M /dev/zero; sleep 2; head -c 8M /dev/zero ) |
 		timeout 50 "$CISTERN" -c "$U" vol-upload big.img /dev/stdin \
