@@ -93,16 +93,16 @@ filevol_is_raw(const char *fmt)
 	       strcmp(fmt, "iso") == 0;
 }
 
-/* Timestamps and permissions as stat(2) gives them. */
+/* A target's timestamps and permissions as stat(2) gives them. */
 static void
-fill_stat(struct vol_def *v, const struct stat *st)
+fill_target_stat(struct vol_target *t, const struct stat *st)
 {
 	struct vol_timestamps *ts = xmalloc(sizeof(*ts));
 
-	v->target.perms.mode = st->st_mode & 0777;
-	v->target.perms.uid = st->st_uid;
-	v->target.perms.gid = st->st_gid;
-	v->target.has_perms = true;
+	t->perms.mode = st->st_mode & 0777;
+	t->perms.uid = st->st_uid;
+	t->perms.gid = st->st_gid;
+	t->has_perms = true;
 	ts->atime = st->st_atim;
 	ts->mtime = st->st_mtim;
 	ts->ctime = st->st_ctim;
@@ -110,9 +110,35 @@ fill_stat(struct vol_def *v, const struct stat *st)
 	 * time (statx) */
 	ts->btime.tv_sec = 0;
 	ts->btime.tv_nsec = 0;
-	v->target.timestamps = ts;
+	free(t->timestamps);
+	t->timestamps = ts;
+}
+
+/* Timestamps, permissions and sizes as stat(2) gives them. */
+static void
+fill_stat(struct vol_def *v, const struct stat *st)
+{
+	fill_target_stat(&v->target, st);
 	v->allocation = (uint64_t)st->st_blocks * 512;
 	v->physical = (uint64_t)st->st_size;
+}
+
+/* The backing file's permissions and timestamps, read as the volume's
+ * own are. libvirt opens it as a file or block device and gives neither
+ * when it cannot (missing, unreadable, a directory): the backingStore then
+ * holds only its path and format. */
+static void
+fill_backing_stat(struct vol_target *b)
+{
+	int fd = open(b->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 &&
+	    (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
+		fill_target_stat(b, &st);
+	close(fd);
 }
 
 /* The header facts of a file volume. */
@@ -154,6 +180,7 @@ fill_image(struct vol_def *v, const char *dir, const struct img_info *ii)
 			  path_join(dir, ii->backing);
 		if (ii->backing_format[0] != '\0')
 			b->format = xstrdup(ii->backing_format);
+		fill_backing_stat(b);
 		v->backing = b;
 	}
 }

@@ -6,7 +6,8 @@
 # virsh's and cistern's outputs are compared byte for byte:
 # pool-dumpxml (live and --inactive), vol-dumpxml, vol-list (--details),
 # pool-list --all --details, pool-info (--bytes), vol-info (--bytes,
-# --physical), also with -q.
+# --physical), also with -q; qcow2 overlays' vol-dumpxml, whose
+# <backingStore> has the backing file's permissions and timestamps.
 #
 # The differences that remain are on this list, and the test checks each
 # is exactly what it says:
@@ -134,6 +135,19 @@ check "libvirt makes a file on the fs pool" V vol-create-as pf v1.raw 5M
 check "cistern makes a file on the fs pool" C vol-create-as pf v2.qcow2 8M --format qcow2
 check "libvirt makes a partition" V vol-create-as pk ${dk}p1 20M
 check "cistern makes a partition" C vol-create-as pk ${dk}p2 30M
+# overlays: the <backingStore> carries the backing file's permissions and
+# timestamps (a base whose mode and owner are not the daemon's), also when
+# the overlay names it relatively
+qemu-img create -q -f qcow2 "$T/m/d/base.qcow2" 4M
+chmod 0640 "$T/m/d/base.qcow2"
+chown 12:34 "$T/m/d/base.qcow2"
+qemu-img create -q -f qcow2 -b "$T/m/d/base.qcow2" -F qcow2 "$T/m/d/ovq.qcow2"
+qemu-img create -q -f qcow2 -b base.qcow2 -F qcow2 "$T/m/d/ovr.qcow2"
+both pool-refresh pd
+check "libvirt makes an overlay" V vol-create-as pd lov.qcow2 4M --format qcow2 \
+	--backing-vol base.qcow2 --backing-vol-format qcow2
+check "cistern makes an overlay" C vol-create-as pd cov.qcow2 4M --format qcow2 \
+	--backing-vol base.qcow2 --backing-vol-format qcow2
 # twice: the first reads of the new files settle their access times
 for i in 1 2; do
 	for p in pd pf pk; do both pool-refresh $p; done
@@ -157,7 +171,8 @@ for v in "vol-create pd @" "vol-create-from pd @ a.raw" "pool-create @" \
 	expect_match "${v%% *} takes --validate, as virsh" \
 		"$(C ${v/@/$T/nosuch.xml} --validate 2>&1 | head -n 1)" "nosuch\.xml"
 done
-for v in pd:a.raw pd:b.qcow2 pd:c.qcow2 pd:d.raw pf:v1.raw pf:v2.qcow2; do
+for v in pd:a.raw pd:b.qcow2 pd:c.qcow2 pd:d.raw pf:v1.raw pf:v2.qcow2 \
+	pd:base.qcow2 pd:ovq.qcow2 pd:ovr.qcow2 pd:lov.qcow2 pd:cov.qcow2; do
 	p=${v%%:*} n=${v#*:}
 	same "$p/$n: vol-dumpxml" -- vol-dumpxml --pool $p $n
 	same "$p/$n: vol-info" -- vol-info --pool $p $n
@@ -171,6 +186,18 @@ for n in ${dk}p1 ${dk}p2; do
 	same "pk/$n: vol-info --bytes" -- vol-info --pool pk $n --bytes
 	same "pk/$n: vol-info --physical" -- vol-info --pool pk $n --physical
 done
+expect_match "the overlay's backingStore has the base's permissions" \
+	"$(C vol-dumpxml --pool pd ovq.qcow2 --xpath /volume/backingStore/permissions | tr -d ' \n')" \
+	"<mode>0640</mode><owner>12</owner><group>34</group>"
+# a backing file that is gone: its path and format, nothing else
+qemu-img create -q -f qcow2 -b "$T/m/d/gone.qcow2" -F qcow2 -u "$T/m/d/ovg.qcow2" 4M
+both pool-refresh pd
+same "pd/ovg.qcow2 (its base gone): vol-dumpxml" -- vol-dumpxml --pool pd ovg.qcow2
+expect_eq "the gone base: no permissions, no timestamps" \
+	"$(C vol-dumpxml --pool pd ovg.qcow2 --xpath '/volume/backingStore/*' | tr -d ' \n')" \
+	"<path>$T/m/d/gone.qcow2</path><formattype=\"qcow2\"/>"
+rm -f "$T/m/d/ovg.qcow2"
+both pool-refresh pd
 expect_match "difference 2: cistern reads the gpt partition's type" \
 	"$(C vol-dumpxml --pool pk ${dk}p1)" "<format type='linux'/>"
 same "a message, then virsh's closing blank line" -- pool-refresh pd
@@ -215,7 +242,7 @@ expect_eq "difference 6: cistern fails with one line" \
 rc=1"
 
 # ---- vol-clone --print-xml: the source's XML renamed, nothing made ----
-for v in pd:a.raw pd:c.qcow2 pf:v1.raw; do
+for v in pd:a.raw pd:c.qcow2 pf:v1.raw pd:ovq.qcow2 pd:cov.qcow2; do
 	same "${v#*:}: vol-clone --print-xml" -- vol-clone --pool ${v%%:*} ${v#*:} n.img --print-xml
 done
 expect_eq "vol-clone --print-xml made nothing" "$(ls "$T/m/d" | grep -c n.img)" 0
