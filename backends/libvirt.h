@@ -24,6 +24,10 @@ struct lv {
 	pthread_mutex_t lock;
 	virConnectPtr *dead;
 	size_t ndead;
+	/* pool-event: the connection the callbacks are on (a reference),
+	 * and libvirt's ids of the two callbacks */
+	virConnectPtr ev_conn;
+	int ev_ids[2];
 };
 
 /* The connection of this process (a forked child opens its own). */

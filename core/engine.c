@@ -8,10 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "pool.h"
 #include "pool_int.h"
 #include "run.h"
 #include "util.h"
+#include "watch.h"
 #include "xml.h"
 
 static const struct engine_ops *uri_engine;
@@ -243,4 +245,80 @@ cistern_rescan_pool(struct cistern *c, const char *name, struct err *e)
 	if (!engine_remote(c) || c->engine->pool_rescan == NULL)
 		return engine_unsupported(c, "pool_rescan", e);
 	return c->engine->pool_rescan(c, name, e);
+}
+
+/* ---- pool events ---- */
+
+/* One record: its header, then `len` bytes of text (a pool's name, or
+ * the line that says the connection is lost), written in one write of
+ * at most PIPE_BUF bytes, so whole or not at all. */
+struct ev_head {
+	uint16_t len;
+	uint8_t type, detail;
+};
+
+int
+cistern_events_open(struct cistern *c, struct err *e)
+{
+	if (!engine_remote(c) || c->engine->events_open == NULL ||
+	    c->engine->events_close == NULL)
+		return engine_unsupported(c, "pool-event", e);
+	return c->engine->events_open(c, e);
+}
+
+void
+cistern_events_close(struct cistern *c, int fd)
+{
+	if (fd >= 0 && engine_remote(c) && c->engine->events_close != NULL)
+		c->engine->events_close(c, fd);
+}
+
+int
+engine_event_write(int fd, int type, int detail, const char *text)
+{
+	char buf[PIPE_BUF];
+	struct ev_head h;
+	size_t len = strlen(text);
+
+	if (len > sizeof(buf) - sizeof(h))
+		len = sizeof(buf) - sizeof(h);
+	h.len = (uint16_t)len;
+	h.type = (uint8_t)type;
+	h.detail = (uint8_t)detail;
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), text, len);
+	/* a non-blocking pipe: a full one drops the record */
+	return write(fd, buf, sizeof(h) + len) == (ssize_t)(sizeof(h) + len) ?
+	       0 : -1;
+}
+
+int
+engine_event_read(int fd, struct pool_event *ev, struct err *e)
+{
+	struct ev_head h;
+	char *text;
+	ssize_t n;
+
+	n = fd_read_full(fd, &h, sizeof(h), -1);
+	if (n != (ssize_t)sizeof(h))
+		return err_setc(e, ERR_GENERIC, "the engine stopped sending "
+				"events");
+	text = xmalloc((size_t)h.len + 1);
+	if (fd_read_full(fd, text, h.len, -1) != (ssize_t)h.len) {
+		free(text);
+		return err_setc(e, ERR_GENERIC, "the engine stopped sending "
+				"events");
+	}
+	text[h.len] = '\0';
+	if (h.type == ENGINE_EVENT_LOST) {
+		err_setc(e, ERR_GENERIC, "%s", text);
+		free(text);
+		return -1;
+	}
+	memset(ev, 0, sizeof(*ev));
+	ev->name = text;
+	ev->type = h.type == POOL_EVENT_REFRESH ? POOL_EVENT_REFRESH :
+		   POOL_EVENT_LIFECYCLE;
+	ev->detail = (enum pool_event_detail)h.detail;
+	return 1;
 }

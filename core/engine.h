@@ -127,6 +127,14 @@ struct engine_ops {
 	 * them (malloc'd). */
 	char *(*hostname)(struct cistern *c, struct err *e);
 	char *(*uri)(struct cistern *c, struct err *e);
+
+	/* The other side's pool events as they happen (pool-event): a
+	 * descriptor to poll, to which the engine writes, from a thread of
+	 * its own, one record per event (engine_event_write), and one
+	 * record when the connection is lost. Never blocks on the reader.
+	 * events_close stops them and closes fd. */
+	int (*events_open)(struct cistern *c, struct err *e);
+	void (*events_close)(struct cistern *c, int fd);
 };
 
 /* Today's engine: the store and the backends, in this process. */
@@ -174,6 +182,22 @@ void cistern_replace_pools(struct cistern *c, struct pool **pools, size_t n);
 int cistern_rescan_pool(struct cistern *c, const char *name, struct err *e);
 /* Is e a lost (or never made) connection to the engine's other side? */
 bool engine_lost(const struct err *e);
+
+/* Pool events from an engine (core/watch.h's struct pool_event):
+ * cistern_events_open gives a descriptor to poll, or -1 with e set;
+ * engine_event_read takes one record from it when it is readable:
+ * 1 an event (free ev->name), -1 the connection is lost or the engine
+ * stopped (e set, one line). An engine writes a record with
+ * engine_event_write (type, detail: enum pool_event_type/_detail, or
+ * ENGINE_EVENT_LOST and the error line as `text`); records are written
+ * whole or not at all, and never block (a reader that does not keep up
+ * loses events, not the engine its thread). */
+struct pool_event;
+#define ENGINE_EVENT_LOST 255
+int cistern_events_open(struct cistern *c, struct err *e);
+void cistern_events_close(struct cistern *c, int fd);
+int engine_event_write(int fd, int type, int detail, const char *text);
+int engine_event_read(int fd, struct pool_event *ev, struct err *e);
 
 /* For engines: a pool object around `d` (ownership taken), owned by c,
  * and its disposal. */

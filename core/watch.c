@@ -188,6 +188,8 @@ pool_event_detail_name(enum pool_event_detail d)
 		[POOL_EV_STARTED] = "Started",
 		[POOL_EV_STOPPED] = "Stopped",
 		[POOL_EV_REFRESHED] = "",
+		[POOL_EV_CREATED] = "Created",
+		[POOL_EV_DELETED] = "Deleted",
 	};
 
 	return (unsigned)d < sizeof(names) / sizeof(names[0]) ? names[d] : "";

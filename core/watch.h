@@ -38,6 +38,8 @@ enum pool_event_detail {
 	POOL_EV_STARTED,
 	POOL_EV_STOPPED,
 	POOL_EV_REFRESHED,       /* the refresh event's only detail */
+	POOL_EV_CREATED,         /* libvirt's: built (pool-build) */
+	POOL_EV_DELETED,         /* libvirt's: deleted (pool-delete) */
 };
 
 struct pool_event {

@@ -399,11 +399,56 @@ event_print(struct cli *cl, const struct pool_event *ev, bool stamp)
 	fflush(cl->out);
 }
 
+/* Print ev if it passes the filters; true when that was the last one
+ * wanted (no --loop). */
+static bool
+event_take(struct cli *cl, const struct pool_event *ev, int type,
+	   const char *filter, bool stamp, bool loop, size_t *received)
+{
+	if ((type >= 0 && ev->type != (enum pool_event_type)type) ||
+	    (filter != NULL && strcmp(ev->name, filter) != 0))
+		return false;
+	event_print(cl, ev, stamp);
+	(*received)++;
+	return !loop;
+}
+
+/* Over -c: the engine's events, as records on a descriptor. 0 when
+ * ended by --timeout, Ctrl-C or the one event wanted; -1 with e set
+ * when the connection is lost. */
+static int
+event_remote(struct cli *cl, int fd, int type, const char *filter,
+	     bool stamp, bool loop, int64_t deadline, size_t *received,
+	     bool *done, struct err *e)
+{
+	while (!*done && !event_interrupted) {
+		int64_t now = now_ms(), wait = -1;
+		struct pollfd pf = { .fd = fd, .events = POLLIN };
+		struct pool_event ev;
+		int r;
+
+		if (deadline >= 0 && now >= deadline)
+			break;
+		if (deadline >= 0)
+			wait = deadline - now;
+		if (poll(&pf, 1, wait > INT32_MAX ? INT32_MAX : (int)wait) <= 0)
+			continue;
+		r = engine_event_read(fd, &ev, e);
+		if (r < 0)
+			return -1;
+		*done = event_take(cl, &ev, type, filter, stamp, loop,
+				   received);
+		free(ev.name);
+	}
+	return 0;
+}
+
 CLI_HANDLER(cmd_pool_event)
 {
 	const char *ename = cli_get(a, "event"), *tmo = cli_get(a, "timeout");
 	const char *pname = cli_get(a, "pool");
 	bool loop = cli_flag(a, "loop"), stamp = cli_flag(a, "timestamp");
+	bool remote = engine_remote(cl->c);
 	int type = -1, fd;
 	int64_t deadline = -1, reload_at = -1, secs;
 	size_t received = 0;
@@ -416,16 +461,6 @@ CLI_HANDLER(cmd_pool_event)
 	if (cli_flag(a, "list")) {
 		fputs("lifecycle\nrefresh\n", cl->out);
 		return 0;
-	}
-	if (engine_remote(cl->c)) {
-		/* the events are the daemon's; cistern's watch sees only its
-		 * own store */
-		int rc;
-		err_init(&e);
-		engine_unsupported(cl->c, "pool-event", &e);
-		rc = cli_error(cl, &e);
-		err_clear(&e);
-		return rc;
 	}
 	if (ename != NULL && (type = pool_event_type_from_name(ename)) < 0)
 		return cli_fail(cl, "unknown event type '%s' (lifecycle, "
@@ -448,16 +483,47 @@ CLI_HANDLER(cmd_pool_event)
 		}
 		filter = xstrdup(p->def->name);
 	}
-	fd = store_watch_open(&cl->c->store, !cl->c->read_only);
-	if (fd < 0) {
-		free(filter);
-		return cli_fail(cl, "cannot watch '%s': %s",
-				cl->c->store.config_dir, strerror(errno));
+	err_init(&e);
+	if (remote) {
+		/* the daemon's own events (the local store never sees its
+		 * changes) */
+		fd = cistern_events_open(cl->c, &e);
+		if (fd < 0) {
+			int rc = cli_error(cl, &e);
+			err_clear(&e);
+			free(filter);
+			return rc;
+		}
+	} else {
+		fd = store_watch_open(&cl->c->store, !cl->c->read_only);
+		if (fd < 0) {
+			free(filter);
+			return cli_fail(cl, "cannot watch '%s': %s",
+					cl->c->store.config_dir, strerror(errno));
+		}
 	}
 	event_interrupted = 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = event_on_sigint;
 	sigaction(SIGINT, &sa, &old_sa);
+	if (remote) {
+		int rc = event_remote(cl, fd, type, filter, stamp, loop,
+				      deadline, &received, &done, &e);
+		sigaction(SIGINT, &old_sa, NULL);
+		cistern_events_close(cl->c, fd);
+		free(filter);
+		if (rc < 0) {
+			rc = cli_error(cl, &e);
+			err_clear(&e);
+			return rc;
+		}
+		if (event_interrupted)
+			fputs("event loop interrupted\n", cl->out);
+		else if (!done)
+			fputs("event loop timed out\n", cl->out);
+		fprintf(cl->out, "events received: %zu\n", received);
+		return 0;
+	}
 	pool_look_take(cl->c, &before);
 	while (!done && !event_interrupted) {
 		int64_t now = now_ms(), wait = -1;
@@ -484,14 +550,9 @@ CLI_HANDLER(cmd_pool_event)
 		pool_look_take(cl->c, &after);
 		struct pool_event *ev;
 		size_t n = pool_events_between(&before, &after, &ev);
-		for (size_t i = 0; i < n && !done; i++) {
-			if ((type >= 0 && ev[i].type != (enum pool_event_type)type) ||
-			    (filter != NULL && strcmp(ev[i].name, filter) != 0))
-				continue;
-			event_print(cl, &ev[i], stamp);
-			received++;
-			done = !loop;
-		}
+		for (size_t i = 0; i < n && !done; i++)
+			done = event_take(cl, &ev[i], type, filter, stamp, loop,
+					  &received);
 		pool_events_free(ev, n);
 		pool_look_free(&before);
 		before = after;

@@ -148,6 +148,70 @@ same "find-storage-pool-sources-as logical" find-storage-pool-sources-as logical
 same "find-storage-pool-sources-as netfs (no server)" \
 	find-storage-pool-sources-as netfs 127.0.0.1
 
+# ---- pool-event: libvirt's events, the lines virsh prints for them ----
+# virsh watches one event type at a time: cistern and virsh side by side
+# for each, with and without --timestamp; cistern without --event sees
+# both kinds
+evp=()
+ev_pair() { # TAG ARGS...
+	local tag=$1; shift
+	timeout 40 "$CISTERN" -c "$U" pool-event --loop --timeout 8 "$@" \
+		>"$T/ev.c.$tag" 2>&1 &
+	evp+=($!)
+	timeout 40 virsh -c "$U" pool-event --loop --timeout 8 "$@" \
+		>"$T/ev.v.$tag" 2>&1 &
+	evp+=($!)
+}
+ev_pair life --event lifecycle
+ev_pair refresh --event refresh
+ev_pair life.ts --event lifecycle --timestamp
+ev_pair refresh.ts --event refresh --timestamp
+timeout 40 "$CISTERN" -c "$U" pool-event --loop --timeout 8 >"$T/ev.all" 2>&1 &
+evp+=($!)
+timeout 40 "$CISTERN" -c "$U" pool-event --timeout 8 >"$T/ev.one" 2>&1 &
+evp+=($!)
+timeout 40 "$CISTERN" -c "$U" pool-event many --loop --timeout 8 >"$T/ev.many" 2>&1 &
+evp+=($!)
+sleep 3
+mkdir -p "$T/ev"
+v pool-define-as ev dir --target "$T/ev" >/dev/null
+v pool-build ev >/dev/null
+v pool-start ev >/dev/null
+v pool-refresh ev >/dev/null
+v pool-destroy ev >/dev/null
+v pool-delete ev >/dev/null
+v pool-undefine ev >/dev/null
+v pool-refresh many >/dev/null
+wait "${evp[@]}"
+for tag in life refresh; do
+	check "pool-event --event $tag: virsh's bytes" cmp "$T/ev.c.$tag" "$T/ev.v.$tag"
+	nots() { sed -E 's/^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]{12}\+0000: //' "$1"; }
+	expect_eq "pool-event --event $tag --timestamp: virsh's lines" \
+		"$(nots "$T/ev.c.$tag.ts")" "$(nots "$T/ev.v.$tag.ts")"
+	expect_eq "pool-event --event $tag --timestamp: stamped" \
+		"$(grep -c '^20[0-9-]* [0-9:.]*+0000: event' "$T/ev.c.$tag.ts")" \
+		"$(grep -c '^20[0-9-]* [0-9:.]*+0000: event' "$T/ev.v.$tag.ts")"
+done
+expect_eq "pool-event over -c: every event" "$(cat "$T/ev.all")" \
+"event 'lifecycle' for storage pool ev: Defined
+event 'lifecycle' for storage pool ev: Created
+event 'lifecycle' for storage pool ev: Started
+event 'refresh' for storage pool ev
+event 'lifecycle' for storage pool ev: Stopped
+event 'lifecycle' for storage pool ev: Deleted
+event 'lifecycle' for storage pool ev: Undefined
+event 'refresh' for storage pool many
+event loop timed out
+events received: 8"
+expect_eq "pool-event POOL: that pool's only" "$(cat "$T/ev.many")" \
+"event 'refresh' for storage pool many
+event loop timed out
+events received: 1"
+expect_eq "pool-event without --loop: the first, then it ends" \
+	"$(cat "$T/ev.one")" \
+"event 'lifecycle' for storage pool ev: Defined
+events received: 1"
+
 # ---- read-only ----
 expect_eq "-r refuses a change" "$(c -r pool-destroy a 2>&1)" \
 	"error: cistern is in read-only mode"
@@ -198,7 +262,9 @@ else
 	t_skip "a silent libvirtd" "$D/pid is not libvirtd's pid"
 fi
 
-# ---- libvirtd killed in the middle of a transfer ----
+# ---- libvirtd killed in the middle of a transfer (and of a pool-event) ----
+timeout 30 "$CISTERN" -c "$U" pool-event --loop >"$T/evk.out" 2>"$T/evk.err" &
+evk=$!
 ( head -c 1M /dev/zero; sleep 3; head -c 1M /dev/zero ) |
 	timeout 30 "$CISTERN" -c "$U" vol-upload big.img /dev/stdin --pool b \
 	>"$T/up.out" 2>"$T/up.err" &
@@ -216,6 +282,11 @@ prefix() {
 prefix "killed mid-upload: one clear line" "$(cat "$T/up.err")" \
 	"error: cannot reach libvirt at $U: "
 expect_eq "killed mid-upload: one line" "$(grep -c . "$T/up.err")" 1
+wait "$evk"
+expect_eq "killed during pool-event: it ends, failing" "$?" 1
+prefix "killed during pool-event: one clear line" "$(cat "$T/evk.err")" \
+	"error: cannot reach libvirt at $U: "
+expect_eq "killed during pool-event: one line" "$(grep -c . "$T/evk.err")" 1
 out=$(timeout 20 "$CISTERN" -c "$U" pool-list 2>&1)
 prefix "daemon gone: a clear error" "$out" \
 	"error: cannot reach libvirt at $U: Failed to connect socket"
