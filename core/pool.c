@@ -265,6 +265,17 @@ note_target_first(struct cistern *c, const struct pool_def *d)
 	free(have);
 }
 
+/* A new inactive pool around d (taken), at the end of c's list. */
+static struct pool *
+pool_append(struct cistern *c, struct pool_def *d)
+{
+	struct pool *p = pool_new(c, d);
+
+	c->pools = xreallocarray(c->pools, c->npools + 1, sizeof(*c->pools));
+	c->pools[c->npools++] = p;
+	return p;
+}
+
 /* Define (or, with `transient`, create and start) through a non-local
  * engine; takes d. The engine's pool goes into c's list. */
 static int
@@ -364,13 +375,7 @@ pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
 		if (out)
 			*out = old;
 	} else {
-		struct pool *p = xcalloc(1, sizeof(*p));
-		p->def = d;
-		p->owner = c;
-		p->state = POOL_INACTIVE;
-		c->pools = xreallocarray(c->pools, c->npools + 1,
-					 sizeof(*c->pools));
-		c->pools[c->npools++] = p;
+		struct pool *p = pool_append(c, d);
 		if (out)
 			*out = p;
 	}
@@ -423,13 +428,8 @@ pool_define_transient(struct cistern *c, struct pool_def *d,
 		goto out;
 	if (!run_dry_run() && store_write_transient(&c->store, d, e) < 0)
 		goto out;
-	p = xcalloc(1, sizeof(*p));
-	p->def = d;
-	p->owner = c;
-	p->state = POOL_INACTIVE;
+	p = pool_append(c, d);
 	p->transient = true;
-	c->pools = xreallocarray(c->pools, c->npools + 1, sizeof(*c->pools));
-	c->pools[c->npools++] = p;
 	if (out)
 		*out = p;
 	d = NULL;
