@@ -761,6 +761,7 @@ lv_events_open(struct cistern *c, struct err *e)
 {
 	struct lv *lv = c->engine_data;
 	virConnectPtr conn = lv_conn(c, e);
+	struct lv_ev *cev;
 	int p[2];
 
 	if (conn == NULL)
@@ -794,8 +795,15 @@ lv_events_open(struct cistern *c, struct err *e)
 	}
 	/* a lost connection is a last record (the test driver, in process,
 	 * has no close callback and never loses it) */
-	virConnectRegisterCloseCallback(conn, lv_ev_closed,
-					lv_ev_new(p[1], lv->uri), lv_ev_free);
+	/* freed here on close: a driver without close callbacks (the test
+	 * driver) says yes to the registration and never calls a free
+	 * function */
+	cev = lv_ev_new(p[1], lv->uri);
+	if (virConnectRegisterCloseCallback(conn, lv_ev_closed, cev,
+					    NULL) < 0)
+		lv_ev_free(cev);
+	else
+		lv->ev_close = cev;
 	virResetLastError();
 	close(p[1]);
 	return p[0];
@@ -813,6 +821,9 @@ lv_events_close(struct cistern *c, int fd)
 					lv->ev_conn, lv->ev_ids[i]);
 		virConnectUnregisterCloseCallback(lv->ev_conn, lv_ev_closed);
 		virResetLastError();
+		if (lv->ev_close != NULL)
+			lv_ev_free(lv->ev_close);
+		lv->ev_close = NULL;
 		virConnectClose(lv->ev_conn);
 		lv->ev_conn = NULL;
 	}

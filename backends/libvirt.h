@@ -28,6 +28,7 @@ struct lv {
 	 * and libvirt's ids of the two callbacks */
 	virConnectPtr ev_conn;
 	int ev_ids[2];
+	struct lv_ev *ev_close;       /* the close callback's: ours to free */
 };
 
 /* The connection of this process (a forked child opens its own). */
