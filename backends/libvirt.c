@@ -15,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libxml/xmlerror.h>
 
 #include "../core/util.h"
 #include "../core/watch.h"
@@ -37,13 +36,6 @@ lv_quiet(void *arg, virErrorPtr err)
 {
 	(void)arg;
 	(void)err;
-}
-
-static void
-lv_xml_quiet(void *ctx, const char *fmt, ...)
-{
-	(void)ctx;
-	(void)fmt;
 }
 
 /* The event loop keepalive needs, in a thread of its own. */
@@ -155,23 +147,11 @@ lv_open_conn(struct cistern *c, struct lv *lv, struct err *e)
 {
 	/* a child (a job) has no event thread: keepalive in the parent only */
 	bool parent = event_pid == getpid();
-	xmlGenericErrorFunc xfn = xmlGenericError;
-	void *xctx = xmlGenericErrorContext;
 
-	/* the test driver reads its file with libxml2, whose default
-	 * handler would print a second line on stderr */
-	xmlSetGenericErrorFunc(NULL, lv_xml_quiet);
-	lv->conn = virConnectOpenAuth(lv->uri, virConnectAuthPtrDefault,
-				      (lv->flags & ENGINE_READ_ONLY) ?
-				      VIR_CONNECT_RO : 0);
-	xmlSetGenericErrorFunc(xctx, xfn);
+	lv->conn = lv_open_timed(lv->uri, lv->flags, e);
 	lv->pid = getpid();
-	if (lv->conn == NULL) {
-		virErrorPtr le = virGetLastError();
-		return err_setc(e, ERR_GENERIC, "cannot reach libvirt at %s: %s",
-				lv->uri, (le && le->message) ? le->message :
-				"cannot connect");
-	}
+	if (lv->conn == NULL)
+		return -1;
 	/* the test driver has no keepalive (it is in process) */
 	if (parent && event_running)
 		virConnectSetKeepAlive(lv->conn, LV_KEEPALIVE_S,
@@ -564,6 +544,25 @@ lv_pool_refresh(struct cistern *c, struct pool *p, bool rescan,
 	return lv_pool_update(c, p, true, j, e);
 }
 
+/* Volumes for a list: briefly in file pools, whose keys are paths;
+ * in full elsewhere. */
+static int
+lv_pool_list_vols(struct cistern *c, struct pool *p, int what, struct err *e)
+{
+	virStoragePoolPtr pp;
+	int rc;
+
+	if (p->def->type != POOL_DIR && p->def->type != POOL_FS &&
+	    p->def->type != POOL_NETFS)
+		return lv_pool_refresh(c, p, false, NULL, e);
+	if ((pp = lv_pool(c, p, e)) == NULL)
+		return -1;
+	pool_clear_vols(p);
+	rc = lv_vol_list_as(c, p, pp, what, false, NULL, e);
+	virStoragePoolFree(pp);
+	return rc;
+}
+
 static int
 lv_pool_rescan(struct cistern *c, const char *name, struct err *e)
 {
@@ -846,6 +845,7 @@ const struct engine_ops libvirt_engine = {
 	.pool_stop = lv_pool_stop,
 	.pool_delete = lv_pool_delete,
 	.pool_refresh = lv_pool_refresh,
+	.pool_list_vols = lv_pool_list_vols,
 	.pool_rescan = lv_pool_rescan,
 	.pool_xml = lv_pool_xml,
 	.vol_xml = lv_vol_xml,

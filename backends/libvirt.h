@@ -31,6 +31,12 @@ struct lv {
 	struct lv_ev *ev_close;       /* the close callback's: ours to free */
 };
 
+/* virConnectOpenAuth with a deadline (backends/libvirt_open.c):
+ * CISTERN_CONNECT_TIMEOUT seconds, 30 by default, 0 for none; a
+ * credentials prompt stops the clock. NULL with e set: "cannot reach
+ * libvirt at URI: ...". */
+virConnectPtr lv_open_timed(const char *uri, unsigned flags, struct err *e);
+
 /* The connection of this process (a forked child opens its own). */
 virConnectPtr lv_conn(struct cistern *c, struct err *e);
 
@@ -53,6 +59,10 @@ int lv_pool_update(struct cistern *c, struct pool *p, bool vols,
  * a thread). */
 int lv_vol_list(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
 		bool quiet, struct job *j, struct err *e);
+/* The same for a list only (`what`: 0 in full, or VOL_LIST_NAMES /
+ * VOL_LIST_SIZES, see pool_ensure_listed). */
+int lv_vol_list_as(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
+		   int what, bool quiet, struct job *j, struct err *e);
 /* Disk pools (backends/libvirt_map.c): a volume's source extents from
  * its XML, and p's device maps from its live XML and its volumes. */
 void lv_vol_extents(struct vol_def *v, const char *xml);

@@ -39,6 +39,51 @@ lv_vol_read(struct cistern *c, const struct pool *p, virStorageVolPtr vol,
 	return v;
 }
 
+/* A volume for a list only (`what`: VOL_LIST_NAMES, VOL_LIST_SIZES):
+ * name and key come with the listing; in file pools the key is the path
+ * (libvirt's keys there), and type and sizes are one small request
+ * (virStorageVolGetInfo) instead of the XML. A volume whose key is not a
+ * path in the pool's directory, or whose type cistern has no name for,
+ * is read in full. */
+static struct vol_def *
+lv_vol_brief(struct cistern *c, const struct pool *p, virStorageVolPtr vol,
+	     int what, struct err *e)
+{
+	const char *key = virStorageVolGetKey(vol), *dir = p->def->target_path;
+	virStorageVolInfo info = { 0 };
+	enum vol_type t = VOL_FILE;
+	struct vol_def *v;
+
+	if (key == NULL || dir == NULL || !str_startswith(key, dir) ||
+	    key[strlen(dir)] != '/')
+		return lv_vol_read(c, p, vol, e);
+	if (what >= VOL_LIST_SIZES) {
+		if (virStorageVolGetInfo(vol, &info) < 0)
+			return lv_fail(c, e, "pool '%s': volume '%s'",
+				       p->def->name,
+				       virStorageVolGetName(vol)), NULL;
+		switch (info.type) {
+		case VIR_STORAGE_VOL_FILE: t = VOL_FILE; break;
+		case VIR_STORAGE_VOL_BLOCK: t = VOL_BLOCK; break;
+		case VIR_STORAGE_VOL_DIR: t = VOL_DIR; break;
+		case VIR_STORAGE_VOL_NETWORK: t = VOL_NETWORK; break;
+		case VIR_STORAGE_VOL_NETDIR: t = VOL_NETDIR; break;
+		default: return lv_vol_read(c, p, vol, e);
+		}
+	}
+	v = vol_def_new();
+	v->name = xstrdup(virStorageVolGetName(vol));
+	v->key = xstrdup(key);
+	v->target.path = xstrdup(key);
+	v->type = t;
+	if (what >= VOL_LIST_SIZES) {
+		v->capacity = info.capacity;
+		v->allocation = info.allocation;
+		v->has_capacity = true;
+	}
+	return v;
+}
+
 /* Volumes read at once: libvirt's remote driver multiplexes concurrent
  * calls on one connection, and libvirtd serves a client's calls in
  * parallel (5 at a time by default): a pool of 10,000 volumes costs a
@@ -58,6 +103,7 @@ struct vl_work {
 	virStorageVolPtr *vols;
 	struct vl_slot *slots;
 	int n;
+	int what;                 /* 0: in full; else VOL_LIST_* */
 	int next;                 /* the next volume to read (atomic) */
 	int done;                 /* how many are read (atomic) */
 };
@@ -73,7 +119,9 @@ vl_read_some(struct vl_work *w, bool one)
 		struct vl_slot *s = &w->slots[i];
 
 		err_init(&s->e);
-		s->v = lv_vol_read(w->c, w->p, w->vols[i], &s->e);
+		s->v = w->what == 0 ?
+			lv_vol_read(w->c, w->p, w->vols[i], &s->e) :
+			lv_vol_brief(w->c, w->p, w->vols[i], w->what, &s->e);
 		__atomic_fetch_add(&w->done, 1, __ATOMIC_RELEASE);
 		if (one)
 			return 1;
@@ -111,9 +159,16 @@ int
 lv_vol_list(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
 	    bool quiet, struct job *j, struct err *e)
 {
+	return lv_vol_list_as(c, p, pp, 0, quiet, j, e);
+}
+
+int
+lv_vol_list_as(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
+	       int what, bool quiet, struct job *j, struct err *e)
+{
 	virStorageVolPtr *vols = NULL;
 	int n = virStoragePoolListAllVolumes(pp, &vols, 0);
-	struct vl_work w = { .c = c, .p = p };
+	struct vl_work w = { .c = c, .p = p, .what = what };
 	int rc = 0;
 
 	if (n < 0)
@@ -124,7 +179,11 @@ lv_vol_list(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
 	w.vols = vols;
 	w.n = n;
 	w.slots = xcalloc((size_t)n + 1, sizeof(*w.slots));
-	vl_read_all(&w, j);
+	if (what != VOL_LIST_NAMES)
+		vl_read_all(&w, j);
+	else    /* no request per volume, unless one is read in full */
+		while (vl_read_some(&w, false))
+			;
 	/* in libvirt's order, as one thread would have */
 	for (int i = 0; i < n; i++) {
 		struct vl_slot *s = &w.slots[i];
@@ -150,11 +209,13 @@ lv_vol_list(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
 		job_progress(j, (uint64_t)n);
 	free(w.slots);
 	free(vols);
-	if (rc == 0 && p->def->type == POOL_DISK &&
+	if (rc == 0 && what == 0 && p->def->type == POOL_DISK &&
 	    lv_disk_map(c, p, pp, e) < 0 && !quiet)
 		rc = -1;
-	if (rc == 0)
+	if (rc == 0 && what == 0)
 		p->refreshed = true;
+	else if (rc == 0)
+		p->vols_brief = what;
 	return rc;
 }
 

@@ -87,6 +87,11 @@ struct engine_ops {
 	 * have the other side look at its storage again first. */
 	int (*pool_refresh)(struct cistern *c, struct pool *p, bool rescan,
 			    struct job *j, struct err *e);
+	/* Read p's volumes for a list only (pool_ensure_listed: `what` is
+	 * VOL_LIST_NAMES or VOL_LIST_SIZES), setting p->vols_brief, or in
+	 * full (refreshed) where that is as cheap. NULL: pool_refresh. */
+	int (*pool_list_vols)(struct cistern *c, struct pool *p, int what,
+			      struct err *e);
 	/* The XML as the other side writes it (malloc'd). */
 	char *(*pool_xml)(struct cistern *c, const struct pool *p,
 			  unsigned flags, struct err *e);

@@ -37,6 +37,7 @@ pool_clear_vols(struct pool *p)
 		p->def->source.devices[i].nfree = 0;
 	}
 	p->refreshed = false;
+	p->vols_brief = 0;
 }
 
 void
@@ -821,6 +822,17 @@ pool_ensure_refreshed(struct cistern *c, struct pool *p, struct err *e)
 		return 0;
 	ENGINE_FORWARD(c, false, pool_refresh, e, p, false, NULL, e);
 	return pool_refresh(c, p, NULL, e);
+}
+
+int
+pool_ensure_listed(struct cistern *c, struct pool *p, int what,
+		   struct err *e)
+{
+	if (p->refreshed || p->vols_brief >= what)
+		return 0;
+	if (engine_remote(c) && c->engine->pool_list_vols != NULL)
+		return c->engine->pool_list_vols(c, p, what, e);
+	return pool_ensure_refreshed(c, p, e);
 }
 
 char *

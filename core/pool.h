@@ -28,6 +28,10 @@ struct pool {
 	struct vol_def **vols;    /* after a refresh */
 	size_t nvols;
 	bool refreshed;
+	/* Volumes read only for a list (pool_ensure_listed): 0, or
+	 * VOL_LIST_NAMES / VOL_LIST_SIZES; refreshed stays false, and
+	 * anything that needs more reads them in full. */
+	int vols_brief;
 	struct dev_map *maps;     /* disk/logical pools: device maps */
 	size_t nmaps;
 	char **facts;             /* backend facts "key=value" (persisted) */
@@ -100,6 +104,13 @@ int pool_refresh(struct cistern *c, struct pool *p, struct job *j,
 void pool_announce_refresh(struct cistern *c, const struct pool *p);
 /* Refresh only if no refresh happened in this process yet. */
 int pool_ensure_refreshed(struct cistern *c, struct pool *p, struct err *e);
+/* What a volume list needs, at least: VOL_LIST_NAMES (name, key, path)
+ * or VOL_LIST_SIZES (and type, capacity, allocation). An engine that can
+ * read that for less than the whole volume (libvirt: no volume XML to
+ * fetch and parse) does; otherwise pool_ensure_refreshed. */
+enum { VOL_LIST_NAMES = 1, VOL_LIST_SIZES = 2 };
+int pool_ensure_listed(struct cistern *c, struct pool *p, int what,
+		       struct err *e);
 bool pool_is_active(const struct pool *p);
 /* Has it a definition that outlives a stop? (cistern's pools always;
  * a libvirt pool made by pool-create is transient) */

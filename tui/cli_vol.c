@@ -19,8 +19,10 @@
 #include "columns.h"
 #include "table.h"
 
+/* The running pool `name`, its volumes read in full, or (`list`:
+ * VOL_LIST_NAMES, VOL_LIST_SIZES) as far as a list needs. */
 static struct pool *
-active_pool(struct cli *cl, const char *name)
+active_pool(struct cli *cl, const char *name, int list)
 {
 	struct err e;
 	struct pool *p;
@@ -31,7 +33,8 @@ active_pool(struct cli *cl, const char *name)
 		err_setc(&e, ERR_STATE, "pool '%s' is not active", p->def->name);
 		p = NULL;
 	}
-	if (p != NULL && pool_ensure_refreshed(cl->c, p, &e) < 0)
+	if (p != NULL && (list ? pool_ensure_listed(cl->c, p, list, &e) :
+			  pool_ensure_refreshed(cl->c, p, &e)) < 0)
 		p = NULL;
 	if (p == NULL)
 		cli_error(cl, &e);
@@ -66,8 +69,10 @@ cmp_vol_names(const void *x, const void *y)
 
 CLI_HANDLER(cmd_vol_list)
 {
-	struct pool *p = active_pool(cl, cli_get(a, "pool"));
-	bool details = cli_flag(a, "details");
+	bool details = cli_flag(a, "details"), json = cli_flag(a, "json");
+	/* the text columns need no volume XML; --json prints every field */
+	struct pool *p = active_pool(cl, cli_get(a, "pool"), json ? 0 :
+				     details ? VOL_LIST_SIZES : VOL_LIST_NAMES);
 	struct vol_def **vols;
 
 	if (p == NULL)
@@ -76,7 +81,7 @@ CLI_HANDLER(cmd_vol_list)
 	memcpy(vols, p->vols, p->nvols * sizeof(*vols));
 	qsort(vols, p->nvols, sizeof(*vols), cmp_vol_names);
 
-	if (cli_flag(a, "json")) {
+	if (json) {
 		json_object *arr = json_object_new_array();
 		for (size_t i = 0; i < p->nvols; i++) {
 			struct row r = { .pool = p, .vol = vols[i] };
@@ -270,7 +275,7 @@ report_size(struct cli *cl, const struct vol_def *v, uint64_t asked)
 
 CLI_HANDLER(cmd_vol_create)
 {
-	struct pool *p = active_pool(cl, cli_get(a, "pool"));
+	struct pool *p = active_pool(cl, cli_get(a, "pool"), 0);
 	const char *file = cli_get(a, "file");
 	struct vol_def *v;
 	struct err e;
@@ -316,7 +321,7 @@ find_backing(struct cli *cl, struct pool *p, const char *name)
 
 CLI_HANDLER(cmd_vol_create_as)
 {
-	struct pool *p = active_pool(cl, cli_get(a, "pool"));
+	struct pool *p = active_pool(cl, cli_get(a, "pool"), 0);
 	const char *alloc = cli_get(a, "allocation");
 	const char *fmt = cli_get(a, "format");
 	const char *bvol = cli_get(a, "backing-vol");
@@ -418,7 +423,7 @@ clone_flags(const struct cli_args *a)
 
 CLI_HANDLER(cmd_vol_create_from)
 {
-	struct pool *p = active_pool(cl, cli_get(a, "pool"));
+	struct pool *p = active_pool(cl, cli_get(a, "pool"), 0);
 	struct pool *sp = NULL;
 	struct vol_def *src, *nv;
 	char *src_name;

@@ -87,9 +87,17 @@ same "virsh's volume in cistern's list" vol-list b --details
 mkdir -p "$T/many"
 (cd "$T/many" && seq -w 1 500 | sed 's/$/.img/' | xargs truncate -s 1M)
 truncate -s 3M "$T/many/250.img"
+mkdir "$T/many/sub.d"
 v pool-define-as many dir --target "$T/many" >/dev/null
 v pool-start many >/dev/null
+# the lists read no volume XML (names and keys; sizes through GetInfo):
+# the same rows as virsh, a directory volume's type included
 same "vol-list --details of 500 volumes" vol-list many --details
+same "vol-list of 500 volumes (no request per volume)" vol-list many
+expect_match "a directory in a dir pool: type dir, as virsh" \
+	"$(c vol-list many --details | grep sub.d)" '^ sub\.d +.*/many/sub\.d +dir '
+expect_match "--json reads the volumes in full (format)" \
+	"$(c vol-list many --json | tr -d ' \n')" '"name":"001.img".*"format":"raw"'
 expect_match "the odd one in its place" "$(c vol-list many --details | sed -n 252p)" \
 	'^ 250\.img +.*/many/250\.img +file +3\.00 MiB +0\.00 B'
 
@@ -258,6 +266,24 @@ if [ "$(readlink "/proc/$lpid/exe")" = /usr/sbin/libvirtd ]; then
 	expect_eq "a silent libvirtd: a failure before the timeout" "$rc" 1
 	expect_eq "a silent libvirtd: keepalive" "$(cat "$T/up.err")" \
 		"error: cannot reach libvirt at $U: internal error: connection closed due to keepalive timeout"
+
+	# opening a connection to a stopped libvirtd: the socket accepts, no
+	# answer comes; the open gives up at its deadline, keepalive or not
+	kill -STOP "$lpid"
+	t0=$(date +%s%N)
+	CISTERN_CONNECT_TIMEOUT=2 timeout 30 "$CISTERN" -c "$U" pool-list \
+		>"$T/op.out" 2>"$T/op.err"
+	rc=$?
+	t1=$(date +%s%N)
+	kill -CONT "$lpid"
+	expect_eq "an open on a stopped libvirtd fails" "$rc" 1
+	expect_eq "an open on a stopped libvirtd: no answer in 2 s" \
+		"$(cat "$T/op.err")" \
+		"error: cannot reach libvirt at $U: no answer in 2 s (CISTERN_CONNECT_TIMEOUT)"
+	check "an open on a stopped libvirtd: it gave up after 2 s, not 30 ($(( (t1 - t0) / 1000000 )) ms)" \
+		[ $(( (t1 - t0) / 1000000 )) -lt 10000 ]
+	check "the same libvirtd answers again once continued" \
+		"$CISTERN" -c "$U" pool-list
 else
 	t_skip "a silent libvirtd" "$D/pid is not libvirtd's pid"
 fi

@@ -1,0 +1,183 @@
+/* cistern — opening a libvirt connection with a deadline.
+ *
+ * virConnectOpenAuth has no timeout: a daemon that accepts the socket and
+ * never answers (stopped, wedged, a link that drops packets) would hold
+ * the caller for ever, and keepalive starts only once the connection is
+ * open. So the open runs in a thread of its own and the caller waits for
+ * it until the deadline; a prompt for credentials (SASL, through
+ * libvirt's default callback) stops the clock. An open that finishes
+ * after the caller gave up closes what it opened and frees its state. */
+#include "libvirt.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libxml/xmlerror.h>
+
+#include "../core/util.h"
+
+/* The deadline when CISTERN_CONNECT_TIMEOUT does not say (seconds). */
+#define LV_OPEN_TIMEOUT_S 30
+
+struct lv_opener {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	char *uri;
+	unsigned flags;
+	virConnectPtr conn;
+	char *msg;                 /* libvirt's error, when conn is NULL */
+	bool done;                 /* the open returned */
+	bool abandoned;            /* the caller gave up waiting */
+	int prompting;             /* a credentials prompt is open */
+	int refs;                  /* the caller and the thread */
+};
+
+static void
+opener_unref(struct lv_opener *o)
+{
+	if (__atomic_sub_fetch(&o->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	pthread_mutex_destroy(&o->lock);
+	pthread_cond_destroy(&o->cond);
+	free(o->uri);
+	free(o->msg);
+	free(o);
+}
+
+/* libvirt's default credentials prompt, with the clock stopped. */
+static int
+opener_auth(virConnectCredentialPtr cred, unsigned int ncred, void *arg)
+{
+	struct lv_opener *o = arg;
+	int rc;
+
+	pthread_mutex_lock(&o->lock);
+	o->prompting++;
+	pthread_mutex_unlock(&o->lock);
+	rc = virConnectAuthPtrDefault->cb(cred, ncred,
+					  virConnectAuthPtrDefault->cbdata);
+	pthread_mutex_lock(&o->lock);
+	o->prompting--;
+	pthread_cond_broadcast(&o->cond);
+	pthread_mutex_unlock(&o->lock);
+	return rc;
+}
+
+static void
+opener_xml_quiet(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
+static void *
+opener_run(void *arg)
+{
+	struct lv_opener *o = arg;
+	virConnectAuth auth = *virConnectAuthPtrDefault;
+	virConnectPtr conn;
+
+	auth.cb = opener_auth;
+	auth.cbdata = o;
+	/* the test driver reads its file with libxml2, whose default
+	 * handler would print a second line on stderr (per thread) */
+	xmlSetGenericErrorFunc(NULL, opener_xml_quiet);
+	conn = virConnectOpenAuth(o->uri, &auth, (o->flags & ENGINE_READ_ONLY) ?
+				  VIR_CONNECT_RO : 0);
+	pthread_mutex_lock(&o->lock);
+	o->done = true;
+	if (conn == NULL) {
+		virErrorPtr le = virGetLastError();
+		o->msg = xstrdup((le && le->message) ? le->message :
+				 "cannot connect");
+	}
+	if (o->abandoned && conn != NULL)
+		virConnectClose(conn);
+	else
+		o->conn = conn;
+	pthread_cond_broadcast(&o->cond);
+	pthread_mutex_unlock(&o->lock);
+	opener_unref(o);
+	return NULL;
+}
+
+/* Seconds to wait for an open: CISTERN_CONNECT_TIMEOUT, else the
+ * default; 0 waits for ever. */
+static long
+open_timeout(void)
+{
+	const char *s = getenv("CISTERN_CONNECT_TIMEOUT");
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return LV_OPEN_TIMEOUT_S;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 0)
+		return LV_OPEN_TIMEOUT_S;
+	return v;
+}
+
+virConnectPtr
+lv_open_timed(const char *uri, unsigned flags, struct err *e)
+{
+	struct lv_opener *o = xcalloc(1, sizeof(*o));
+	long limit = open_timeout();
+	sigset_t all, old;
+	struct timespec dl;
+	virConnectPtr conn;
+	pthread_t t;
+	int rc;
+
+	pthread_mutex_init(&o->lock, NULL);
+	pthread_cond_init(&o->cond, NULL);
+	o->uri = xstrdup(uri);
+	o->flags = flags;
+	o->refs = 2;
+	/* the thread takes no signals: they stay with the caller */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&t, NULL, opener_run, o);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		o->refs = 1;
+		opener_unref(o);
+		err_setc(e, ERR_GENERIC, "cannot reach libvirt at %s: %s", uri,
+			 strerror(rc));
+		return NULL;
+	}
+	pthread_detach(t);
+
+	pthread_mutex_lock(&o->lock);
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += limit;
+	while (!o->done) {
+		if (limit == 0 || o->prompting > 0) {
+			pthread_cond_wait(&o->cond, &o->lock);
+			/* after a prompt, the whole time again */
+			clock_gettime(CLOCK_REALTIME, &dl);
+			dl.tv_sec += limit;
+		} else if (pthread_cond_timedwait(&o->cond, &o->lock,
+						  &dl) == ETIMEDOUT &&
+			   !o->done && o->prompting == 0) {
+			break;
+		}
+	}
+	conn = o->conn;
+	if (!o->done) {
+		o->abandoned = true;
+		err_setc(e, ERR_GENERIC, "cannot reach libvirt at %s: no "
+			 "answer in %ld s (CISTERN_CONNECT_TIMEOUT)", uri, limit);
+	} else if (conn == NULL) {
+		err_setc(e, ERR_GENERIC, "cannot reach libvirt at %s: %s", uri,
+			 o->msg);
+	}
+	pthread_mutex_unlock(&o->lock);
+	opener_unref(o);
+	return conn;
+}
