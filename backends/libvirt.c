@@ -38,15 +38,36 @@ lv_quiet(void *arg, virErrorPtr err)
 	(void)err;
 }
 
-/* The event loop keepalive needs, in a thread of its own. */
+/* Holds on the event loop (lv_event_hold): how many, under its lock. */
+static pthread_mutex_t hold_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hold_cond = PTHREAD_COND_INITIALIZER;
+static int holds;
+
+/* The event loop keepalive needs, in a thread of its own. It waits
+ * between turns while someone holds it. */
 static void *
 event_loop(void *arg)
 {
 	(void)arg;
-	for (;;)
+	for (;;) {
+		pthread_mutex_lock(&hold_lock);
+		while (holds > 0)
+			pthread_cond_wait(&hold_cond, &hold_lock);
+		pthread_mutex_unlock(&hold_lock);
 		if (virEventRunDefaultImpl() < 0)
 			break;
+	}
 	return NULL;
+}
+
+void
+lv_event_hold(bool hold)
+{
+	pthread_mutex_lock(&hold_lock);
+	holds += hold ? 1 : -1;
+	if (holds == 0)
+		pthread_cond_broadcast(&hold_cond);
+	pthread_mutex_unlock(&hold_lock);
 }
 
 static void
@@ -317,11 +338,13 @@ cmp_pool_names(const void *a, const void *b)
 }
 
 /* Every pool of the connection; with `full`, the volumes of the running
- * ones too, and quietly: c's list is left alone and nothing goes through
- * c->warn (a thread may run it while the faces use c). */
+ * ones too (`what`: 0 in full; VOL_LIST_NAMES their names in file pools,
+ * one request a pool, and none in the others), and quietly: c's list is
+ * left alone and nothing goes through c->warn (a thread may run it while
+ * the faces use c). */
 static int
-lv_load_pools(struct cistern *c, bool full, struct pool ***out, size_t *n,
-	      struct err *e)
+lv_load_pools(struct cistern *c, bool full, int what, struct pool ***out,
+	      size_t *n, struct err *e)
 {
 	virConnectPtr conn = lv_conn(c, e);
 	virStoragePoolPtr *pps = NULL;
@@ -342,8 +365,12 @@ lv_load_pools(struct cistern *c, bool full, struct pool ***out, size_t *n,
 			pools[k] = lv_pool_read(c, pps[i], &pe);
 		if (rc == 0 && pools[k] != NULL) {
 			struct pool *p = pools[k++];
-			if (full && pool_is_active(p) &&
-			    lv_vol_list(c, p, pps[i], true, NULL, &pe) < 0) {
+			bool file = p->def->type == POOL_DIR ||
+				    p->def->type == POOL_FS ||
+				    p->def->type == POOL_NETFS;
+			if (full && pool_is_active(p) && (what == 0 || file) &&
+			    lv_vol_list_as(c, p, pps[i], file ? what : 0, true,
+					   NULL, &pe) < 0) {
 				p->error = xstrdup(pe.msg);
 				p->refreshed = true;
 			}
@@ -375,13 +402,14 @@ lv_load_pools(struct cistern *c, bool full, struct pool ***out, size_t *n,
 static int
 lv_load(struct cistern *c, struct pool ***out, size_t *n, struct err *e)
 {
-	return lv_load_pools(c, false, out, n, e);
+	return lv_load_pools(c, false, 0, out, n, e);
 }
 
 static int
-lv_load_full(struct cistern *c, struct pool ***out, size_t *n, struct err *e)
+lv_load_full(struct cistern *c, int what, struct pool ***out, size_t *n,
+	     struct err *e)
 {
-	return lv_load_pools(c, true, out, n, e);
+	return lv_load_pools(c, true, what, out, n, e);
 }
 
 /* Define the pool, or (create) make it transient and start it. */

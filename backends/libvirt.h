@@ -37,6 +37,13 @@ struct lv {
  * libvirt at URI: ...". */
 virConnectPtr lv_open_timed(const char *uri, unsigned flags, struct err *e);
 
+/* Hold the event loop between its turns (true), or let it go (false).
+ * Each request wakes the loop twice, which costs a burst of thousands
+ * of requests more CPU than the requests themselves; the burst holds it,
+ * and lets it go when no answer comes for a while, so keepalive can
+ * tell a dead connection. */
+void lv_event_hold(bool hold);
+
 /* The connection of this process (a forked child opens its own). */
 virConnectPtr lv_conn(struct cistern *c, struct err *e);
 

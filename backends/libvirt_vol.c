@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -106,7 +107,14 @@ struct vl_work {
 	int what;                 /* 0: in full; else VOL_LIST_* */
 	int next;                 /* the next volume to read (atomic) */
 	int done;                 /* how many are read (atomic) */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;      /* a reading thread finished */
+	int finished;             /* how many have (under lock) */
 };
+
+/* With no answer for this long, the event loop is let go, so keepalive
+ * can tell a dead connection (ms). */
+#define LV_QUIET_MS 5000
 
 /* Read volumes until none is left; returns after each one when `one`
  * (the calling thread reports progress in between). */
@@ -132,27 +140,66 @@ vl_read_some(struct vl_work *w, bool one)
 static void *
 vl_thread(void *arg)
 {
-	vl_read_some(arg, false);
+	struct vl_work *w = arg;
+
+	vl_read_some(w, false);
+	pthread_mutex_lock(&w->lock);
+	w->finished++;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
 	return NULL;
 }
 
-/* Read every volume of `vols` into w->slots, from several threads. */
+/* Read every volume of `vols` into w->slots, from several threads, while
+ * this one reports progress and watches: the event loop is held for the
+ * burst, and let go when no answer comes for LV_QUIET_MS. */
 static void
 vl_read_all(struct vl_work *w, struct job *j)
 {
 	pthread_t t[LV_LIST_THREADS];
-	int nt = 0;
+	int nt = 0, seen = -1;
+	int64_t quiet_since = now_ms();
+	bool held = true;
 
 	xmlInitParser();
-	while (nt < LV_LIST_THREADS - 1 && nt < w->n - 1 &&
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	lv_event_hold(true);
+	while (nt < LV_LIST_THREADS && nt < w->n &&
 	       pthread_create(&t[nt], NULL, vl_thread, w) == 0)
 		nt++;
-	while (vl_read_some(w, true))
-		if (j != NULL)
-			job_progress(j, (uint64_t)__atomic_load_n(&w->done,
-							__ATOMIC_ACQUIRE));
+	if (nt == 0)
+		vl_read_some(w, false);
+	pthread_mutex_lock(&w->lock);
+	while (w->finished < nt) {
+		struct timespec ts;
+		int done;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 200 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+		done = __atomic_load_n(&w->done, __ATOMIC_ACQUIRE);
+		if (done != seen) {
+			seen = done;
+			quiet_since = now_ms();
+			if (j != NULL)
+				job_progress(j, (uint64_t)done);
+		} else if (held && now_ms() - quiet_since > LV_QUIET_MS) {
+			lv_event_hold(false);
+			held = false;
+		}
+	}
+	pthread_mutex_unlock(&w->lock);
+	if (held)
+		lv_event_hold(false);
 	for (int k = 0; k < nt; k++)
 		pthread_join(t[k], NULL);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
 }
 
 int

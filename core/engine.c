@@ -203,12 +203,12 @@ cistern_find_sources(struct cistern *c, enum pool_type t,
 }
 
 int
-cistern_load_full(struct cistern *c, struct pool ***out, size_t *n,
-		  struct err *e)
+cistern_load_full(struct cistern *c, int what, struct pool ***out,
+		  size_t *n, struct err *e)
 {
 	if (!engine_remote(c) || c->engine->load_full == NULL)
 		return engine_unsupported(c, "load_full", e);
-	return c->engine->load_full(c, out, n, e);
+	return c->engine->load_full(c, what, out, n, e);
 }
 
 bool

@@ -56,12 +56,15 @@ struct engine_ops {
 	 * of c but the connection. */
 	int (*pool_rescan)(struct cistern *c, const char *name,
 			   struct err *e);
-	/* The same, with the volumes of every running pool read (refreshed
-	 * set, or error on a pool whose volumes could not be read); it
-	 * touches nothing of c but the connection and never calls c->warn,
-	 * so a thread may run it while the faces use c. */
-	int (*load_full)(struct cistern *c, struct pool ***out, size_t *n,
-			 struct err *e);
+	/* Every pool as load reads them, with the volumes of every running
+	 * pool: in full (`what` 0: refreshed set, or error on a pool whose
+	 * volumes could not be read), or (VOL_LIST_NAMES) only their names
+	 * where one request a pool gives them (vols_brief set; the others
+	 * left unread). It touches nothing of c but the connection and
+	 * never calls c->warn, so a thread may run it while the faces use
+	 * c. */
+	int (*load_full)(struct cistern *c, int what, struct pool ***out,
+			 size_t *n, struct err *e);
 
 	/* Pools. Define returns the pool as now defined (pool_new). After
 	 * the others, the engine has brought p up to date (state, sizes,
@@ -180,8 +183,8 @@ int cistern_connect(struct cistern *c, const char *uri,
 
 /* c's engine's load_full (see there; from any thread), and putting
  * what it read in place of c's pools (the faces' thread). */
-int cistern_load_full(struct cistern *c, struct pool ***out, size_t *n,
-		      struct err *e);
+int cistern_load_full(struct cistern *c, int what, struct pool ***out,
+		      size_t *n, struct err *e);
 void cistern_replace_pools(struct cistern *c, struct pool **pools, size_t n);
 /* c's engine's pool_rescan (from any thread). */
 int cistern_rescan_pool(struct cistern *c, const char *name, struct err *e);

@@ -184,30 +184,49 @@ vc_path(const struct row *r, struct cell *c, bool b)
 	set_text(c, r->vol->target.path);
 }
 
+/* A volume read only for a list (pool_ensure_listed) has not yet what
+ * the column needs (`need`: VOL_LIST_SIZES, or 0 for the whole volume):
+ * the cell stays empty until the rest arrives. */
+static bool
+vol_unknown(const struct row *r, struct cell *c, int need)
+{
+	int have = r->pool != NULL ? r->pool->vols_brief : 0;
+
+	if (have == 0 || (need != 0 && have >= need))
+		return false;
+	set_text(c, "");
+	return true;
+}
+
 static void
 vc_type(const struct row *r, struct cell *c, bool b)
 {
 	(void)b;
-	set_text(c, vol_type_name(r->vol->type));
+	if (!vol_unknown(r, c, VOL_LIST_SIZES))
+		set_text(c, vol_type_name(r->vol->type));
 }
 
 static void
 vc_format(const struct row *r, struct cell *c, bool b)
 {
 	(void)b;
-	set_text(c, r->vol->target.format ? r->vol->target.format : "-");
+	if (!vol_unknown(r, c, 0))
+		set_text(c, r->vol->target.format ? r->vol->target.format :
+			 "-");
 }
 
 static void
 vc_capacity(const struct row *r, struct cell *c, bool b)
 {
-	set_size(c, r->vol->capacity, b);
+	if (!vol_unknown(r, c, VOL_LIST_SIZES))
+		set_size(c, r->vol->capacity, b);
 }
 
 static void
 vc_allocation(const struct row *r, struct cell *c, bool b)
 {
-	set_size(c, r->vol->allocation, b);
+	if (!vol_unknown(r, c, VOL_LIST_SIZES))
+		set_size(c, r->vol->allocation, b);
 }
 
 static void

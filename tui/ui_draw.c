@@ -285,7 +285,9 @@ draw_panes(struct ui *ui)
 	if (p == NULL) {
 		snprintf(vt, sizeof(vt), "Volumes");
 	} else {
-		snprintf(vt, sizeof(vt), "Volumes of %s", p->def->name);
+		/* names shown, the rest on its way (a remote first load) */
+		snprintf(vt, sizeof(vt), "Volumes of %s%s", p->def->name,
+			 p->vols_brief != 0 ? ", reading sizes" : "");
 	}
 	draw_pane_title(ui, y, vx, vw, vt, &ui->vols, ui->focus == FOCUS_VOLS);
 	list_draw(ui, &ui->vols, y + 1, vx, h - 1, vw, ui->focus == FOCUS_VOLS);

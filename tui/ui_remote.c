@@ -1,7 +1,8 @@
 /* cistern — the screen over a remote engine: a load (every pool, and the
  * volumes of the running ones) runs in a thread of its own, so a slow or
  * dead host never stops the loop; its end is a byte on a pipe the loop
- * polls. A lost connection keeps the last pools on the screen, says so in
+ * polls. The first load streams: the volumes' names come first (one
+ * request a pool), shown at once, then everything else. A lost connection keeps the last pools on the screen, says so in
  * the status and the title, and is tried again after 1, 2, 4 ... 30 s. */
 #include "ui_remote.h"
 
@@ -29,6 +30,12 @@ struct ui_remote {
 	char *rescan;           /* a pool this load rescans first (F5) */
 	char *rescan_next;      /* and the next load */
 	int pipe[2];
+	bool named;             /* a full load has been shown once */
+	/* the thread's first look (names only), under lock */
+	pthread_mutex_t lock;
+	struct pool **early;
+	size_t nearly;
+	bool done;              /* the thread's result is ready (under lock) */
 	/* the thread's result */
 	int rc;
 	struct pool **pools;
@@ -39,6 +46,14 @@ struct ui_remote {
 	int64_t retry_at;       /* ms; 0: no retry planned */
 	int64_t shown_s;        /* the countdown last put in the status */
 };
+
+static void
+discard_pools(struct pool **pools, size_t n)
+{
+	for (size_t i = 0; pools != NULL && i < n; i++)
+		pool_discard(pools[i]);
+	free(pools);
+}
 
 void
 ui_remote_init(struct ui *ui)
@@ -54,6 +69,7 @@ ui_remote_init(struct ui *ui)
 	}
 	r->delay_s = 1;
 	err_init(&r->e);
+	pthread_mutex_init(&r->lock, NULL);
 	ui->remote = r;
 }
 
@@ -79,6 +95,8 @@ ui_remote_free(struct ui *ui)
 		if (r->rc == 0)
 			free(r->pools);
 	}
+	discard_pools(r->early, r->nearly);
+	pthread_mutex_destroy(&r->lock);
 	err_clear(&r->e);
 	free(r->rescan);
 	free(r->rescan_next);
@@ -106,25 +124,55 @@ ui_remote_lost(const struct ui *ui)
 	return ui->remote != NULL && ui->remote->lost;
 }
 
-/* In the thread: read everything, then say so on the pipe. */
+/* Wake the loop. */
+static void
+remote_poke(struct ui_remote *r)
+{
+	ssize_t w;
+
+	do
+		w = write(r->pipe[1], "", 1);
+	while (w < 0 && errno == EINTR);
+}
+
+/* In the thread: read everything, then say so on the pipe. Until a
+ * full load was shown, the volumes' names are read and shown first. */
 static void *
 remote_thread(void *arg)
 {
 	struct ui *ui = arg;
 	struct ui_remote *r = ui->remote;
-	ssize_t w;
+	int rc = 0;
 
-	r->rc = 0;
 	if (r->rescan != NULL)
-		r->rc = cistern_rescan_pool(ui->c, r->rescan, &r->e);
-	/* a pool that cannot be rescanned still shows what libvirt has */
-	if (r->rc == 0 || !engine_lost(&r->e)) {
-		err_clear(&r->e);
-		r->rc = cistern_load_full(ui->c, &r->pools, &r->npools, &r->e);
+		rc = cistern_rescan_pool(ui->c, r->rescan, &r->e);
+	if (rc == 0 && !r->named) {
+		struct pool **early = NULL;
+		size_t n = 0;
+		struct err ee;
+
+		err_init(&ee);
+		if (cistern_load_full(ui->c, VOL_LIST_NAMES, &early, &n,
+				      &ee) == 0) {
+			pthread_mutex_lock(&r->lock);
+			discard_pools(r->early, r->nearly);
+			r->early = early;
+			r->nearly = n;
+			pthread_mutex_unlock(&r->lock);
+			remote_poke(r);
+		}
+		err_clear(&ee);
 	}
-	do
-		w = write(r->pipe[1], "", 1);
-	while (w < 0 && errno == EINTR);
+	/* a pool that cannot be rescanned still shows what libvirt has */
+	if (rc == 0 || !engine_lost(&r->e)) {
+		err_clear(&r->e);
+		rc = cistern_load_full(ui->c, 0, &r->pools, &r->npools, &r->e);
+	}
+	pthread_mutex_lock(&r->lock);
+	r->rc = rc;
+	r->done = true;
+	pthread_mutex_unlock(&r->lock);
+	remote_poke(r);
 	return NULL;
 }
 
@@ -139,6 +187,7 @@ remote_start(struct ui *ui)
 	r->rescan_next = NULL;
 	r->pools = NULL;
 	r->npools = 0;
+	r->done = false;
 	err_clear(&r->e);
 	if (pthread_create(&r->thread, NULL, remote_thread, ui) != 0) {
 		ui_status(ui, R_ERROR, "cannot start a thread to read libvirt "
@@ -202,9 +251,31 @@ ui_remote_ended(struct ui *ui)
 	char buf[16];
 	bool was_lost;
 
+	struct pool **early;
+	size_t nearly;
+	bool done;
+
 	while (read(r->pipe[0], buf, sizeof(buf)) > 0)
 		;
 	if (!r->running)
+		return 0;
+	pthread_mutex_lock(&r->lock);
+	early = r->early;
+	nearly = r->nearly;
+	r->early = NULL;
+	r->nearly = 0;
+	done = r->done;
+	pthread_mutex_unlock(&r->lock);
+	if (!done && early != NULL) {
+		/* the names: the rows now, their sizes when the rest comes */
+		ui_detach(ui);
+		cistern_replace_pools(ui->c, early, nearly);
+		ui_rebuild_pools(ui);
+		ui_rebuild_vols(ui);
+		return UI_DRAW;
+	}
+	discard_pools(early, nearly);
+	if (!done)
 		return 0;
 	pthread_join(r->thread, NULL);
 	r->running = false;
@@ -215,6 +286,7 @@ ui_remote_ended(struct ui *ui)
 		ui_detach(ui);
 		cistern_replace_pools(ui->c, r->pools, r->npools);
 		r->pools = NULL;
+		r->named = true;
 		r->lost = false;
 		r->delay_s = 1;
 		r->retry_at = 0;
