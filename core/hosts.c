@@ -267,6 +267,9 @@ hosts_add(struct hosts *h, const char *name, const char *uri,
 	    name_free(h, name, NULL, e) < 0)
 		return -1;
 	he = entry_push(h);
+	/* after every line of the file, its last comments too */
+	he->before = h->tail;
+	h->tail = NULL;
 	he->name = xstrdup(name);
 	he->uri = xstrdup(uri);
 	he->autoconnect = autoconnect;

@@ -109,7 +109,7 @@ one_connection(const struct options *o, const char *what)
 }
 
 static int
-cistern_main(int argc, char **argv, struct options *o)
+main_run(int argc, char **argv, struct options *o)
 {
 	struct cistern c;
 	struct cli cl;
@@ -219,7 +219,7 @@ int
 main(int argc, char **argv)
 {
 	struct options o = { 0 };
-	int rc = cistern_main(argc, argv, &o);
+	int rc = main_run(argc, argv, &o);
 
 	options_free(&o);
 	return rc;
