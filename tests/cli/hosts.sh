@@ -214,6 +214,17 @@ check "host-remove" cis host-remove kvm-06
 expect_eq "a stale temporary file is cleared under the lock" \
 	"$(ls -A "$CFG" | grep -c tmp)" "0"
 
+# --- two cisterns at once: the lock keeps both changes
+for i in 1 2 3 4 5 6 7 8; do
+	q host-add "par-$i" test:///default &
+done
+wait
+expect_eq "8 host-adds at once: all 8 in the file" \
+	"$(grep -c '^par-[1-8] = test:///default$' "$H")" "8"
+for i in 1 2 3 4 5 6 7 8; do q host-remove "par-$i" & done
+wait
+expect_eq "8 host-removes at once: none left" "$(grep -c '^par-' "$H")" "0"
+
 # --- a bad file: one line naming the file and the line, for every reader
 cp "$H" "$T/good-hosts"
 printf 'a = test:///default\n# c\nkvm 03 = test:///default\n' >"$H"
