@@ -122,7 +122,8 @@ const struct cli_verb cli_verbs[] = {
 	{ "pool-uuid", cmd_pool_uuid, "pool", "",
 	  "print the UUID of a pool given its name", NULL, 0 },
 	{ "pool-capabilities", cmd_pool_capabilities, "", "json",
-	  "pool types and formats this cistern supports", NULL, VERB_NO_STORE },
+	  "pool types and formats this cistern supports", NULL,
+	  VERB_NO_STORE | VERB_NO_CONNECT },
 	{ "pool-map", cmd_pool_map, "pool", "bytes json",
 	  "the device map of a disk or logical pool (partitions, LVs, free "
 	  "extents)", NULL, 0 },
@@ -266,8 +267,33 @@ const struct cli_verb cli_verbs[] = {
 	  "print the connection's URI (libvirt's, with -c)", NULL, 0 },
 	{ "hostname", cmd_hostname, "", "",
 	  "print the name of the host the connection manages", NULL, 0 },
+	/* the hosts file (CONFIG/hosts): the interface's hosts, -c NAME */
+	{ "host-list", cmd_host_list, "", "json",
+	  "list the hosts of the hosts file ('local' first: this machine)",
+	  "  --json           machine-readable output\n",
+	  VERB_NO_STORE | VERB_NO_CONNECT },
+	{ "host-add", cmd_host_add, "name uri", "no-autoconnect",
+	  "add a libvirt host to the hosts file",
+	  "  NAME             letters, digits, '.', '_' and '-' (not 'local');\n"
+	  "                   'cistern -c NAME' then connects to URI\n"
+	  "  URI              libvirt's, as virsh -c "
+	  "(qemu+ssh://root@kvm-03/system)\n"
+	  "  --no-autoconnect the interface connects only when asked\n",
+	  VERB_WRITES | VERB_NO_STORE | VERB_NO_CONNECT },
+	{ "host-edit", cmd_host_edit, "host",
+	  "name= uri= autoconnect no-autoconnect",
+	  "change a host of the hosts file",
+	  "  --name NEW       rename it\n"
+	  "  --uri URI        connect to URI instead\n"
+	  "  --autoconnect | --no-autoconnect\n"
+	  "                   whether the interface connects at start\n",
+	  VERB_WRITES | VERB_NO_STORE | VERB_NO_CONNECT },
+	{ "host-remove", cmd_host_remove, "host", "",
+	  "remove a host from the hosts file (nothing on the host changes)",
+	  NULL, VERB_WRITES | VERB_NO_STORE | VERB_NO_CONNECT },
 	{ "help", cmd_help, "verb?", "man", "show help",
-	  "  --man            the manual page (roff)\n", VERB_NO_STORE },
+	  "  --man            the manual page (roff)\n",
+	  VERB_NO_STORE | VERB_NO_CONNECT },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
 };
 

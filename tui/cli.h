@@ -28,6 +28,9 @@ struct cli {
 	struct job *job;           /* the running long operation, for SIGINT */
 	const struct store *secrets;  /* verbs run without the pools loaded:
 					 where the secrets are (or NULL) */
+	struct store *config;      /* the same, for the host verbs: the
+				      config dir's store (NULL: c's) */
+	bool read_only;            /* --read-only (with c: c->read_only) */
 	char error[ERR_MSG_MAX];   /* the first error the verb reported ("":
 				      none), for a caller that shows it
 				      elsewhere (the ':' prompt) */
@@ -47,6 +50,8 @@ struct cli_args {
 enum {
 	VERB_WRITES = 1 << 0,      /* refused with --read-only */
 	VERB_NO_STORE = 1 << 1,    /* runs without opening the config store */
+	VERB_NO_CONNECT = 1 << 2,  /* with VERB_NO_STORE: never connects,
+				      even with -c (help, the hosts file) */
 };
 
 struct cli_verb {
@@ -181,5 +186,10 @@ CLI_HANDLER(cmd_secret_undefine);
 CLI_HANDLER(cmd_uri);
 CLI_HANDLER(cmd_hostname);
 CLI_HANDLER(cmd_help);
+/* the hosts file (cli_host.c) */
+CLI_HANDLER(cmd_host_list);
+CLI_HANDLER(cmd_host_add);
+CLI_HANDLER(cmd_host_edit);
+CLI_HANDLER(cmd_host_remove);
 
 #endif

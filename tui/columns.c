@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/hosts.h"
 #include "../core/units.h"
 #include "../core/util.h"
 
@@ -252,6 +253,38 @@ const struct column vol_columns[] = {
 	{ "allocation", "Allocation", true, COL_SIZE, 10, 70, vc_allocation },
 	{ "key", "Key", false, COL_TEXT, 10, 1, vc_key },
 	{ "backing", "Backing", false, COL_TEXT, 10, 5, vc_backing },
+	{ NULL, NULL, false, COL_TEXT, 0, 0, NULL },
+};
+
+static void
+hc_name(const struct row *r, struct cell *c, bool b)
+{
+	(void)b;
+	set_text(c, r->host->name);
+}
+
+/* this machine's is empty (as `-c ''` is this machine) */
+static void
+hc_uri(const struct row *r, struct cell *c, bool b)
+{
+	(void)b;
+	set_text(c, r->host->uri);
+}
+
+static void
+hc_autoconnect(const struct row *r, struct cell *c, bool b)
+{
+	(void)b;
+	set_text(c, r->host->autoconnect ? "yes" : "no");
+	c->num = r->host->autoconnect;
+	c->has_num = true;
+}
+
+const struct column host_columns[] = {
+	{ "name", "Name", false, COL_TEXT, 8, 100, hc_name },
+	{ "uri", "URI", false, COL_TEXT, 10, 50, hc_uri },
+	{ "autoconnect", "Autoconnect", false, COL_BOOL, 11, 40,
+	  hc_autoconnect },
 	{ NULL, NULL, false, COL_TEXT, 0, 0, NULL },
 };
 

@@ -28,10 +28,13 @@ struct cell {
 	char buf[64];
 };
 
-/* A pool row carries the pool; a volume row the pool and the volume. */
+/* A pool row carries the pool; a volume row the pool and the volume;
+ * a host row the host (core/hosts.h; its uri NULL: this machine). */
+struct host_entry;
 struct row {
 	const struct pool *pool;
 	const struct vol_def *vol;
+	const struct host_entry *host;
 };
 
 struct column {
@@ -46,6 +49,7 @@ struct column {
 
 extern const struct column pool_columns[];
 extern const struct column vol_columns[];
+extern const struct column host_columns[];
 
 /* Find a column by id (NULL-terminated tables above). */
 const struct column *column_find(const struct column *cols, const char *id);

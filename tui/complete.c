@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../core/engine.h"
+#include "../core/hosts.h"
 #include "../core/pool.h"
 #include "../core/util.h"
 #include "cli.h"
@@ -94,6 +95,28 @@ offer_vols(struct comp *k, struct cistern *c, const char *pool)
 	}
 }
 
+/* The hosts of the hosts file in CONFIG (NULL: the default config dir),
+ * and "local" when it is one of the choices (-c). */
+static void
+offer_hosts(struct comp *k, const char *config, bool with_local)
+{
+	struct hosts h;
+	struct err e;
+	char *cfg, *run;
+
+	if (with_local)
+		offer(k, HOST_LOCAL);
+	store_default_dirs(config, NULL, &cfg, &run);
+	err_init(&e);
+	if (hosts_load(cfg, &h, &e) == 0)
+		for (size_t i = 0; i < h.n; i++)
+			offer(k, h.v[i].name);
+	hosts_free(&h);
+	err_clear(&e);
+	free(cfg);
+	free(run);
+}
+
 /* Candidates for a value of kind WHAT (a positional or option name). */
 static void
 offer_kind(struct comp *k, const char *what, struct cistern *c,
@@ -139,7 +162,7 @@ globals_verb(int n, char **words, struct options *o)
 }
 
 static void complete_fill(struct comp *k, struct cistern *have, int argc,
-			  char **argv);
+			  char **argv, struct options *o);
 
 /* Candidates for the last of the words (the words after "cistern"),
  * each once; pool and volume names from `have` when given (the screen's
@@ -154,7 +177,9 @@ complete_words(struct cistern *have, int argc, char **argv, size_t *n)
 		return NULL;
 	k.cur = k.pre = argv[argc - 1];
 	k.curlen = strlen(k.cur);
-	complete_fill(&k, have, argc, argv);
+	struct options o = { 0 };
+	complete_fill(&k, have, argc, argv, &o);
+	options_free(&o);
 	*n = k.nout;
 	return k.out;
 }
@@ -173,9 +198,9 @@ complete_main(int argc, char **argv)
 
 /* Offer what the last word can be. */
 static void
-complete_fill(struct comp *k, struct cistern *have, int argc, char **argv)
+complete_fill(struct comp *k, struct cistern *have, int argc, char **argv,
+	      struct options *o)
 {
-	struct options o = { 0 };
 	struct cistern c, *cp = NULL;
 	struct err e;
 	int i;
@@ -187,13 +212,16 @@ complete_fill(struct comp *k, struct cistern *have, int argc, char **argv)
 		     g++) {
 			if (g->arg != NULL && strncmp(prev, "--", 2) == 0 &&
 			    strcmp(prev + 2, g->name) == 0 &&
-			    globals_verb(argc - 2, argv, &o) == argc - 2) {
-				offer_kind(k, g->name, NULL, NULL);
+			    globals_verb(argc - 2, argv, o) == argc - 2) {
+				if (g->key == 'c')
+					offer_hosts(k, o->config_dir, true);
+				else
+					offer_kind(k, g->name, NULL, NULL);
 				return;
 			}
 		}
 	}
-	i = globals_verb(argc - 1, argv, &o);
+	i = globals_verb(argc - 1, argv, o);
 	if (i < 0)
 		return;
 	if (i == argc - 1) {            /* the verb itself, or a global */
@@ -279,6 +307,11 @@ complete_fill(struct comp *k, struct cistern *have, int argc, char **argv)
 		next_pos(v, &npos, given, ngiven, posname, sizeof(posname));
 		want = posname;
 	}
+	if (strcmp(want, "host") == 0) {
+		offer_hosts(k, have != NULL ? have->store.config_dir :
+			    o->config_dir, false);
+		return;
+	}
 	if (have != NULL) {
 		offer_kind(k, want, have, pool);
 		return;
@@ -287,10 +320,11 @@ complete_fill(struct comp *k, struct cistern *have, int argc, char **argv)
 		err_init(&e);
 		/* the names of what the command would act on: over -c,
 		 * libvirt's (read-only) */
-		const char *uri = o.connect ? o.connect :
-				  getenv("CISTERN_CONNECT");
-		if (cistern_connect(&c, uri, o.config_dir, o.run_dir, 0, true,
-				    NULL, NULL, &e) == 0)
+		if (o->nconnects == 0 && getenv("CISTERN_CONNECT") != NULL)
+			options_add_connect(o, getenv("CISTERN_CONNECT"));
+		if (options_resolve(o, &e) == 0 &&
+		    cistern_connect(&c, o->connect, o->config_dir, o->run_dir,
+				    0, true, NULL, NULL, &e) == 0)
 			cp = &c;
 		err_clear(&e);
 	}

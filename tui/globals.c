@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/hosts.h"
+#include "../core/store.h"
+#include "../core/util.h"
+
 enum {
 	OPT_CONFIG_DIR = 256, OPT_RUN_DIR, OPT_DRY_RUN, OPT_THEME, OPT_COLOR,
 	OPT_NO_MOUSE,
@@ -13,7 +17,8 @@ enum {
 
 const struct global_option global_options[] = {
 	{ "connect", 'c', "URI",
-	  "libvirt's pools at URI, as virsh -c (also CISTERN_CONNECT)" },
+	  "libvirt's pools at URI, as virsh -c, or at a host of the hosts "
+	  "file by name (also CISTERN_CONNECT)" },
 	{ "config-dir", OPT_CONFIG_DIR, "DIR",
 	  "pool definitions (root: /etc/cistern/storage)" },
 	{ "run-dir", OPT_RUN_DIR, "DIR",
@@ -71,11 +76,12 @@ globals_parse(int argc, char **argv, struct options *o, bool quiet)
 	lo[NGLOBALS] = (struct option){ 0 };
 	*sp = '\0';
 
+	options_free(o);            /* a fresh scan: no -c yet */
 	opterr = 0;
 	optind = 0;                 /* a fresh scan (glibc) */
 	while ((c = getopt_long(argc, argv, shorts, lo, &idx)) != -1) {
 		switch (c) {
-		case 'c': o->connect = optarg; break;
+		case 'c': options_add_connect(o, optarg); break;
 		case OPT_CONFIG_DIR: o->config_dir = optarg; break;
 		case OPT_RUN_DIR: o->run_dir = optarg; break;
 		case OPT_DRY_RUN: o->dry_run = true; break;
@@ -96,6 +102,48 @@ globals_parse(int argc, char **argv, struct options *o, bool quiet)
 		}
 	}
 	return optind;
+}
+
+void
+options_add_connect(struct options *o, const char *word)
+{
+	o->connects = xreallocarray(o->connects, o->nconnects + 1,
+				    sizeof(*o->connects));
+	o->connects[o->nconnects++] = word;
+	if (o->nconnects == 1)
+		o->connect = word;
+}
+
+int
+options_resolve(struct options *o, struct err *e)
+{
+	char *cfg, *run;
+	int rc = 0;
+
+	if (o->connect_uris != NULL || o->nconnects == 0)
+		return 0;
+	store_default_dirs(o->config_dir, o->run_dir, &cfg, &run);
+	o->connect_uris = xcalloc(o->nconnects, sizeof(*o->connect_uris));
+	for (size_t i = 0; i < o->nconnects && rc == 0; i++)
+		rc = hosts_resolve(cfg, o->connects[i], &o->connect_uris[i],
+				   e);
+	o->connect = o->connect_uris[0];
+	free(cfg);
+	free(run);
+	return rc;
+}
+
+void
+options_free(struct options *o)
+{
+	for (size_t i = 0; o->connect_uris != NULL && i < o->nconnects; i++)
+		free(o->connect_uris[i]);
+	free(o->connect_uris);
+	free(o->connects);
+	o->connect_uris = NULL;
+	o->connects = NULL;
+	o->nconnects = 0;
+	o->connect = NULL;
 }
 
 /* "--name ARG, -k" as help shows it. */

@@ -6,6 +6,8 @@
 
 #include <stdio.h>
 
+#include "../core/err.h"
+
 #include "main.h"
 
 struct global_option {
@@ -22,6 +24,15 @@ extern const struct global_option global_options[];
  * (argc when there is none), or -1 after printing a usage error (when
  * `quiet` is false). */
 int globals_parse(int argc, char **argv, struct options *o, bool quiet);
+
+/* One more connection (a -c, or CISTERN_CONNECT when none is given). */
+void options_add_connect(struct options *o, const char *word);
+/* Each -c's URI (connect_uris; core/hosts.h's hosts_resolve: a host's
+ * name through CONFIG/hosts) and o->connect the first; 0, or -1 with
+ * e set ("no host 'x' in CONFIG/hosts"). */
+int options_resolve(struct options *o, struct err *e);
+/* Free what parsing and resolving allocated. */
+void options_free(struct options *o);
 
 /* The "Global options:" lines of `cistern help`. */
 void globals_help(FILE *out);

@@ -95,10 +95,22 @@ run_verb(struct cli *cl, int argc, char **argv)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+/* Only one connection for a verb or the pool list; several -c are for
+ * the interface. */
+static int
+one_connection(const struct options *o, const char *what)
 {
-	struct options o = { 0 };
+	if (o->nconnects <= 1)
+		return 0;
+	fprintf(stderr, "error: -c given %zu times: %s runs on one "
+		"connection (several are for the interface)\n", o->nconnects,
+		what);
+	return -1;
+}
+
+static int
+main_run(int argc, char **argv, struct options *o)
+{
 	struct cistern c;
 	struct cli cl;
 	struct err e;
@@ -110,60 +122,76 @@ main(int argc, char **argv)
 		return complete_main(argc - 2, argv + 2);
 	}
 	xmlInitParser();
-	vi = globals_parse(argc, argv, &o, false);
+	vi = globals_parse(argc, argv, o, false);
 	if (vi < 0)
 		return 1;
-	if (o.version) {
+	if (o->version) {
 		printf("cistern %s\n", CISTERN_VERSION);
 		return 0;
 	}
-	if (o.help) {
+	if (o->help) {
 		cli_help(stdout, NULL);
 		return 0;
 	}
 	backends_register_all();
-	if (o.connect == NULL && getenv("CISTERN_CONNECT") != NULL &&
+	if (o->nconnects == 0 && getenv("CISTERN_CONNECT") != NULL &&
 	    *getenv("CISTERN_CONNECT") != '\0')
-		o.connect = getenv("CISTERN_CONNECT");
-	run_set_dry_run(o.dry_run);
-	run_set_logger(print_command, &o);
+		options_add_connect(o, getenv("CISTERN_CONNECT"));
+	run_set_dry_run(o->dry_run);
+	run_set_logger(print_command, o);
 
 	memset(&cl, 0, sizeof(cl));
 	cl.out = stdout;
 	cl.err = stderr;
-	cl.verbose = o.verbose;
-	cl.quiet = o.quiet;
+	cl.verbose = o->verbose;
+	cl.quiet = o->quiet;
+	cl.read_only = o->read_only;
 	cl.interactive = isatty(0) && isatty(1);
 	cl.progress = isatty(1);
 
-	if (vi < argc) {
-		const struct cli_verb *v = cli_find_verb(argv[vi]);
-		/* over a connection, discovery asks the other side */
-		if (v != NULL && (v->flags & VERB_NO_STORE) &&
-		    (o.connect == NULL || strcmp(v->name, "help") == 0 ||
-		     strcmp(v->name, "pool-capabilities") == 0)) {
-			/* no pools are loaded, but discovery may need a
-			 * stored secret (an rbd cluster's cephx key) */
-			struct store bare = { .lock_fd = -1 };
-			store_default_dirs(o.config_dir, o.run_dir,
-					   &bare.config_dir, &bare.run_dir);
-			cl.secrets = &bare;
-			rc = run_verb(&cl, argc - vi, argv + vi);
-			free(bare.config_dir);
-			free(bare.run_dir);
-			xmlCleanupParser();
-			return rc;
-		}
-		if (v == NULL) {
-			fprintf(stderr, "error: unknown verb '%s' (see 'cistern "
-				"help')\n", argv[vi]);
+	const struct cli_verb *v = vi < argc ? cli_find_verb(argv[vi]) : NULL;
+	if (vi < argc && v == NULL) {
+		fprintf(stderr, "error: unknown verb '%s' (see 'cistern "
+			"help')\n", argv[vi]);
+		return 1;
+	}
+	/* -c NAME: a host of the hosts file; a verb that needs no
+	 * connection (help, the host verbs) leaves -c alone */
+	if (v == NULL || !(v->flags & VERB_NO_CONNECT)) {
+		err_init(&e);
+		if (options_resolve(o, &e) < 0) {
+			fprintf(stderr, "error: %s\n", e.msg);
+			err_clear(&e);
 			return 1;
 		}
+		bool screen = v == NULL && cl.interactive && ui_available();
+		if (!screen && one_connection(o, v != NULL ? v->name :
+					      "the pool list") < 0)
+			return 1;
+	}
+	/* over a connection, discovery asks the other side */
+	if (v != NULL && (v->flags & VERB_NO_STORE) &&
+	    (o->connect == NULL || (v->flags & VERB_NO_CONNECT))) {
+		/* no pools are loaded, but discovery may need a stored
+		 * secret (an rbd cluster's cephx key), and the host verbs
+		 * the config dir */
+		struct store bare;
+		char *cfg, *run;
+		store_default_dirs(o->config_dir, o->run_dir, &cfg, &run);
+		store_open(&bare, cfg, run, NULL);
+		free(cfg);
+		free(run);
+		cl.secrets = &bare;
+		cl.config = &bare;
+		rc = run_verb(&cl, argc - vi, argv + vi);
+		store_close(&bare);
+		xmlCleanupParser();
+		return rc;
 	}
 
 	err_init(&e);
-	if (cistern_connect(&c, o.connect, o.config_dir, o.run_dir,
-			    CISTERN_LOAD_AUTOSTART, o.read_only, print_warning,
+	if (cistern_connect(&c, o->connect, o->config_dir, o->run_dir,
+			    CISTERN_LOAD_AUTOSTART, o->read_only, print_warning,
 			    NULL, &e) < 0) {
 		fprintf(stderr, "error: %s\n", e.msg);
 		err_clear(&e);
@@ -174,15 +202,25 @@ main(int argc, char **argv)
 	if (vi < argc) {
 		rc = run_verb(&cl, argc - vi, argv + vi);
 	} else if (cl.interactive && ui_available()) {
-		rc = ui_main(&c, &o);
+		rc = ui_main(&c, o);
 	} else {
 		char *list_argv[] = { "pool-list", "--all", "--details", NULL };
-		if (c.npools == 0 && !o.read_only && o.connect == NULL)
+		if (c.npools == 0 && !o->read_only && o->connect == NULL)
 			rc = offer_default_pool(&c, cl.interactive, stdout);
 		else
 			rc = run_verb(&cl, 3, list_argv);
 	}
 	cistern_close(&c);
 	xmlCleanupParser();
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	int rc = main_run(argc, argv, &o);
+
+	options_free(&o);
 	return rc;
 }

@@ -8,7 +8,15 @@
 #include "../core/pool.h"
 
 struct options {
-	const char *connect;     /* -c URI: a libvirt connection, or NULL */
+	const char *connect;     /* -c URI: a libvirt connection, or NULL;
+				    after options_resolve, the first -c's
+				    URI (NULL: this machine) */
+	/* every -c (or CISTERN_CONNECT) in order, as given: a URI, the
+	 * name of a host of CONFIG/hosts, or "local" (this machine) */
+	const char **connects;
+	size_t nconnects;
+	/* after options_resolve: each one's URI, NULL for this machine */
+	char **connect_uris;
 	const char *config_dir;
 	const char *run_dir;
 	const char *theme;
