@@ -618,7 +618,7 @@ ui_loop(struct ui *ui)
 		if (flags & UI_DRAW)
 			ui_draw(ui);
 		flags = 0;
-		pf = xreallocarray(pf, ui->njobs + 4, sizeof(*pf));
+		pf = xreallocarray(pf, ui->njobs + 5, sizeof(*pf));
 		pf[npf++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 		if (wake_pipe[0] >= 0)
 			pf[npf++] = (struct pollfd){ .fd = wake_pipe[0],
@@ -628,6 +628,9 @@ ui_loop(struct ui *ui)
 						     .events = POLLIN };
 		if (ui_remote_fd(ui) >= 0)
 			pf[npf++] = (struct pollfd){ .fd = ui_remote_fd(ui),
+						     .events = POLLIN };
+		if (ui_remote_event_fd(ui) >= 0)
+			pf[npf++] = (struct pollfd){ .fd = ui_remote_event_fd(ui),
 						     .events = POLLIN };
 		for (size_t i = 0; i < ui->njobs; i++)
 			if (!ui->jobs[i]->ended)
@@ -671,6 +674,8 @@ ui_loop(struct ui *ui)
 					ui->reload_at = now_ms() + WATCH_DEBOUNCE_MS;
 			} else if (pf[i].fd == ui_remote_fd(ui)) {
 				flags |= ui_remote_ended(ui);
+			} else if (pf[i].fd == ui_remote_event_fd(ui)) {
+				flags |= ui_remote_event(ui);
 			} else {
 				flags |= ui_jobs_poll(ui, pf[i].fd);
 			}

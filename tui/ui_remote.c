@@ -2,7 +2,10 @@
  * volumes of the running ones) runs in a thread of its own, so a slow or
  * dead host never stops the loop; its end is a byte on a pipe the loop
  * polls. The first load streams: the volumes' names come first (one
- * request a pool), shown at once, then everything else. A lost connection keeps the last pools on the screen, says so in
+ * request a pool), shown at once, then everything else. Once a load has
+ * worked, the other side's pool events are watched (libvirt's events):
+ * a change made elsewhere reloads at once, and a lost connection is
+ * shown the moment libvirt notices, not at the next load. A lost connection keeps the last pools on the screen, says so in
  * the status and the title, and is tried again after 1, 2, 4 ... 30 s. */
 #include "ui_remote.h"
 
@@ -16,6 +19,7 @@
 #include "../core/engine.h"
 #include "../core/pool.h"
 #include "../core/util.h"
+#include "../core/watch.h"
 #include "main.h"
 #include "ui.h"
 #include "ui_model.h"
@@ -36,6 +40,11 @@ struct ui_remote {
 	struct pool **early;
 	size_t nearly;
 	bool done;              /* the thread's result is ready (under lock) */
+	/* pool events: the fd the loop polls; the one a load opened (under
+	 * lock); whether the next load should open one; and whether the
+	 * engine cannot */
+	int ev_fd, ev_new;
+	bool ev_want, ev_none;
 	/* the thread's result */
 	int rc;
 	struct pool **pools;
@@ -68,6 +77,7 @@ ui_remote_init(struct ui *ui)
 		return;
 	}
 	r->delay_s = 1;
+	r->ev_fd = r->ev_new = -1;
 	err_init(&r->e);
 	pthread_mutex_init(&r->lock, NULL);
 	ui->remote = r;
@@ -96,6 +106,10 @@ ui_remote_free(struct ui *ui)
 			free(r->pools);
 	}
 	discard_pools(r->early, r->nearly);
+	if (r->ev_fd >= 0)
+		cistern_events_close(ui->c, r->ev_fd);
+	else if (r->ev_new >= 0)
+		cistern_events_close(ui->c, r->ev_new);
 	pthread_mutex_destroy(&r->lock);
 	err_clear(&r->e);
 	free(r->rescan);
@@ -168,6 +182,19 @@ remote_thread(void *arg)
 		err_clear(&r->e);
 		rc = cistern_load_full(ui->c, 0, &r->pools, &r->npools, &r->e);
 	}
+	if (rc == 0 && r->ev_want) {
+		struct err ee;
+		int fd;
+
+		err_init(&ee);
+		fd = cistern_events_open(ui->c, &ee);
+		if (fd < 0 && ee.code == ERR_UNSUPPORTED)
+			r->ev_none = true;
+		err_clear(&ee);
+		pthread_mutex_lock(&r->lock);
+		r->ev_new = fd;
+		pthread_mutex_unlock(&r->lock);
+	}
 	pthread_mutex_lock(&r->lock);
 	r->rc = rc;
 	r->done = true;
@@ -188,6 +215,7 @@ remote_start(struct ui *ui)
 	r->pools = NULL;
 	r->npools = 0;
 	r->done = false;
+	r->ev_want = r->ev_fd < 0 && r->ev_new < 0 && !r->ev_none;
 	err_clear(&r->e);
 	if (pthread_create(&r->thread, NULL, remote_thread, ui) != 0) {
 		ui_status(ui, R_ERROR, "cannot start a thread to read libvirt "
@@ -244,6 +272,55 @@ remote_lost_status(struct ui *ui, int64_t secs)
 	ui->remote->shown_s = secs;
 }
 
+/* Lost: said once (status and log), tried again after the backoff. */
+static void
+remote_mark_lost(struct ui *ui, bool was_lost, const char *why)
+{
+	struct ui_remote *r = ui->remote;
+
+	r->lost = true;
+	r->again = false;
+	r->retry_at = now_ms() + (int64_t)r->delay_s * 1000;
+	remote_lost_status(ui, r->delay_s);
+	if (!was_lost)
+		ui_log(ui, R_ERROR, ui->status, why);
+	r->delay_s = r->delay_s * 2 > RETRY_MAX_S ? RETRY_MAX_S :
+		     r->delay_s * 2;
+}
+
+int
+ui_remote_event_fd(const struct ui *ui)
+{
+	return ui->remote != NULL ? ui->remote->ev_fd : -1;
+}
+
+int
+ui_remote_event(struct ui *ui)
+{
+	struct ui_remote *r = ui->remote;
+	struct pool_event ev;
+	struct err e;
+	int rc;
+
+	err_init(&e);
+	rc = engine_event_read(r->ev_fd, &ev, &e);
+	if (rc > 0) {
+		/* a change made elsewhere: reload soon (several at once are
+		 * one reload) */
+		free(ev.name);
+		if (ui->reload_at == 0)
+			ui->reload_at = now_ms() + WATCH_DEBOUNCE_MS;
+		return 0;
+	}
+	/* the connection is gone: no more events until it is back */
+	cistern_events_close(ui->c, r->ev_fd);
+	r->ev_fd = -1;
+	if (!r->running && !r->lost)
+		remote_mark_lost(ui, false, e.msg);
+	err_clear(&e);
+	return UI_DRAW;
+}
+
 int
 ui_remote_ended(struct ui *ui)
 {
@@ -279,6 +356,10 @@ ui_remote_ended(struct ui *ui)
 		return 0;
 	pthread_join(r->thread, NULL);
 	r->running = false;
+	if (r->ev_new >= 0 && r->ev_fd < 0) {
+		r->ev_fd = r->ev_new;
+		r->ev_new = -1;
+	}
 	free(r->rescan);
 	r->rescan = NULL;
 	was_lost = r->lost;
@@ -301,14 +382,12 @@ ui_remote_ended(struct ui *ui)
 		if (r->again)
 			remote_start(ui);
 	} else if (engine_lost(&r->e)) {
-		r->lost = true;
-		r->again = false;
-		r->retry_at = now_ms() + (int64_t)r->delay_s * 1000;
-		remote_lost_status(ui, r->delay_s);
-		if (!was_lost)
-			ui_log(ui, R_ERROR, ui->status, r->e.msg);
-		r->delay_s = r->delay_s * 2 > RETRY_MAX_S ? RETRY_MAX_S :
-			     r->delay_s * 2;
+		/* the events were on the connection that went: watched again
+		 * after the next load that works */
+		if (r->ev_fd >= 0)
+			cistern_events_close(ui->c, r->ev_fd);
+		r->ev_fd = -1;
+		remote_mark_lost(ui, was_lost, r->e.msg);
 	} else {
 		ui_status(ui, R_ERROR, "%s", r->e.msg);
 		if (r->again)

@@ -24,6 +24,10 @@ void ui_remote_rescan(struct ui *ui, const char *pool);
 /* The fd the loop polls (-1: none), and what to do when it is ready. */
 int ui_remote_fd(const struct ui *ui);
 int ui_remote_ended(struct ui *ui);
+/* The other side's pool events (-1: none yet): a change reloads soon, a
+ * lost connection is shown at once. UI_DRAW when the screen changed. */
+int ui_remote_event_fd(const struct ui *ui);
+int ui_remote_event(struct ui *ui);
 /* Retries and the countdown: UI_DRAW when the screen changed; and the
  * longest the loop may sleep (ms). */
 int ui_remote_tick(struct ui *ui, int64_t now);
