@@ -24,7 +24,7 @@ mkdir -p "$CFG"
 # wait_defs OUT N PID: until the writer PID has reported (in OUT) N
 # definitions on disk; at most 10 s, and not past its death. 0 when it has.
 wait_defs() {
-	local end=$((${EPOCHREALTIME/./} + 10000000)) lines
+	local end=$((${EPOCHREALTIME/./} + 10000000)) lines=()
 	while :; do
 		mapfile -t lines <"$1"
 		[ "${#lines[@]}" -ge "$2" ] && return 0
@@ -34,13 +34,15 @@ wait_defs() {
 }
 
 # a first writer runs long enough to have written the file
-"$W" "$CFG" "$T/a.xml" "$T/b.xml" >"$T/w.out" 2>/dev/null &
+: >"$T/w.out"   # before the writer's shell opens it: wait_defs reads it
+"$W" "$CFG" "$T/a.xml" "$T/b.xml" >>"$T/w.out" 2>/dev/null &
 pid=$!
 wait_defs "$T/w.out" 1 "$pid"
 kill -9 "$pid"; wait "$pid" 2>/dev/null
 torn=0 neither=0 seen_a=0 seen_b=0 kills=0 late=0
 for i in $(seq 1 200); do
-	"$W" "$CFG" "$T/a.xml" "$T/b.xml" >"$T/w.out" 2>/dev/null &
+	: >"$T/w.out"
+	"$W" "$CFG" "$T/a.xml" "$T/b.xml" >>"$T/w.out" 2>/dev/null &
 	pid=$!
 	# the kill lands 0-49 ms after the writer's first (A) or second (B)
 	# definition is on disk, however long its start-up took (ASan)
