@@ -1,6 +1,9 @@
 /* store_writer CONFIG_DIR A.xml B.xml — defines the pool in A.xml, then
  * B.xml, then A.xml ... for ever, through the real store code. The store
- * test kills it with SIGKILL at random moments. */
+ * test kills it with SIGKILL at random moments. After each definition it
+ * prints how many are on disk, one line, flushed: the test waits for a
+ * count before it picks its moment, so start-up time (long under ASan)
+ * never swallows the kills. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,5 +38,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "%s\n", e.msg);
 			return 1;
 		}
+		printf("%lu\n", n + 1);
+		fflush(stdout);
 	}
 }

@@ -21,16 +21,32 @@ mkdir -p "$CFG"
 "$CISTERN" --config-dir "$T/ca" pool-define "$T/a.xml" >/dev/null && cp "$T/ca/p.xml" "$T/canon-a"
 "$CISTERN" --config-dir "$T/cb" pool-define "$T/b.xml" >/dev/null && cp "$T/cb/p.xml" "$T/canon-b"
 
+# wait_defs OUT N PID: until the writer PID has reported (in OUT) N
+# definitions on disk; at most 10 s, and not past its death. 0 when it has.
+wait_defs() {
+	local end=$((${EPOCHREALTIME/./} + 10000000)) lines=()
+	while :; do
+		mapfile -t lines <"$1"
+		[ "${#lines[@]}" -ge "$2" ] && return 0
+		[ -e "/proc/$3" ] && [ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
+		sleep 0.005
+	done
+}
+
 # a first writer runs long enough to have written the file
-"$W" "$CFG" "$T/a.xml" "$T/b.xml" 2>/dev/null &
+: >"$T/w.out"   # before the writer's shell opens it: wait_defs reads it
+"$W" "$CFG" "$T/a.xml" "$T/b.xml" >>"$T/w.out" 2>/dev/null &
 pid=$!
-for i in $(seq 1 100); do [ -e "$CFG/p.xml" ] && break; sleep 0.05; done
-sleep 0.1
+wait_defs "$T/w.out" 1 "$pid"
 kill -9 "$pid"; wait "$pid" 2>/dev/null
-torn=0 neither=0 seen_a=0 seen_b=0 kills=0
+torn=0 neither=0 seen_a=0 seen_b=0 kills=0 late=0
 for i in $(seq 1 200); do
-	"$W" "$CFG" "$T/a.xml" "$T/b.xml" 2>/dev/null &
+	: >"$T/w.out"
+	"$W" "$CFG" "$T/a.xml" "$T/b.xml" >>"$T/w.out" 2>/dev/null &
 	pid=$!
+	# the kill lands 0-49 ms after the writer's first (A) or second (B)
+	# definition is on disk, however long its start-up took (ASan)
+	wait_defs "$T/w.out" $((1 + RANDOM % 2)) "$pid" || late=$((late + 1))
 	sleep "0.0$((RANDOM % 5))$((RANDOM % 10))"
 	kill -9 "$pid" 2>/dev/null && kills=$((kills + 1))
 	wait "$pid" 2>/dev/null
@@ -40,6 +56,7 @@ for i in $(seq 1 200); do
 	else neither=$((neither + 1)); cp "$CFG/p.xml" "$T/torn.$i"; fi
 done
 expect_eq "200 writers killed with SIGKILL at random points" "$kills" "200"
+expect_eq "each writer had its first definitions on disk before its kill" "$late" "0"
 expect_eq "the file is always the old or the new version, never torn" "$neither" "0"
 if [ "$seen_a" -gt 0 ] && [ "$seen_b" -gt 0 ]; then
 	t_ok "both versions were seen after kills (the kills landed between writes: a=$seen_a b=$seen_b)"
