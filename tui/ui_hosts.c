@@ -205,7 +205,7 @@ ui_host_line(struct ui *ui, size_t i, char *buf, size_t n, int *role)
 	}
 	for (size_t k = 0; k < h->c->npools; k++)
 		total += h->c->pools[k]->def->capacity;
-	size_pretty(total, cap, sizeof(cap));
+	size_short(total, cap, sizeof(cap));
 	snprintf(buf, n, "%s %s  %s  %zu pool%s  %s",
 		 i == ui->cur ? "[-]" : "[+]", h->name, state, h->c->npools, h->c->npools == 1 ? "" : "s",
 		 cap);
