@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "globals.h"
 #include "main.h"
+#include "ui_hosts.h"
 #include "../backends/registry.h"
 
 #ifndef CISTERN_VERSION
@@ -189,8 +190,15 @@ main_run(int argc, char **argv, struct options *o)
 		return rc;
 	}
 
+	/* several hosts on the screen: main opens this machine, the screen
+	 * the libvirt hosts, each in the background */
+	const char *uri = o->connect;
+	char why[512] = "";
+	if (v == NULL && cl.interactive && ui_available() &&
+	    ui_hosts_wanted(o, why, sizeof(why)))
+		uri = NULL;
 	err_init(&e);
-	if (cistern_connect(&c, o->connect, o->config_dir, o->run_dir,
+	if (cistern_connect(&c, uri, o->config_dir, o->run_dir,
 			    CISTERN_LOAD_AUTOSTART, o->read_only, print_warning,
 			    NULL, &e) < 0) {
 		fprintf(stderr, "error: %s\n", e.msg);

@@ -32,6 +32,7 @@
 #include "ui_list.h"
 #include "ui_map.h"
 #include "ui_model.h"
+#include "ui_hosts.h"
 #include "ui_remote.h"
 #include "ui_text.h"
 #include "ui_settings.h"
@@ -369,6 +370,37 @@ main_escape(struct ui *ui)
 }
 
 /* One key on the main screen or the top dialog. */
+/* Several hosts: [ and ] show the previous and next host; in the pools
+ * pane, moving up from the first pool (or down from the last) goes on to
+ * the host above (below). -1: not a host key. */
+static int
+host_key(struct ui *ui, int key)
+{
+	const struct list *l = &ui->pools;
+	bool up = key == 'k' || key == K_FN(KEY_UP);
+	bool down = key == 'j' || key == K_FN(KEY_DOWN);
+
+	if (key == '[' || (ui->focus == FOCUS_POOLS && up &&
+			   (l->nview == 0 || l->sc.sel == 0))) {
+		if (ui->cur == 0)
+			return key == '[' ? UI_NONE : -1;
+		ui_host_switch(ui, ui->cur - 1);
+		if (up)
+			list_move(&ui->pools, (long)ui->pools.nview);
+		return UI_DRAW | UI_REVOLS;
+	}
+	if (key == ']' || (ui->focus == FOCUS_POOLS && down &&
+			   (l->nview == 0 || l->sc.sel + 1 >= l->nview))) {
+		if (ui->cur + 1 >= ui->nhosts)
+			return key == ']' ? UI_NONE : -1;
+		ui_host_switch(ui, ui->cur + 1);
+		if (down)
+			list_move(&ui->pools, -(long)ui->pools.nview);
+		return UI_DRAW | UI_REVOLS;
+	}
+	return -1;
+}
+
 static int
 handle_key(struct ui *ui, int key)
 {
@@ -414,6 +446,8 @@ handle_key(struct ui *ui, int key)
 	case K_ESC:
 		return main_escape(ui);
 	}
+	if (ui->nhosts > 1 && (r = host_key(ui, key)) >= 0)
+		return r;
 	if (ui->focus == FOCUS_BOTTOM) {
 		if (map_bottom(ui) == BOTTOM_LOG &&
 		    (r = log_scroll_key(ui, key, 0)) >= 0)
@@ -434,7 +468,7 @@ ino_watch(struct ui *ui)
 {
 	/* a session that may change things watches its dirs, so it makes
 	 * them (a read-only one watches what exists) */
-	ui->ino_fd = store_watch_open(&ui->c->store, !ui->read_only);
+	ui->ino_fd = store_watch_open(&ui->home->store, !ui->read_only);
 }
 
 /* Did another program change a definition or a state? */
@@ -482,6 +516,7 @@ ui_start(struct ui *ui, struct cistern *c, const struct options *o,
 
 	memset(ui, 0, sizeof(*ui));
 	ui->c = c;
+	ui->home = c;
 	ui->o = o;
 	ui->read_only = o->read_only;
 	ui->utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
@@ -542,6 +577,10 @@ ui_start(struct ui *ui, struct cistern *c, const struct options *o,
 	settings_apply_sort(ui);
 	ino_watch(ui);
 	ui_remote_init(ui);
+	if (ui_hosts_wanted(o, why, whylen) &&
+	    ui_hosts_setup(ui, c, why, whylen) < 0)
+		return -1;
+	why[0] = '\0';
 	ui_layout(ui);
 	return 0;
 }
@@ -552,10 +591,11 @@ ui_stop(struct ui *ui)
 {
 	ui_jobs_cancel_all(ui);
 	ui_remote_free(ui);
+	ui_hosts_free(ui);
 	endwin();
 	util_set_fatal_hook(NULL);
 	run_set_logger(NULL, NULL);
-	ui->c->warn = NULL;
+	ui->home->warn = NULL;
 	list_free(&ui->pools);
 	list_free(&ui->vols);
 	while (ui->dlg != NULL)
@@ -618,7 +658,8 @@ ui_loop(struct ui *ui)
 		if (flags & UI_DRAW)
 			ui_draw(ui);
 		flags = 0;
-		pf = xreallocarray(pf, ui->njobs + 5, sizeof(*pf));
+		pf = xreallocarray(pf, ui->njobs + 4 + 2 * ui_remotes_count(ui),
+				   sizeof(*pf));
 		pf[npf++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 		if (wake_pipe[0] >= 0)
 			pf[npf++] = (struct pollfd){ .fd = wake_pipe[0],
@@ -626,12 +667,8 @@ ui_loop(struct ui *ui)
 		if (ui->ino_fd >= 0)
 			pf[npf++] = (struct pollfd){ .fd = ui->ino_fd,
 						     .events = POLLIN };
-		if (ui_remote_fd(ui) >= 0)
-			pf[npf++] = (struct pollfd){ .fd = ui_remote_fd(ui),
-						     .events = POLLIN };
-		if (ui_remote_event_fd(ui) >= 0)
-			pf[npf++] = (struct pollfd){ .fd = ui_remote_event_fd(ui),
-						     .events = POLLIN };
+		npf += (int)ui_remotes_pollfds(ui, pf + npf,
+					       2 * ui_remotes_count(ui));
 		for (size_t i = 0; i < ui->njobs; i++)
 			if (!ui->jobs[i]->ended)
 				pf[npf++] = (struct pollfd){ .fd = ui->jobs[i]->fd,
@@ -642,7 +679,7 @@ ui_loop(struct ui *ui)
 			timeout = (int)(ui->reload_at - now);
 		if (ui_jobs_running(ui) > 0 && timeout > 500)
 			timeout = 500;   /* rates and times left move */
-		timeout = ui_remote_timeout(ui, now, timeout);
+		timeout = ui_remotes_timeout(ui, now, timeout);
 		if (timeout < 0)
 			timeout = 0;
 		k = poll(pf, (nfds_t)npf, timeout);
@@ -672,12 +709,10 @@ ui_loop(struct ui *ui)
 			} else if (pf[i].fd == ui->ino_fd) {
 				if (ino_read(ui) && ui->reload_at == 0)
 					ui->reload_at = now_ms() + WATCH_DEBOUNCE_MS;
-			} else if (pf[i].fd == ui_remote_fd(ui)) {
-				flags |= ui_remote_ended(ui);
-			} else if (pf[i].fd == ui_remote_event_fd(ui)) {
-				flags |= ui_remote_event(ui);
 			} else {
-				flags |= ui_jobs_poll(ui, pf[i].fd);
+				bool mine;
+				int r = ui_remotes_ready(ui, pf[i].fd, &mine);
+				flags |= mine ? r : ui_jobs_poll(ui, pf[i].fd);
 			}
 		}
 		now = now_ms();
@@ -689,7 +724,7 @@ ui_loop(struct ui *ui)
 			ui->next_tick = now + TICK_MS;
 			flags |= UI_RELOAD;
 		}
-		flags |= ui_remote_tick(ui, now);
+		flags |= ui_remotes_tick(ui, now);
 		if (ui_jobs_running(ui) > 0)
 			flags |= UI_DRAW;
 	}

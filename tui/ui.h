@@ -28,6 +28,7 @@ struct cistern;
 struct dialog;
 struct options;
 struct ui_job;
+struct ui_host;
 struct ui_remote;
 
 struct log_line {
@@ -88,6 +89,12 @@ struct ui {
 	int ino_fd;
 	int64_t next_tick, reload_at;
 	struct ui_remote *remote;  /* loads over a remote engine, or NULL */
+	/* several hosts (ui_hosts.c): none with one connection; ui->c and
+	 * ui->remote are then the shown host's, and home is this machine's
+	 * connection (settings, history) */
+	struct cistern *home;
+	struct ui_host *hosts;
+	size_t nhosts, cur;
 	char host[64], user[64];
 	/* key bar hit regions, for the mouse */
 	int nbar;

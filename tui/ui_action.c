@@ -12,6 +12,7 @@
 #include "actions.h"
 #include "keys.h"
 #include "ui.h"
+#include "ui_hosts.h"
 #include "ui_action.h"
 #include "ui_dialog.h"
 #include "ui_draw.h"
@@ -120,6 +121,12 @@ action_run(struct ui *ui, const struct action *a)
 	const char *why;
 	char t[512];
 
+	/* a host that is lost (or never reached) takes nothing but looks */
+	if ((a->flags & (A_WRITES | A_POOL | A_VOL)) &&
+	    (why = ui_host_unavailable(ui, t, sizeof(t))) != NULL) {
+		action_refuse(ui, a, why);
+		return UI_DRAW;
+	}
 	if (!action_offered(ui, a)) {
 		struct pool *p = ui_pool(ui);
 		if (ui->read_only && (a->flags & A_WRITES))

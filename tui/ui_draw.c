@@ -21,6 +21,7 @@
 #include "ui_list.h"
 #include "ui_map.h"
 #include "ui_model.h"
+#include "ui_hosts.h"
 #include "ui_remote.h"
 #include "ui_scroll.h"
 #include "ui_text.h"
@@ -224,7 +225,14 @@ draw_title(struct ui *ui)
 	char left[512], right[64];
 	attr_t a = ui->attr[R_TITLE];
 
-	if (ui_remote(ui))
+	if (ui->nhosts > 0)
+		/* several hosts: the shown one, by name */
+		snprintf(left, sizeof(left), " cistern %s %s %s %s%s%s",
+			 ui->g->hline, ui->hosts[ui->cur].name, ui->g->hline,
+			 ui->remote ? ui_remote_uri(ui) : ui->host,
+			 ui_remote_lost(ui) ? "  [lost]" : "",
+			 ui->read_only ? "  [read-only]" : "");
+	else if (ui_remote(ui))
 		/* over libvirt: where the pools are, not a config dir */
 		snprintf(left, sizeof(left), " cistern %s %s%s%s", ui->g->hline,
 			 ui_remote_uri(ui), ui_remote_lost(ui) ? "  [lost]" : "",
@@ -275,9 +283,28 @@ draw_panes(struct ui *ui)
 	struct pool *p = ui_pool(ui);
 	char vt[512];
 
+	int ly = y + 1, lh = h - 1;
+
 	draw_pane_title(ui, y, 0, pw, "Pools", &ui->pools,
 			ui->focus == FOCUS_POOLS);
-	list_draw(ui, &ui->pools, y + 1, 0, h - 1, pw, ui->focus == FOCUS_POOLS);
+	/* several hosts: the shown host's line above its pools, the hosts
+	 * before it above, those after it at the bottom, one line each */
+	for (size_t i = 0; i < ui->nhosts && lh > 2; i++) {
+		char line[512];
+		int role, at;
+
+		if (i <= ui->cur) {
+			at = ly++;
+		} else {
+			at = y + h - (int)(ui->nhosts - i);
+		}
+		lh--;
+		ui_host_line(ui, i, line, sizeof(line), &role);
+		text_fill(at, 0, pw, ui->attr[R_NORMAL]);
+		text_put(at, 0, line, pw, ui->attr[role] |
+			 (i == ui->cur ? A_BOLD : 0), false, false);
+	}
+	list_draw(ui, &ui->pools, ly, 0, lh, pw, ui->focus == FOCUS_POOLS);
 	attrset(ui->attr[R_BORDER]);
 	for (int i = 0; i < h; i++)
 		mvaddstr(y + i, pw, ui->g->vline);

@@ -26,24 +26,24 @@
 static bool
 settings_writable(const struct ui *ui)
 {
-	return !ui->read_only && !ui->c->read_only;
+	return !ui->read_only && !ui->home->read_only;
 }
 
 /* Replace a file of the config dir atomically, holding the lock. */
 static void
 settings_write(struct ui *ui, const char *name, const char *text)
 {
-	char *path = path_join(ui->c->store.config_dir, name);
+	char *path = path_join(ui->home->store.config_dir, name);
 	struct err e;
 
 	err_init(&e);
-	if (store_config_dirs(&ui->c->store, &e) < 0 ||
-	    store_lock(&ui->c->store, &e) < 0) {
+	if (store_config_dirs(&ui->home->store, &e) < 0 ||
+	    store_lock(&ui->home->store, &e) < 0) {
 		ui_log(ui, R_WARNING, "settings not saved", e.msg);
 	} else {
 		if (file_write_atomic(path, text, strlen(text), 0600, &e) < 0)
 			ui_log(ui, R_WARNING, "settings not saved", e.msg);
-		store_unlock(&ui->c->store);
+		store_unlock(&ui->home->store);
 	}
 	err_clear(&e);
 	free(path);
@@ -53,7 +53,7 @@ settings_write(struct ui *ui, const char *name, const char *text)
 static char *
 settings_read(struct ui *ui, const char *name)
 {
-	char *path = path_join(ui->c->store.config_dir, name);
+	char *path = path_join(ui->home->store.config_dir, name);
 	struct err e;
 	char *text;
 

@@ -1,0 +1,229 @@
+/* cistern — several hosts in one screen: the hosts, switching the screen
+ * between them, and what each host's line in the pools pane says. */
+#include "ui_hosts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/engine.h"
+#include "../core/hosts.h"
+#include "../core/pool.h"
+#include "../core/store.h"
+#include "../core/units.h"
+#include "../core/util.h"
+#include "main.h"
+#include "ui.h"
+#include "ui_model.h"
+#include "ui_remote.h"
+#include "ui_theme.h"
+
+/* The hosts file's hosts (none without a file). */
+static int
+file_hosts(const struct options *o, struct hosts *h, char *why,
+	   size_t whylen)
+{
+	char *cfg, *run;
+	struct err e;
+	int rc;
+
+	store_default_dirs(o->config_dir, o->run_dir, &cfg, &run);
+	err_init(&e);
+	rc = hosts_load(cfg, h, &e);
+	if (rc < 0)
+		snprintf(why, whylen, "%s", e.msg);
+	err_clear(&e);
+	free(cfg);
+	free(run);
+	return rc;
+}
+
+bool
+ui_hosts_wanted(const struct options *o, char *why, size_t whylen)
+{
+	struct hosts h;
+	bool want;
+
+	if (o->nconnects > 1)
+		return true;
+	if (o->nconnects == 1)
+		return false;
+	memset(&h, 0, sizeof(h));
+	if (file_hosts(o, &h, why, whylen) < 0) {
+		hosts_free(&h);
+		return true;      /* the error stops the screen, with why */
+	}
+	want = h.n > 0;
+	hosts_free(&h);
+	return want;
+}
+
+static void
+add_host(struct ui *ui, const char *name, const char *uri, bool autoconnect)
+{
+	struct ui_host *h;
+
+	ui->hosts = xreallocarray(ui->hosts, ui->nhosts + 1, sizeof(*ui->hosts));
+	h = &ui->hosts[ui->nhosts++];
+	memset(h, 0, sizeof(*h));
+	h->name = xstrdup(name);
+	h->uri = uri ? xstrdup(uri) : NULL;
+	h->autoconnect = autoconnect;
+	if (uri == NULL) {
+		h->c = ui->home;
+	} else {
+		h->c = xcalloc(1, sizeof(*h->c));
+		h->own_c = true;
+		h->remote = ui_remote_new(h->c, name, uri, true, ui->o);
+	}
+}
+
+int
+ui_hosts_setup(struct ui *ui, struct cistern *home, char *why,
+	       size_t whylen)
+{
+	const struct options *o = ui->o;
+	struct hosts hf;
+
+	ui->home = home;
+	memset(&hf, 0, sizeof(hf));
+	if (o->nconnects > 1) {
+		/* the -c's, in their order, named as given */
+		for (size_t i = 0; i < o->nconnects; i++) {
+			const char *uri = o->connect_uris ? o->connect_uris[i] :
+					  o->connects[i];
+			add_host(ui, uri ? o->connects[i] : HOST_LOCAL, uri,
+				 true);
+		}
+	} else {
+		if (file_hosts(o, &hf, why, whylen) < 0) {
+			hosts_free(&hf);
+			return -1;
+		}
+		add_host(ui, HOST_LOCAL, NULL, true);
+		for (size_t i = 0; i < hf.n; i++)
+			add_host(ui, hf.v[i].name, hf.v[i].uri,
+				 hf.v[i].autoconnect);
+		hosts_free(&hf);
+	}
+	/* the first host on screen; the others connect at once in the
+	 * background (autoconnect), or when they are shown */
+	ui->cur = 0;
+	ui->c = ui->hosts[0].c;
+	ui->remote = ui->hosts[0].remote;
+	for (size_t i = 0; i < ui->nhosts; i++)
+		if (ui->hosts[i].remote != NULL &&
+		    (ui->hosts[i].autoconnect || i == 0))
+			ui_remote_load_one(ui, ui->hosts[i].remote, false);
+	return 0;
+}
+
+void
+ui_hosts_free(struct ui *ui)
+{
+	for (size_t i = 0; i < ui->nhosts; i++) {
+		struct ui_host *h = &ui->hosts[i];
+		bool opened = h->remote != NULL && ui_remote_opened(h->remote);
+
+		/* a thread stuck on a dead host keeps its connection */
+		if (ui_remote_destroy(h->remote) && h->own_c) {
+			if (opened)
+				cistern_close(h->c);
+			free(h->c);
+		}
+		free(h->name);
+		free(h->uri);
+		free(h->pool_name);
+		free(h->vol_name);
+	}
+	free(ui->hosts);
+	ui->hosts = NULL;
+	ui->nhosts = 0;
+	ui->remote = NULL;
+	ui->c = ui->home;
+}
+
+void
+ui_host_switch(struct ui *ui, size_t i)
+{
+	struct ui_host *from, *to;
+	char *t;
+
+	if (i >= ui->nhosts || i == ui->cur)
+		return;
+	from = &ui->hosts[ui->cur];
+	to = &ui->hosts[i];
+	ui_detach(ui);
+	/* each host keeps its own selection */
+	t = from->pool_name;
+	from->pool_name = ui->pool_name;
+	ui->pool_name = to->pool_name;
+	to->pool_name = t;
+	free(to->pool_name);
+	to->pool_name = NULL;
+	t = from->vol_name;
+	from->vol_name = ui->vol_name;
+	ui->vol_name = to->vol_name;
+	to->vol_name = t;
+	free(to->vol_name);
+	to->vol_name = NULL;
+	ui->cur = i;
+	ui->c = to->c;
+	ui->remote = to->remote;
+	ui_rebuild_pools(ui);
+	ui_rebuild_vols(ui);
+	/* what it shows is read again (a host not yet connected connects) */
+	if (to->remote != NULL)
+		ui_remote_load(ui, true);
+	else
+		ui_reload(ui);
+	if (to->remote != NULL && ui_remote_is_lost(to->remote))
+		ui_status(ui, R_ERROR, "%s: %s", to->name,
+			  ui_remote_why(to->remote) ? ui_remote_why(to->remote) :
+			  "not connected");
+	else
+		ui_status(ui, R_STATUS, "Host %s.", to->name);
+}
+
+void
+ui_host_line(struct ui *ui, size_t i, char *buf, size_t n, int *role)
+{
+	struct ui_host *h = &ui->hosts[i];
+	char state[256], cap[32];
+	uint64_t total = 0;
+	bool open = h->remote == NULL || ui_remote_opened(h->remote);
+
+	*role = R_GOOD;
+	if (h->remote != NULL)
+		ui_remote_state(h->remote, now_ms(), state, sizeof(state), role);
+	else
+		snprintf(state, sizeof(state), "this machine");
+	if (!open) {
+		snprintf(buf, n, "%s %s  %s", i == ui->cur ? "[-]" : "[+]",
+			 h->name, state);
+		return;
+	}
+	for (size_t k = 0; k < h->c->npools; k++)
+		total += h->c->pools[k]->def->capacity;
+	size_short(total, cap, sizeof(cap));
+	snprintf(buf, n, "%s %s  %s  %zu pool%s  %s",
+		 i == ui->cur ? "[-]" : "[+]", h->name, state, h->c->npools, h->c->npools == 1 ? "" : "s",
+		 cap);
+}
+
+const char *
+ui_host_unavailable(struct ui *ui, char *buf, size_t n)
+{
+	const struct ui_host *h;
+	char state[256];
+	int role;
+
+	if (ui->remote == NULL || !ui_remote_is_lost(ui->remote))
+		return NULL;
+	h = ui->nhosts > 0 ? &ui->hosts[ui->cur] : NULL;
+	ui_remote_state(ui->remote, now_ms(), state, sizeof(state), &role);
+	snprintf(buf, n, "%s is %s: %s", h ? h->name : ui_remote_uri(ui),
+		 state, ui_remote_why(ui->remote) ? ui_remote_why(ui->remote) :
+		 "not connected");
+	return buf;
+}
