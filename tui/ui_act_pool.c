@@ -25,6 +25,7 @@
 #include "ui_form.h"
 #include "ui_job.h"
 #include "ui_model.h"
+#include "ui_remote.h"
 #include "ui_theme.h"
 
 /* ---- preconditions ---- */
@@ -321,6 +322,9 @@ ACT(act_pool_autostart)
 	bool on = !p->autostart;
 	struct err e;
 
+	/* a remote engine reads the pool back, and its volumes with it:
+	 * the rows must not point at the old ones meanwhile */
+	ui_detach(ui);
 	err_init(&e);
 	if (pool_set_autostart(ui->c, p, on, &e) < 0)
 		ui_status(ui, R_ERROR, "%s", e.msg);
@@ -329,6 +333,10 @@ ACT(act_pool_autostart)
 			  on ? "on" : "off");
 	err_clear(&e);
 	ui_ino_drain(ui);
+	ui_rebuild_pools(ui);
+	ui_rebuild_vols(ui);
+	if (ui_remote(ui))
+		ui_remote_load(ui, true);
 	return UI_DRAW;
 }
 

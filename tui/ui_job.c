@@ -21,6 +21,7 @@
 #include "../core/util.h"
 #include "keys.h"
 #include "ui.h"
+#include "ui_hosts.h"
 #include "ui_dialog.h"
 #include "ui_draw.h"
 #include "ui_form.h"
@@ -187,7 +188,11 @@ ui_job_start(struct ui *ui, const char *title, const char *pool, job_fn fn,
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
 	j = xcalloc(1, sizeof(*j));
 	j->id = ++ui->next_job_id;
-	j->title = xstrdup(title);
+	/* several hosts: a job says which, and its end is handled there */
+	j->host = ui->cur;
+	j->title = ui->nhosts > 0 ?
+		   xasprintf("%s: %s", ui->hosts[ui->cur].name, title) :
+		   xstrdup(title);
 	j->pool = pool ? xstrdup(pool) : NULL;
 	j->pid = pid;
 	j->fd = fds[0];
@@ -196,7 +201,7 @@ ui_job_start(struct ui *ui, const char *title, const char *pool, job_fn fn,
 	snprintf(j->mirror.phase, sizeof(j->mirror.phase), "starting");
 	ui->jobs = xreallocarray(ui->jobs, ui->njobs + 1, sizeof(*ui->jobs));
 	ui->jobs[ui->njobs++] = j;
-	ui_log(ui, R_STATUS, title, NULL);
+	ui_log(ui, R_STATUS, j->title, NULL);
 	ui_layout(ui);
 	return j->id;
 }
@@ -390,6 +395,10 @@ job_end(struct ui *ui, struct ui_job *j)
 		job_end_fn fn = j->on_end;
 		int r;
 		j->on_end = NULL;
+		/* what follows a wizard's job (select, undo) is done on the
+		 * job's host: the screen goes back to it */
+		if (ui->nhosts > 0 && j->host != ui->cur)
+			ui_host_switch(ui, j->host);
 		ui_log(ui, j->code == 0 ? R_GOOD : j->code == ERR_CANCELLED ?
 		       R_WARNING : R_ERROR, j->title, j->code == 0 ? "done" :
 		       j->msg);

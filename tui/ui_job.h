@@ -42,6 +42,7 @@ struct ui_job {
 	void *end_arg;
 	bool quiet;             /* abandoned: only the log hears its end */
 	char *select_vol;       /* a volume it makes: selected when done */
+	size_t host;            /* several hosts: the one it runs on */
 };
 
 int ui_job_start(struct ui *ui, const char *title, const char *pool,

@@ -684,6 +684,7 @@ pw_done(struct ui *ui, struct wiz *w)
 	}
 	if (wiz_on(w, "autostart")) {
 		struct pool *p = cistern_find_pool(ui->c, m->pool);
+		ui_detach(ui);   /* a remote engine reads the pool back */
 		if (p != NULL && pool_set_autostart(ui->c, p, true, &e) < 0)
 			ui_status(ui, R_WARNING, "%s", e.msg);
 	}
