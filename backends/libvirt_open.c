@@ -30,6 +30,7 @@ struct lv_opener {
 	unsigned flags;
 	virConnectPtr conn;
 	char *msg;                 /* libvirt's error, when conn is NULL */
+	bool auth;                 /* and it is a refusal of credentials */
 	bool done;                 /* the open returned */
 	bool abandoned;            /* the caller gave up waiting */
 	int prompting;             /* a credentials prompt is open */
@@ -94,6 +95,13 @@ opener_run(void *arg)
 		virErrorPtr le = virGetLastError();
 		o->msg = xstrdup((le && le->message) ? le->message :
 				 "cannot connect");
+		/* libvirt's own auth (SASL, polkit), or ssh refusing the key
+		 * (which libvirt passes on as ssh's own words) */
+		o->auth = le != NULL &&
+			  (le->code == VIR_ERR_AUTH_FAILED ||
+			   le->code == VIR_ERR_AUTH_CANCELLED ||
+			   le->code == VIR_ERR_AUTH_UNAVAILABLE ||
+			   strstr(o->msg, "Permission denied (") != NULL);
 	}
 	if (o->abandoned && conn != NULL)
 		virConnectClose(conn);
@@ -174,8 +182,8 @@ lv_open_timed(const char *uri, unsigned flags, struct err *e)
 		err_setc(e, ERR_GENERIC, "cannot reach libvirt at %s: no "
 			 "answer in %ld s (CISTERN_CONNECT_TIMEOUT)", uri, limit);
 	} else if (conn == NULL) {
-		err_setc(e, ERR_GENERIC, "cannot reach libvirt at %s: %s", uri,
-			 o->msg);
+		err_setc(e, o->auth ? ERR_AUTH : ERR_GENERIC,
+			 "cannot reach libvirt at %s: %s", uri, o->msg);
 	}
 	pthread_mutex_unlock(&o->lock);
 	opener_unref(o);

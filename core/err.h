@@ -25,6 +25,7 @@ enum err_code {
 	ERR_TOOL,        /* an external tool failed */
 	ERR_CANCELLED,   /* the operator cancelled */
 	ERR_REFUSED,     /* safety refusal: data found, overwrite not given */
+	ERR_AUTH,        /* the other side refused our credentials */
 };
 
 struct err {

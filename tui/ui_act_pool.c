@@ -242,7 +242,7 @@ ACT(act_pool_build)
 		form_require_name(f, 1, p->def->name, 0);
 		f->confirm_field = -1;
 	}
-	form_open(ui, "Build pool", f);
+	form_open_action(ui, "Build pool", f);
 	free(t);
 	free(where);
 	return UI_DRAW;
@@ -273,7 +273,7 @@ ACT(act_pool_delete)
 	form_add_button(f, "Delete");
 	form_add_button(f, "Cancel");
 	form_require_name(f, fi, p->def->name, 0);
-	form_open(ui, "Delete pool storage", f);
+	form_open_action(ui, "Delete pool storage", f);
 	free(t);
 	free(where);
 	return UI_DRAW;
@@ -311,7 +311,7 @@ ACT(act_pool_undefine)
 	f->danger = true;
 	form_add_button(f, "Undefine");
 	form_add_button(f, "Cancel");
-	form_open(ui, "Undefine pool", f);
+	form_open_action(ui, "Undefine pool", f);
 	free(t);
 	return UI_DRAW;
 }
@@ -427,7 +427,7 @@ edit_loop(struct ui *ui, struct pool_edit *ed)
 	struct form *f = form_new(t, edit_again, ec, edit_ctx_free);
 	form_add_button(f, "Edit again");
 	form_add_button(f, "Discard");
-	form_open(ui, "Edit pool XML", f);
+	form_open_action(ui, "Edit pool XML", f);
 	free(t);
 	err_clear(&e);
 	return UI_RELOAD;

@@ -373,7 +373,7 @@ ACT(act_vol_clone)
 		form_add_check(f, "Keep the backing file (share it)", false);
 	form_add_button(f, "Clone");
 	form_add_button(f, "Cancel");
-	form_open(ui, "Clone volume", f);
+	form_open_action(ui, "Clone volume", f);
 	free(name);
 	free(t);
 	return UI_DRAW;
@@ -441,7 +441,7 @@ ACT(act_vol_wipe)
 	form_add_button(f, "Wipe");
 	form_add_button(f, "Cancel");
 	form_require_name(f, fi, v->name, 0);
-	form_open(ui, "Wipe volume", f);
+	form_open_action(ui, "Wipe volume", f);
 	free(t);
 	return UI_DRAW;
 }
@@ -508,7 +508,7 @@ ACT(act_vol_resize)
 		       false);
 	form_add_button(f, "Resize");
 	form_add_button(f, "Cancel");
-	form_open(ui, "Resize volume", f);
+	form_open_action(ui, "Resize volume", f);
 	free(t);
 	return UI_DRAW;
 }
@@ -624,7 +624,7 @@ ACT(act_vol_delete)
 		form_add_check(f, "Also delete its snapshots", false);
 	form_add_button(f, "Delete");
 	form_add_button(f, "Cancel");
-	form_open(ui, "Delete volume", f);
+	form_open_action(ui, "Delete volume", f);
 	free(t);
 	return UI_DRAW;
 }
@@ -697,7 +697,7 @@ ACT(act_vol_upload)
 	form_add_text(f, "File", "", NULL);
 	form_add_button(f, "Upload");
 	form_add_button(f, "Cancel");
-	form_open(ui, "Upload into volume", f);
+	form_open_action(ui, "Upload into volume", f);
 	f->focus = 0;
 	free(t);
 	return UI_DRAW;
@@ -735,7 +735,7 @@ ACT(act_vol_download)
 	form_add_check(f, "Keep holes (sparse file)", true);
 	form_add_button(f, "Download");
 	form_add_button(f, "Cancel");
-	form_open(ui, "Download volume", f);
+	form_open_action(ui, "Download volume", f);
 	free(path);
 	free(t);
 	return UI_DRAW;

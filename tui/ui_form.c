@@ -8,6 +8,7 @@
 
 #include "../core/util.h"
 #include "keys.h"
+#include "ui_hosts.h"
 #include "ui.h"
 #include "ui_dialog.h"
 #include "ui_form.h"
@@ -492,6 +493,21 @@ form_open(struct ui *ui, const char *title, struct form *f)
 		f->focus = f->nfields + f->cancel;
 	d = dialog_new(title, form_draw, form_key, form_free, f);
 	dialog_push(ui, d);
+}
+
+void
+form_open_action(struct ui *ui, const char *title, struct form *f)
+{
+	char *t;
+
+	if (ui->nhosts == 0) {
+		form_open(ui, title, f);
+		return;
+	}
+	/* several hosts: every question names the host it is about */
+	t = xasprintf("%s on %s", title, ui->hosts[ui->cur].name);
+	form_open(ui, t, f);
+	free(t);
 }
 
 /* A message was acknowledged. */

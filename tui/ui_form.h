@@ -83,6 +83,9 @@ int form_add_label(struct form *f, const char *label, const char *value);
 void form_add_button(struct form *f, const char *label);
 /* The last button is Cancel and has the focus unless said otherwise. */
 void form_open(struct ui *ui, const char *title, struct form *f);
+/* The same for an action's question: with several hosts, the title
+ * names the host ("Delete volume on kvm-03"). */
+void form_open_action(struct ui *ui, const char *title, struct form *f);
 /* Require `name` typed in field `fi` before button `bi` works. */
 void form_require_name(struct form *f, int fi, const char *name, int bi);
 void form_error(struct form *f, const char *fmt, ...)

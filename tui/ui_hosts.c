@@ -222,8 +222,9 @@ ui_host_unavailable(struct ui *ui, char *buf, size_t n)
 		return NULL;
 	h = ui->nhosts > 0 ? &ui->hosts[ui->cur] : NULL;
 	ui_remote_state(ui->remote, now_ms(), state, sizeof(state), &role);
-	snprintf(buf, n, "%s is %s: %s", h ? h->name : ui_remote_uri(ui),
-		 state, ui_remote_why(ui->remote) ? ui_remote_why(ui->remote) :
+	snprintf(buf, n, "%s is not available (%s): %s",
+		 h ? h->name : ui_remote_uri(ui), state,
+		 ui_remote_why(ui->remote) ? ui_remote_why(ui->remote) :
 		 "not connected");
 	return buf;
 }

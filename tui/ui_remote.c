@@ -43,6 +43,8 @@ struct ui_remote {
 	bool running;           /* a load is on its way */
 	bool again;             /* another was asked for meanwhile */
 	bool lost;
+	bool auth;              /* credentials refused: tried again only when
+				   the host is shown again */
 	bool loaded;            /* a load worked once */
 	char *rescan;           /* a pool this load rescans first (F5) */
 	char *rescan_next;      /* and the next load */
@@ -183,7 +185,8 @@ ui_remote_lost(const struct ui *ui)
 bool
 ui_remote_is_lost(const struct ui_remote *r)
 {
-	return r->lost || (!r->opened && !r->running && r->why != NULL);
+	return r->lost || r->auth ||
+	       (!r->opened && !r->running && r->why != NULL);
 }
 
 /* Wake the loop. */
@@ -439,6 +442,7 @@ remote_ended(struct ui *ui, struct ui_remote *r)
 	free(r->rescan);
 	r->rescan = NULL;
 	was_lost = r->lost || (!r->loaded && r->why != NULL);
+	r->auth = false;
 	if (r->rc == 0) {
 		remote_adopt(ui, r, r->pools, r->npools);
 		r->pools = NULL;
@@ -460,6 +464,20 @@ remote_ended(struct ui *ui, struct ui_remote *r)
 		}
 		if (r->again)
 			remote_start(ui, r);
+	} else if (r->e.code == ERR_AUTH) {
+		/* trying the same credentials every few seconds gets nothing
+		 * and may lock an account: once, until the host is shown */
+		r->auth = true;
+		free(r->why);
+		r->why = xstrdup(r->e.msg);
+		if (!was_lost) {
+			char *t = xasprintf("%s: authentication failed", r->name);
+			ui_log(ui, R_ERROR, t, r->e.msg);
+			free(t);
+		}
+		if (shown(ui, r))
+			ui_status(ui, R_ERROR, "%s: authentication failed: %s",
+				  r->name, r->e.msg);
 	} else if (engine_lost(&r->e)) {
 		/* the events were on the connection that went: watched again
 		 * after the next load that works */
@@ -602,7 +620,10 @@ ui_remote_state(const struct ui_remote *r, int64_t now, char *buf,
 		size_t n, int *role)
 {
 	*role = R_GOOD;
-	if (r->lost && r->running) {
+	if (r->auth && !r->running) {
+		*role = R_ERROR;
+		snprintf(buf, n, "auth failed");
+	} else if (r->lost && r->running) {
 		*role = R_ERROR;
 		snprintf(buf, n, "lost, retrying now");
 	} else if (r->lost) {
