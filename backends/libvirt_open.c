@@ -159,8 +159,6 @@ lv_open_timed(const char *uri, unsigned flags, struct err *e)
 			 strerror(rc));
 		return NULL;
 	}
-	pthread_detach(t);
-
 	pthread_mutex_lock(&o->lock);
 	clock_gettime(CLOCK_REALTIME, &dl);
 	dl.tv_sec += limit;
@@ -178,6 +176,8 @@ lv_open_timed(const char *uri, unsigned flags, struct err *e)
 	}
 	conn = o->conn;
 	if (!o->done) {
+		/* left to finish on its own: it frees what it has */
+		pthread_detach(t);
 		o->abandoned = true;
 		err_setc(e, ERR_GENERIC, "cannot reach libvirt at %s: no "
 			 "answer in %ld s (CISTERN_CONNECT_TIMEOUT)", uri, limit);
@@ -186,6 +186,10 @@ lv_open_timed(const char *uri, unsigned flags, struct err *e)
 			 "cannot reach libvirt at %s: %s", uri, o->msg);
 	}
 	pthread_mutex_unlock(&o->lock);
+	/* it is done: wait for its end, so nothing of the thread (libxml2's
+	 * per-thread state) outlives it into the caller's exit */
+	if (o->done && !o->abandoned)
+		pthread_join(t, NULL);
 	opener_unref(o);
 	return conn;
 }

@@ -11,6 +11,8 @@
 #include "cli.h"
 #include "keys.h"
 #include "main.h"
+#include "ui_remote.h"
+#include "ui_hosts.h"
 #include "ui.h"
 #include "ui_action.h"
 #include "ui_dialog.h"
@@ -146,6 +148,59 @@ prompt_makes(struct ui *ui, int argc, char **argv, char **pool, char **vol)
 	return p != NULL && vn != NULL;
 }
 
+/* Several hosts: a verb's -c NAME (or --connect NAME) picks the host it
+ * runs on, by its name on the screen or its URI; taken out of the words.
+ * Without one, the host on screen. -1 (why set) when it names none, or
+ * one that is not connected. */
+static int
+prompt_host(struct ui *ui, char **w, size_t *n, size_t *host, char *why,
+	    size_t whylen)
+{
+	*host = ui->cur;
+	for (size_t i = 1; i < *n; i++) {
+		const char *name;
+		size_t k;
+
+		if (strcmp(w[i], "-c") != 0 && strcmp(w[i], "--connect") != 0)
+			continue;
+		if (i + 1 >= *n) {
+			snprintf(why, whylen, "%s needs a host", w[i]);
+			return -1;
+		}
+		name = w[i + 1];
+		if (ui->nhosts == 0) {
+			snprintf(why, whylen, "-c: this screen has one host; "
+				 "start cistern with several to choose");
+			return -1;
+		}
+		for (k = 0; k < ui->nhosts; k++)
+			if (str_eq(ui->hosts[k].name, name) ||
+			    str_eq(ui->hosts[k].uri, name))
+				break;
+		if (k == ui->nhosts) {
+			snprintf(why, whylen, "no host '%s' on this screen",
+				 name);
+			return -1;
+		}
+		if (ui->hosts[k].remote != NULL &&
+		    (!ui_remote_opened(ui->hosts[k].remote) ||
+		     ui_remote_is_lost(ui->hosts[k].remote))) {
+			snprintf(why, whylen, "%s is not connected: %s", name,
+				 ui_remote_why(ui->hosts[k].remote) ?
+				 ui_remote_why(ui->hosts[k].remote) :
+				 "not yet");
+			return -1;
+		}
+		*host = k;
+		free(w[i]);
+		free(w[i + 1]);
+		memmove(&w[i], &w[i + 2], (*n - i - 1) * sizeof(*w));
+		*n -= 2;
+		i--;
+	}
+	return 0;
+}
+
 /* Run what was typed at ':': an action or a verb. */
 static int
 prompt_done(struct ui *ui, const char *text, bool done, void *ctx)
@@ -191,11 +246,28 @@ prompt_done(struct ui *ui, const char *text, bool done, void *ctx)
 		strv_free(w);
 		return action_run(ui, action_find("edit"));
 	}
+	size_t host;
+	char why[512];
+	if (prompt_host(ui, w, &n, &host, why, sizeof(why)) < 0) {
+		ui_status(ui, R_ERROR, "%s", why);
+		strv_free(w);
+		return UI_DRAW;
+	}
+	/* the job forks on its host: that host is the screen's for the
+	 * start (the child's connection, the job's title and host) */
+	struct cistern *shown_c = ui->c;
+	size_t shown = ui->cur;
+	if (host != ui->cur) {
+		ui->c = ui->hosts[host].c;
+		ui->cur = host;
+	}
 	pr.argc = (int)n;
 	pr.argv = w;
 	char *title = xasprintf(":%s", text), *pool = NULL, *vol = NULL;
 	prompt_makes(ui, (int)n, w, &pool, &vol);
 	int id = ui_job_start(ui, title, pool, prompt_job, &pr, true);
+	ui->c = shown_c;
+	ui->cur = shown;
 	struct ui_job *j = id > 0 ? ui_job_by_id(ui, id) : NULL;
 	if (j != NULL && vol != NULL)
 		j->select_vol = xstrdup(vol);

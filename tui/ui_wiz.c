@@ -7,6 +7,7 @@
 
 #include "../core/util.h"
 #include "keys.h"
+#include "ui_hosts.h"
 #include "ui.h"
 #include "ui_dialog.h"
 #include "ui_job.h"
@@ -495,7 +496,15 @@ wiz_open(struct ui *ui, const struct wiz_ops *ops, void *ctx)
 	w->ui = ui;
 	w->ctx = ctx;
 	w->btn = -1;
-	d = dialog_new(ops->title, wiz_draw, wiz_key, wiz_free, w);
+	if (ui->nhosts > 0) {
+		/* several hosts: the wizard names the one it works on */
+		char *t = xasprintf("%s on %s", ops->title,
+				    ui->hosts[ui->cur].name);
+		d = dialog_new(t, wiz_draw, wiz_key, wiz_free, w);
+		free(t);
+	} else {
+		d = dialog_new(ops->title, wiz_draw, wiz_key, wiz_free, w);
+	}
 	dialog_push(ui, d);
 	page_goto(w, page_step(w, -1, 1));
 }
