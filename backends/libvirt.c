@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +24,6 @@
 #define LV_KEEPALIVE_S 5
 #define LV_KEEPALIVE_COUNT 3
 
-static pthread_once_t event_once = PTHREAD_ONCE_INIT;
-static bool event_running;
-static pid_t event_pid;            /* the process whose thread it is */
-
 /* libvirt prints its errors on stderr unless told otherwise; cistern
  * reports them itself, once, as a struct err. */
 static void
@@ -36,59 +31,6 @@ lv_quiet(void *arg, virErrorPtr err)
 {
 	(void)arg;
 	(void)err;
-}
-
-/* Holds on the event loop (lv_event_hold): how many, under its lock. */
-static pthread_mutex_t hold_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t hold_cond = PTHREAD_COND_INITIALIZER;
-static int holds;
-
-/* The event loop keepalive needs, in a thread of its own. It waits
- * between turns while someone holds it. */
-static void *
-event_loop(void *arg)
-{
-	(void)arg;
-	for (;;) {
-		pthread_mutex_lock(&hold_lock);
-		while (holds > 0)
-			pthread_cond_wait(&hold_cond, &hold_lock);
-		pthread_mutex_unlock(&hold_lock);
-		if (virEventRunDefaultImpl() < 0)
-			break;
-	}
-	return NULL;
-}
-
-void
-lv_event_hold(bool hold)
-{
-	pthread_mutex_lock(&hold_lock);
-	holds += hold ? 1 : -1;
-	if (holds == 0)
-		pthread_cond_broadcast(&hold_cond);
-	pthread_mutex_unlock(&hold_lock);
-}
-
-static void
-event_start(void)
-{
-	sigset_t all, old;
-	pthread_t t;
-	int rc;
-
-	if (virEventRegisterDefaultImpl() < 0)
-		return;
-	/* signals (Ctrl-C) are the faces' thread's: it waits in poll() */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&t, NULL, event_loop, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0)
-		return;
-	pthread_detach(t);
-	event_running = true;
-	event_pid = getpid();
 }
 
 /* Is the last error a lost (or never made) connection? */
@@ -166,15 +108,13 @@ lv_fail(struct cistern *c, struct err *e, const char *fmt, ...)
 static int
 lv_open_conn(struct cistern *c, struct lv *lv, struct err *e)
 {
-	/* a child (a job) has no event thread: keepalive in the parent only */
-	bool parent = event_pid == getpid();
-
 	lv->conn = lv_open_timed(lv->uri, lv->flags, e);
 	lv->pid = getpid();
 	if (lv->conn == NULL)
 		return -1;
-	/* the test driver has no keepalive (it is in process) */
-	if (parent && event_running)
+	/* the test driver has no keepalive (it is in process); a child (a
+	 * job) has no event thread: keepalive in the parent only */
+	if (lv_event_ours())
 		virConnectSetKeepAlive(lv->conn, LV_KEEPALIVE_S,
 				       LV_KEEPALIVE_COUNT);
 	virResetLastError();
@@ -219,7 +159,7 @@ lv_open(struct cistern *c, const char *uri, unsigned flags, struct err *e)
 	struct lv *lv = xcalloc(1, sizeof(*lv));
 
 	virSetErrorFunc(NULL, lv_quiet);
-	pthread_once(&event_once, event_start);
+	lv_event_start();
 	lv->uri = xstrdup(uri);
 	lv->flags = flags;
 	pthread_mutex_init(&lv->lock, NULL);
@@ -793,7 +733,7 @@ lv_events_open(struct cistern *c, struct err *e)
 
 	if (conn == NULL)
 		return -1;
-	if (!event_running || event_pid != getpid())
+	if (!lv_event_ours())
 		return err_setc(e, ERR_UNSUPPORTED, "cannot watch libvirt's "
 				"events: no event loop");
 	if (lv->ev_conn != NULL)

@@ -37,6 +37,11 @@ struct lv {
  * libvirt at URI: ...". */
 virConnectPtr lv_open_timed(const char *uri, unsigned flags, struct err *e);
 
+/* The event loop keepalive and pool events need: started once, in a
+ * thread of its own; is it this process's (a forked job has none)? */
+void lv_event_start(void);
+bool lv_event_ours(void);
+
 /* Hold the event loop between its turns (true), or let it go (false).
  * Each request wakes the loop twice, which costs a burst of thousands
  * of requests more CPU than the requests themselves; the burst holds it,

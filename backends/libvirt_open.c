@@ -1,4 +1,6 @@
-/* cistern — opening a libvirt connection with a deadline.
+/* cistern — what a libvirt connection needs around it: the event loop
+ * keepalive runs on, in a thread of its own (held during bursts of
+ * requests), and opening with a deadline.
  *
  * virConnectOpenAuth has no timeout: a daemon that accepts the socket and
  * never answers (stopped, wedged, a link that drops packets) would hold
@@ -15,10 +17,80 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libxml/xmlerror.h>
 
 #include "../core/util.h"
+
+static pthread_once_t event_once = PTHREAD_ONCE_INIT;
+static bool event_running;
+static pid_t event_pid;            /* the process whose thread it is */
+
+/* Holds on the event loop (lv_event_hold): how many, under its lock. */
+static pthread_mutex_t hold_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hold_cond = PTHREAD_COND_INITIALIZER;
+static int holds;
+
+/* The event loop keepalive needs, in a thread of its own. It waits
+ * between turns while someone holds it. */
+static void *
+event_loop(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&hold_lock);
+		while (holds > 0)
+			pthread_cond_wait(&hold_cond, &hold_lock);
+		pthread_mutex_unlock(&hold_lock);
+		if (virEventRunDefaultImpl() < 0)
+			break;
+	}
+	return NULL;
+}
+
+void
+lv_event_hold(bool hold)
+{
+	pthread_mutex_lock(&hold_lock);
+	holds += hold ? 1 : -1;
+	if (holds == 0)
+		pthread_cond_broadcast(&hold_cond);
+	pthread_mutex_unlock(&hold_lock);
+}
+
+static void
+event_start(void)
+{
+	sigset_t all, old;
+	pthread_t t;
+	int rc;
+
+	if (virEventRegisterDefaultImpl() < 0)
+		return;
+	/* signals (Ctrl-C) are the faces' thread's: it waits in poll() */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&t, NULL, event_loop, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+		return;
+	pthread_detach(t);
+	event_running = true;
+	event_pid = getpid();
+}
+
+void
+lv_event_start(void)
+{
+	pthread_once(&event_once, event_start);
+}
+
+bool
+lv_event_ours(void)
+{
+	return event_running && event_pid == getpid();
+}
 
 /* The deadline when CISTERN_CONNECT_TIMEOUT does not say (seconds). */
 #define LV_OPEN_TIMEOUT_S 30

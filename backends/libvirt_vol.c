@@ -116,10 +116,9 @@ struct vl_work {
  * can tell a dead connection (ms). */
 #define LV_QUIET_MS 5000
 
-/* Read volumes until none is left; returns after each one when `one`
- * (the calling thread reports progress in between). */
-static int
-vl_read_some(struct vl_work *w, bool one)
+/* Read volumes until none is left. */
+static void
+vl_read_some(struct vl_work *w)
 {
 	int i;
 
@@ -131,10 +130,7 @@ vl_read_some(struct vl_work *w, bool one)
 			lv_vol_read(w->c, w->p, w->vols[i], &s->e) :
 			lv_vol_brief(w->c, w->p, w->vols[i], w->what, &s->e);
 		__atomic_fetch_add(&w->done, 1, __ATOMIC_RELEASE);
-		if (one)
-			return 1;
 	}
-	return 0;
 }
 
 static void *
@@ -142,7 +138,7 @@ vl_thread(void *arg)
 {
 	struct vl_work *w = arg;
 
-	vl_read_some(w, false);
+	vl_read_some(w);
 	pthread_mutex_lock(&w->lock);
 	w->finished++;
 	pthread_cond_signal(&w->cond);
@@ -169,7 +165,7 @@ vl_read_all(struct vl_work *w, struct job *j)
 	       pthread_create(&t[nt], NULL, vl_thread, w) == 0)
 		nt++;
 	if (nt == 0)
-		vl_read_some(w, false);
+		vl_read_some(w);
 	pthread_mutex_lock(&w->lock);
 	while (w->finished < nt) {
 		struct timespec ts;
@@ -229,8 +225,7 @@ lv_vol_list_as(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
 	if (what != VOL_LIST_NAMES)
 		vl_read_all(&w, j);
 	else    /* no request per volume, unless one is read in full */
-		while (vl_read_some(&w, false))
-			;
+		vl_read_some(&w);
 	/* in libvirt's order, as one thread would have */
 	for (int i = 0; i < n; i++) {
 		struct vl_slot *s = &w.slots[i];

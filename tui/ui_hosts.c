@@ -143,11 +143,21 @@ ui_hosts_free(struct ui *ui)
 	ui->c = ui->home;
 }
 
+/* The shown name goes to the host left (`keep`), the host shown next
+ * gives its own (`take`). */
+static void
+hand_over(char **keep, char **shown, char **take)
+{
+	free(*keep);
+	*keep = *shown;
+	*shown = *take;
+	*take = NULL;
+}
+
 void
 ui_host_switch(struct ui *ui, size_t i)
 {
 	struct ui_host *from, *to;
-	char *t;
 
 	if (i >= ui->nhosts || i == ui->cur)
 		return;
@@ -155,18 +165,8 @@ ui_host_switch(struct ui *ui, size_t i)
 	to = &ui->hosts[i];
 	ui_detach(ui);
 	/* each host keeps its own selection */
-	t = from->pool_name;
-	from->pool_name = ui->pool_name;
-	ui->pool_name = to->pool_name;
-	to->pool_name = t;
-	free(to->pool_name);
-	to->pool_name = NULL;
-	t = from->vol_name;
-	from->vol_name = ui->vol_name;
-	ui->vol_name = to->vol_name;
-	to->vol_name = t;
-	free(to->vol_name);
-	to->vol_name = NULL;
+	hand_over(&from->pool_name, &ui->pool_name, &to->pool_name);
+	hand_over(&from->vol_name, &ui->vol_name, &to->vol_name);
 	ui->cur = i;
 	ui->c = to->c;
 	ui->remote = to->remote;

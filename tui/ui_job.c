@@ -163,6 +163,13 @@ int
 ui_job_start(struct ui *ui, const char *title, const char *pool, job_fn fn,
 	     void *arg, bool show_output)
 {
+	return ui_job_start_on(ui, ui->cur, title, pool, fn, arg, show_output);
+}
+
+int
+ui_job_start_on(struct ui *ui, size_t host, const char *title,
+		const char *pool, job_fn fn, void *arg, bool show_output)
+{
 	int fds[2];
 	pid_t pid;
 	struct ui_job *j;
@@ -182,6 +189,9 @@ ui_job_start(struct ui *ui, const char *title, const char *pool, job_fn fn,
 	}
 	if (pid == 0) {
 		close(fds[0]);
+		/* the child is a copy: its ui runs on the job's host */
+		if (ui->nhosts > 0)
+			ui->c = ui->hosts[host].c;
 		child_main(ui, fds[1], fn, arg);
 	}
 	close(fds[1]);
@@ -189,9 +199,9 @@ ui_job_start(struct ui *ui, const char *title, const char *pool, job_fn fn,
 	j = xcalloc(1, sizeof(*j));
 	j->id = ++ui->next_job_id;
 	/* several hosts: a job says which, and its end is handled there */
-	j->host = ui->cur;
+	j->host = host;
 	j->title = ui->nhosts > 0 ?
-		   xasprintf("%s: %s", ui->hosts[ui->cur].name, title) :
+		   xasprintf("%s: %s", ui->hosts[host].name, title) :
 		   xstrdup(title);
 	j->pool = pool ? xstrdup(pool) : NULL;
 	j->pid = pid;

@@ -47,6 +47,9 @@ struct ui_job {
 
 int ui_job_start(struct ui *ui, const char *title, const char *pool,
 		 job_fn fn, void *arg, bool show_output);
+/* The same on host `host` of the screen (several hosts; else ui->cur). */
+int ui_job_start_on(struct ui *ui, size_t host, const char *title,
+		    const char *pool, job_fn fn, void *arg, bool show_output);
 /* A job whose end is reported to `on_end` (the wizards: discovery,
  * setting a pool up); nothing else is said about it but the log. */
 int ui_job_start_cb(struct ui *ui, const char *title, const char *pool,

@@ -98,10 +98,10 @@ prompt_job(struct cistern *c, struct job *j, void *arg, struct sbuf *out,
 
 /* The pool a volume given by name, path or key is in, or NULL. */
 static struct pool *
-pool_holding(struct ui *ui, const char *vol)
+pool_holding(struct cistern *c, const char *vol)
 {
-	for (size_t i = 0; i < ui->c->npools; i++) {
-		struct pool *p = ui->c->pools[i];
+	for (size_t i = 0; i < c->npools; i++) {
+		struct pool *p = c->pools[i];
 		for (size_t k = 0; k < p->nvols; k++)
 			if (str_eq(p->vols[k]->name, vol) ||
 			    str_eq(p->vols[k]->target.path, vol) ||
@@ -114,9 +114,10 @@ pool_holding(struct ui *ui, const char *vol)
 /* The volume a verb makes (vol-create-as, vol-clone), to select when it
  * is done: its pool's and its own name (malloc'd), or false. */
 static bool
-prompt_makes(struct ui *ui, int argc, char **argv, char **pool, char **vol)
+prompt_makes(struct cistern *c, int argc, char **argv, char **pool,
+	     char **vol)
 {
-	struct cli cl = { .c = ui->c };
+	struct cli cl = { .c = c };
 	struct cli_args a = { 0 };
 	const struct cli_verb *v;
 	const char *pn = NULL, *vn = NULL;
@@ -130,12 +131,12 @@ prompt_makes(struct ui *ui, int argc, char **argv, char **pool, char **vol)
 	if (v != NULL && strcmp(v->name, "vol-create-as") == 0) {
 		pn = cli_get(&a, "pool");
 		vn = cli_get(&a, "name");
-		p = pn ? cistern_find_pool(ui->c, pn) : NULL;
+		p = pn ? cistern_find_pool(c, pn) : NULL;
 	} else if (v != NULL && strcmp(v->name, "vol-clone") == 0) {
 		pn = cli_get(&a, "pool");
 		vn = cli_get(&a, "newname");
-		p = pn ? cistern_find_pool(ui->c, pn) :
-		    cli_get(&a, "vol") ? pool_holding(ui, cli_get(&a, "vol")) :
+		p = pn ? cistern_find_pool(c, pn) :
+		    cli_get(&a, "vol") ? pool_holding(c, cli_get(&a, "vol")) :
 		    NULL;
 	}
 	if (p != NULL && vn != NULL) {
@@ -253,21 +254,12 @@ prompt_done(struct ui *ui, const char *text, bool done, void *ctx)
 		strv_free(w);
 		return UI_DRAW;
 	}
-	/* the job forks on its host: that host is the screen's for the
-	 * start (the child's connection, the job's title and host) */
-	struct cistern *shown_c = ui->c;
-	size_t shown = ui->cur;
-	if (host != ui->cur) {
-		ui->c = ui->hosts[host].c;
-		ui->cur = host;
-	}
 	pr.argc = (int)n;
 	pr.argv = w;
 	char *title = xasprintf(":%s", text), *pool = NULL, *vol = NULL;
-	prompt_makes(ui, (int)n, w, &pool, &vol);
-	int id = ui_job_start(ui, title, pool, prompt_job, &pr, true);
-	ui->c = shown_c;
-	ui->cur = shown;
+	prompt_makes(ui->nhosts > 0 ? ui->hosts[host].c : ui->c, (int)n, w,
+		     &pool, &vol);
+	int id = ui_job_start_on(ui, host, title, pool, prompt_job, &pr, true);
 	struct ui_job *j = id > 0 ? ui_job_by_id(ui, id) : NULL;
 	if (j != NULL && vol != NULL)
 		j->select_vol = xstrdup(vol);

@@ -70,6 +70,7 @@ struct ui_remote {
 	int delay_s;            /* the wait after the next failure */
 	int64_t retry_at;       /* ms; 0: no retry planned */
 	int64_t shown_s;        /* the countdown last put in the status */
+	char said[512];         /* and its words, as the status line has them */
 	/* how the first load opens c */
 	char *config_dir, *run_dir;
 	bool read_only;
@@ -330,7 +331,7 @@ remote_lost_status(struct ui *ui, struct ui_remote *r, int64_t secs,
 	/* the countdown goes on only while the status line shows it: a
 	 * message said since (an action refused) stays */
 	if (!shown(ui, r) || (!force && ui->status[0] != '\0' &&
-			      !str_startswith(ui->status, "libvirt at ")))
+			      !str_eq(ui->status, r->said)))
 		return;
 	if (secs > 0)
 		ui_status(ui, R_ERROR, "libvirt at %s lost %s retrying in %lld s",
@@ -338,6 +339,7 @@ remote_lost_status(struct ui *ui, struct ui_remote *r, int64_t secs,
 	else
 		ui_status(ui, R_ERROR, "libvirt at %s lost %s retrying now",
 			  r->uri, dash);
+	snprintf(r->said, sizeof(r->said), "%s", ui->status);
 }
 
 /* Lost: said once (status and log), tried again after the backoff. */

@@ -22,13 +22,7 @@ for t in qemu-img /usr/bin/time; do
 done
 [ -x "$base" ] || { echo "skip: $base is not built"; exit 0; }
 
-now() { date +%s%N; }
-# median of the arguments
-median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-verdict() {   # WHAT OK?
-	if [ "$2" = 1 ]; then echo "target: $1 met"; else echo "target: $1 MISSED"; fi
-}
+. "$(dirname "$0")/../lib/bench.sh"
 
 # ---- 10,000 volumes ----
 P=$B/pool

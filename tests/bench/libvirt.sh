@@ -24,12 +24,7 @@ if ! out=$(bash "$TOP/tests/lib/libvirtd.sh" start "$D"); then
 SOCK=$D/run/libvirt-sock
 L="storage:///system?socket=$SOCK"
 
-now() { date +%s%N; }
-median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-verdict() {   # WHAT OK?
-	if [ "$2" = 1 ]; then echo "target: $1 met"; else echo "target: $1 MISSED"; fi
-}
+. "$(dirname "$0")/../lib/bench.sh"
 
 # ---- 10,000 volumes, made in the directory, then a pool-refresh ----
 P=$B/pool
