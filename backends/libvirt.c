@@ -128,6 +128,10 @@ lv_conn(struct cistern *c, struct err *e)
 	struct lv *lv = c->engine_data;
 	virConnectPtr conn;
 
+	/* forked (a job): one of the parent's threads may have held the lock
+	 * at the fork, and would never let go of this copy */
+	if (lv->pid != getpid())
+		pthread_mutex_init(&lv->lock, NULL);
 	pthread_mutex_lock(&lv->lock);
 	if (lv->pid != getpid()) {
 		/* forked: the parent's connection shares its socket; leave it

@@ -52,6 +52,10 @@ event_loop(void *arg)
 void
 lv_event_hold(bool hold)
 {
+	/* a forked job has no event thread to hold; and its copy of the
+	 * lock may have been taken by the parent's thread at the fork */
+	if (!lv_event_ours())
+		return;
 	pthread_mutex_lock(&hold_lock);
 	holds += hold ? 1 : -1;
 	if (holds == 0)
