@@ -42,10 +42,15 @@ lv_lost(const struct lv *lv, virErrorPtr le)
 	if (le->code == VIR_ERR_NO_CONNECT || le->code == VIR_ERR_RPC ||
 	    le->code == VIR_ERR_AUTH_FAILED || le->code == VIR_ERR_AUTH_CANCELLED)
 		return true;
-	if (le->domain == VIR_FROM_RPC || le->domain == VIR_FROM_REMOTE)
-		return le->code == VIR_ERR_SYSTEM_ERROR ||
-		       le->code == VIR_ERR_INTERNAL_ERROR ||
-		       le->code == VIR_ERR_OPERATION_FAILED;
+	/* the transport's own errors, unless the connection is known to
+	 * be alive: a refusal the daemon sent back over a good connection
+	 * (libvirt's "Too many storage_vols" limit is one) is not a loss */
+	if ((le->domain == VIR_FROM_RPC || le->domain == VIR_FROM_REMOTE) &&
+	    (le->code == VIR_ERR_SYSTEM_ERROR ||
+	     le->code == VIR_ERR_INTERNAL_ERROR ||
+	     le->code == VIR_ERR_OPERATION_FAILED))
+		return lv->conn == NULL || lv->pid != getpid() ||
+		       virConnectIsAlive(lv->conn) != 1;
 	return lv->conn != NULL && lv->pid == getpid() &&
 	       virConnectIsAlive(lv->conn) == 0;
 }

@@ -100,6 +100,17 @@ expect_match "--json reads the volumes in full (format)" \
 	"$(c vol-list many --json | tr -d ' \n')" '"name":"001.img".*"format":"raw"'
 expect_match "the odd one in its place" "$(c vol-list many --details | sed -n 252p)" \
 	'^ 250\.img +.*/many/250\.img +file +3\.00 MiB +0\.00 B'
+# libvirt lists at most 16384 volumes per pool, virsh as well: that is
+# the daemon's refusal over a good connection, not a lost one
+mkdir -p "$T/huge"
+(cd "$T/huge" && seq 1 16400 | sed 's/$/.img/' | xargs touch)
+v pool-create-as huge dir --target "$T/huge" >/dev/null
+out=$(c vol-list huge 2>&1)
+expect_eq "more volumes than libvirt lists: libvirt's limit in one line, not 'cannot reach'" \
+	"$out" "error: pool 'huge': internal error: Too many storage_vols '16400' for limit '16384'"
+expect_match "more volumes than libvirt lists: virsh says the same" \
+	"$(v vol-list huge 2>&1)" "Too many storage_vols '16400' for limit '16384'"
+v pool-destroy huge >/dev/null
 
 # upload with cistern, download with virsh, and the reverse
 head -c 3M /dev/urandom >"$T/data"
