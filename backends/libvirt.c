@@ -807,6 +807,13 @@ lv_events_close(struct cistern *c, int fd)
 		close(fd);
 }
 
+static int
+lv_forked(struct cistern *c)
+{
+	(void)c;
+	return lv_event_usable();
+}
+
 const struct engine_ops libvirt_engine = {
 	.name = "libvirt",
 	.open = lv_open,
@@ -838,4 +845,5 @@ const struct engine_ops libvirt_engine = {
 	.uri = lv_uri,
 	.events_open = lv_events_open,
 	.events_close = lv_events_close,
+	.forked = lv_forked,
 };

@@ -42,6 +42,11 @@ virConnectPtr lv_open_timed(const char *uri, unsigned flags, struct err *e);
 void lv_event_start(void);
 bool lv_event_ours(void);
 
+/* In a forked job, before its first request: can this copy of the event
+ * loop be used (0), or was its lock held by another thread at the fork
+ * (-1: the fork must be made again)? Answers within half a second. */
+int lv_event_usable(void);
+
 /* Hold the event loop between its turns (true), or let it go (false).
  * Each request wakes the loop twice, which costs a burst of thousands
  * of requests more CPU than the requests themselves; the burst holds it,

@@ -96,6 +96,79 @@ lv_event_ours(void)
 	return event_running && event_pid == getpid();
 }
 
+/* ---- a forked job's copy of the event loop ----
+ *
+ * libvirt's event loop (GLib's, behind virEventRegisterDefaultImpl)
+ * keeps a lock of its own that the event thread and every request take
+ * for a moment. A job is a fork of this process: when another thread
+ * held that lock at the fork, the child's copy stays held for ever and
+ * the child's first connection waits on it (seen: a wizard's job on a
+ * second host at "starting"). The child has no other thread, so in the
+ * child an add and remove of a timer either returns at once or never. */
+
+struct lv_probe {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+};
+
+static void
+probe_timer(int timer, void *opaque)
+{
+	(void)timer;
+	(void)opaque;
+}
+
+static void *
+probe_run(void *arg)
+{
+	struct lv_probe *p = arg;
+	int t = virEventAddTimeout(-1, probe_timer, NULL, NULL);
+
+	if (t >= 0)
+		virEventRemoveTimeout(t);
+	pthread_mutex_lock(&p->lock);
+	p->done = true;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+int
+lv_event_usable(void)
+{
+	/* static: a thread that never returns keeps using it */
+	static struct lv_probe p = { PTHREAD_MUTEX_INITIALIZER,
+				     PTHREAD_COND_INITIALIZER, false };
+	struct timespec until;
+	pthread_t t;
+	bool done;
+
+	if (!event_running)
+		return 0;        /* no event loop was registered */
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.cond, NULL);
+	p.done = false;
+	if (pthread_create(&t, NULL, probe_run, &p) != 0)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += 500 * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&p.lock);
+	while (!p.done &&
+	       pthread_cond_timedwait(&p.cond, &p.lock, &until) != ETIMEDOUT)
+		;
+	done = p.done;
+	pthread_mutex_unlock(&p.lock);
+	if (!done)
+		return -1;       /* held at the fork: this copy is unusable */
+	pthread_join(t, NULL);
+	return 0;
+}
+
 /* The deadline when CISTERN_CONNECT_TIMEOUT does not say (seconds). */
 #define LV_OPEN_TIMEOUT_S 30
 

@@ -274,6 +274,14 @@ cistern_events_close(struct cistern *c, int fd)
 }
 
 int
+cistern_forked(struct cistern *c)
+{
+	if (c->engine == NULL || c->engine->forked == NULL)
+		return 0;
+	return c->engine->forked(c);
+}
+
+int
 engine_event_write(int fd, int type, int detail, const char *text)
 {
 	char buf[PIPE_BUF];

@@ -143,6 +143,12 @@ struct engine_ops {
 	 * events_close stops them and closes fd. */
 	int (*events_open)(struct cistern *c, struct err *e);
 	void (*events_close)(struct cistern *c, int fd);
+
+	/* In a job's forked child, before the job uses the engine: 0, or
+	 * -1 when this copy cannot be used (a lock of the engine's library
+	 * that another thread of the parent held at the fork stays held in
+	 * the child), and the parent must fork again. */
+	int (*forked)(struct cistern *c);
 };
 
 /* Today's engine: the store and the backends, in this process. */
@@ -204,6 +210,9 @@ struct pool_event;
 #define ENGINE_EVENT_LOST 255
 int cistern_events_open(struct cistern *c, struct err *e);
 void cistern_events_close(struct cistern *c, int fd);
+/* A job's forked child: may it use the engine (0), or must the parent
+ * fork again (-1)? (engine_ops.forked) */
+int cistern_forked(struct cistern *c);
 int engine_event_write(int fd, int type, int detail, const char *text);
 int engine_event_read(int fd, struct pool_event *ev, struct err *e);
 

@@ -372,7 +372,8 @@ main_escape(struct ui *ui)
 /* One key on the main screen or the top dialog. */
 /* Several hosts: [ and ] show the previous and next host; in the pools
  * pane, moving up from the first pool (or down from the last) goes on to
- * the host above (below). -1: not a host key. */
+ * the host above (below); - folds or unfolds the other hosts' pools.
+ * -1: not a host key. */
 static int
 host_key(struct ui *ui, int key)
 {
@@ -380,6 +381,8 @@ host_key(struct ui *ui, int key)
 	bool up = key == 'k' || key == K_FN(KEY_UP);
 	bool down = key == 'j' || key == K_FN(KEY_DOWN);
 
+	if (key == '-')
+		return ui_hosts_fold(ui);
 	if (key == '[' || (ui->focus == FOCUS_POOLS && up &&
 			   (l->nview == 0 || l->sc.sel == 0))) {
 		if (ui->cur == 0)

@@ -248,6 +248,16 @@ action_help_text(struct ui *ui)
 		 "  Mouse              click selects, the wheel scrolls, a "
 		 "header click sorts, the key bar runs its action; "
 		 "Shift+click still selects text (--no-mouse turns it off)\n");
+	if (ui->nhosts > 0)
+		sbuf_add(&b, "\nSeveral hosts\n"
+			 "  ], [               the next or previous host (also "
+			 "Down past the last pool, Up past the first)\n"
+			 "  -                  the other hosts: one line each, or "
+			 "their pools under their line where there is room\n"
+			 "  Mouse              a click on a host's line folds or "
+			 "unfolds it; on another host's pool shows that host\n"
+			 "  /                  the filter applies to every "
+			 "host's pools\n");
 	if (ui->read_only)
 		sbuf_add(&b, "\nRead-only mode: every action that writes is "
 			 "hidden.\n");
@@ -442,10 +452,14 @@ ACT(act_jobs)
 
 	for (size_t i = ui->njobs; i > 0; i--) {
 		struct ui_job *j = ui->jobs[i - 1];
-		char t[300];
-		snprintf(t, sizeof(t), "%s  %s", j->title, !j->ended ? "running" :
+		char t[900], why[512];
+		const char *down = j->ended ? NULL :
+				   ui_host_down(ui, j->host, why, sizeof(why));
+		snprintf(t, sizeof(t), "%s  %s%s%s%s", j->title,
+			 !j->ended ? "running" :
 			 j->code == 0 ? "done" : j->code == ERR_CANCELLED ?
-			 "cancelled" : "failed");
+			 "cancelled" : "failed", down ? " (" : "",
+			 down ? down : "", down ? ")" : "");
 		ids[n] = j->id;
 		strv_push(&items, &n, t);
 	}

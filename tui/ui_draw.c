@@ -287,24 +287,11 @@ draw_panes(struct ui *ui)
 
 	draw_pane_title(ui, y, 0, pw, "Pools", &ui->pools,
 			ui->focus == FOCUS_POOLS);
-	/* several hosts: the shown host's line above its pools, the hosts
-	 * before it above, those after it at the bottom, one line each */
-	for (size_t i = 0; i < ui->nhosts && lh > 2; i++) {
-		char line[512];
-		int role, at;
-
-		if (i <= ui->cur) {
-			at = ly++;
-		} else {
-			at = y + h - (int)(ui->nhosts - i);
-		}
-		lh--;
-		ui_host_line(ui, i, line, sizeof(line), &role);
-		text_fill(at, 0, pw, ui->attr[R_NORMAL]);
-		text_put(at, 0, line, pw, ui->attr[role] |
-			 (i == ui->cur ? A_BOLD : 0), false, false);
-	}
-	list_draw(ui, &ui->pools, ly, 0, lh, pw, ui->focus == FOCUS_POOLS);
+	if (ui->nhosts > 0)
+		ui_hosts_pane_draw(ui, ly, lh, pw, ui->focus == FOCUS_POOLS);
+	else
+		list_draw(ui, &ui->pools, ly, 0, lh, pw,
+			  ui->focus == FOCUS_POOLS);
 	attrset(ui->attr[R_BORDER]);
 	for (int i = 0; i < h; i++)
 		mvaddstr(y + i, pw, ui->g->vline);
@@ -620,16 +607,24 @@ draw_jobs(struct ui *ui)
 	for (size_t i = 0; i < ui->njobs && row < ui->jobs_h; i++) {
 		struct ui_job *j = ui->jobs[i];
 		int y = ui->jobs_y + row;
-		char t[256];
+		char t[256], why[512];
+		const char *down;
 		if (j->ended)
 			continue;
+		/* its host dropped: the row greyed, with the reason */
+		down = ui_host_down(ui, j->host, why, sizeof(why));
 		snprintf(t, sizeof(t), "%s %s%s", ui->g->job, j->title,
 			 j->cancelling ? " (cancelling)" : "");
 		int tw = ui->cols / 3;
 		text_fill(y, 0, ui->cols, ui->attr[R_NORMAL]);
-		text_put(y, 1, t, tw, ui->attr[j->cancelling ? R_WARNING : R_NORMAL],
+		text_put(y, 1, t, tw, ui->attr[down ? R_DIM : j->cancelling ?
+					      R_WARNING : R_NORMAL],
 			 false, false);
-		ui_draw_progress(ui, j, y, tw + 2, ui->cols - tw - 3);
+		if (down)
+			text_put(y, tw + 2, down, ui->cols - tw - 3,
+				 ui->attr[R_DIM], false, false);
+		else
+			ui_draw_progress(ui, j, y, tw + 2, ui->cols - tw - 3);
 		row++;
 	}
 }
@@ -822,6 +817,9 @@ ui_draw_click(struct ui *ui, int y, int x, int button)
 	if (y >= ui->main_y && y < ui->main_y + ui->main_h) {
 		struct list *l = x < ui->pools_w ? &ui->pools : &ui->vols;
 		enum focus f = x < ui->pools_w ? FOCUS_POOLS : FOCUS_VOLS;
+		if (ui->nhosts > 0 && l == &ui->pools && button == 1 &&
+		    (r = ui_hosts_pane_click(ui, y)) >= 0)
+			return r;
 		if (button == 4 || button == 5) {
 			list_move(l, button == 4 ? -3 : 3);
 			r = UI_DRAW;

@@ -188,8 +188,15 @@ ui_host_switch(struct ui *ui, size_t i)
 void
 ui_host_line(struct ui *ui, size_t i, char *buf, size_t n, int *role)
 {
+	ui_host_line_matching(ui, i, -1, buf, n, role);
+}
+
+void
+ui_host_line_matching(struct ui *ui, size_t i, long matching, char *buf,
+		      size_t n, int *role)
+{
 	struct ui_host *h = &ui->hosts[i];
-	char state[256], cap[32];
+	char state[256], cap[32], match[32] = "";
 	uint64_t total = 0;
 	bool open = h->remote == NULL || ui_remote_opened(h->remote);
 
@@ -199,16 +206,16 @@ ui_host_line(struct ui *ui, size_t i, char *buf, size_t n, int *role)
 	else
 		snprintf(state, sizeof(state), "this machine");
 	if (!open) {
-		snprintf(buf, n, "%s %s  %s", i == ui->cur ? "[-]" : "[+]",
-			 h->name, state);
+		snprintf(buf, n, "%s  %s", h->name, state);
 		return;
 	}
 	for (size_t k = 0; k < h->c->npools; k++)
 		total += h->c->pools[k]->def->capacity;
 	size_short(total, cap, sizeof(cap));
-	snprintf(buf, n, "%s %s  %s  %zu pool%s  %s",
-		 i == ui->cur ? "[-]" : "[+]", h->name, state, h->c->npools, h->c->npools == 1 ? "" : "s",
-		 cap);
+	if (matching >= 0)
+		snprintf(match, sizeof(match), "%ld of ", matching);
+	snprintf(buf, n, "%s  %s  %s%zu pool%s  %s", h->name, state, match,
+		 h->c->npools, h->c->npools == 1 ? "" : "s", cap);
 }
 
 const char *
@@ -225,6 +232,24 @@ ui_host_unavailable(struct ui *ui, char *buf, size_t n)
 	snprintf(buf, n, "%s is not available (%s): %s",
 		 h ? h->name : ui_remote_uri(ui), state,
 		 ui_remote_why(ui->remote) ? ui_remote_why(ui->remote) :
+		 "not connected");
+	return buf;
+}
+
+const char *
+ui_host_down(struct ui *ui, size_t i, char *buf, size_t n)
+{
+	const struct ui_host *h;
+	char state[256];
+	int role;
+
+	if (i >= ui->nhosts || ui->hosts[i].remote == NULL ||
+	    !ui_remote_is_lost(ui->hosts[i].remote))
+		return NULL;
+	h = &ui->hosts[i];
+	ui_remote_state(h->remote, now_ms(), state, sizeof(state), &role);
+	snprintf(buf, n, "%s %s: %s", h->name, state,
+		 ui_remote_why(h->remote) ? ui_remote_why(h->remote) :
 		 "not connected");
 	return buf;
 }

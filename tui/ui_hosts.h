@@ -26,6 +26,10 @@ struct ui_host {
 	bool autoconnect;
 	char *pool_name, *vol_name;   /* its selection while another host
 					 is shown */
+	bool folded;              /* one line, its pools not shown */
+	/* the pools pane's last draw, for the mouse: the host's line, and
+	 * its pools' rows when another host is shown (-1: not drawn) */
+	int line_y, pool_y, pool_n;
 };
 
 /* Several hosts for this run? (several -c, or no -c and a hosts file
@@ -40,7 +44,21 @@ void ui_hosts_free(struct ui *ui);
 void ui_host_switch(struct ui *ui, size_t i);
 /* One host's line in the pools pane: "kvm-03  connected  3 pools". */
 void ui_host_line(struct ui *ui, size_t i, char *buf, size_t n, int *role);
+/* The same under a filter: "kvm-03  connected  1 of 3 pools" (matching
+ * -1: no filter). */
+void ui_host_line_matching(struct ui *ui, size_t i, long matching, char *buf,
+			   size_t n, int *role);
+/* Host i lost (or refusing its credentials)? "kvm-b lost, retrying in
+ * 3 s: cannot reach ..." in buf, else NULL. */
+const char *ui_host_down(struct ui *ui, size_t i, char *buf, size_t n);
 /* May the selected host take an action now? NULL, or why not. */
 const char *ui_host_unavailable(struct ui *ui, char *buf, size_t n);
+
+/* ui_hosts_pane.c: the pools pane with every host (y, h: below the
+ * pane's title); a click there (-1: not on a host's line or another
+ * host's pool); `-`: fold or unfold the other hosts. */
+void ui_hosts_pane_draw(struct ui *ui, int y, int h, int w, bool focused);
+int ui_hosts_pane_click(struct ui *ui, int y);
+int ui_hosts_fold(struct ui *ui);
 
 #endif

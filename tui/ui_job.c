@@ -6,6 +6,7 @@
  * screen never waits for a job. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/engine.h"
 #include "../core/fileio.h"
 #include "../core/pool.h"
 #include "../core/run.h"
@@ -166,6 +168,68 @@ ui_job_start(struct ui *ui, const char *title, const char *pool, job_fn fn,
 	return ui_job_start_on(ui, ui->cur, title, pool, fn, arg, show_output);
 }
 
+/* A child that found its copy of the engine unusable exits so. */
+#define CHILD_FORK_AGAIN 75
+#define FORK_TRIES 10
+
+/* Fork the job's child. On a remote engine the child first checks that
+ * its copy of the engine's library can be used (cistern_forked: a lock
+ * another thread held at the fork stays held in the child) and says 'G';
+ * else it exits and the fork is made again. pid, or -1 with errno. */
+static pid_t
+job_fork(struct ui *ui, size_t host, int fds[2], job_fn fn, void *arg)
+{
+	struct cistern *c = ui->nhosts > 0 ? ui->hosts[host].c : ui->c;
+	bool check = engine_remote(c);
+
+	for (int tries = 0;; tries++) {
+		struct pollfd pfd;
+		pid_t pid;
+		char go = 0;
+		int st;
+
+		if (pipe2(fds, O_CLOEXEC) < 0)
+			return -1;
+		pid = fork();
+		if (pid < 0) {
+			int saved = errno;
+			close(fds[0]);
+			close(fds[1]);
+			errno = saved;
+			return -1;
+		}
+		if (pid == 0) {
+			close(fds[0]);
+			/* the child is a copy: its ui runs on the job's host */
+			ui->c = c;
+			if (check) {
+				if (cistern_forked(c) < 0)
+					_exit(CHILD_FORK_AGAIN);
+				if (write(fds[1], "G", 1) != 1)
+					_exit(CHILD_FORK_AGAIN);
+			}
+			child_main(ui, fds[1], fn, arg);
+		}
+		close(fds[1]);
+		if (!check)
+			return pid;
+		/* the check answers within half a second */
+		pfd.fd = fds[0];
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 2000) <= 0 || read(fds[0], &go, 1) == 1 ||
+		    tries + 1 >= FORK_TRIES)
+			return pid;
+		/* no 'G': the child exited; again if it asked for it */
+		if (run_reap(pid, &st) != pid || !WIFEXITED(st) ||
+		    WEXITSTATUS(st) != CHILD_FORK_AGAIN) {
+			close(fds[0]);
+			errno = ECHILD;
+			return -1;
+		}
+		close(fds[0]);
+	}
+}
+
 int
 ui_job_start_on(struct ui *ui, size_t host, const char *title,
 		const char *pool, job_fn fn, void *arg, bool show_output)
@@ -174,27 +238,12 @@ ui_job_start_on(struct ui *ui, size_t host, const char *title,
 	pid_t pid;
 	struct ui_job *j;
 
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		ui_status(ui, R_ERROR, "cannot start '%s': %s", title,
-			  strerror(errno));
-		return -1;
-	}
-	pid = fork();
+	pid = job_fork(ui, host, fds, fn, arg);
 	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
 		ui_status(ui, R_ERROR, "cannot start '%s': %s", title,
 			  strerror(errno));
 		return -1;
 	}
-	if (pid == 0) {
-		close(fds[0]);
-		/* the child is a copy: its ui runs on the job's host */
-		if (ui->nhosts > 0)
-			ui->c = ui->hosts[host].c;
-		child_main(ui, fds[1], fn, arg);
-	}
-	close(fds[1]);
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
 	j = xcalloc(1, sizeof(*j));
 	j->id = ++ui->next_job_id;
@@ -567,6 +616,14 @@ progress_draw(struct ui *ui, struct dialog *d)
 	text_put(d->y + 1, d->x + 2, j->title, d->w - 4,
 		 ui->attr[R_DIALOG_TITLE], false, false);
 	ui_draw_progress(ui, j, d->y + 3, d->x + 2, d->w - 4);
+	/* its host dropped: say so under the progress */
+	if (!j->ended) {
+		char why[512];
+		const char *down = ui_host_down(ui, j->host, why, sizeof(why));
+		if (down != NULL)
+			text_put(d->y + 4, d->x + 2, down, d->w - 4,
+				 ui->attr[R_WARNING], false, false);
+	}
 	text_put(d->y + 5, d->x + 2, j->cancelling ? "Stopping..." :
 		 "Esc/Enter: close (the job goes on)    c: cancel the job",
 		 d->w - 4, ui->attr[j->cancelling ? R_WARNING : R_DIM], false,

@@ -423,33 +423,39 @@ list_draw(struct ui *ui, struct list *l, int y, int x, int h, int w,
 			text_fill(ry, x, w, ui->attr[R_NORMAL]);
 			continue;
 		}
-		const struct row *r = &l->rows[l->view[vi]];
 		bool sel = vi == l->sc.sel;
-		attr_t base = sel ? ui->attr[focused ? R_SELECTED : R_SELECTED_DIM] :
-			      ui->attr[R_NORMAL];
-		text_fill(ry, x, w, base);
-		if (sel)
-			text_put(ry, x, ui->g->sel, 1, base, false, false);
-		for (int c = 0; c < l->ncol; c++) {
-			const struct column *col = l->colp[c];
-			int cx = x + 1 + l->colx[c];
-			struct cell cell;
-			if (l->ops->cell != NULL &&
-			    l->ops->cell(ui, col, r, ry, cx, l->colw[c], base, sel))
-				continue;
-			column_cell(col, r, &cell, true);
-			const char *txt = cell.text;
-			char sb[32];
-			if (col->kind == COL_SIZE && cell.has_num)
-				txt = size_short(cell.num, sb, sizeof(sb));
-			if (l->colpc[c]->tail)
-				text_put_tail(ry, cx, txt, l->colw[c], base);
-			else
-				text_put(ry, cx, txt, l->colw[c], base, false,
-					 col->right);
-		}
+		list_draw_row(ui, l, &l->rows[l->view[vi]], ry, sel ?
+			      ui->attr[focused ? R_SELECTED : R_SELECTED_DIM] :
+			      ui->attr[R_NORMAL], sel);
 	}
 	attrset(ui->attr[R_NORMAL]);
+}
+
+void
+list_draw_row(struct ui *ui, const struct list *l, const struct row *r,
+	      int y, attr_t base, bool sel)
+{
+	text_fill(y, l->x, l->w, base);
+	if (sel)
+		text_put(y, l->x, ui->g->sel, 1, base, false, false);
+	for (int c = 0; c < l->ncol; c++) {
+		const struct column *col = l->colp[c];
+		int cx = l->x + 1 + l->colx[c];
+		struct cell cell;
+		if (l->ops->cell != NULL &&
+		    l->ops->cell(ui, col, r, y, cx, l->colw[c], base, sel))
+			continue;
+		column_cell(col, r, &cell, true);
+		const char *txt = cell.text;
+		char sb[32];
+		if (col->kind == COL_SIZE && cell.has_num)
+			txt = size_short(cell.num, sb, sizeof(sb));
+		if (l->colpc[c]->tail)
+			text_put_tail(y, cx, txt, l->colw[c], base);
+		else
+			text_put(y, cx, txt, l->colw[c], base, false,
+				 col->right);
+	}
 }
 
 /* A click on a header sorts, on a row selects. */

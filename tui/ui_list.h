@@ -78,6 +78,10 @@ void list_sort_by(struct list *l, const struct column *col, bool desc);
 /* Move the selection by delta rows (clamped); page = visible rows. */
 void list_move(struct list *l, long delta);
 void list_select_name(struct list *l, const char *name);
+/* One row in the list's columns as its last draw laid them out, at line
+ * y (also a row that is not the list's: another host's pool). */
+void list_draw_row(struct ui *ui, const struct list *l, const struct row *r,
+		   int y, attr_t base, bool sel);
 void list_draw(struct ui *ui, struct list *l, int y, int x, int h, int w,
 	       bool focused);
 /* Navigation keys (arrows, j/k, pages, home/end): UI_DRAW or UI_NONE. */

@@ -241,6 +241,8 @@ proc normalized {{opts {}}} {
 	regsub -all { {2,}} $first " " first
 	set out [list $first]
 	foreach l [lrange $lines 1 end] {
+		# a lost host's countdown
+		regsub -all {retrying in [0-9]+ s} $l {retrying in N s} l
 		lappend out [string map [list $T /TMP] $l]
 	}
 	return [join $out "\n"]
