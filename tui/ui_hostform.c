@@ -112,6 +112,9 @@ rows_build(struct ui *ui, struct hostform *hf)
 				 "not on this screen (-c)");
 		}
 	}
+	/* a host removed meanwhile: the selection stays in the list */
+	if (hf->sc.sel >= n)
+		hf->sc.sel = n > 0 ? n - 1 : 0;
 }
 
 /* Read the file again (a screen of one host lists it). */
