@@ -255,7 +255,7 @@ form_below(struct ui *ui)
 static void
 said_next_start(struct ui *ui, const char *name, const char *what)
 {
-	ui_status(ui, R_GOOD, "Host %s %s in the hosts file; the screen "
+	ui_status(ui, R_GOOD, "Host %s %s the hosts file; the screen "
 		  "shows it when cistern starts without -c.", name, what);
 }
 
@@ -301,7 +301,7 @@ add_done(struct ui *ui, struct form *f)
 		return -1;
 	}
 	if (ui->remote != NULL && !several(ui)) {
-		said_next_start(ui, a.ch.name, "added");
+		said_next_start(ui, a.ch.name, "added to");
 	} else {
 		if (!several(ui)) {
 			/* the first host: this screen shows several now,
@@ -346,7 +346,7 @@ edit_done(struct ui *ui, struct form *f, const char *was)
 		return -1;
 	}
 	if (i == (size_t)-1) {
-		said_next_start(ui, name, "changed");
+		said_next_start(ui, name, "changed in");
 	} else {
 		ui_host_change(ui, i, a.ch.name, uri, a.ch.autoconnect);
 		ui_status(ui, R_GOOD, "Host %s changed.", name);
@@ -416,7 +416,7 @@ remove_done(struct ui *ui, struct form *f, int b)
 		return UI_DRAW;
 	}
 	if (i == (size_t)-1) {
-		said_next_start(ui, a.name, "removed");
+		said_next_start(ui, a.name, "removed from");
 	} else {
 		ui_host_remove(ui, i);
 		ui_status(ui, R_GOOD, "Host %s removed.", a.name);
