@@ -385,6 +385,40 @@ hosts_save(const struct hosts *h, struct store *s, bool read_only,
 }
 
 int
+hosts_edit(struct store *s, bool read_only, hosts_edit_fn fn, void *arg,
+	   struct hosts *out, struct err *e)
+{
+	struct hosts h;
+	bool locked = false;
+	int rc = -1;
+
+	memset(&h, 0, sizeof(h));
+	/* nothing made in read-only mode or with --dry-run: not even the
+	 * config dir or its lock file */
+	if (read_only) {
+		err_setc(e, ERR_REFUSED, "cistern is in read-only mode");
+		goto out;
+	}
+	if (!run_dry_run()) {
+		if (store_lock(s, e) < 0)
+			goto out;
+		locked = true;
+	}
+	if (hosts_load(s->config_dir, &h, e) < 0 || fn(&h, arg, e) < 0 ||
+	    hosts_save(&h, s, read_only, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (locked)
+		store_unlock(s);
+	if (out != NULL && rc == 0)
+		*out = h;
+	else
+		hosts_free(&h);
+	return rc;
+}
+
+int
 hosts_resolve(const char *config_dir, const char *word, char **uri,
 	      struct err *e)
 {

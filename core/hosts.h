@@ -90,6 +90,15 @@ int hosts_remove(struct hosts *h, const char *name, struct err *e);
 int hosts_save(const struct hosts *h, struct store *s, bool read_only,
 	       struct err *e);
 
+/* One change to the file, as the host-* verbs and the interface's hosts
+ * form make it: the store's lock held around load, fn (hosts_add,
+ * hosts_set, hosts_remove ...) and save; a refused change writes
+ * nothing. Read-only mode refuses; --dry-run takes no lock and writes
+ * nothing. `out` (may be NULL) gets the hosts as changed. */
+typedef int (*hosts_edit_fn)(struct hosts *h, void *arg, struct err *e);
+int hosts_edit(struct store *s, bool read_only, hosts_edit_fn fn, void *arg,
+	       struct hosts *out, struct err *e);
+
 /* What `-c WORD` names: a URI (WORD has a ':') as it is; "local" or ""
  * this machine (*uri = NULL); else the URI of host WORD in
  * CONFIG/hosts, or -1 with "no host 'WORD' in CONFIG/hosts" (or the

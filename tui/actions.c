@@ -65,6 +65,8 @@ const struct action ui_actions[] = {
 	  A_POOL | A_VOL | A_BAR, POOL_OP_NONE },
 	[ACTION_DETAILS] = { "details", 0, K_ENTER, "Details", "all facts about the selection",
 	  A_POOL, POOL_OP_NONE },
+	[ACTION_HOSTS] = { "hosts", 0, 'H', "Hosts", "the hosts: add, edit, remove, "
+	  "connect, disconnect, autoconnect", A_GLOBAL, POOL_OP_NONE },
 	[ACTION_COUNT] = { NULL, 0, 0, NULL, NULL, 0, POOL_OP_NONE },
 };
 

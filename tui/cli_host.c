@@ -75,43 +75,21 @@ CLI_HANDLER(cmd_host_list)
 	return 0;
 }
 
-/* The three changing verbs: lock, load, change (`fn`), save. */
-typedef int (*host_change_fn)(struct hosts *h, const struct cli_args *a,
-			      struct err *e);
-
+/* The three changing verbs: one hosts_edit with `fn`. */
 static int
-host_change(struct cli *cl, const struct cli_args *a, host_change_fn fn,
+host_change(struct cli *cl, const struct cli_args *a, hosts_edit_fn fn,
 	    const char *done)
 {
-	bool ro, locked = false;
+	bool ro;
 	struct store *s = host_store(cl, &ro);
-	struct hosts h = { 0 };
 	struct err e;
 	int rc = 1;
 
 	err_init(&e);
-	if (s == NULL) {
+	if (s == NULL)
 		err_set(&e, "no config store");
-		goto out;
-	}
-	/* nothing made in read-only mode or with --dry-run: not even the
-	 * config dir or its lock file */
-	if (ro) {
-		err_setc(&e, ERR_REFUSED, "cistern is in read-only mode");
-		goto out;
-	}
-	if (!run_dry_run()) {
-		if (store_lock(s, &e) < 0)
-			goto out;
-		locked = true;
-	}
-	if (hosts_load(s->config_dir, &h, &e) < 0 || fn(&h, a, &e) < 0 ||
-	    hosts_save(&h, s, ro, &e) < 0)
-		goto out;
-	rc = 0;
-out:
-	if (locked)
-		store_unlock(s);
+	else if (hosts_edit(s, ro, fn, (void *)a, NULL, &e) == 0)
+		rc = 0;
 	if (rc != 0)
 		cli_error(cl, &e);
 	else if (run_dry_run())
@@ -121,21 +99,23 @@ out:
 	else
 		cli_extra(cl, "Host %s %s\n", cli_get(a, "host") ?
 			  cli_get(a, "host") : cli_get(a, "name"), done);
-	hosts_free(&h);
 	err_clear(&e);
 	return rc;
 }
 
 static int
-add_fn(struct hosts *h, const struct cli_args *a, struct err *e)
+add_fn(struct hosts *h, void *arg, struct err *e)
 {
+	const struct cli_args *a = arg;
+
 	return hosts_add(h, cli_get(a, "name"), cli_get(a, "uri"),
 			 !cli_flag(a, "no-autoconnect"), e);
 }
 
 static int
-edit_fn(struct hosts *h, const struct cli_args *a, struct err *e)
+edit_fn(struct hosts *h, void *arg, struct err *e)
 {
+	const struct cli_args *a = arg;
 	struct host_change ch = {
 		.name = cli_get(a, "name"),
 		.uri = cli_get(a, "uri"),
@@ -147,8 +127,10 @@ edit_fn(struct hosts *h, const struct cli_args *a, struct err *e)
 }
 
 static int
-remove_fn(struct hosts *h, const struct cli_args *a, struct err *e)
+remove_fn(struct hosts *h, void *arg, struct err *e)
 {
+	const struct cli_args *a = arg;
+
 	return hosts_remove(h, cli_get(a, "host"), e);
 }
 

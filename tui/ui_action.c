@@ -58,6 +58,7 @@ static const struct {
 	[ACTION_JOBS] = { NULL, act_jobs },
 	[ACTION_MAP] = { need_map, act_map },
 	[ACTION_DETAILS] = { NULL, act_details },
+	[ACTION_HOSTS] = { NULL, act_hosts },
 };
 
 /* The precondition of an action, or NULL. */

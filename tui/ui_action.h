@@ -33,6 +33,8 @@ ACT(act_pool_undefine); ACT(act_pool_edit); ACT(act_pool_xml);
 ACT(act_vol_create); ACT(act_vol_clone); ACT(act_vol_wipe);
 ACT(act_vol_resize); ACT(act_vol_delete); ACT(act_vol_upload);
 ACT(act_vol_download); ACT(act_vol_xml);
+/* The hosts form (ui_hostform.c). */
+ACT(act_hosts);
 /* Create a volume as a job (takes v): the volume wizard's Finish. */
 int ui_vol_create(struct ui *ui, const char *pool, struct vol_def *v,
 		  unsigned flags);

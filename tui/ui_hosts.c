@@ -14,6 +14,7 @@
 #include "../core/util.h"
 #include "main.h"
 #include "ui.h"
+#include "ui_job.h"
 #include "ui_model.h"
 #include "ui_remote.h"
 #include "ui_theme.h"
@@ -177,7 +178,9 @@ ui_host_switch(struct ui *ui, size_t i)
 		ui_remote_load(ui, true);
 	else
 		ui_reload(ui);
-	if (to->remote != NULL && ui_remote_is_lost(to->remote))
+	if (ui_remote_off(to->remote))
+		ui_status(ui, R_WARNING, "%s: disconnected.", to->name);
+	else if (to->remote != NULL && ui_remote_is_lost(to->remote))
 		ui_status(ui, R_ERROR, "%s: %s", to->name,
 			  ui_remote_why(to->remote) ? ui_remote_why(to->remote) :
 			  "not connected");
@@ -228,6 +231,11 @@ ui_host_unavailable(struct ui *ui, char *buf, size_t n)
 	if (ui->remote == NULL || !ui_remote_is_lost(ui->remote))
 		return NULL;
 	h = ui->nhosts > 0 ? &ui->hosts[ui->cur] : NULL;
+	if (h != NULL && ui_remote_off(ui->remote)) {
+		snprintf(buf, n, "%s is disconnected: connect it in the hosts "
+			 "form (H, then c)", h->name);
+		return buf;
+	}
 	ui_remote_state(ui->remote, now_ms(), state, sizeof(state), &role);
 	snprintf(buf, n, "%s is not available (%s): %s",
 		 h ? h->name : ui_remote_uri(ui), state,
@@ -252,4 +260,129 @@ ui_host_down(struct ui *ui, size_t i, char *buf, size_t n)
 		 ui_remote_why(h->remote) ? ui_remote_why(h->remote) :
 		 "not connected");
 	return buf;
+}
+
+/* ---- changes at run time (the hosts form, ui_hostform.c) ---- */
+
+void
+ui_hosts_begin(struct ui *ui)
+{
+	if (ui->nhosts > 0 || ui->remote != NULL)
+		return;
+	add_host(ui, HOST_LOCAL, NULL, true);
+	ui->cur = 0;
+	ui->c = ui->hosts[0].c;
+}
+
+size_t
+ui_host_find(const struct ui *ui, const char *name)
+{
+	for (size_t i = 0; i < ui->nhosts; i++)
+		if (str_eq(ui->hosts[i].name, name))
+			return i;
+	return (size_t)-1;
+}
+
+bool
+ui_host_busy(const struct ui *ui, size_t i)
+{
+	for (size_t k = 0; k < ui->njobs; k++)
+		if (!ui->jobs[k]->ended && ui->jobs[k]->host == i)
+			return true;
+	return false;
+}
+
+void
+ui_host_add(struct ui *ui, const char *name, const char *uri,
+	    bool autoconnect)
+{
+	add_host(ui, name, uri, autoconnect);
+	/* as at the start: without autoconnect, it connects when shown */
+	if (autoconnect)
+		ui_remote_load_one(ui, ui->hosts[ui->nhosts - 1].remote, false);
+}
+
+/* Host i's connection closed in the background and a new one put in
+ * its place: held (off), or connecting. */
+static void
+host_renew(struct ui *ui, size_t i, bool off)
+{
+	struct ui_host *h = &ui->hosts[i];
+	bool on_screen = i == ui->cur;
+
+	if (on_screen)
+		ui_detach(ui);
+	ui_remote_retire(h->remote, h->c);
+	h->c = xcalloc(1, sizeof(*h->c));
+	h->remote = ui_remote_new(h->c, h->name, h->uri, true, ui->o);
+	ui_remote_hold(h->remote, off);
+	if (on_screen) {
+		ui->c = h->c;
+		ui->remote = h->remote;
+		ui_rebuild_pools(ui);
+		ui_rebuild_vols(ui);
+	}
+	ui_remote_load_one(ui, h->remote, false);
+}
+
+void
+ui_host_remove(struct ui *ui, size_t i)
+{
+	struct ui_host *h;
+
+	if (i == 0 || i >= ui->nhosts || ui->hosts[i].remote == NULL)
+		return;
+	if (i == ui->cur)
+		ui_host_switch(ui, 0);
+	h = &ui->hosts[i];
+	ui_remote_retire(h->remote, h->c);
+	free(h->name);
+	free(h->uri);
+	free(h->pool_name);
+	free(h->vol_name);
+	memmove(h, h + 1, (ui->nhosts - i - 1) * sizeof(*h));
+	ui->nhosts--;
+	if (ui->cur > i)
+		ui->cur--;
+	/* the jobs that ran on hosts below keep theirs */
+	for (size_t k = 0; k < ui->njobs; k++)
+		if (ui->jobs[k]->host > i)
+			ui->jobs[k]->host--;
+		else if (ui->jobs[k]->host == i)
+			ui->jobs[k]->host = ui->cur;
+}
+
+void
+ui_host_change(struct ui *ui, size_t i, const char *name, const char *uri,
+	       bool autoconnect)
+{
+	struct ui_host *h = &ui->hosts[i];
+
+	if (name != NULL && !str_eq(name, h->name)) {
+		free(h->name);
+		h->name = xstrdup(name);
+		ui_remote_rename(h->remote, name);
+	}
+	h->autoconnect = autoconnect;
+	if (uri != NULL && h->uri != NULL && !str_eq(uri, h->uri)) {
+		free(h->uri);
+		h->uri = xstrdup(uri);
+		/* another host: connected again, unless it was held */
+		host_renew(ui, i, ui_remote_off(h->remote));
+	}
+}
+
+void
+ui_host_connect(struct ui *ui, size_t i, bool on)
+{
+	struct ui_host *h = &ui->hosts[i];
+
+	if (h->remote == NULL)
+		return;
+	if (on) {
+		ui_remote_hold(h->remote, false);
+		ui_remote_load_one(ui, h->remote, false);
+	} else {
+		host_renew(ui, i, true);
+	}
 }

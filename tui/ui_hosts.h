@@ -61,4 +61,24 @@ void ui_hosts_pane_draw(struct ui *ui, int y, int h, int w, bool focused);
 int ui_hosts_pane_click(struct ui *ui, int y);
 int ui_hosts_fold(struct ui *ui);
 
+/* Changes at run time (the hosts form): a screen of one host (no -c)
+ * becomes one of several with `local` only; the host of that name
+ * ((size_t)-1: none); does a job run on host i? */
+void ui_hosts_begin(struct ui *ui);
+size_t ui_host_find(const struct ui *ui, const char *name);
+bool ui_host_busy(const struct ui *ui, size_t i);
+/* A libvirt host at the end: connecting now (autoconnect) or held. */
+void ui_host_add(struct ui *ui, const char *name, const char *uri,
+		 bool autoconnect);
+/* Host i (never local) off the screen; its connection is closed in
+ * the background. */
+void ui_host_remove(struct ui *ui, size_t i);
+/* Host i's new name, URI (NULL: unchanged; a new one reconnects unless
+ * disconnected) and autoconnect. */
+void ui_host_change(struct ui *ui, size_t i, const char *name,
+		    const char *uri, bool autoconnect);
+/* Connect host i again, or disconnect it for this run: its connection
+ * is closed in the background, and it is not retried. */
+void ui_host_connect(struct ui *ui, size_t i, bool on);
+
 #endif

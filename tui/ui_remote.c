@@ -43,6 +43,7 @@ struct ui_remote {
 	bool running;           /* a load is on its way */
 	bool again;             /* another was asked for meanwhile */
 	bool lost;
+	bool off;               /* disconnected by the operator: no loads */
 	bool auth;              /* credentials refused: tried again only when
 				   the host is shown again */
 	bool loaded;            /* a load worked once */
@@ -148,6 +149,85 @@ ui_remote_destroy(struct ui_remote *r)
 	return true;
 }
 
+/* In the background: wait for r's load, close its connection, free r
+ * and c (a dead host may keep this thread for long; nobody waits). */
+static void *
+retire_thread(void *arg)
+{
+	struct ui_remote *r = arg;
+	struct cistern *c = r->c;
+	bool opened;
+
+	if (r->running) {
+		pthread_join(r->thread, NULL);
+		r->running = false;
+		if (r->rc == 0)
+			discard_pools(r->pools, r->npools);
+		r->pools = NULL;
+	}
+	opened = r->opened;
+	ui_remote_destroy(r);
+	if (opened)
+		cistern_close(c);
+	free(c);
+	return NULL;
+}
+
+void
+ui_remote_retire(struct ui_remote *r, struct cistern *c)
+{
+	pthread_attr_t at;
+	pthread_t t;
+	bool started;
+
+	if (r == NULL) {
+		free(c);
+		return;
+	}
+	if (!r->running && !r->opened) {
+		ui_remote_destroy(r);
+		free(c);
+		return;
+	}
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	started = pthread_create(&t, &at, retire_thread, r) == 0;
+	pthread_attr_destroy(&at);
+	/* no thread: as at the end of the run (a stuck load keeps both) */
+	if (!started && ui_remote_destroy(r)) {
+		cistern_close(c);
+		free(c);
+	}
+}
+
+void
+ui_remote_hold(struct ui_remote *r, bool off)
+{
+	if (r == NULL)
+		return;
+	r->off = off;
+	r->lost = r->auth = false;
+	r->retry_at = 0;
+	r->delay_s = 1;
+	free(r->why);
+	r->why = NULL;
+}
+
+void
+ui_remote_rename(struct ui_remote *r, const char *name)
+{
+	if (r == NULL)
+		return;
+	free(r->name);
+	r->name = xstrdup(name);
+}
+
+bool
+ui_remote_off(const struct ui_remote *r)
+{
+	return r != NULL && r->off;
+}
+
 void
 ui_remote_init(struct ui *ui)
 {
@@ -186,7 +266,7 @@ ui_remote_lost(const struct ui *ui)
 bool
 ui_remote_is_lost(const struct ui_remote *r)
 {
-	return r->lost || r->auth ||
+	return r->lost || r->auth || r->off ||
 	       (!r->opened && !r->running && r->why != NULL);
 }
 
@@ -292,7 +372,7 @@ remote_start(struct ui *ui, struct ui_remote *r)
 void
 ui_remote_load_one(struct ui *ui, struct ui_remote *r, bool again)
 {
-	if (r == NULL)
+	if (r == NULL || r->off)
 		return;
 	if (r->running)
 		r->again |= again;
@@ -622,7 +702,10 @@ ui_remote_state(const struct ui_remote *r, int64_t now, char *buf,
 		size_t n, int *role)
 {
 	*role = R_GOOD;
-	if (r->auth && !r->running) {
+	if (r->off) {
+		*role = R_DIM;
+		snprintf(buf, n, "disconnected");
+	} else if (r->auth && !r->running) {
 		*role = R_ERROR;
 		snprintf(buf, n, "auth failed");
 	} else if (r->lost && r->running) {

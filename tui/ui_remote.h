@@ -24,6 +24,16 @@ struct ui_remote *ui_remote_new(struct cistern *c, const char *name,
 /* false: its thread is stuck on a dead host and keeps r. */
 bool ui_remote_destroy(struct ui_remote *r);
 
+/* Close r's connection and free r and c (malloc'd), in the background:
+ * the loop never waits on a dead host. r is no longer polled. */
+void ui_remote_retire(struct ui_remote *r, struct cistern *c);
+/* Disconnected by the operator (off): no loads, no retries, the state
+ * says "disconnected", actions are refused; or connectable again. */
+void ui_remote_hold(struct ui_remote *r, bool off);
+bool ui_remote_off(const struct ui_remote *r);
+/* The host's name, for the log. */
+void ui_remote_rename(struct ui_remote *r, const char *name);
+
 /* Set up (when c's engine is remote) and tear down: one -c. */
 void ui_remote_init(struct ui *ui);
 void ui_remote_free(struct ui *ui);
