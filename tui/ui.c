@@ -387,7 +387,7 @@ host_key(struct ui *ui, int key)
 			   (l->nview == 0 || l->sc.sel == 0))) {
 		if (ui->cur == 0)
 			return key == '[' ? UI_NONE : -1;
-		ui_host_switch(ui, ui->cur - 1);
+		ui_host_browse(ui, ui->cur - 1);
 		if (up)
 			list_move(&ui->pools, (long)ui->pools.nview);
 		return UI_DRAW | UI_REVOLS;
@@ -396,7 +396,7 @@ host_key(struct ui *ui, int key)
 			   (l->nview == 0 || l->sc.sel + 1 >= l->nview))) {
 		if (ui->cur + 1 >= ui->nhosts)
 			return key == ']' ? UI_NONE : -1;
-		ui_host_switch(ui, ui->cur + 1);
+		ui_host_browse(ui, ui->cur + 1);
 		if (down)
 			list_move(&ui->pools, -(long)ui->pools.nview);
 		return UI_DRAW | UI_REVOLS;

@@ -12,6 +12,7 @@
 #include "../core/store.h"
 #include "../core/units.h"
 #include "../core/util.h"
+#include "../core/watch.h"
 #include "main.h"
 #include "ui.h"
 #include "ui_job.h"
@@ -155,8 +156,10 @@ hand_over(char **keep, char **shown, char **take)
 	*take = NULL;
 }
 
-void
-ui_host_switch(struct ui *ui, size_t i)
+/* Show host i; `read`: what it shows is read again now (a host not yet
+ * connected connects), else only when it is stale. */
+static void
+host_show(struct ui *ui, size_t i, bool read)
 {
 	struct ui_host *from, *to;
 
@@ -173,11 +176,19 @@ ui_host_switch(struct ui *ui, size_t i)
 	ui->remote = to->remote;
 	ui_rebuild_pools(ui);
 	ui_rebuild_vols(ui);
-	/* what it shows is read again (a host not yet connected connects) */
-	if (to->remote != NULL)
-		ui_remote_load(ui, true);
-	else
+	if (to->remote != NULL) {
+		/* in the background: a host not connected connects */
+		if (read || to->stale || !ui_remote_opened(to->remote) ||
+		    ui_remote_is_lost(to->remote))
+			ui_remote_load(ui, true);
+	} else if (read) {
 		ui_reload(ui);
+	} else if (to->stale && ui->reload_at == 0) {
+		/* this machine is read in the loop (a dir of thousands of
+		 * volumes takes tens of ms): the key is answered first */
+		ui->reload_at = now_ms() + WATCH_DEBOUNCE_MS;
+	}
+	to->stale = false;
 	if (ui_remote_off(to->remote))
 		ui_status(ui, R_WARNING, "%s: disconnected.", to->name);
 	else if (to->remote != NULL && ui_remote_is_lost(to->remote))
@@ -186,6 +197,26 @@ ui_host_switch(struct ui *ui, size_t i)
 			  "not connected");
 	else
 		ui_status(ui, R_STATUS, "Host %s.", to->name);
+}
+
+void
+ui_host_switch(struct ui *ui, size_t i)
+{
+	host_show(ui, i, true);
+}
+
+void
+ui_host_browse(struct ui *ui, size_t i)
+{
+	host_show(ui, i, false);
+}
+
+void
+ui_hosts_stale(struct ui *ui)
+{
+	for (size_t i = 0; i < ui->nhosts; i++)
+		if (i != ui->cur)
+			ui->hosts[i].stale = true;
 }
 
 void

@@ -30,6 +30,8 @@ struct ui_host {
 	/* the pools pane's last draw, for the mouse: the host's line, and
 	 * its pools' rows when another host is shown (-1: not drawn) */
 	int line_y, pool_y, pool_n;
+	bool stale;               /* the host on screen was read again since
+				     this one was left: read it when shown */
 };
 
 /* Several hosts for this run? (several -c, or no -c and a hosts file
@@ -40,8 +42,16 @@ bool ui_hosts_wanted(const struct options *o, char *why, size_t whylen);
 int ui_hosts_setup(struct ui *ui, struct cistern *home, char *why,
 		   size_t whylen);
 void ui_hosts_free(struct ui *ui);
-/* Show host i (the pools pane, the title, ui->c). */
+/* Show host i (the pools pane, the title, ui->c), read again now. */
 void ui_host_switch(struct ui *ui, size_t i);
+/* Show host i for a key ([, ], moving past the first or last pool): at
+ * once, with what the host had; it is read again only when it may have
+ * changed since it was left (ui_hosts_stale), this machine's after the
+ * screen is drawn. */
+void ui_host_browse(struct ui *ui, size_t i);
+/* The host on screen is read again (the tick, the store's watch, a job's
+ * end): the others may have changed too, and are read when shown. */
+void ui_hosts_stale(struct ui *ui);
 /* One host's line in the pools pane: "kvm-03  connected  3 pools". */
 void ui_host_line(struct ui *ui, size_t i, char *buf, size_t n, int *role);
 /* The same under a filter: "kvm-03  connected  1 of 3 pools" (matching

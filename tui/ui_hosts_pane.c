@@ -58,26 +58,17 @@ host_pools(struct ui *ui, const struct ui_host *h, size_t *n)
 	return v;
 }
 
-/* The name column as wide as the other hosts' pools need too, as the
- * list's own rows make it (capped as they are). */
+/* The columns as wide as the other hosts' pools need too, as the list's
+ * own rows make them (capped as they are). */
 static void
-widen_names(struct ui *ui, struct pool **v, size_t n)
+widen_for(struct ui *ui, struct pool **v, size_t n)
 {
-	struct list *l = &ui->pools;
+	struct row *r = xcalloc(n + 1, sizeof(*r));
 
-	for (int c = 0; c < l->nshow; c++) {
-		if (strcmp(l->show[c].id, "name") != 0)
-			continue;
-		for (size_t k = 0; k < n; k++) {
-			int tw = text_width(v[k]->def->name);
-			int capped = l->show[c].maxw > 0 && tw > l->show[c].maxw ?
-				     l->show[c].maxw : tw;
-			if (tw > l->fullw[c])
-				l->fullw[c] = tw;
-			if (capped > l->maxw[c])
-				l->maxw[c] = capped;
-		}
-	}
+	for (size_t k = 0; k < n; k++)
+		r[k].pool = v[k];
+	list_widen(&ui->pools, r, n);
+	free(r);
 }
 
 /* One host's line: "[-] kvm-a  connected  2 pools  504G". */
@@ -133,7 +124,7 @@ ui_hosts_pane_draw(struct ui *ui, int y, int h, int w, bool focused)
 			continue;
 		v = host_pools(ui, hh, &count[i]);
 		rows[i] = count[i] < (size_t)rest ? (int)count[i] : rest;
-		widen_names(ui, v, (size_t)rows[i]);
+		widen_for(ui, v, (size_t)rows[i]);
 		free(v);
 		rest -= rows[i];
 	}
@@ -211,7 +202,7 @@ ui_hosts_pane_click(struct ui *ui, int y)
 			h->vol_name = NULL;
 		}
 		free(v);
-		ui_host_switch(ui, i);
+		ui_host_browse(ui, i);
 		ui->focus = FOCUS_POOLS;
 		return UI_DRAW | UI_REVOLS;
 	}

@@ -165,6 +165,57 @@ list_clear(struct list *l)
 	l->nview = 0;
 }
 
+/* The width a column's cells need over n rows. */
+static int
+col_width(const struct column *col, const struct row *rows, size_t n)
+{
+	int w = 0;
+
+	if (col->kind == COL_SIZE)
+		return 6;
+	if (col->kind == COL_BOOL)
+		return 3;
+	if (col->kind != COL_TEXT)
+		return col->min_width;
+	for (size_t i = 0; i < n; i++) {
+		struct cell cell;
+		column_cell(col, &rows[i], &cell, false);
+		if ((int)strlen(cell.text) > w) {
+			int tw = text_width(cell.text);
+			if (tw > w)
+				w = tw;
+		}
+	}
+	return w;
+}
+
+/* Widths for rows (reset: the list's own; else rows shown beside). */
+static void
+list_widths_of(struct list *l, const struct row *rows, size_t n, bool reset)
+{
+	for (int c = 0; c < l->nshow; c++) {
+		const struct column *col = column_find(l->cols, l->show[c].id);
+		int w, full;
+		if (col == NULL)
+			continue;
+		w = col_width(col, rows, n);
+		full = w + l->show[c].extra;
+		if (l->show[c].maxw > 0 && w > l->show[c].maxw)
+			w = l->show[c].maxw;
+		w += l->show[c].extra;
+		if (reset || full > l->fullw[c])
+			l->fullw[c] = full;
+		if (reset || w > l->maxw[c])
+			l->maxw[c] = w;
+	}
+}
+
+void
+list_widen(struct list *l, const struct row *rows, size_t n)
+{
+	list_widths_of(l, rows, n, false);
+}
+
 /* Take new rows: widths, order, filter, selection by name. */
 void
 list_set_rows(struct list *l, struct row *rows, size_t n, const char *keep)
@@ -174,34 +225,7 @@ list_set_rows(struct list *l, struct row *rows, size_t n, const char *keep)
 	free(l->rows);
 	l->rows = rows;
 	l->nrows = n;
-	for (int c = 0; c < l->nshow; c++) {
-		const struct column *col = column_find(l->cols, l->show[c].id);
-		int w = 0;
-		if (col == NULL)
-			continue;
-		if (col->kind == COL_SIZE) {
-			w = 6;
-		} else if (col->kind == COL_TEXT) {
-			int cap = 1 << 20;
-			for (size_t i = 0; i < n && w < cap; i++) {
-				struct cell cell;
-				column_cell(col, &rows[i], &cell, false);
-				if ((int)strlen(cell.text) > w) {
-					int tw = text_width(cell.text);
-					if (tw > w)
-						w = tw;
-				}
-			}
-		} else if (col->kind == COL_BOOL) {
-			w = 3;
-		} else {
-			w = col->min_width;
-		}
-		l->fullw[c] = w + l->show[c].extra;
-		if (l->show[c].maxw > 0 && w > l->show[c].maxw)
-			w = l->show[c].maxw;
-		l->maxw[c] = w + l->show[c].extra;
-	}
+	list_widths_of(l, rows, n, true);
 	list_sort_all(l);
 	list_filter_from(l, l->order, l->nrows);
 	list_reselect(l, name, l->sc.sel);

@@ -78,6 +78,9 @@ void list_sort_by(struct list *l, const struct column *col, bool desc);
 /* Move the selection by delta rows (clamped); page = visible rows. */
 void list_move(struct list *l, long delta);
 void list_select_name(struct list *l, const char *name);
+/* Columns as wide as rows shown beside the list's own need too (another
+ * host's pools), until the next list_set_rows. */
+void list_widen(struct list *l, const struct row *rows, size_t n);
 /* One row in the list's columns as its last draw laid them out, at line
  * y (also a row that is not the list's: another host's pool). */
 void list_draw_row(struct ui *ui, const struct list *l, const struct row *r,

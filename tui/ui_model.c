@@ -11,6 +11,7 @@
 #include "../core/xml.h"
 #include "keys.h"
 #include "ui.h"
+#include "ui_hosts.h"
 #include "ui_job.h"
 #include "ui_list.h"
 #include "ui_model.h"
@@ -299,6 +300,7 @@ ui_reload(struct ui *ui)
 {
 	struct err e;
 
+	ui_hosts_stale(ui);
 	if (ui_remote(ui)) {
 		ui_remote_load(ui, true);
 		return;

@@ -9,15 +9,25 @@
  * from the write to the last byte of the screen's update (output quiet
  * for 3 ms; the quiet time is not counted). Prints:
  *   first_ms N
+ *   keys N
  *   key_ms_median N
  *   key_ms_p95 N
  *   key_ms_max N
+ *   keys_silent N      (keys whose screen did not change within the wait)
+ *
+ * From the environment: PTYTIME_SETTLE_MS, how long to let the program
+ * run after the marker before the first key (its output read, not
+ * timed; default 0); PTYTIME_KEY_WAIT_MS, how long a key may take to
+ * change the screen before it counts as silent (default 500);
+ * PTYTIME_EACH=1 also prints each key's time as "key INDEX CODE MS"
+ * (MS -1: silent).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +85,15 @@ cmp_d(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A number of milliseconds from the environment. */
+static double
+env_ms(const char *name, double dflt)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? atof(v) : dflt;
+}
+
 /* Time the first screen and each key. */
 int
 main(int argc, char **argv)
@@ -128,15 +147,35 @@ main(int argc, char **argv)
 		return 1;
 	}
 	drain(master, 50, 200, NULL, 0, NULL);
-	size_t nk = strlen(keys), k = 0;
+	double settle = env_ms("PTYTIME_SETTLE_MS", 0);
+	double key_wait = env_ms("PTYTIME_KEY_WAIT_MS", 500);
+	bool each = getenv("PTYTIME_EACH") != NULL &&
+		    strcmp(getenv("PTYTIME_EACH"), "1") == 0;
+	if (settle > 0) {
+		double until = now() + settle;
+		for (double t = now(); t < until; t = now()) {
+			struct pollfd pf = { .fd = master, .events = POLLIN };
+			char buf[65536];
+			if (poll(&pf, 1, (int)(until - t) + 1) > 0 &&
+			    read(master, buf, sizeof(buf)) <= 0)
+				break;
+		}
+		drain(master, 50, 200, NULL, 0, NULL);
+	}
+	size_t nk = strlen(keys), k = 0, silent = 0;
 	double *lat = calloc(nk + 1, sizeof(*lat));
 	for (size_t i = 0; i < nk; i++) {
 		double t = now();
 		if (write(master, &keys[i], 1) != 1)
 			break;
-		double last = drain(master, 3, 500, NULL, 0, NULL);
+		double last = drain(master, 3, key_wait, NULL, 0, NULL);
 		if (last >= 0)
 			lat[k++] = last - t;
+		else
+			silent++;
+		if (each)
+			printf("key %zu %d %.3f\n", i, (unsigned char)keys[i],
+			       last >= 0 ? last - t : -1.0);
 	}
 	if (write(master, "q", 1) != 1) {
 		/* it is killed below anyway */
@@ -152,6 +191,7 @@ main(int argc, char **argv)
 		printf("key_ms_p95 %.3f\n", lat[(k * 95) / 100 < k ? (k * 95) / 100 : k - 1]);
 		printf("key_ms_max %.3f\n", lat[k - 1]);
 	}
+	printf("keys_silent %zu\n", silent);
 	free(lat);
 	return 0;
 }
