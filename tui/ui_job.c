@@ -171,6 +171,14 @@ ui_job_start(struct ui *ui, const char *title, const char *pool, job_fn fn,
 /* A child that found its copy of the engine unusable exits so. */
 #define CHILD_FORK_AGAIN 75
 #define FORK_TRIES 10
+#if defined(__SANITIZE_ADDRESS__)
+/* Under ASan a child can also hang in its allocator, whose locks are
+ * not taken at a fork (the engine's check opens the connection then):
+ * one that does not say it is ready in time is killed and made again. */
+#define FORK_KILL_SILENT true
+#else
+#define FORK_KILL_SILENT false
+#endif
 
 /* Fork the job's child. On a remote engine the child first checks that
  * its copy of the engine's library can be used (cistern_forked: a lock
@@ -216,8 +224,15 @@ job_fork(struct ui *ui, size_t host, int fds[2], job_fn fn, void *arg)
 		/* the check answers within half a second */
 		pfd.fd = fds[0];
 		pfd.events = POLLIN;
-		if (poll(&pfd, 1, 2000) <= 0 || read(fds[0], &go, 1) == 1 ||
-		    tries + 1 >= FORK_TRIES)
+		if (poll(&pfd, 1, FORK_KILL_SILENT ? 4000 : 2000) <= 0) {
+			if (!FORK_KILL_SILENT || tries + 1 >= FORK_TRIES)
+				return pid;
+			kill(pid, SIGKILL);
+			run_reap(pid, &st);
+			close(fds[0]);
+			continue;
+		}
+		if (read(fds[0], &go, 1) == 1 || tries + 1 >= FORK_TRIES)
 			return pid;
 		/* no 'G': the child exited; again if it asked for it */
 		if (run_reap(pid, &st) != pid || !WIFEXITED(st) ||
