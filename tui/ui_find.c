@@ -138,7 +138,7 @@ find_run(struct ui *ui, struct find *f)
 		const char *name, *why;
 		struct cistern *c;
 		struct ui_remote *r;
-		size_t before = f->nhits;
+		size_t before = f->nhits, unread = 0;
 
 		host_get(ui, i, &name, &c, &r);
 		if ((why = host_skipped(r, buf, sizeof(buf))) != NULL) {
@@ -152,6 +152,11 @@ find_run(struct ui *ui, struct find *f)
 
 			if (!pool_is_active(p))
 				continue;
+			/* this machine's pools are read when first shown */
+			if (r == NULL && !p->refreshed && p->vols_brief == 0) {
+				unread++;
+				continue;
+			}
 			for (size_t j = 0; j < p->nvols; j++) {
 				if (!vol_matches(p->vols[j], f->value))
 					continue;
@@ -166,6 +171,9 @@ find_run(struct ui *ui, struct find *f)
 		}
 		if (f->nhits > before)
 			f->nhosts_hit++;
+		if (unread > 0)
+			note(f, "%s: %zu pool%s not read yet", name, unread,
+			     unread == 1 ? "" : "s");
 	}
 	qsort(f->hits, f->nhits, sizeof(*f->hits), hit_cmp);
 	if (f->sc.sel >= f->nhits)
