@@ -82,7 +82,8 @@ host_skipped(const struct ui_remote *r, char *buf, size_t n)
 	ui_remote_state(r, now_ms(), buf, n, &role);
 	if (str_startswith(buf, "lost"))
 		return "lost";
-	if (str_eq(buf, "auth failed") || str_eq(buf, "connecting"))
+	if (str_eq(buf, "auth failed") || str_eq(buf, "connecting") ||
+	    str_eq(buf, "disconnected"))
 		return buf;
 	return "not connected";
 }
