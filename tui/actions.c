@@ -67,6 +67,8 @@ const struct action ui_actions[] = {
 	  A_POOL, POOL_OP_NONE },
 	[ACTION_HOSTS] = { "hosts", 0, 'H', "Hosts", "the hosts: add, edit, remove, "
 	  "connect, disconnect, autoconnect", A_GLOBAL, POOL_OP_NONE },
+	[ACTION_FIND] = { "find", 0, 'f', "Find", "find a volume on every connected host "
+	  "by any part of its name or path", A_GLOBAL, POOL_OP_NONE },
 	[ACTION_COUNT] = { NULL, 0, 0, NULL, NULL, 0, POOL_OP_NONE },
 };
 

@@ -16,6 +16,7 @@
 #include "ui_action.h"
 #include "ui_dialog.h"
 #include "ui_draw.h"
+#include "ui_find.h"
 #include "ui_form.h"
 #include "ui_job.h"
 #include "ui_list.h"
@@ -59,6 +60,7 @@ static const struct {
 	[ACTION_MAP] = { need_map, act_map },
 	[ACTION_DETAILS] = { NULL, act_details },
 	[ACTION_HOSTS] = { NULL, act_hosts },
+	[ACTION_FIND] = { NULL, act_find },
 };
 
 /* The precondition of an action, or NULL. */

@@ -741,3 +741,9 @@ ui_remote_why(const struct ui_remote *r)
 {
 	return r->why;
 }
+
+bool
+ui_remote_loading(const struct ui_remote *r)
+{
+	return r->running && !r->loaded;
+}

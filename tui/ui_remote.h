@@ -65,6 +65,8 @@ bool ui_remote_lost(const struct ui *ui);
 bool ui_remote_is_lost(const struct ui_remote *r);
 bool ui_remote_opened(const struct ui_remote *r);
 const char *ui_remote_why(const struct ui_remote *r);
+/* Is its first full load still on its way (some volumes not there yet)? */
+bool ui_remote_loading(const struct ui_remote *r);
 const char *ui_remote_state(const struct ui_remote *r, int64_t now,
 			    char *buf, size_t n, int *role);
 
