@@ -100,8 +100,10 @@ ui_hosts_pane_draw(struct ui *ui, int y, int h, int w, bool focused)
 	int *rows = xcalloc(n, sizeof(*rows));
 	size_t *count = xcalloc(n, sizeof(*count));
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		ui->hosts[i].line_y = ui->hosts[i].pool_y = -1;
+		count[i] = SIZE_MAX;     /* not counted: no room left */
+	}
 	if (avail < 2) {
 		/* no room for the others: the shown host alone */
 		draw_host_line(ui, ui->cur, y, w, true);
@@ -139,6 +141,7 @@ ui_hosts_pane_draw(struct ui *ui, int y, int h, int w, bool focused)
 		size_t cnt;
 		int shown;
 
+		/* open: its pools shown, or none to show */
 		draw_host_line(ui, i, at, w, i == ui->cur || rows[i] > 0 ||
 			       (!hh->folded && count[i] == 0 &&
 				host_listable(hh)));
