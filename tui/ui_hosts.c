@@ -113,10 +113,14 @@ ui_hosts_setup(struct ui *ui, struct cistern *home, char *why,
 	ui->cur = 0;
 	ui->c = ui->hosts[0].c;
 	ui->remote = ui->hosts[0].remote;
-	for (size_t i = 0; i < ui->nhosts; i++)
+	for (size_t i = 0; i < ui->nhosts; i++) {
 		if (ui->hosts[i].remote != NULL &&
 		    (ui->hosts[i].autoconnect || i == 0))
 			ui_remote_load_one(ui, ui->hosts[i].remote, false);
+		/* this machine after a -c host: not read until it is shown */
+		if (ui->hosts[i].remote == NULL && i != 0)
+			ui->hosts[i].stale = true;
+	}
 	return 0;
 }
 
