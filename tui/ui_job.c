@@ -182,8 +182,10 @@ ui_job_start(struct ui *ui, const char *title, const char *pool, job_fn fn,
 
 /* Fork the job's child. On a remote engine the child first checks that
  * its copy of the engine's library can be used (cistern_forked: a lock
- * another thread held at the fork stays held in the child) and says 'G';
- * else it exits and the fork is made again. pid, or -1 with errno. */
+ * another thread held at the fork stays held in the child) and says so
+ * with a record 'G' (type 'G', no data: a record the screen ignores if it
+ * comes after the wait); else it exits and the fork is made again. pid,
+ * or -1 with errno. */
 static pid_t
 job_fork(struct ui *ui, size_t host, int fds[2], job_fn fn, void *arg)
 {
@@ -191,10 +193,11 @@ job_fork(struct ui *ui, size_t host, int fds[2], job_fn fn, void *arg)
 	bool check = engine_remote(c);
 
 	for (int tries = 0;; tries++) {
+		static const char go_rec[5] = { 'G', 0, 0, 0, 0 };
 		struct pollfd pfd;
 		pid_t pid;
-		char go = 0;
-		int st;
+		char go[5];
+		int st, rc;
 
 		if (pipe2(fds, O_CLOEXEC) < 0)
 			return -1;
@@ -213,7 +216,8 @@ job_fork(struct ui *ui, size_t host, int fds[2], job_fn fn, void *arg)
 			if (check) {
 				if (cistern_forked(c) < 0)
 					_exit(CHILD_FORK_AGAIN);
-				if (write(fds[1], "G", 1) != 1)
+				if (write(fds[1], go_rec, sizeof(go_rec)) !=
+				    (ssize_t)sizeof(go_rec))
 					_exit(CHILD_FORK_AGAIN);
 			}
 			child_main(ui, fds[1], fn, arg);
@@ -224,7 +228,10 @@ job_fork(struct ui *ui, size_t host, int fds[2], job_fn fn, void *arg)
 		/* the check answers within half a second */
 		pfd.fd = fds[0];
 		pfd.events = POLLIN;
-		if (poll(&pfd, 1, FORK_KILL_SILENT ? 4000 : 2000) <= 0) {
+		do
+			rc = poll(&pfd, 1, FORK_KILL_SILENT ? 4000 : 2000);
+		while (rc < 0 && errno == EINTR);
+		if (rc <= 0) {
 			if (!FORK_KILL_SILENT || tries + 1 >= FORK_TRIES)
 				return pid;
 			kill(pid, SIGKILL);
@@ -232,7 +239,9 @@ job_fork(struct ui *ui, size_t host, int fds[2], job_fn fn, void *arg)
 			close(fds[0]);
 			continue;
 		}
-		if (read(fds[0], &go, 1) == 1 || tries + 1 >= FORK_TRIES)
+		/* the record is written whole (5 bytes, under PIPE_BUF) */
+		if (read(fds[0], go, sizeof(go)) == (ssize_t)sizeof(go) ||
+		    tries + 1 >= FORK_TRIES)
 			return pid;
 		/* no 'G': the child exited; again if it asked for it */
 		if (run_reap(pid, &st) != pid || !WIFEXITED(st) ||
