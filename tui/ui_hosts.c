@@ -160,6 +160,13 @@ hand_over(char **keep, char **shown, char **take)
 	*take = NULL;
 }
 
+/* Why a libvirt host is not connected, in a line. */
+static const char *
+lost_why(const struct ui_remote *r)
+{
+	return ui_remote_why(r) ? ui_remote_why(r) : "not connected";
+}
+
 /* Show host i; `read`: what it shows is read again now (a host not yet
  * connected connects), else only when it is stale. */
 static void
@@ -196,9 +203,7 @@ host_show(struct ui *ui, size_t i, bool read)
 	if (ui_remote_off(to->remote))
 		ui_status(ui, R_WARNING, "%s: disconnected.", to->name);
 	else if (to->remote != NULL && ui_remote_is_lost(to->remote))
-		ui_status(ui, R_ERROR, "%s: %s", to->name,
-			  ui_remote_why(to->remote) ? ui_remote_why(to->remote) :
-			  "not connected");
+		ui_status(ui, R_ERROR, "%s: %s", to->name, lost_why(to->remote));
 	else
 		ui_status(ui, R_STATUS, "Host %s.", to->name);
 }
@@ -273,9 +278,7 @@ ui_host_unavailable(struct ui *ui, char *buf, size_t n)
 	}
 	ui_remote_state(ui->remote, now_ms(), state, sizeof(state), &role);
 	snprintf(buf, n, "%s is not available (%s): %s",
-		 h ? h->name : ui_remote_uri(ui), state,
-		 ui_remote_why(ui->remote) ? ui_remote_why(ui->remote) :
-		 "not connected");
+		 h ? h->name : ui_remote_uri(ui), state, lost_why(ui->remote));
 	return buf;
 }
 
@@ -291,9 +294,7 @@ ui_host_down(struct ui *ui, size_t i, char *buf, size_t n)
 		return NULL;
 	h = &ui->hosts[i];
 	ui_remote_state(h->remote, now_ms(), state, sizeof(state), &role);
-	snprintf(buf, n, "%s %s: %s", h->name, state,
-		 ui_remote_why(h->remote) ? ui_remote_why(h->remote) :
-		 "not connected");
+	snprintf(buf, n, "%s %s: %s", h->name, state, lost_why(h->remote));
 	return buf;
 }
 

@@ -71,20 +71,18 @@ widen_for(struct ui *ui, struct pool **v, size_t n)
 	free(r);
 }
 
-/* One host's line: "[-] kvm-a  connected  2 pools  504G". */
+/* One host's line: "[-] kvm-a  connected  2 pools  504G"; under a
+ * filter, how many of its pools pass it (`count`). */
 static void
-draw_host_line(struct ui *ui, size_t i, int y, int w, bool open)
+draw_host_line(struct ui *ui, size_t i, int y, int w, bool open,
+	       size_t count)
 {
 	char line[512], full[600];
 	long matching = -1;
 	int role;
 
-	/* under a filter, how many of the host's pools pass it */
-	if (ui->pools.filter[0] != '\0' && host_listable(&ui->hosts[i])) {
-		size_t cnt;
-		free(host_pools(ui, &ui->hosts[i], &cnt));
-		matching = (long)cnt;
-	}
+	if (ui->pools.filter[0] != '\0' && host_listable(&ui->hosts[i]))
+		matching = (long)count;
 	ui_host_line_matching(ui, i, matching, line, sizeof(line), &role);
 	snprintf(full, sizeof(full), "%s %s", open ? "[-]" : "[+]", line);
 	text_fill(y, 0, w, ui->attr[R_NORMAL]);
@@ -99,14 +97,20 @@ ui_hosts_pane_draw(struct ui *ui, int y, int h, int w, bool focused)
 	int avail = h - (int)n, cur_rows, rest, at = y;
 	int *rows = xcalloc(n, sizeof(*rows));
 	size_t *count = xcalloc(n, sizeof(*count));
+	struct pool ***v = xcalloc(n, sizeof(*v));
 
+	/* each host's pools that pass the filter, once per draw (the shown
+	 * host's are its list's) */
 	for (size_t i = 0; i < n; i++) {
 		ui->hosts[i].line_y = ui->hosts[i].pool_y = -1;
-		count[i] = SIZE_MAX;     /* not counted: no room left */
+		if (i == ui->cur)
+			count[i] = nview;
+		else
+			v[i] = host_pools(ui, &ui->hosts[i], &count[i]);
 	}
 	if (avail < 2) {
 		/* no room for the others: the shown host alone */
-		draw_host_line(ui, ui->cur, y, w, true);
+		draw_host_line(ui, ui->cur, y, w, true, count[ui->cur]);
 		ui->hosts[ui->cur].line_y = y;
 		list_draw(ui, &ui->pools, y + 1, 0, h - 1, w, focused);
 		goto out;
@@ -119,15 +123,10 @@ ui_hosts_pane_draw(struct ui *ui, int y, int h, int w, bool focused)
 		cur_rows = avail;
 	rest = avail - cur_rows;
 	for (size_t i = 0; i < n && rest > 0; i++) {
-		struct ui_host *hh = &ui->hosts[i];
-		struct pool **v;
-
-		if (i == ui->cur || hh->folded)
+		if (i == ui->cur || ui->hosts[i].folded)
 			continue;
-		v = host_pools(ui, hh, &count[i]);
 		rows[i] = count[i] < (size_t)rest ? (int)count[i] : rest;
-		widen_for(ui, v, (size_t)rows[i]);
-		free(v);
+		widen_for(ui, v[i], (size_t)rows[i]);
 		rest -= rows[i];
 	}
 	/* the list first: the other rows use its columns */
@@ -137,14 +136,13 @@ ui_hosts_pane_draw(struct ui *ui, int y, int h, int w, bool focused)
 	at = y;
 	for (size_t i = 0; i < n; i++) {
 		struct ui_host *hh = &ui->hosts[i];
-		struct pool **v;
-		size_t cnt;
+		size_t cnt = count[i];
 		int shown;
 
 		/* open: its pools shown, or none to show */
 		draw_host_line(ui, i, at, w, i == ui->cur || rows[i] > 0 ||
-			       (!hh->folded && count[i] == 0 &&
-				host_listable(hh)));
+			       (!hh->folded && cnt == 0 && host_listable(hh)),
+			       cnt);
 		hh->line_y = at++;
 		if (i == ui->cur) {
 			at += cur_rows;
@@ -152,13 +150,12 @@ ui_hosts_pane_draw(struct ui *ui, int y, int h, int w, bool focused)
 		}
 		if (rows[i] == 0)
 			continue;
-		v = host_pools(ui, hh, &cnt);
 		/* the last row says how many more when they do not fit */
 		shown = (size_t)rows[i] < cnt ? rows[i] - 1 : rows[i];
 		hh->pool_y = at;
 		hh->pool_n = shown;
 		for (int k = 0; k < shown; k++) {
-			struct row r = { .pool = v[k] };
+			struct row r = { .pool = v[i][k] };
 			list_draw_row(ui, &ui->pools, &r, at++,
 				      ui->attr[R_NORMAL], false);
 		}
@@ -171,11 +168,13 @@ ui_hosts_pane_draw(struct ui *ui, int y, int h, int w, bool focused)
 			text_put(at++, 0, more, w, ui->attr[R_DIM], false,
 				 false);
 		}
-		free(v);
 	}
 	while (at < y + h)
 		text_fill(at++, 0, w, ui->attr[R_NORMAL]);
 out:
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 	free(rows);
 	free(count);
 }
