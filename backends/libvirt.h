@@ -80,6 +80,14 @@ int lv_vol_list(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
  * VOL_LIST_SIZES, see pool_ensure_listed). */
 int lv_vol_list_as(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
 		   int what, bool quiet, struct job *j, struct err *e);
+/* A file pool's volumes read here (backends/libvirt_local.c): the
+ * pool's directory open when this process is shown to see the daemon's
+ * files over a local URI, else -1; and one volume's type and sizes read
+ * in it as libvirtd reads them (false: ask libvirt). */
+int lv_local_dir(struct cistern *c, const struct pool *p,
+		 virStorageVolPtr *vols, int n);
+bool lv_local_info(const struct pool *p, int dfd, virStorageVolPtr vol,
+		   virStorageVolInfo *info);
 /* Disk pools (backends/libvirt_map.c): a volume's source extents from
  * its XML, and p's device maps from its live XML and its volumes. */
 void lv_vol_extents(struct vol_def *v, const char *xml);

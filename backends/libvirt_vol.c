@@ -42,13 +42,14 @@ lv_vol_read(struct cistern *c, const struct pool *p, virStorageVolPtr vol,
 
 /* A volume for a list only (`what`: VOL_LIST_NAMES, VOL_LIST_SIZES):
  * name and key come with the listing; in file pools the key is the path
- * (libvirt's keys there), and type and sizes are one small request
- * (virStorageVolGetInfo) instead of the XML. A volume whose key is not a
- * path in the pool's directory, or whose type cistern has no name for,
- * is read in full. */
+ * (libvirt's keys there), and type and sizes are read in the pool's
+ * directory `dfd` when it is open here (lv_local_dir), or else one small
+ * request (virStorageVolGetInfo) instead of the XML. A volume whose key
+ * is not a path in the pool's directory, or whose type cistern has no
+ * name for, is read in full. */
 static struct vol_def *
 lv_vol_brief(struct cistern *c, const struct pool *p, virStorageVolPtr vol,
-	     int what, struct err *e)
+	     int what, int dfd, struct err *e)
 {
 	const char *key = virStorageVolGetKey(vol), *dir = p->def->target_path;
 	virStorageVolInfo info = { 0 };
@@ -58,11 +59,13 @@ lv_vol_brief(struct cistern *c, const struct pool *p, virStorageVolPtr vol,
 	if (key == NULL || dir == NULL || !str_startswith(key, dir) ||
 	    key[strlen(dir)] != '/')
 		return lv_vol_read(c, p, vol, e);
-	if (what >= VOL_LIST_SIZES) {
+	if (what >= VOL_LIST_SIZES && !lv_local_info(p, dfd, vol, &info)) {
 		if (virStorageVolGetInfo(vol, &info) < 0)
 			return lv_fail(c, e, "pool '%s': volume '%s'",
 				       p->def->name,
 				       virStorageVolGetName(vol)), NULL;
+	}
+	if (what >= VOL_LIST_SIZES) {
 		switch (info.type) {
 		case VIR_STORAGE_VOL_FILE: t = VOL_FILE; break;
 		case VIR_STORAGE_VOL_BLOCK: t = VOL_BLOCK; break;
@@ -105,6 +108,7 @@ struct vl_work {
 	struct vl_slot *slots;
 	int n;
 	int what;                 /* 0: in full; else VOL_LIST_* */
+	int dfd;                  /* the pool's directory, read here, or -1 */
 	int next;                 /* the next volume to read (atomic) */
 	int done;                 /* how many are read (atomic) */
 	pthread_mutex_t lock;
@@ -128,7 +132,8 @@ vl_read_some(struct vl_work *w)
 		err_init(&s->e);
 		s->v = w->what == 0 ?
 			lv_vol_read(w->c, w->p, w->vols[i], &s->e) :
-			lv_vol_brief(w->c, w->p, w->vols[i], w->what, &s->e);
+			lv_vol_brief(w->c, w->p, w->vols[i], w->what, w->dfd,
+				     &s->e);
 		__atomic_fetch_add(&w->done, 1, __ATOMIC_RELEASE);
 	}
 }
@@ -211,7 +216,7 @@ lv_vol_list_as(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
 {
 	virStorageVolPtr *vols = NULL;
 	int n = virStoragePoolListAllVolumes(pp, &vols, 0);
-	struct vl_work w = { .c = c, .p = p, .what = what };
+	struct vl_work w = { .c = c, .p = p, .what = what, .dfd = -1 };
 	int rc = 0;
 
 	if (n < 0)
@@ -222,6 +227,8 @@ lv_vol_list_as(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
 	w.vols = vols;
 	w.n = n;
 	w.slots = xcalloc((size_t)n + 1, sizeof(*w.slots));
+	if (what == VOL_LIST_SIZES)
+		w.dfd = lv_local_dir(c, p, vols, n);
 	if (what != VOL_LIST_NAMES)
 		vl_read_all(&w, j);
 	else    /* no request per volume, unless one is read in full */
@@ -249,6 +256,8 @@ lv_vol_list_as(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
 	}
 	if (j != NULL)
 		job_progress(j, (uint64_t)n);
+	if (w.dfd >= 0)
+		close(w.dfd);
 	free(w.slots);
 	free(vols);
 	if (rc == 0 && what == 0 && p->def->type == POOL_DISK &&

@@ -100,6 +100,61 @@ expect_match "--json reads the volumes in full (format)" \
 	"$(c vol-list many --json | tr -d ' \n')" '"name":"001.img".*"format":"raw"'
 expect_match "the odd one in its place" "$(c vol-list many --details | sed -n 252p)" \
 	'^ 250\.img +.*/many/250\.img +file +3\.00 MiB +0\.00 B'
+# on a local URI a file pool's sizes are read here, once a volume read
+# both ways shows this process sees the daemon's files; libvirt is asked
+# only for what cannot be read here (links, directories). Counted in
+# libvirt's client debug log: the requests that reach the daemon.
+info_requests() {   # CMD... -> how many virStorageVolGetInfo calls it made
+	rm -f "$T/lv.log"
+	LIBVIRT_LOG_FILTERS="1:libvirt 4:*" LIBVIRT_LOG_OUTPUTS="1:file:$T/lv.log" \
+		"$@" >/dev/null 2>&1
+	grep -c 'virStorageVolGetInfo:' "$T/lv.log"
+}
+expect_eq "vol-list --details of 500 files, read here: one request (the check)" \
+	"$(info_requests c vol-list many --details)" 2
+expect_eq "CISTERN_LOCAL_READ=0: one request per volume" \
+	"$(CISTERN_LOCAL_READ=0 info_requests c vol-list many --details)" 501
+M=$T/mix
+mkdir -p "$M/sub"
+truncate -s 5M "$M/raw.img"
+head -c 300K /dev/urandom >"$M/data.img"
+qemu-img create -q -f qcow2 "$M/q.qcow2" 2G
+qemu-img create -q -f qcow2 -b q.qcow2 -F qcow2 "$M/over.qcow2"
+qemu-img create -q -f vmdk "$M/v.vmdk" 1G
+qemu-img create -q -f vdi "$M/v.vdi" 1G
+qemu-img create -q -f qed "$M/e.qed" 1G
+head -c 100 "$M/q.qcow2" >"$M/cut.qcow2"
+ln -s raw.img "$M/link.img"
+v pool-create-as mix dir --target "$M" >/dev/null
+same "vol-list --details read here: each image format, a cut-off header, a link, a directory" \
+	vol-list mix --details
+expect_eq "read here: libvirt asked for the check, the link and the directory" \
+	"$(info_requests c vol-list mix --details)" 3
+# a daemon that sees other files at the same path (its own mount
+# namespace): the same filesystem, other sizes, so the check fails and
+# libvirt is asked for every volume; then another filesystem altogether
+LPID=$(cat "$D/run/libvirtd.pid")
+mkdir -p "$T/other" "$T/other-daemon"
+truncate -s 1M "$T/other/a.img" "$T/other/b.img"
+truncate -s 3M "$T/other-daemon/a.img" "$T/other-daemon/b.img"
+nsenter -t "$LPID" -m mount --bind "$T/other-daemon" "$T/other"
+v pool-create-as other dir --target "$T/other" >/dev/null
+same "a daemon that sees other files at the path: its sizes, as virsh" \
+	vol-list other --details
+expect_eq "a daemon that sees other files: libvirt asked for each" \
+	"$(info_requests c vol-list other --details)" 3
+v pool-destroy other >/dev/null
+nsenter -t "$LPID" -m umount "$T/other"
+nsenter -t "$LPID" -m mount -t tmpfs -o size=8m tmpfs "$T/other"
+nsenter -t "$LPID" -m truncate -s 2M "$T/other/a.img" "$T/other/b.img"
+v pool-create-as other dir --target "$T/other" >/dev/null
+same "a daemon with another filesystem at the path: its sizes, as virsh" \
+	vol-list other --details
+expect_eq "another filesystem: no volume read here" \
+	"$(info_requests c vol-list other --details)" 2
+v pool-destroy other >/dev/null
+nsenter -t "$LPID" -m umount "$T/other"
+
 # libvirt lists at most 16384 volumes per pool, virsh as well: that is
 # the daemon's refusal over a good connection, not a lost one
 mkdir -p "$T/huge"

@@ -48,6 +48,15 @@ check "vol-upload over ssh: the data" cmp "$T/data" "$T/back"
 c vol-download v.img "$T/back2" --pool p --length 4194304 >/dev/null
 check "vol-download over ssh: the data" cmp "$T/data" "$T/back2"
 same "pool-list --details over ssh" pool-list --all --details
+# the files are on this machine too, but an ssh URI is another host's:
+# libvirt is asked for each volume's sizes, none is read here
+c vol-create-as p w.img 2M >/dev/null
+same "vol-list --details over ssh" vol-list p --details
+rm -f "$T/lv.log"
+LIBVIRT_LOG_FILTERS="1:libvirt 4:*" LIBVIRT_LOG_OUTPUTS="1:file:$T/lv.log" \
+	c vol-list p --details >/dev/null 2>&1
+expect_eq "over ssh no volume is read here: one request per volume" \
+	"$(grep -c 'virStorageVolGetInfo:' "$T/lv.log")" 2
 
 # ---- a wrong key: libvirt's ssh error, one line ----
 ssh-keygen -q -t ed25519 -N '' -f "$S/other_key"
