@@ -20,10 +20,6 @@
 #include "../core/xml.h"
 #include "../core/xmlutil.h"
 
-/* keepalive: every 5 s; the connection is dead after 3 unanswered */
-#define LV_KEEPALIVE_S 5
-#define LV_KEEPALIVE_COUNT 3
-
 /* libvirt prints its errors on stderr unless told otherwise; cistern
  * reports them itself, once, as a struct err. */
 static void
@@ -85,27 +81,47 @@ lv_code(virErrorPtr le)
 	}
 }
 
-int
-lv_fail(struct cistern *c, struct err *e, const char *fmt, ...)
+static void
+lv_fail_va(struct cistern *c, struct err *e, virErrorPtr le,
+	   const char *fmt, va_list ap)
 {
 	struct lv *lv = c->engine_data;
-	/* a copy: asking whether the connection lives resets the error */
-	virErrorPtr le = virSaveLastError();
 	const char *msg = (le && le->message) ? le->message :
 			  "unknown libvirt error";
 	char what[512];
-	va_list ap;
 
 	if (lv_lost(lv, le)) {
 		err_setc(e, ERR_GENERIC, "cannot reach libvirt at %s: %s",
 			 lv->uri, msg);
 	} else {
-		va_start(ap, fmt);
 		vsnprintf(what, sizeof(what), fmt, ap);
-		va_end(ap);
 		err_setc(e, lv_code(le), "%s: %s", what, msg);
 	}
+}
+
+int
+lv_fail(struct cistern *c, struct err *e, const char *fmt, ...)
+{
+	/* a copy: asking whether the connection lives resets the error */
+	virErrorPtr le = virSaveLastError();
+	va_list ap;
+
+	va_start(ap, fmt);
+	lv_fail_va(c, e, le, fmt, ap);
+	va_end(ap);
 	virFreeError(le);
+	return -1;
+}
+
+int
+lv_fail_with(struct cistern *c, struct err *e, virErrorPtr le,
+	     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	lv_fail_va(c, e, le, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -125,6 +141,21 @@ lv_open_conn(struct cistern *c, struct lv *lv, struct err *e)
 	virResetLastError();
 	(void)c;
 	return 0;
+}
+
+void
+lv_abandon(struct cistern *c, virConnectPtr conn, struct err *e)
+{
+	struct lv *lv = c->engine_data;
+
+	pthread_mutex_lock(&lv->lock);
+	/* not closed, not kept with the dead ones (closed at the end): its
+	 * reference goes with the waiting threads' volumes */
+	if (conn == lv->conn && lv->pid == getpid())
+		lv->conn = NULL;
+	pthread_mutex_unlock(&lv->lock);
+	err_setc(e, ERR_GENERIC, "cannot reach libvirt at %s: no answer in "
+		 "%d s", lv->uri, LV_DEAD_MS / 1000);
 }
 
 virConnectPtr

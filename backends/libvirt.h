@@ -57,11 +57,29 @@ void lv_event_hold(bool hold);
 /* The connection of this process (a forked child opens its own). */
 virConnectPtr lv_conn(struct cistern *c, struct err *e);
 
+/* keepalive: every 5 s; the connection is dead after 3 unanswered, in
+ * 20 s. Where keepalive cannot tell, a burst of requests gives up after
+ * LV_DEAD_MS with no answer. */
+#define LV_KEEPALIVE_S 5
+#define LV_KEEPALIVE_COUNT 3
+#define LV_DEAD_MS 30000
+
+/* A burst of requests had no answer for LV_DEAD_MS (keepalive did not
+ * tell: a forked job has no event loop): conn is dropped (the next
+ * request opens a new one) and left to the threads still waiting on
+ * it, which finish when the daemon answers or the link breaks. e:
+ * "cannot reach libvirt at URI: no answer in 30 s". */
+void lv_abandon(struct cistern *c, virConnectPtr conn, struct err *e);
+
 /* Fill e from libvirt's last error: "WHAT: libvirt's message", or
  * "cannot reach libvirt at URI: ..." when the connection is gone.
  * Returns -1. */
 int lv_fail(struct cistern *c, struct err *e, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same from an error saved earlier (virSaveLastError; le stays the
+ * caller's). */
+int lv_fail_with(struct cistern *c, struct err *e, virErrorPtr le,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* The libvirt pool of p (virStoragePoolFree it), or NULL with e set. */
 virStoragePoolPtr lv_pool(struct cistern *c, const struct pool *p,
@@ -83,10 +101,11 @@ int lv_vol_list_as(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
 /* A file pool's volumes read here (backends/libvirt_local.c): the
  * pool's directory open when this process is shown to see the daemon's
  * files over a local URI, else -1; and one volume's type and sizes read
- * in it as libvirtd reads them (false: ask libvirt). */
+ * in it (the pool's target `dir`) as libvirtd reads them (false: ask
+ * libvirt). */
 int lv_local_dir(struct cistern *c, const struct pool *p,
 		 virStorageVolPtr *vols, int n);
-bool lv_local_info(const struct pool *p, int dfd, virStorageVolPtr vol,
+bool lv_local_info(const char *dir, int dfd, virStorageVolPtr vol,
 		   virStorageVolInfo *info);
 /* Disk pools (backends/libvirt_map.c): a volume's source extents from
  * its XML, and p's device maps from its live XML and its volumes. */

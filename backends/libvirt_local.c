@@ -27,9 +27,9 @@
 /* The file name of a volume keyed DIR/NAME by libvirt, or NULL when its
  * key is no such path. */
 static const char *
-local_name(const struct pool *p, virStorageVolPtr vol)
+local_name(const char *dir, virStorageVolPtr vol)
 {
-	const char *key = virStorageVolGetKey(vol), *dir = p->def->target_path;
+	const char *key = virStorageVolGetKey(vol);
 	const char *name = virStorageVolGetName(vol);
 	size_t dl;
 
@@ -43,10 +43,10 @@ local_name(const struct pool *p, virStorageVolPtr vol)
 }
 
 bool
-lv_local_info(const struct pool *p, int dfd, virStorageVolPtr vol,
+lv_local_info(const char *dir, int dfd, virStorageVolPtr vol,
 	      virStorageVolInfo *info)
 {
-	const char *name = local_name(p, vol);
+	const char *name = local_name(dir, vol);
 	struct vol_def *v;
 	struct stat st;
 	bool ok;
@@ -57,7 +57,7 @@ lv_local_info(const struct pool *p, int dfd, virStorageVolPtr vol,
 	    fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    !S_ISREG(st.st_mode))
 		return false;
-	v = filevol_probe(p->def->target_path, dfd, name, DT_REG, false);
+	v = filevol_probe(dir, dfd, name, DT_REG, false);
 	ok = v != NULL && v->note == NULL && !v->damaged && v->has_capacity &&
 	     v->type == VOL_FILE;
 	if (ok) {
@@ -102,7 +102,7 @@ lv_local_dir(struct cistern *c, const struct pool *p, virStorageVolPtr *vols,
 	/* a volume of it (the first of the first few that is a file here)
 	 * reads the same here as from libvirt */
 	for (int i = 0; i < n && i < LOCAL_TRIES; i++) {
-		if (!lv_local_info(p, dfd, vols[i], &here))
+		if (!lv_local_info(dir, dfd, vols[i], &here))
 			continue;
 		if (virStorageVolGetInfo(vols[i], &there) == 0 &&
 		    here.type == there.type &&

@@ -350,6 +350,51 @@ if [ "$(readlink "/proc/$lpid/exe")" = /usr/sbin/libvirtd ]; then
 		[ $(( (t1 - t0) / 1000000 )) -lt 10000 ]
 	check "the same libvirtd answers again once continued" \
 		"$CISTERN" -c "$U" pool-list
+
+	# stopped in the middle of a listing's burst of requests (8 threads
+	# on one connection; CISTERN_LOCAL_READ=0: a request per volume).
+	# When libvirt 9.0's keepalive ends a connection several threads wait
+	# on, the next one waits for ever, then runs a stale callback when
+	# the daemon answers (SIGSEGV): the listing goes on without them
+	mkdir -p "$T/stall"
+	(cd "$T/stall" && seq -w 1 10000 | sed 's/$/.img/' | xargs truncate -s 1M)
+	v pool-define-as stall dir --target "$T/stall" >/dev/null
+	v pool-start stall >/dev/null
+	# stall PAUSE: list, stop libvirtd once the listing's threads are
+	# there, continue it after PAUSE s (0: when the listing has ended)
+	stall() {
+		local pid cpid= tasks n=0
+		CISTERN_LOCAL_READ=0 timeout 60 "$CISTERN" -c "$U" vol-list stall \
+			--details >"$T/st.out" 2>"$T/st.err" &
+		pid=$!
+		# cistern (timeout's child) with its 8 reading threads
+		while kill -0 "$pid" 2>/dev/null && [ -z "$cpid" ]; do
+			cpid=$(pgrep -P "$pid"); done
+		while [ -n "$cpid" ] && kill -0 "$cpid" 2>/dev/null &&
+		      [ "$n" -lt 10 ]; do
+			tasks=(/proc/"$cpid"/task/*); n=${#tasks[@]}; done
+		kill -STOP "$lpid"
+		[ "$1" = 0 ] || { sleep "$1"; kill -CONT "$lpid"; }
+		wait "$pid"; rc=$?
+		kill -CONT "$lpid"
+	}
+	t0=$(date +%s)
+	stall 0
+	expect_eq "stopped mid-listing: a failure, no crash" "$rc" 1
+	expect_eq "stopped mid-listing: keepalive, one clear line" \
+		"$(cat "$T/st.err")" \
+		"error: cannot reach libvirt at $U: internal error: connection closed due to keepalive timeout"
+	check "stopped mid-listing: given up in 20 s ($(( $(date +%s) - t0 )) s)" \
+		[ $(( $(date +%s) - t0 )) -lt 35 ]
+	expect_eq "stopped mid-listing: the next listing works" \
+		"$(c vol-list stall | grep -c '\.img ')" 10000
+	stall 8
+	expect_eq "stopped 8 s mid-listing, then continued: it ends well" "$rc" 0
+	expect_eq "stopped 8 s mid-listing, then continued: every volume" \
+		"$(grep -c '\.img ' "$T/st.out")" 10000
+	v pool-destroy stall >/dev/null
+	v pool-undefine stall >/dev/null
+	rm -rf "$T/stall"
 else
 	t_skip "a silent libvirtd" "$D/pid is not libvirtd's pid"
 fi
