@@ -153,9 +153,40 @@ lv_abandon(struct cistern *c, virConnectPtr conn, struct err *e)
 	 * reference goes with the waiting threads' volumes */
 	if (conn == lv->conn && lv->pid == getpid())
 		lv->conn = NULL;
+	if (conn == lv->bulk && lv->pid == getpid())
+		lv->bulk = NULL;
 	pthread_mutex_unlock(&lv->lock);
 	err_setc(e, ERR_GENERIC, "cannot reach libvirt at %s: no answer in "
 		 "%d s", lv->uri, LV_DEAD_MS / 1000);
+}
+
+virConnectPtr
+lv_bulk(struct cistern *c)
+{
+	struct lv *lv = c->engine_data;
+	virConnectPtr conn;
+	struct err e;
+
+	if (!(lv->flags & ENGINE_LONG_LIVED) || !lv_event_ours() ||
+	    lv->pid != getpid())
+		return NULL;
+	pthread_mutex_lock(&lv->lock);
+	if (lv->bulk != NULL && virConnectIsAlive(lv->bulk) == 0) {
+		/* lost: kept for whoever still holds it, like lv_conn's */
+		lv->dead = xreallocarray(lv->dead, lv->ndead + 1,
+					 sizeof(*lv->dead));
+		lv->dead[lv->ndead++] = lv->bulk;
+		lv->bulk = NULL;
+	}
+	if (lv->bulk == NULL) {
+		err_init(&e);
+		lv->bulk = lv_open_timed(lv->uri, lv->flags, &e);
+		err_clear(&e);
+	}
+	conn = lv->bulk;
+	pthread_mutex_unlock(&lv->lock);
+	virResetLastError();
+	return conn;
 }
 
 virConnectPtr
@@ -222,6 +253,8 @@ lv_close(struct cistern *c)
 		return;
 	if (lv->conn != NULL && lv->pid == getpid())
 		virConnectClose(lv->conn);
+	if (lv->bulk != NULL && lv->pid == getpid())
+		virConnectClose(lv->bulk);
 	for (size_t i = 0; i < lv->ndead && lv->pid == getpid(); i++)
 		virConnectClose(lv->dead[i]);
 	free(lv->dead);

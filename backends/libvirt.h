@@ -16,7 +16,7 @@
 struct lv {
 	virConnectPtr conn;
 	char *uri;
-	unsigned flags;            /* ENGINE_READ_ONLY */
+	unsigned flags;            /* ENGINE_READ_ONLY, ENGINE_LONG_LIVED */
 	pid_t pid;                 /* the process that opened conn */
 	/* conn is replaced when it dies (the interface's loads run in a
 	 * thread); the dead ones stay open until close, since another
@@ -24,6 +24,9 @@ struct lv {
 	pthread_mutex_t lock;
 	virConnectPtr *dead;
 	size_t ndead;
+	/* a long-lived process's second connection, without keepalive, for
+	 * bursts of requests (lv_bulk), or NULL */
+	virConnectPtr bulk;
 	/* pool-event: the connection the callbacks are on (a reference),
 	 * and libvirt's ids of the two callbacks */
 	virConnectPtr ev_conn;
@@ -64,8 +67,19 @@ virConnectPtr lv_conn(struct cistern *c, struct err *e);
 #define LV_KEEPALIVE_COUNT 3
 #define LV_DEAD_MS 30000
 
+/* The connection for a burst of requests from several threads (NULL:
+ * lv_conn's). libvirt 9.0's client does not survive keepalive ending a
+ * connection several threads wait on (one waits on for ever, and runs a
+ * stale callback when the daemon answers again: SIGSEGV), and keepalive
+ * cannot be stopped and started again; a command ends with the error,
+ * but a long-lived process (ENGINE_LONG_LIVED: the interface) would go
+ * on to crash. So there a second connection, opened at the first burst
+ * and without keepalive, carries the bursts, and they keep the time
+ * themselves (LV_DEAD_MS). */
+virConnectPtr lv_bulk(struct cistern *c);
+
 /* A burst of requests had no answer for LV_DEAD_MS (keepalive did not
- * tell: a forked job has no event loop): conn is dropped (the next
+ * tell: a forked job has no event loop, lv_bulk none): conn is dropped (the next
  * request opens a new one) and left to the threads still waiting on
  * it, which finish when the daemon answers or the link breaks. e:
  * "cannot reach libvirt at URI: no answer in 30 s". */

@@ -74,9 +74,11 @@ lv_vol_read(struct cistern *c, const struct pool *p, virStorageVolPtr vol,
  * libvirt 9.0's client does not end such a burst well: when keepalive
  * ends the connection, the thread waiting on the socket for the others
  * returns with the error and the next one takes over the waiting, for
- * ever (the socket is no longer watched). So the first lost request
- * ends the list, and the threads still waiting are left to it; a
- * forked job has no keepalive, and gives up after LV_DEAD_MS. */
+ * ever, and crashes the process if the daemon answers again (see
+ * lv_bulk). So the first lost request ends the list, and the threads
+ * still waiting are left to it; where the burst has a connection
+ * without keepalive (lv_bulk, a forked job), it gives up after
+ * LV_DEAD_MS with no answer. */
 #define LV_LIST_THREADS 8
 
 /* What one volume's request brought back. */
@@ -343,10 +345,24 @@ lv_vol_list_as(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
 	       int what, bool quiet, struct job *j, struct err *e)
 {
 	virStorageVolPtr *vols = NULL;
-	int n = virStoragePoolListAllVolumes(pp, &vols, 0);
+	virConnectPtr bulk = what != VOL_LIST_NAMES ? lv_bulk(c) : NULL;
+	virStoragePoolPtr bp = NULL;
+	unsigned char uuid[VIR_UUID_BUFLEN];
 	struct vl_work *w;
-	int rc = 0;
+	int n = -1, rc = 0;
 
+	/* the burst on the bulk connection where there is one, the same
+	 * pool there (no answer: this connection's) */
+	if (bulk != NULL && virStoragePoolGetUUID(pp, uuid) == 0)
+		bp = virStoragePoolLookupByUUID(bulk, uuid);
+	if (bp != NULL) {
+		n = virStoragePoolListAllVolumes(bp, &vols, 0);
+		virStoragePoolFree(bp);
+	}
+	if (n < 0) {
+		virResetLastError();
+		n = virStoragePoolListAllVolumes(pp, &vols, 0);
+	}
 	if (n < 0)
 		return lv_fail(c, e, "pool '%s'", p->def->name);
 	pool_clear_vols(p);

@@ -121,7 +121,9 @@ cistern_connect(struct cistern *c, const char *uri, const char *config_dir,
 	store_open(&c->store, cfg, run, e);
 	free(cfg);
 	free(run);
-	if (eng->open(c, uri, read_only ? ENGINE_READ_ONLY : 0, e) < 0) {
+	if (eng->open(c, uri, (read_only ? ENGINE_READ_ONLY : 0) |
+		      ((flags & CISTERN_LONG_LIVED) ? ENGINE_LONG_LIVED : 0),
+		      e) < 0) {
 		store_close(&c->store);
 		return -1;
 	}

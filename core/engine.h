@@ -38,6 +38,7 @@ struct pool;
 /* engine open flags */
 enum {
 	ENGINE_READ_ONLY = 1 << 0,     /* open the connection read-only */
+	ENGINE_LONG_LIVED = 1 << 1,    /* CISTERN_LONG_LIVED */
 };
 
 struct engine_ops {

@@ -57,6 +57,9 @@ struct cistern {
 
 enum {
 	CISTERN_LOAD_AUTOSTART = 1 << 0,   /* start autostart pools after boot */
+	/* the connection serves a long-lived process (the interface), not
+	 * one command */
+	CISTERN_LONG_LIVED = 1 << 1,
 };
 
 /* Open the store (directories as store_default_dirs) and load every pool. */

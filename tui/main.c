@@ -199,8 +199,10 @@ main_run(int argc, char **argv, struct options *o)
 		uri = NULL;
 	err_init(&e);
 	if (cistern_connect(&c, uri, o->config_dir, o->run_dir,
-			    CISTERN_LOAD_AUTOSTART, o->read_only, print_warning,
-			    NULL, &e) < 0) {
+			    CISTERN_LOAD_AUTOSTART |
+			    (vi >= argc && cl.interactive && ui_available() ?
+			     CISTERN_LONG_LIVED : 0),
+			    o->read_only, print_warning, NULL, &e) < 0) {
 		fprintf(stderr, "error: %s\n", e.msg);
 		err_clear(&e);
 		return 1;

@@ -293,7 +293,8 @@ remote_thread(void *arg)
 	if (!r->opened) {
 		memset(r->c, 0, sizeof(*r->c));
 		rc = cistern_connect(r->c, r->uri, r->config_dir, r->run_dir,
-				     0, r->read_only, NULL, NULL, &r->e);
+				     CISTERN_LONG_LIVED, r->read_only, NULL,
+				     NULL, &r->e);
 		if (rc == 0)
 			r->opened = true;
 	}

@@ -355,7 +355,8 @@ if [ "$(readlink "/proc/$lpid/exe")" = /usr/sbin/libvirtd ]; then
 	# on one connection; CISTERN_LOCAL_READ=0: a request per volume).
 	# When libvirt 9.0's keepalive ends a connection several threads wait
 	# on, the next one waits for ever, then runs a stale callback when
-	# the daemon answers (SIGSEGV): the listing goes on without them
+	# the daemon answers (SIGSEGV): the command ends at the first lost
+	# request, without them (the interface: tests/tui/libvirt_stall.exp)
 	mkdir -p "$T/stall"
 	(cd "$T/stall" && seq -w 1 10000 | sed 's/$/.img/' | xargs truncate -s 1M)
 	v pool-define-as stall dir --target "$T/stall" >/dev/null
