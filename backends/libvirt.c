@@ -178,9 +178,14 @@ lv_bulk(struct cistern *c)
 		lv->dead[lv->ndead++] = lv->bulk;
 		lv->bulk = NULL;
 	}
-	if (lv->bulk == NULL) {
+	if (lv->bulk == NULL && (lv->bulk_failed_ms == 0 ||
+				 now_ms() - lv->bulk_failed_ms > 60000)) {
 		err_init(&e);
-		lv->bulk = lv_open_timed(lv->uri, lv->flags, &e);
+		/* in the background: no credentials asked for again (no
+		 * second connection then, the first one carries the burst) */
+		lv->bulk = lv_open_timed(lv->uri, lv->flags | LV_OPEN_NO_PROMPT,
+					 &e);
+		lv->bulk_failed_ms = lv->bulk == NULL ? now_ms() : 0;
 		err_clear(&e);
 	}
 	conn = lv->bulk;

@@ -25,8 +25,9 @@ struct lv {
 	virConnectPtr *dead;
 	size_t ndead;
 	/* a long-lived process's second connection, without keepalive, for
-	 * bursts of requests (lv_bulk), or NULL */
+	 * bursts of requests (lv_bulk), or NULL; when it last failed to open */
 	virConnectPtr bulk;
+	int64_t bulk_failed_ms;
 	/* pool-event: the connection the callbacks are on (a reference),
 	 * and libvirt's ids of the two callbacks */
 	virConnectPtr ev_conn;
@@ -39,6 +40,10 @@ struct lv {
  * credentials prompt stops the clock. NULL with e set: "cannot reach
  * libvirt at URI: ...". */
 virConnectPtr lv_open_timed(const char *uri, unsigned flags, struct err *e);
+/* lv_open_timed's flag, beside ENGINE_*: no credentials are asked for
+ * (the open fails instead), and ssh is run without a terminal (libvirt's
+ * no_tty=1), for a connection opened in the background. */
+#define LV_OPEN_NO_PROMPT (1u << 16)
 
 /* The event loop keepalive and pool events need: started once, in a
  * thread of its own; is it this process's (a forked job has none)? */
@@ -75,7 +80,9 @@ virConnectPtr lv_conn(struct cistern *c, struct err *e);
  * but a long-lived process (ENGINE_LONG_LIVED: the interface) would go
  * on to crash. So there a second connection, opened at the first burst
  * and without keepalive, carries the bursts, and they keep the time
- * themselves (LV_DEAD_MS). */
+ * themselves (LV_DEAD_MS). It is opened without asking for credentials
+ * (LV_OPEN_NO_PROMPT); when it cannot be, the first connection carries
+ * the burst, and the second is tried again a minute later. */
 virConnectPtr lv_bulk(struct cistern *c);
 
 /* A burst of requests had no answer for LV_DEAD_MS (keepalive did not

@@ -205,6 +205,8 @@ opener_auth(virConnectCredentialPtr cred, unsigned int ncred, void *arg)
 	struct lv_opener *o = arg;
 	int rc;
 
+	if (o->flags & LV_OPEN_NO_PROMPT)
+		return -1;
 	pthread_mutex_lock(&o->lock);
 	o->prompting++;
 	pthread_mutex_unlock(&o->lock);
@@ -293,7 +295,13 @@ lv_open_timed(const char *uri, unsigned flags, struct err *e)
 
 	pthread_mutex_init(&o->lock, NULL);
 	pthread_cond_init(&o->cond, NULL);
-	o->uri = xstrdup(uri);
+	/* ssh without a terminal: it fails rather than ask for a password */
+	if ((flags & LV_OPEN_NO_PROMPT) && strstr(uri, "+ssh://") != NULL &&
+	    strstr(uri, "no_tty=") == NULL)
+		o->uri = xasprintf("%s%cno_tty=1", uri,
+				   strchr(uri, '?') != NULL ? '&' : '?');
+	else
+		o->uri = xstrdup(uri);
 	o->flags = flags;
 	o->refs = 2;
 	/* the thread takes no signals: they stay with the caller */
