@@ -143,6 +143,15 @@ lv_open_conn(struct cistern *c, struct lv *lv, struct err *e)
 	return 0;
 }
 
+/* A lost connection, kept open until close for whoever still holds it
+ * (under lv->lock). */
+static void
+lv_bury(struct lv *lv, virConnectPtr conn)
+{
+	lv->dead = xreallocarray(lv->dead, lv->ndead + 1, sizeof(*lv->dead));
+	lv->dead[lv->ndead++] = conn;
+}
+
 void
 lv_abandon(struct cistern *c, virConnectPtr conn, struct err *e)
 {
@@ -172,10 +181,7 @@ lv_bulk(struct cistern *c)
 		return NULL;
 	pthread_mutex_lock(&lv->lock);
 	if (lv->bulk != NULL && virConnectIsAlive(lv->bulk) == 0) {
-		/* lost: kept for whoever still holds it, like lv_conn's */
-		lv->dead = xreallocarray(lv->dead, lv->ndead + 1,
-					 sizeof(*lv->dead));
-		lv->dead[lv->ndead++] = lv->bulk;
+		lv_bury(lv, lv->bulk);
 		lv->bulk = NULL;
 	}
 	if (lv->bulk == NULL && (lv->bulk_failed_ms == 0 ||
@@ -216,9 +222,7 @@ lv_conn(struct cistern *c, struct err *e)
 		/* lost (the daemon or the link went away): a new one, the old
 		 * one kept for whoever still holds it */
 		if (lv->conn != NULL) {
-			lv->dead = xreallocarray(lv->dead, lv->ndead + 1,
-						 sizeof(*lv->dead));
-			lv->dead[lv->ndead++] = lv->conn;
+			lv_bury(lv, lv->conn);
 			lv->conn = NULL;
 		}
 		lv_open_conn(c, lv, e);

@@ -86,10 +86,10 @@ virConnectPtr lv_conn(struct cistern *c, struct err *e);
 virConnectPtr lv_bulk(struct cistern *c);
 
 /* A burst of requests had no answer for LV_DEAD_MS (keepalive did not
- * tell: a forked job has no event loop, lv_bulk none): conn is dropped (the next
- * request opens a new one) and left to the threads still waiting on
- * it, which finish when the daemon answers or the link breaks. e:
- * "cannot reach libvirt at URI: no answer in 30 s". */
+ * tell: a forked job has no event loop, lv_bulk none): conn is dropped
+ * (the next request opens a new one) and left to the threads still
+ * waiting on it, which finish when the daemon answers or the link
+ * breaks. e: "cannot reach libvirt at URI: no answer in 30 s". */
 void lv_abandon(struct cistern *c, virConnectPtr conn, struct err *e);
 
 /* Fill e from libvirt's last error: "WHAT: libvirt's message", or
@@ -110,7 +110,10 @@ virStoragePoolPtr lv_pool(struct cistern *c, const struct pool *p,
 int lv_pool_update(struct cistern *c, struct pool *p, bool vols,
 		   struct job *j, struct err *e);
 
-/* Volumes (backends/libvirt_vol.c). */
+/* Volumes (backends/libvirt_vol.c; lists: backends/libvirt_list.c). */
+/* A volume's definition from libvirt's XML of it (`name`, for errors). */
+struct vol_def *lv_vol_parse(const struct pool *p, const char *name,
+			     const char *xml, struct err *e);
 /* With `quiet`, an unreadable volume is skipped without c->warn (from
  * a thread). */
 int lv_vol_list(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
