@@ -102,6 +102,18 @@ int lv_fail(struct cistern *c, struct err *e, const char *fmt, ...)
 int lv_fail_with(struct cistern *c, struct err *e, virErrorPtr le,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* The engine's ops on the connection (backends/libvirt_conn.c): open
+ * (the event loop started, the connection made), close, and a forked
+ * job's first step (engine_ops.forked). */
+int lv_open(struct cistern *c, const char *uri, unsigned flags,
+	    struct err *e);
+void lv_close(struct cistern *c);
+int lv_forked(struct cistern *c);
+/* Pool events (backends/libvirt_events.c): engine_ops.events_open and
+ * events_close. */
+int lv_events_open(struct cistern *c, struct err *e);
+void lv_events_close(struct cistern *c, int fd);
+
 /* The libvirt pool of p (virStoragePoolFree it), or NULL with e set. */
 virStoragePoolPtr lv_pool(struct cistern *c, const struct pool *p,
 			  struct err *e);
