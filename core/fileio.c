@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,80 @@ dir_fsync(const char *dir, struct err *e)
 	return 0;
 }
 
+/* What file_note_own saw of a path. */
+struct own_file {
+	char *path;
+	bool exists;
+	dev_t dev;
+	ino_t ino;
+	struct timespec ctime;
+	off_t size;
+};
+static struct {
+	pthread_mutex_t lock;
+	struct own_file *v;
+	size_t n;
+} own = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void
+own_look(const char *path, struct own_file *f)
+{
+	struct stat st;
+
+	f->exists = lstat(path, &st) == 0;
+	f->dev = f->exists ? st.st_dev : 0;
+	f->ino = f->exists ? st.st_ino : 0;
+	/* a directory changes with every entry made in it: only itself */
+	f->ctime = f->exists && !S_ISDIR(st.st_mode) ? st.st_ctim :
+		   (struct timespec){ 0, 0 };
+	f->size = f->exists && !S_ISDIR(st.st_mode) ? st.st_size : 0;
+}
+
+static struct own_file *
+own_find(const char *path)
+{
+	for (size_t i = 0; i < own.n; i++)
+		if (strcmp(own.v[i].path, path) == 0)
+			return &own.v[i];
+	return NULL;
+}
+
+void
+file_note_own(const char *path)
+{
+	struct own_file *f;
+
+	pthread_mutex_lock(&own.lock);
+	f = own_find(path);
+	if (f == NULL) {
+		own.v = xreallocarray(own.v, own.n + 1, sizeof(*own.v));
+		f = &own.v[own.n++];
+		f->path = xstrdup(path);
+	}
+	own_look(path, f);
+	pthread_mutex_unlock(&own.lock);
+}
+
+bool
+file_is_own(const char *path)
+{
+	struct own_file now;
+	const struct own_file *f;
+	bool same;
+
+	own_look(path, &now);
+	pthread_mutex_lock(&own.lock);
+	f = own_find(path);
+	same = f != NULL && f->exists == now.exists &&
+	       (!now.exists ||
+		(f->dev == now.dev && f->ino == now.ino &&
+		 f->ctime.tv_sec == now.ctime.tv_sec &&
+		 f->ctime.tv_nsec == now.ctime.tv_nsec &&
+		 f->size == now.size));
+	pthread_mutex_unlock(&own.lock);
+	return same;
+}
+
 int
 file_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
 		  struct err *e)
@@ -216,6 +291,7 @@ file_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
 		err_errno(e, errno, "cannot rename '%s' to '%s'", tmp, path);
 		goto unlink;
 	}
+	file_note_own(path);
 	rc = dir_fsync(dir, e);
 	goto out;
 unlink:

@@ -40,6 +40,16 @@ char *file_read_regular(const char *path, size_t max, size_t *len,
 int file_write_atomic(const char *path, const char *data, size_t len,
 		      mode_t mode, struct err *e);
 
+/* The files this process changed, each as it left it: file_write_atomic
+ * notes its own; after a link, an unlink, a mkdir or a utime, the caller
+ * calls file_note_own. A watcher of their directories (core/watch.c)
+ * tells its own changes from other programs' with file_is_own: is the
+ * file still as this process left it (the same inode, change time and
+ * size; or still gone)? A change by another program after it, even to
+ * the same content, is a new inode or change time. */
+void file_note_own(const char *path);
+bool file_is_own(const char *path);
+
 /* fsync a directory (after a rename or unlink in it). */
 int dir_fsync(const char *dir, struct err *e);
 

@@ -89,6 +89,7 @@ store_config_dirs(struct store *s, struct err *e)
 	if (mkdir_p(s->autostart_dir, 0755) < 0)
 		return err_errno(e, errno, "cannot create '%s'",
 				 s->autostart_dir);
+	file_note_own(s->autostart_dir);
 	return 0;
 }
 
@@ -100,6 +101,7 @@ store_run_dir(struct store *s, struct err *e)
 	if (mkdir_p(s->run_dir, 0700) < 0)
 		return err_errno(e, errno, "cannot create run dir '%s'",
 				 s->run_dir);
+	file_note_own(s->run_dir);
 	/* whoever makes the run dir first this boot had its chance at
 	 * autostart (cistern_open): the boot is seen */
 	marker = path_join(s->run_dir, "boot-id");
@@ -487,6 +489,7 @@ store_write_transient(struct store *s, const struct pool_def *d,
 		free(dir);
 		return rc;
 	}
+	file_note_own(dir);
 	file = xasprintf("%s.xml", d->name);
 	path = path_join(dir, file);
 	xml = pool_def_format(d, POOL_XML_INACTIVE);
@@ -507,6 +510,7 @@ store_remove_transient(struct store *s, const char *name, struct err *e)
 
 	if (unlink(path) < 0 && errno != ENOENT)
 		rc = err_errno(e, errno, "cannot remove '%s'", path);
+	file_note_own(path);
 	free(path);
 	free(file);
 	free(dir);
@@ -525,6 +529,7 @@ store_remove_def(struct store *s, const char *name, struct err *e)
 		rc = err_errno(e, errno, "cannot remove '%s'", path);
 	else
 		rc = dir_fsync(s->config_dir, e);
+	file_note_own(path);
 	free(path);
 	store_remove_status(s, name);
 	return rc;
@@ -574,6 +579,7 @@ store_target_set(struct store *s, const char *name, const char *resolved,
 		rc = err_errno(e, errno, "cannot create '%s'", dir);
 		goto out;
 	}
+	file_note_own(dir);
 	/* a unique temporary name (one dir_clean_temps knows), then a link
 	 * in its place renamed over the record */
 	tmp = path_join(dir, ".cistern-tmp-XXXXXX");
@@ -638,6 +644,7 @@ store_autostart_set(struct store *s, const char *name, bool on, struct err *e)
 	} else if (unlink(link) < 0 && errno != ENOENT) {
 		rc = err_errno(e, errno, "cannot remove '%s'", link);
 	}
+	file_note_own(link);
 	if (rc == 0)
 		rc = dir_fsync(s->autostart_dir, e);
 	free(link);
@@ -686,6 +693,7 @@ store_status_touch(const struct store *s, const char *name)
 	char *path = status_path(s, name);
 
 	utimensat(AT_FDCWD, path, NULL, 0);
+	file_note_own(path);
 	free(path);
 }
 
@@ -813,6 +821,7 @@ store_remove_status(struct store *s, const char *name)
 	char *path = status_path(s, name);
 	int rc = unlink(path);
 
+	file_note_own(path);
 	free(path);
 	return rc < 0 && errno != ENOENT ? -1 : 0;
 }

@@ -22,6 +22,9 @@ struct store {
 	char *run_dir;
 	int lock_fd;
 	int lock_depth;
+	/* store_watch_open's watches: config, autostart and run dir (0:
+	 * none) */
+	int watch_wd[3];
 };
 
 typedef void (*store_warn_fn)(void *arg, const char *msg);

@@ -7,6 +7,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "util.h"
 #include "xml.h"
 
@@ -24,16 +25,40 @@ store_watch_open(struct store *s, bool make_dirs)
 	fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	inotify_add_watch(fd, s->config_dir, mask);
-	if (s->autostart_dir)
-		inotify_add_watch(fd, s->autostart_dir, mask);
-	if (s->run_dir)
-		inotify_add_watch(fd, s->run_dir, mask);
+	s->watch_wd[0] = inotify_add_watch(fd, s->config_dir, mask);
+	s->watch_wd[1] = s->autostart_dir ?
+		inotify_add_watch(fd, s->autostart_dir, mask) : 0;
+	s->watch_wd[2] = s->run_dir ? inotify_add_watch(fd, s->run_dir, mask) :
+		0;
 	return fd;
 }
 
+/* Is the change an event tells of another program's? */
+static bool
+watch_foreign(const struct store *s, const struct inotify_event *ev)
+{
+	const char *dirs[3] = { s->config_dir, s->autostart_dir, s->run_dir };
+	const char *name = ev->len ? ev->name : "";
+	bool foreign = true;
+
+	if (name[0] == '.' || str_endswith(name, ".lock") ||
+	    strcmp(name, "boot-id") == 0)
+		return false;
+	for (int i = 0; i < 3; i++) {
+		if (dirs[i] != NULL && s->watch_wd[i] > 0 &&
+		    s->watch_wd[i] == ev->wd && *name != '\0') {
+			char *path = path_join(dirs[i], name);
+
+			foreign = !file_is_own(path);
+			free(path);
+			break;
+		}
+	}
+	return foreign;
+}
+
 bool
-store_watch_read(int fd)
+store_watch_read(const struct store *s, int fd)
 {
 	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
 	bool relevant = false;
@@ -42,9 +67,8 @@ store_watch_read(int fd)
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
 		for (char *p = buf; p < buf + n;) {
 			struct inotify_event *ev = (struct inotify_event *)p;
-			const char *name = ev->len ? ev->name : "";
-			if (name[0] != '.' && !str_endswith(name, ".lock") &&
-			    strcmp(name, "boot-id") != 0)
+
+			if (!relevant && watch_foreign(s, ev))
 				relevant = true;
 			p += sizeof(*ev) + ev->len;
 		}

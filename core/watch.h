@@ -23,9 +23,13 @@
  * or -1. With `make_dirs` the directories are made first (a session that
  * may write); else only what exists is watched. */
 int store_watch_open(struct store *s, bool make_dirs);
-/* Read what is pending; true if something other than lock files and
- * hidden temporary files changed. */
-bool store_watch_read(int fd);
+/* Read what is pending; true if another program (another cistern, a
+ * job, an editor) changed something other than lock files and hidden
+ * temporary files: the changes this process made itself (file_note_own)
+ * are passed by, so a look at the pools that writes their state does
+ * not call for another, and another program's change is never lost
+ * among them. */
+bool store_watch_read(const struct store *s, int fd);
 
 enum pool_event_type {
 	POOL_EVENT_LIFECYCLE,

@@ -536,7 +536,7 @@ CLI_HANDLER(cmd_pool_event)
 		if (reload_at >= 0 && (wait < 0 || reload_at - now < wait))
 			wait = reload_at - now < 0 ? 0 : reload_at - now;
 		if (poll(&pf, 1, wait > INT32_MAX ? INT32_MAX : (int)wait) > 0 &&
-		    store_watch_read(fd) && reload_at < 0)
+		    store_watch_read(&cl->c->store, fd) && reload_at < 0)
 			reload_at = now_ms() + WATCH_DEBOUNCE_MS;
 		if (reload_at < 0 || now_ms() < reload_at)
 			continue;

@@ -478,7 +478,7 @@ ino_watch(struct ui *ui)
 static bool
 ino_read(struct ui *ui)
 {
-	return store_watch_read(ui->ino_fd);
+	return store_watch_read(&ui->home->store, ui->ino_fd);
 }
 
 /* ---- start and the loop ---- */

@@ -332,7 +332,6 @@ ACT(act_pool_autostart)
 		ui_status(ui, R_GOOD, "Pool %s: autostart %s.", p->def->name,
 			  on ? "on" : "off");
 	err_clear(&e);
-	ui_ino_drain(ui);
 	ui_rebuild_pools(ui);
 	ui_rebuild_vols(ui);
 	if (ui_remote(ui))

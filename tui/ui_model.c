@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../core/pool.h"
 #include "../core/util.h"
@@ -67,18 +66,6 @@ ui_detach(struct ui *ui)
 	ui_sync(ui);
 	list_clear(&ui->pools);
 	list_clear(&ui->vols);
-}
-
-/* Forget pending inotify events (our own writes). */
-void
-ui_ino_drain(struct ui *ui)
-{
-	char buf[4096];
-
-	if (ui->ino_fd < 0)
-		return;
-	while (read(ui->ino_fd, buf, sizeof(buf)) > 0)
-		;
 }
 
 /* Rows of the pools pane from the model. */
@@ -245,7 +232,6 @@ ui_ensure_vols(struct ui *ui)
 	if (pool_refresh(ui->c, p, NULL, &e) < 0)
 		ui_status(ui, R_ERROR, "%s", e.msg);
 	err_clear(&e);
-	ui_ino_drain(ui);
 }
 
 /* Refresh the selected pool now (F5). */
@@ -291,7 +277,6 @@ ui_refresh_all(struct ui *ui)
 		pool_refresh(ui->c, p, NULL, &e);
 		err_clear(&e);
 	}
-	ui_ino_drain(ui);
 }
 
 /* Re-read every pool, refresh the running ones, keep the selection. */
@@ -314,7 +299,6 @@ ui_reload(struct ui *ui)
 	ui_rebuild_pools(ui);
 	ui_ensure_vols(ui);
 	ui_rebuild_vols(ui);
-	ui_ino_drain(ui);
 }
 
 void

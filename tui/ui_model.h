@@ -27,6 +27,5 @@ void ui_reload(struct ui *ui);
 void ui_rebuild_pools(struct ui *ui);
 void ui_rebuild_vols(struct ui *ui);
 void ui_refresh_selected(struct ui *ui);
-void ui_ino_drain(struct ui *ui);
 
 #endif

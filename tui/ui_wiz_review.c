@@ -661,7 +661,6 @@ pw_done(struct ui *ui, struct wiz *w)
 	ui_detach(ui);
 	if (d != NULL && pool_define(ui->c, d, NULL, &e) < 0)
 		d = NULL;   /* pool_define took it */
-	ui_ino_drain(ui);
 	ui_reload(ui);
 	if (d == NULL) {
 		struct err se;
@@ -689,7 +688,6 @@ pw_done(struct ui *ui, struct wiz *w)
 			ui_status(ui, R_WARNING, "%s", e.msg);
 	}
 	err_clear(&e);
-	ui_ino_drain(ui);
 	ui_select_pool(ui, m->pool);
 	if (!m->build && !m->start) {
 		ui_status(ui, R_GOOD, "Pool %s defined.", m->pool);
