@@ -48,7 +48,8 @@ CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
            $(SANFLAGS) $(PKG_CFLAGS)
 LDFLAGS += $(SANFLAGS)
 # librbd and librados ship no pkg-config file on Debian 12
-LDLIBS  += $(PKG_LIBS) -lrbd -lrados -lpthread -lm
+# (and are not linked: backends/ceph_api.c loads them on first use)
+LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
 CORE_SRC := $(wildcard core/*.c)
 BACK_SRC := $(wildcard backends/*.c)

@@ -164,6 +164,10 @@ cluster_connect(const struct pool_def *d, const struct pool_host *hosts,
 	int r;
 
 	*out = NULL;
+	if (ceph_load(e) < 0) {
+		free(mons);
+		return -1;
+	}
 	if (user != NULL && str_startswith(user, "client."))
 		user += strlen("client.");
 	if (key != NULL && !key_ok(key)) {
@@ -172,7 +176,7 @@ cluster_connect(const struct pool_def *d, const struct pool_host *hosts,
 				"'%s' is not a cephx key (base64, as `ceph auth "
 				"get-key` prints it)", user ? user : "admin");
 	}
-	r = rados_create(&cl, user);
+	r = ceph.rados_create(&cl, user);
 	if (r < 0) {
 		free(mons);
 		return rbd_fail(e, r, "cannot set up librados");
@@ -194,29 +198,29 @@ cluster_connect(const struct pool_def *d, const struct pool_host *hosts,
 		{ "auth_client_required", key ? "cephx" : "none" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(opts) && r >= 0; i++)
-		if ((r = rados_conf_set(cl, opts[i][0], opts[i][1])) < 0)
+		if ((r = ceph.rados_conf_set(cl, opts[i][0], opts[i][1])) < 0)
 			rbd_fail(e, r, "librados option %s", opts[i][0]);
-	if (r >= 0 && key != NULL && (r = rados_conf_set(cl, "key", key)) < 0)
+	if (r >= 0 && key != NULL && (r = ceph.rados_conf_set(cl, "key", key)) < 0)
 		err_setc(e, ERR_INVALID, "the stored cephx key of user '%s' is "
 			 "not a cephx key", user ? user : "admin");
 	for (size_t i = 0; d && r >= 0 && i + 1 < d->nrbd_opts; i += 2)
-		if ((r = rados_conf_set(cl, d->rbd_opts[i],
+		if ((r = ceph.rados_conf_set(cl, d->rbd_opts[i],
 					d->rbd_opts[i + 1])) < 0)
 			rbd_fail(e, r, "Ceph option '%s' = '%s'", d->rbd_opts[i],
 				 d->rbd_opts[i + 1]);
 	if (r < 0) {
-		rados_shutdown(cl);
+		ceph.rados_shutdown(cl);
 		stderr_restore();
 		free(mons);
 		return -1;
 	}
 	wait = d ? conf_opt(d, "rados_osd_op_timeout") : NULL;
 	snprintf(op_timeout, sizeof(op_timeout), "%s", wait ? wait : tmo);
-	r = rados_connect(cl);
+	r = ceph.rados_connect(cl);
 	if (r < 0) {
 		bool refused;
 
-		rados_shutdown(cl);
+		ceph.rados_shutdown(cl);
 		refused = log_says_refused();
 		wait = d ? conf_opt(d, "client_mount_timeout") : NULL;
 		if (refused || r == -EACCES || r == -EPERM ||
@@ -246,7 +250,7 @@ cluster_connect(const struct pool_def *d, const struct pool_host *hosts,
 static void
 cluster_disconnect(rados_t cl)
 {
-	rados_shutdown(cl);
+	ceph.rados_shutdown(cl);
 	stderr_restore();
 }
 
@@ -287,7 +291,7 @@ rbd_conn_open(struct pool *p, struct rbd_conn *c, struct err *e)
 	secret_free(key, klen);
 	if (r < 0)
 		return -1;
-	r = rados_ioctx_create(c->cluster, d->source.name, &c->io);
+	r = ceph.rados_ioctx_create(c->cluster, d->source.name, &c->io);
 	if (r < 0) {
 		c->io = NULL;
 		rbd_conn_close(c);
@@ -304,7 +308,7 @@ void
 rbd_conn_close(struct rbd_conn *c)
 {
 	if (c->io != NULL)
-		rados_ioctx_destroy(c->io);
+		ceph.rados_ioctx_destroy(c->io);
 	if (c->cluster != NULL)
 		cluster_disconnect(c->cluster);
 	memset(c, 0, sizeof(*c));
@@ -314,8 +318,8 @@ int
 rbd_image_open(struct rbd_conn *c, const char *name, bool ro,
 	       rbd_image_t *img, struct err *e)
 {
-	int r = ro ? rbd_open_read_only(c->io, name, img, NULL) :
-		     rbd_open(c->io, name, img, NULL);
+	int r = ro ? ceph.rbd_open_read_only(c->io, name, img, NULL) :
+		     ceph.rbd_open(c->io, name, img, NULL);
 
 	if (r == -ENOENT)
 		return err_setc(e, ERR_NOT_FOUND, "no image '%s' in the Ceph "
@@ -340,11 +344,11 @@ rbd_image_allocation(rbd_image_t img, uint64_t size)
 {
 	uint64_t features = 0, flags = 0, used = 0;
 
-	if (rbd_get_features(img, &features) < 0 ||
+	if (ceph.rbd_get_features(img, &features) < 0 ||
 	    !(features & RBD_FEATURE_FAST_DIFF) ||
-	    rbd_get_flags(img, &flags) < 0 ||
+	    ceph.rbd_get_flags(img, &flags) < 0 ||
 	    (flags & RBD_FLAG_FAST_DIFF_INVALID) ||
-	    rbd_diff_iterate2(img, NULL, 0, size, 0, 1, sum_extent, &used) < 0)
+	    ceph.rbd_diff_iterate2(img, NULL, 0, size, 0, 1, sum_extent, &used) < 0)
 		return size;
 	return used;
 }
@@ -377,7 +381,7 @@ list_images(struct rbd_conn *c, rbd_image_spec_t **out, size_t *n,
 
 	for (;;) {
 		v = xreallocarray(v, max, sizeof(*v));
-		r = rbd_list2(c->io, v, &max);
+		r = ceph.rbd_list2(c->io, v, &max);
 		if (r != -ERANGE)
 			break;
 	}
@@ -407,11 +411,11 @@ open_batch(struct rbd_conn *c, rbd_image_spec_t *specs, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		images[i] = NULL;
 		comp[i] = NULL;
-		if (rbd_aio_create_completion(NULL, NULL, &comp[i]) < 0 ||
-		    rbd_aio_open_read_only(c->io, specs[i].name, &images[i],
+		if (ceph.rbd_aio_create_completion(NULL, NULL, &comp[i]) < 0 ||
+		    ceph.rbd_aio_open_read_only(c->io, specs[i].name, &images[i],
 					   NULL, comp[i]) < 0) {
 			if (comp[i] != NULL)
-				rbd_aio_release(comp[i]);
+				ceph.rbd_aio_release(comp[i]);
 			comp[i] = NULL;
 			images[i] = NULL;
 		}
@@ -421,9 +425,9 @@ open_batch(struct rbd_conn *c, rbd_image_spec_t *specs, size_t n,
 
 		if (comp[i] == NULL)
 			continue;
-		rbd_aio_wait_for_complete(comp[i]);
-		r = rbd_aio_get_return_value(comp[i]);
-		rbd_aio_release(comp[i]);
+		ceph.rbd_aio_wait_for_complete(comp[i]);
+		r = ceph.rbd_aio_get_return_value(comp[i]);
+		ceph.rbd_aio_release(comp[i]);
 		if (r < 0) {
 			images[i] = NULL;   /* librbd freed it */
 			if (r != -ENOENT && rc == 0)
@@ -444,19 +448,19 @@ close_batch(rbd_image_t *images, size_t n)
 		comp[i] = NULL;
 		if (images[i] == NULL)
 			continue;
-		if (rbd_aio_create_completion(NULL, NULL, &comp[i]) < 0 ||
-		    rbd_aio_close(images[i], comp[i]) < 0) {
+		if (ceph.rbd_aio_create_completion(NULL, NULL, &comp[i]) < 0 ||
+		    ceph.rbd_aio_close(images[i], comp[i]) < 0) {
 			if (comp[i] != NULL)
-				rbd_aio_release(comp[i]);
+				ceph.rbd_aio_release(comp[i]);
 			comp[i] = NULL;
-			rbd_close(images[i]);
+			ceph.rbd_close(images[i]);
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (comp[i] == NULL)
 			continue;
-		rbd_aio_wait_for_complete(comp[i]);
-		rbd_aio_release(comp[i]);
+		ceph.rbd_aio_wait_for_complete(comp[i]);
+		ceph.rbd_aio_release(comp[i]);
 	}
 }
 
@@ -470,9 +474,9 @@ pool_stats(struct rbd_conn *c, struct pool_def *d, struct err *e)
 	struct rados_pool_stat_t ps;
 	int r;
 
-	if ((r = rados_cluster_stat(c->cluster, &cs)) < 0)
+	if ((r = ceph.rados_cluster_stat(c->cluster, &cs)) < 0)
 		return rbd_fail(e, r, "cannot read the cluster's usage");
-	if ((r = rados_ioctx_pool_stat(c->io, &ps)) < 0)
+	if ((r = ceph.rados_ioctx_pool_stat(c->io, &ps)) < 0)
 		return rbd_fail(e, r, "cannot read Ceph pool '%s' usage",
 				d->source.name);
 	d->capacity = cs.kb * 1024;
@@ -503,7 +507,7 @@ sizes_by_open(struct rbd_conn *c, struct pool *p, rbd_image_spec_t *specs,
 			rbd_image_info_t info;
 
 			if (images[i] == NULL ||
-			    rbd_stat(images[i], &info, sizeof(info)) < 0)
+			    ceph.rbd_stat(images[i], &info, sizeof(info)) < 0)
 				continue;
 			pool_add_vol(p, rbd_vol_new(p->def, specs[at + i].name,
 				     info.size, rbd_image_allocation(images[i],
@@ -535,7 +539,7 @@ rbd_refresh(struct pool *p, struct job *j, struct err *e)
 		rc = sizes_by_open(&c, p, specs, n, j, e);
 	if (rc == 0)
 		rc = pool_stats(&c, p->def, e);
-	rbd_image_spec_list_cleanup(specs, n);
+	ceph.rbd_image_spec_list_cleanup(specs, n);
 	free(specs);
 	rbd_conn_close(&c);
 	return rc;
@@ -565,12 +569,12 @@ pool_is_rbd(rados_t cl, const char *name)
 	size_t len = sizeof(apps);
 	bool yes = false;
 
-	if (rados_ioctx_create(cl, name, &io) < 0)
+	if (ceph.rados_ioctx_create(cl, name, &io) < 0)
 		return false;
-	if (rados_application_list(io, apps, &len) >= 0)
+	if (ceph.rados_application_list(io, apps, &len) >= 0)
 		for (size_t i = 0; i < len && !yes; i += strlen(apps + i) + 1)
 			yes = strcmp(apps + i, "rbd") == 0;
-	rados_ioctx_destroy(io);
+	ceph.rados_ioctx_destroy(io);
 	return yes;
 }
 
@@ -603,7 +607,7 @@ rbd_find_sources(const struct source_query *q, struct err *e)
 		return NULL;
 	for (;;) {
 		buf = xrealloc(buf, len);
-		r = rados_pool_list(cl, buf, len);
+		r = ceph.rados_pool_list(cl, buf, len);
 		if (r < 0 || (size_t)r <= len)
 			break;
 		len = (size_t)r;

@@ -3,10 +3,8 @@
 #ifndef CISTERN_RBD_H
 #define CISTERN_RBD_H
 
-#include <rados/librados.h>
-#include <rbd/librbd.h>
-
 #include "../core/pool.h"
+#include "ceph_api.h"
 
 /* Seconds librados waits for the monitors and for each operation
  * (client_mount_timeout, rados_mon_op_timeout, rados_osd_op_timeout),

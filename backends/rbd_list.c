@@ -63,14 +63,14 @@ send_header(rados_ioctx_t io, struct img *m)
 	for (int i = 0; i < 8; i++)
 		snap[i] = (char)(head >> (8 * i));
 	snprintf(oid, sizeof(oid), "rbd_header.%s", m->spec->id);
-	m->op = rados_create_read_op();
+	m->op = ceph.rados_create_read_op();
 	for (int i = 0; i < 3; i++)
-		rados_read_op_exec(m->op, "rbd", methods[i], snap, sizeof(snap),
+		ceph.rados_read_op_exec(m->op, "rbd", methods[i], snap, sizeof(snap),
 				   &m->out[i], &m->outlen[i], &m->rv[i]);
-	if (rados_aio_create_completion(NULL, NULL, NULL, &m->comp) < 0 ||
-	    rados_aio_read_op_operate(m->op, io, m->comp, oid, 0) < 0) {
+	if (ceph.rados_aio_create_completion(NULL, NULL, NULL, &m->comp) < 0 ||
+	    ceph.rados_aio_read_op_operate(m->op, io, m->comp, oid, 0) < 0) {
 		if (m->comp != NULL)
-			rados_aio_release(m->comp);
+			ceph.rados_aio_release(m->comp);
 		m->comp = NULL;
 		m->err = -EIO;
 	}
@@ -82,9 +82,9 @@ recv_header(struct img *m)
 {
 	if (m->comp == NULL)
 		return;
-	rados_aio_wait_for_complete(m->comp);
-	m->err = rados_aio_get_return_value(m->comp);
-	rados_aio_release(m->comp);
+	ceph.rados_aio_wait_for_complete(m->comp);
+	m->err = ceph.rados_aio_get_return_value(m->comp);
+	ceph.rados_aio_release(m->comp);
 	m->comp = NULL;
 	for (int i = 0; m->err == 0 && i < 3; i++)
 		if (m->rv[i] < 0)
@@ -102,8 +102,8 @@ recv_header(struct img *m)
 	}
 	for (int i = 0; i < 3; i++)
 		if (m->out[i] != NULL)
-			rados_buffer_free(m->out[i]);
-	rados_release_read_op(m->op);
+			ceph.rados_buffer_free(m->out[i]);
+	ceph.rados_release_read_op(m->op);
 	m->op = NULL;
 }
 
@@ -129,10 +129,10 @@ send_map(rados_ioctx_t io, struct img *m)
 	snprintf(oid, sizeof(oid), "rbd_object_map.%s", m->spec->id);
 	m->maplen = MAP_DATA_OFF + (size_t)((objects(m) + 3) / 4);
 	m->map = xmalloc(m->maplen);
-	if (rados_aio_create_completion(NULL, NULL, NULL, &m->mapcomp) < 0 ||
-	    rados_aio_read(io, oid, m->mapcomp, m->map, m->maplen, 0) < 0) {
+	if (ceph.rados_aio_create_completion(NULL, NULL, NULL, &m->mapcomp) < 0 ||
+	    ceph.rados_aio_read(io, oid, m->mapcomp, m->map, m->maplen, 0) < 0) {
 		if (m->mapcomp != NULL)
-			rados_aio_release(m->mapcomp);
+			ceph.rados_aio_release(m->mapcomp);
 		m->mapcomp = NULL;
 	}
 }
@@ -151,9 +151,9 @@ recv_map(struct img *m)
 		m->map = NULL;
 		return m->size;
 	}
-	rados_aio_wait_for_complete(m->mapcomp);
-	r = rados_aio_get_return_value(m->mapcomp);
-	rados_aio_release(m->mapcomp);
+	ceph.rados_aio_wait_for_complete(m->mapcomp);
+	r = ceph.rados_aio_get_return_value(m->mapcomp);
+	ceph.rados_aio_release(m->mapcomp);
 	m->mapcomp = NULL;
 	if (r < 0 || (size_t)r < m->maplen || le64(m->map + 10) != n) {
 		used = m->size;

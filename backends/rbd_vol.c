@@ -51,9 +51,9 @@ new_image_opts(void)
 {
 	rbd_image_options_t o;
 
-	rbd_image_options_create(&o);
-	rbd_image_options_set_uint64(o, RBD_IMAGE_OPTION_FORMAT, 2);
-	rbd_image_options_set_uint64(o, RBD_IMAGE_OPTION_FEATURES,
+	ceph.rbd_image_options_create(&o);
+	ceph.rbd_image_options_set_uint64(o, RBD_IMAGE_OPTION_FORMAT, 2);
+	ceph.rbd_image_options_set_uint64(o, RBD_IMAGE_OPTION_FEATURES,
 				     RBD_CREATE_FEATURES);
 	return o;
 }
@@ -101,8 +101,8 @@ rbd_vol_create(struct pool *p, struct vol_def *v, unsigned flags,
 	if (rbd_conn_open(p, &c, e) < 0)
 		return -1;
 	o = new_image_opts();
-	r = rbd_create4(c.io, v->name, v->capacity, o);
-	rbd_image_options_destroy(o);
+	r = ceph.rbd_create4(c.io, v->name, v->capacity, o);
+	ceph.rbd_image_options_destroy(o);
 	rbd_conn_close(&c);
 	if (r == -EEXIST)
 		return err_setc(e, ERR_EXISTS, "an image of that name exists "
@@ -130,7 +130,7 @@ static char *
 unchanged_snapshot(rbd_image_t img, uint64_t size)
 {
 	rbd_snap_info_t snaps[64];
-	int max = 64, n = rbd_snap_list(img, snaps, &max);
+	int max = 64, n = ceph.rbd_snap_list(img, snaps, &max);
 	char *found = NULL;
 
 	if (n < 0)
@@ -140,16 +140,16 @@ unchanged_snapshot(rbd_image_t img, uint64_t size)
 		bool changed = false;
 
 		if (snaps[i].size != size ||
-		    rbd_snap_is_protected(img, snaps[i].name, &prot) < 0 ||
+		    ceph.rbd_snap_is_protected(img, snaps[i].name, &prot) < 0 ||
 		    !prot)
 			continue;
-		if (rbd_diff_iterate2(img, snaps[i].name, 0, size, 0, 1,
+		if (ceph.rbd_diff_iterate2(img, snaps[i].name, 0, size, 0, 1,
 				      note_change, &changed) < 0 && !changed)
 			continue;
 		if (!changed)
 			found = xstrdup(snaps[i].name);
 	}
-	rbd_snap_list_end(snaps);
+	ceph.rbd_snap_list_end(snaps);
 	return found;
 }
 
@@ -166,22 +166,22 @@ clone_layered(struct rbd_conn *c, rbd_image_t img, const char *src,
 
 	if (snap == NULL) {
 		snap = xasprintf("cistern-clone-%lld", (long long)time(NULL));
-		if ((r = rbd_snap_create(img, snap)) < 0 ||
-		    (made = true, r = rbd_snap_protect(img, snap)) < 0) {
+		if ((r = ceph.rbd_snap_create(img, snap)) < 0 ||
+		    (made = true, r = ceph.rbd_snap_protect(img, snap)) < 0) {
 			if (made)
-				rbd_snap_remove(img, snap);
+				ceph.rbd_snap_remove(img, snap);
 			rbd_fail(e, r, "cannot snapshot '%s' for the clone", src);
 			free(snap);
 			return -1;
 		}
 	}
 	o = new_image_opts();
-	r = rbd_clone3(c->io, src, snap, c->io, dst, o);
-	rbd_image_options_destroy(o);
+	r = ceph.rbd_clone3(c->io, src, snap, c->io, dst, o);
+	ceph.rbd_image_options_destroy(o);
 	if (r < 0) {
 		if (made) {
-			rbd_snap_unprotect(img, snap);
-			rbd_snap_remove(img, snap);
+			ceph.rbd_snap_unprotect(img, snap);
+			ceph.rbd_snap_remove(img, snap);
 		}
 		if (r == -EEXIST)
 			err_setc(e, ERR_EXISTS, "an image of that name exists");
@@ -236,8 +236,8 @@ rbd_vol_create_from(struct pool *p, struct vol_def *v, struct pool *src_pool,
 		rbd_conn_close(&c);
 		return -1;
 	}
-	if ((r = rbd_stat(img, &info, sizeof(info))) < 0 ||
-	    (r = rbd_get_features(img, &features)) < 0) {
+	if ((r = ceph.rbd_stat(img, &info, sizeof(info))) < 0 ||
+	    (r = ceph.rbd_get_features(img, &features)) < 0) {
 		rbd_fail(e, r, "cannot read image '%s'", src->name);
 		goto out;
 	}
@@ -248,18 +248,18 @@ rbd_vol_create_from(struct pool *p, struct vol_def *v, struct pool *src_pool,
 	} else {
 		rbd_image_options_t o = new_image_opts();
 		job_phase(j, "copying");
-		r = rbd_copy_with_progress3(img, c.io, v->name, o, progress, j);
-		rbd_image_options_destroy(o);
+		r = ceph.rbd_copy_with_progress3(img, c.io, v->name, o, progress, j);
+		ceph.rbd_image_options_destroy(o);
 		if (r < 0) {
 			rc = -1;
 			if (r == -ECANCELED || job_cancelled(j)) {
-				rbd_remove(c.io, v->name);
+				ceph.rbd_remove(c.io, v->name);
 				err_setc(e, ERR_CANCELLED, "cancelled");
 			} else if (r == -EEXIST) {
 				err_setc(e, ERR_EXISTS, "an image of that name "
 					 "exists");
 			} else {
-				rbd_remove(c.io, v->name);
+				ceph.rbd_remove(c.io, v->name);
 				rbd_fail(e, r, "cannot copy '%s'", src->name);
 			}
 		}
@@ -267,22 +267,22 @@ rbd_vol_create_from(struct pool *p, struct vol_def *v, struct pool *src_pool,
 	if (rc == 0 && v->capacity > size) {
 		rbd_image_t n;
 		if (rbd_image_open(&c, v->name, false, &n, e) == 0) {
-			if ((r = rbd_resize2(n, v->capacity, false, progress,
+			if ((r = ceph.rbd_resize2(n, v->capacity, false, progress,
 					     j)) < 0)
 				rbd_fail(e, r, "cannot grow the clone");
 			else
 				size = v->capacity;
-			rbd_close(n);
+			ceph.rbd_close(n);
 		}
 		if (err_isset(e)) {
-			rbd_remove(c.io, v->name);
+			ceph.rbd_remove(c.io, v->name);
 			rc = -1;
 		}
 	}
 	if (rc == 0)
 		set_made(p, v, size, 0);
 out:
-	rbd_close(img);
+	ceph.rbd_close(img);
 	rbd_conn_close(&c);
 	return err_isset(e) ? -1 : rc;
 }
@@ -304,9 +304,9 @@ rbd_vol_delete(struct pool *p, const struct vol_def *v, unsigned flags,
 		rbd_conn_close(&c);
 		return -1;
 	}
-	n = rbd_snap_list(img, snaps, &max);
+	n = ceph.rbd_snap_list(img, snaps, &max);
 	if (n < 0) {
-		rbd_close(img);
+		ceph.rbd_close(img);
 		rbd_conn_close(&c);
 		return rbd_fail(e, n, "cannot list its snapshots");
 	}
@@ -320,8 +320,8 @@ rbd_vol_delete(struct pool *p, const struct vol_def *v, unsigned flags,
 	for (int i = 0; rc == 0 && i < n; i++) {
 		int prot = 0;
 
-		rbd_snap_is_protected(img, snaps[i].name, &prot);
-		if (prot && (r = rbd_snap_unprotect(img, snaps[i].name)) < 0) {
+		ceph.rbd_snap_is_protected(img, snaps[i].name, &prot);
+		if (prot && (r = ceph.rbd_snap_unprotect(img, snaps[i].name)) < 0) {
 			if (r == -EBUSY)
 				err_setc(e, ERR_REFUSED, "snapshot '%s' has "
 					 "clones: flatten or delete them first",
@@ -330,14 +330,14 @@ rbd_vol_delete(struct pool *p, const struct vol_def *v, unsigned flags,
 				rbd_fail(e, r, "cannot unprotect snapshot '%s'",
 					 snaps[i].name);
 			rc = -1;
-		} else if ((r = rbd_snap_remove(img, snaps[i].name)) < 0) {
+		} else if ((r = ceph.rbd_snap_remove(img, snaps[i].name)) < 0) {
 			rc = rbd_fail(e, r, "cannot remove snapshot '%s'",
 				      snaps[i].name);
 		}
 	}
-	rbd_snap_list_end(snaps);
-	rbd_close(img);
-	if (rc == 0 && (r = rbd_remove(c.io, v->name)) < 0 && r != -ENOENT) {
+	ceph.rbd_snap_list_end(snaps);
+	ceph.rbd_close(img);
+	if (rc == 0 && (r = ceph.rbd_remove(c.io, v->name)) < 0 && r != -ENOENT) {
 		if (r == -EBUSY)
 			err_setc(e, ERR_REFUSED, "the image is in use (a client "
 				 "has it open)");
@@ -365,9 +365,9 @@ rbd_vol_resize(struct pool *p, const struct vol_def *v, uint64_t capacity,
 		rbd_conn_close(&c);
 		return -1;
 	}
-	r = rbd_resize2(img, capacity, (flags & VOL_RESIZE_SHRINK) != 0,
+	r = ceph.rbd_resize2(img, capacity, (flags & VOL_RESIZE_SHRINK) != 0,
 			progress, j);
-	rbd_close(img);
+	ceph.rbd_close(img);
 	rbd_conn_close(&c);
 	if (r == -ECANCELED)
 		return err_setc(e, ERR_CANCELLED, "cancelled");
@@ -390,8 +390,8 @@ data_open(struct pool *p, const struct vol_def *v, bool ro,
 		rbd_conn_close(c);
 		return -1;
 	}
-	if ((r = rbd_stat(*img, &info, sizeof(info))) < 0) {
-		rbd_close(*img);
+	if ((r = ceph.rbd_stat(*img, &info, sizeof(info))) < 0) {
+		ceph.rbd_close(*img);
 		rbd_conn_close(c);
 		return rbd_fail(e, r, "cannot read the image's size");
 	}
@@ -427,12 +427,12 @@ rbd_vol_wipe(struct pool *p, const struct vol_def *v, enum wipe_alg alg,
 
 		if ((rc = job_check(j, e)) < 0)
 			break;
-		if ((r = rbd_discard(img, off, n)) < 0)
+		if ((r = ceph.rbd_discard(img, off, n)) < 0)
 			rc = rbd_fail(e, r, "discard at %llu failed",
 				      (unsigned long long)off);
 		job_advance(j, n);
 	}
-	rbd_close(img);
+	ceph.rbd_close(img);
 	rbd_conn_close(&c);
 	return rc;
 }
@@ -466,7 +466,7 @@ rbd_vol_upload(struct pool *p, const struct vol_def *v, int fd,
 	if (data_open(p, v, false, &c, &img, &size, e) < 0)
 		return -1;
 	if (offset > size || (!to_eof && length > size - offset)) {
-		rbd_close(img);
+		ceph.rbd_close(img);
 		rbd_conn_close(&c);
 		return err_setc(e, ERR_INVALID, "%llu bytes at offset %llu do "
 				"not fit in %llu bytes", (unsigned long long)length,
@@ -502,9 +502,9 @@ rbd_vol_upload(struct pool *p, const struct vol_def *v, int fd,
 			break;
 		}
 		if ((flags & VOL_UPLOAD_SPARSE) && all_zero(buf, (size_t)got))
-			w = rbd_discard(img, offset + done, (uint64_t)got);
+			w = ceph.rbd_discard(img, offset + done, (uint64_t)got);
 		else
-			w = rbd_write(img, offset + done, (size_t)got, buf);
+			w = ceph.rbd_write(img, offset + done, (size_t)got, buf);
 		if (w < 0) {
 			rc = rbd_fail(e, (int)w, "write at %llu failed",
 				      (unsigned long long)(offset + done));
@@ -513,10 +513,10 @@ rbd_vol_upload(struct pool *p, const struct vol_def *v, int fd,
 		done += (uint64_t)got;
 		job_advance(j, (uint64_t)got);
 	}
-	if (rc == 0 && rbd_flush(img) < 0)
+	if (rc == 0 && ceph.rbd_flush(img) < 0)
 		rc = err_setc(e, ERR_TOOL, "cannot flush the image");
 	free(buf);
-	rbd_close(img);
+	ceph.rbd_close(img);
 	rbd_conn_close(&c);
 	return rc;
 }
@@ -553,7 +553,7 @@ rbd_vol_download(struct pool *p, const struct vol_def *v, int fd,
 	if (data_open(p, v, true, &c, &img, &size, e) < 0)
 		return -1;
 	if (offset > size || length > size - offset) {
-		rbd_close(img);
+		ceph.rbd_close(img);
 		rbd_conn_close(&c);
 		return err_setc(e, ERR_INVALID, "offset %llu and length %llu "
 				"go past the end of the volume (%llu bytes)",
@@ -572,7 +572,7 @@ rbd_vol_download(struct pool *p, const struct vol_def *v, int fd,
 
 		if ((rc = job_check(j, e)) < 0)
 			break;
-		r = rbd_read(img, offset + done, n, buf);
+		r = ceph.rbd_read(img, offset + done, n, buf);
 		if (r < 0 || (size_t)r != n) {
 			rc = rbd_fail(e, r < 0 ? (int)r : -EIO, "read at %llu "
 				      "failed", (unsigned long long)(offset + done));
@@ -586,7 +586,7 @@ rbd_vol_download(struct pool *p, const struct vol_def *v, int fd,
 	if (rc == 0 && sparse && fd_sparse_end(fd) < 0)
 		rc = err_errno(e, errno, "cannot set the output's size");
 	free(buf);
-	rbd_close(img);
+	ceph.rbd_close(img);
 	rbd_conn_close(&c);
 	return rc;
 }

@@ -29,16 +29,16 @@ make_images(struct pool *p, int n, struct err *e)
 
 	if (rbd_conn_open(p, &c, e) < 0)
 		return -1;
-	rbd_image_options_create(&o);
-	rbd_image_options_set_uint64(o, RBD_IMAGE_OPTION_FORMAT, 2);
-	rbd_image_options_set_uint64(o, RBD_IMAGE_OPTION_FEATURES,
+	ceph.rbd_image_options_create(&o);
+	ceph.rbd_image_options_set_uint64(o, RBD_IMAGE_OPTION_FORMAT, 2);
+	ceph.rbd_image_options_set_uint64(o, RBD_IMAGE_OPTION_FEATURES,
 				     RBD_CREATE_FEATURES);
 	for (int i = 0; i < n && r >= 0; i++) {
 		char name[32];
 		snprintf(name, sizeof(name), "img%04d", i);
-		r = rbd_create4(c.io, name, 1 << 20, o);
+		r = ceph.rbd_create4(c.io, name, 1 << 20, o);
 	}
-	rbd_image_options_destroy(o);
+	ceph.rbd_image_options_destroy(o);
 	rbd_conn_close(&c);
 	if (r < 0)
 		return rbd_fail(e, r, "rbd_create4");
