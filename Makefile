@@ -16,8 +16,10 @@ SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 CC      ?= cc
 VERSION := 0.1.0
 
-PKGS := ncursesw menuw panelw libxml-2.0 blkid mount libparted json-c libiscsi \
-        libvirt
+PKGS := ncursesw menuw panelw libxml-2.0 blkid mount libparted json-c libiscsi
+# compiled against, not linked: loaded when first needed
+# (backends/libvirt_api.c; librbd and librados: backends/ceph_api.c)
+PKGS_LOADED := libvirt
 
 ifeq ($(SANITIZE),1)
 BUILD   := build-san
@@ -38,7 +40,7 @@ OPT     := -O2
 SAN_ENV :=
 endif
 
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(PKGS_LOADED) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS  ?= $(OPT) -g
@@ -47,8 +49,7 @@ CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
            -DCISTERN_DATADIR='"$(PREFIX)/share/cistern"' \
            $(SANFLAGS) $(PKG_CFLAGS)
 LDFLAGS += $(SANFLAGS)
-# librbd and librados ship no pkg-config file on Debian 12
-# (and are not linked: backends/ceph_api.c loads them on first use)
+# (librbd and librados ship no pkg-config file on Debian 12)
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
 CORE_SRC := $(wildcard core/*.c)

@@ -18,14 +18,14 @@
 static struct pool *
 lv_pool_read(struct cistern *c, virStoragePoolPtr pp, struct err *e)
 {
-	const char *name = virStoragePoolGetName(pp);
+	const char *name = virt.virStoragePoolGetName(pp);
 	virStoragePoolInfo info;
 	struct pool_def *d;
 	struct pool *p;
 	char *xml;
 	int as = 0;
 
-	xml = virStoragePoolGetXMLDesc(pp, 0);
+	xml = virt.virStoragePoolGetXMLDesc(pp, 0);
 	if (xml == NULL)
 		return lv_fail(c, e, "pool '%s'", name), NULL;
 	char *origin = xasprintf("libvirt's pool '%s'", name);
@@ -34,8 +34,8 @@ lv_pool_read(struct cistern *c, virStoragePoolPtr pp, struct err *e)
 	free(xml);
 	if (d == NULL)
 		return NULL;
-	if (virStoragePoolGetInfo(pp, &info) < 0 ||
-	    virStoragePoolGetAutostart(pp, &as) < 0) {
+	if (virt.virStoragePoolGetInfo(pp, &info) < 0 ||
+	    virt.virStoragePoolGetAutostart(pp, &as) < 0) {
 		pool_def_free(d);
 		return lv_fail(c, e, "pool '%s'", name), NULL;
 	}
@@ -48,7 +48,7 @@ lv_pool_read(struct cistern *c, virStoragePoolPtr pp, struct err *e)
 		d->available = info.available;
 	}
 	p->autostart = as > 0;
-	if (virStoragePoolIsPersistent(pp) == 0)
+	if (virt.virStoragePoolIsPersistent(pp) == 0)
 		pool_set_fact(p, "persistent", "no");
 	return p;
 }
@@ -61,9 +61,9 @@ lv_pool(struct cistern *c, const struct pool *p, struct err *e)
 
 	if (conn == NULL)
 		return NULL;
-	pp = virStoragePoolLookupByUUID(conn, p->def->uuid);
+	pp = virt.virStoragePoolLookupByUUID(conn, p->def->uuid);
 	if (pp == NULL)
-		pp = virStoragePoolLookupByName(conn, p->def->name);
+		pp = virt.virStoragePoolLookupByName(conn, p->def->name);
 	if (pp == NULL)
 		lv_fail(c, e, "pool '%s'", p->def->name);
 	return pp;
@@ -81,13 +81,13 @@ lv_pool_update(struct cistern *c, struct pool *p, bool vols, struct job *j,
 		return -1;
 	fresh = lv_pool_read(c, pp, e);
 	if (fresh == NULL) {
-		virStoragePoolFree(pp);
+		virt.virStoragePoolFree(pp);
 		return -1;
 	}
 	p = cistern_adopt_pool(c, fresh);
 	if (vols && pool_is_active(p))
 		rc = lv_vol_list(c, p, pp, false, j, e);
-	virStoragePoolFree(pp);
+	virt.virStoragePoolFree(pp);
 	return rc;
 }
 
@@ -116,7 +116,7 @@ lv_load_pools(struct cistern *c, bool full, int what, struct pool ***out,
 
 	if (conn == NULL)
 		return -1;
-	np = virConnectListAllStoragePools(conn, &pps, 0);
+	np = virt.virConnectListAllStoragePools(conn, &pps, 0);
 	if (np < 0)
 		return lv_fail(c, e, "cannot list the pools");
 	pools = xcalloc((size_t)np + 1, sizeof(*pools));
@@ -145,7 +145,7 @@ lv_load_pools(struct cistern *c, bool full, int what, struct pool ***out,
 			c->warn(c->warn_arg, pe.msg);
 		}
 		err_clear(&pe);
-		virStoragePoolFree(pps[i]);
+		virt.virStoragePoolFree(pps[i]);
 	}
 	free(pps);
 	if (rc < 0) {
@@ -187,13 +187,13 @@ lv_pool_from_def(struct cistern *c, const struct pool_def *d, bool create,
 	if (conn == NULL)
 		return NULL;
 	xml = pool_def_format(d, POOL_XML_INACTIVE);
-	pp = create ? virStoragePoolCreateXML(conn, xml, 0) :
-		      virStoragePoolDefineXML(conn, xml, 0);
+	pp = create ? virt.virStoragePoolCreateXML(conn, xml, 0) :
+		      virt.virStoragePoolDefineXML(conn, xml, 0);
 	free(xml);
 	if (pp == NULL)
 		return lv_fail(c, e, "pool '%s'", d->name), NULL;
 	p = lv_pool_read(c, pp, e);
-	virStoragePoolFree(pp);
+	virt.virStoragePoolFree(pp);
 	return p;
 }
 
@@ -220,10 +220,10 @@ lv_pool_create(struct cistern *c, const struct pool_def *d, struct err *e)
 		r_ = (call); \
 		if (r_ < 0) { \
 			lv_fail((c), (e), "pool '%s'", (p)->def->name); \
-			virStoragePoolFree(pp); \
+			virt.virStoragePoolFree(pp); \
 			return -1; \
 		} \
-		virStoragePoolFree(pp); \
+		virt.virStoragePoolFree(pp); \
 		return lv_pool_update((c), (p), (vols), NULL, (e)); \
 	} while (0)
 
@@ -235,10 +235,10 @@ lv_pool_undefine(struct cistern *c, struct pool *p, struct err *e)
 
 	if (pp == NULL)
 		return -1;
-	rc = virStoragePoolUndefine(pp);
+	rc = virt.virStoragePoolUndefine(pp);
 	if (rc < 0)
 		lv_fail(c, e, "pool '%s'", p->def->name);
-	virStoragePoolFree(pp);
+	virt.virStoragePoolFree(pp);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -246,7 +246,8 @@ static int
 lv_pool_set_autostart(struct cistern *c, struct pool *p, bool on,
 		      struct err *e)
 {
-	LV_POOL_OP(c, p, e, virStoragePoolSetAutostart(pp, on ? 1 : 0), false);
+	LV_POOL_OP(c, p, e, virt.virStoragePoolSetAutostart(pp, on ? 1 : 0),
+		   false);
 }
 
 static int
@@ -260,7 +261,7 @@ lv_pool_build(struct cistern *c, struct pool *p, unsigned flags,
 		lf |= VIR_STORAGE_POOL_BUILD_OVERWRITE;
 	if (flags & POOL_BUILD_NO_OVERWRITE)
 		lf |= VIR_STORAGE_POOL_BUILD_NO_OVERWRITE;
-	LV_POOL_OP(c, p, e, virStoragePoolBuild(pp, lf), false);
+	LV_POOL_OP(c, p, e, virt.virStoragePoolBuild(pp, lf), false);
 }
 
 static int
@@ -276,7 +277,7 @@ lv_pool_start(struct cistern *c, struct pool *p, unsigned flags,
 		lf |= VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE;
 	if (flags & POOL_BUILD_NO_OVERWRITE)
 		lf |= VIR_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE;
-	LV_POOL_OP(c, p, e, virStoragePoolCreate(pp, lf), true);
+	LV_POOL_OP(c, p, e, virt.virStoragePoolCreate(pp, lf), true);
 }
 
 static int
@@ -289,13 +290,13 @@ lv_pool_stop(struct cistern *c, struct pool *p, unsigned flags,
 
 	if (pp == NULL)
 		return -1;
-	rc = virStoragePoolDestroy(pp);
+	rc = virt.virStoragePoolDestroy(pp);
 	if (rc < 0) {
 		lv_fail(c, e, "pool '%s'", p->def->name);
-		virStoragePoolFree(pp);
+		virt.virStoragePoolFree(pp);
 		return -1;
 	}
-	virStoragePoolFree(pp);
+	virt.virStoragePoolFree(pp);
 	/* a transient pool is gone once stopped */
 	if (lv_pool_update(c, p, false, NULL, e) < 0) {
 		if (e->code != ERR_NOT_FOUND)
@@ -313,7 +314,7 @@ lv_pool_delete(struct cistern *c, struct pool *p, unsigned flags,
 {
 	(void)flags;
 	(void)j;
-	LV_POOL_OP(c, p, e, virStoragePoolDelete(pp, 0), false);
+	LV_POOL_OP(c, p, e, virt.virStoragePoolDelete(pp, 0), false);
 }
 
 static int
@@ -324,12 +325,12 @@ lv_pool_refresh(struct cistern *c, struct pool *p, bool rescan,
 		virStoragePoolPtr pp = lv_pool(c, p, e);
 		if (pp == NULL)
 			return -1;
-		if (virStoragePoolRefresh(pp, 0) < 0) {
+		if (virt.virStoragePoolRefresh(pp, 0) < 0) {
 			lv_fail(c, e, "pool '%s'", p->def->name);
-			virStoragePoolFree(pp);
+			virt.virStoragePoolFree(pp);
 			return -1;
 		}
-		virStoragePoolFree(pp);
+		virt.virStoragePoolFree(pp);
 	}
 	return lv_pool_update(c, p, true, j, e);
 }
@@ -349,7 +350,7 @@ lv_pool_list_vols(struct cistern *c, struct pool *p, int what, struct err *e)
 		return -1;
 	pool_clear_vols(p);
 	rc = lv_vol_list_as(c, p, pp, what, false, NULL, e);
-	virStoragePoolFree(pp);
+	virt.virStoragePoolFree(pp);
 	return rc;
 }
 
@@ -362,12 +363,12 @@ lv_pool_rescan(struct cistern *c, const char *name, struct err *e)
 
 	if (conn == NULL)
 		return -1;
-	if ((pp = virStoragePoolLookupByName(conn, name)) == NULL)
+	if ((pp = virt.virStoragePoolLookupByName(conn, name)) == NULL)
 		return lv_fail(c, e, "pool '%s'", name);
-	rc = virStoragePoolRefresh(pp, 0);
+	rc = virt.virStoragePoolRefresh(pp, 0);
 	if (rc < 0)
 		lv_fail(c, e, "pool '%s'", name);
-	virStoragePoolFree(pp);
+	virt.virStoragePoolFree(pp);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -380,11 +381,11 @@ lv_pool_xml(struct cistern *c, const struct pool *p, unsigned flags,
 
 	if (pp == NULL)
 		return NULL;
-	xml = virStoragePoolGetXMLDesc(pp, (flags & POOL_XML_INACTIVE) ?
-				       VIR_STORAGE_XML_INACTIVE : 0);
+	xml = virt.virStoragePoolGetXMLDesc(pp, (flags & POOL_XML_INACTIVE) ?
+					    VIR_STORAGE_XML_INACTIVE : 0);
 	if (xml == NULL)
 		lv_fail(c, e, "pool '%s'", p->def->name);
-	virStoragePoolFree(pp);
+	virt.virStoragePoolFree(pp);
 	return xml;
 }
 
@@ -414,9 +415,9 @@ lv_find_sources(struct cistern *c, enum pool_type t,
 		sbuf_add(&b, "</source>");
 		spec = sbuf_take(&b);
 	}
-	xml = virConnectFindStoragePoolSources(conn, pool_type_name(t),
-					       q->srcspec_xml ? q->srcspec_xml :
-					       spec, 0);
+	xml = virt.virConnectFindStoragePoolSources(conn, pool_type_name(t),
+						    q->srcspec_xml ? q->srcspec_xml :
+						    spec, 0);
 	free(spec);
 	if (xml == NULL)
 		lv_fail(c, e, "cannot find %s pool sources", pool_type_name(t));
@@ -431,7 +432,7 @@ lv_hostname(struct cistern *c, struct err *e)
 
 	if (conn == NULL)
 		return NULL;
-	if ((h = virConnectGetHostname(conn)) == NULL)
+	if ((h = virt.virConnectGetHostname(conn)) == NULL)
 		lv_fail(c, e, "cannot read the host name");
 	return h;
 }
@@ -444,7 +445,7 @@ lv_uri(struct cistern *c, struct err *e)
 
 	if (conn == NULL)
 		return NULL;
-	if ((u = virConnectGetURI(conn)) == NULL)
+	if ((u = virt.virConnectGetURI(conn)) == NULL)
 		lv_fail(c, e, "cannot read the URI");
 	return u;
 }

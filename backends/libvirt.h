@@ -6,11 +6,9 @@
 #include <pthread.h>
 #include <sys/types.h>
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-
 #include "../core/engine.h"
 #include "../core/pool.h"
+#include "libvirt_api.h"
 
 /* One connection (c->engine_data). */
 struct lv {

@@ -37,9 +37,9 @@ lv_lost(const struct lv *lv, virErrorPtr le)
 	     le->code == VIR_ERR_INTERNAL_ERROR ||
 	     le->code == VIR_ERR_OPERATION_FAILED))
 		return lv->conn == NULL || lv->pid != getpid() ||
-		       virConnectIsAlive(lv->conn) != 1;
+		       virt.virConnectIsAlive(lv->conn) != 1;
 	return lv->conn != NULL && lv->pid == getpid() &&
-	       virConnectIsAlive(lv->conn) == 0;
+	       virt.virConnectIsAlive(lv->conn) == 0;
 }
 
 static enum err_code
@@ -94,13 +94,13 @@ int
 lv_fail(struct cistern *c, struct err *e, const char *fmt, ...)
 {
 	/* a copy: asking whether the connection lives resets the error */
-	virErrorPtr le = virSaveLastError();
+	virErrorPtr le = virt.virSaveLastError();
 	va_list ap;
 
 	va_start(ap, fmt);
 	lv_fail_va(c, e, le, fmt, ap);
 	va_end(ap);
-	virFreeError(le);
+	virt.virFreeError(le);
 	return -1;
 }
 
@@ -127,9 +127,9 @@ lv_open_conn(struct cistern *c, struct lv *lv, struct err *e)
 	/* the test driver has no keepalive (it is in process); a child (a
 	 * job) has no event thread: keepalive in the parent only */
 	if (lv_event_ours())
-		virConnectSetKeepAlive(lv->conn, LV_KEEPALIVE_S,
-				       LV_KEEPALIVE_COUNT);
-	virResetLastError();
+		virt.virConnectSetKeepAlive(lv->conn, LV_KEEPALIVE_S,
+					    LV_KEEPALIVE_COUNT);
+	virt.virResetLastError();
 	(void)c;
 	return 0;
 }
@@ -171,7 +171,7 @@ lv_bulk(struct cistern *c)
 	    lv->pid != getpid())
 		return NULL;
 	pthread_mutex_lock(&lv->lock);
-	if (lv->bulk != NULL && virConnectIsAlive(lv->bulk) == 0) {
+	if (lv->bulk != NULL && virt.virConnectIsAlive(lv->bulk) == 0) {
 		lv_bury(lv, lv->bulk);
 		lv->bulk = NULL;
 	}
@@ -187,7 +187,7 @@ lv_bulk(struct cistern *c)
 	}
 	conn = lv->bulk;
 	pthread_mutex_unlock(&lv->lock);
-	virResetLastError();
+	virt.virResetLastError();
 	return conn;
 }
 
@@ -209,7 +209,7 @@ lv_conn(struct cistern *c, struct err *e)
 		lv->ndead = 0;
 		if (lv_open_conn(c, lv, e) < 0)
 			goto out;
-	} else if (lv->conn == NULL || virConnectIsAlive(lv->conn) == 0) {
+	} else if (lv->conn == NULL || virt.virConnectIsAlive(lv->conn) == 0) {
 		/* lost (the daemon or the link went away): a new one, the old
 		 * one kept for whoever still holds it */
 		if (lv->conn != NULL) {
@@ -227,9 +227,12 @@ out:
 int
 lv_open(struct cistern *c, const char *uri, unsigned flags, struct err *e)
 {
-	struct lv *lv = xcalloc(1, sizeof(*lv));
+	struct lv *lv;
 
-	virSetErrorFunc(NULL, lv_quiet);
+	if (virt_load(e) < 0)
+		return -1;
+	lv = xcalloc(1, sizeof(*lv));
+	virt.virSetErrorFunc(NULL, lv_quiet);
 	lv_event_start();
 	lv->uri = xstrdup(uri);
 	lv->flags = flags;
@@ -252,11 +255,11 @@ lv_close(struct cistern *c)
 	if (lv == NULL)
 		return;
 	if (lv->conn != NULL && lv->pid == getpid())
-		virConnectClose(lv->conn);
+		virt.virConnectClose(lv->conn);
 	if (lv->bulk != NULL && lv->pid == getpid())
-		virConnectClose(lv->bulk);
+		virt.virConnectClose(lv->bulk);
 	for (size_t i = 0; i < lv->ndead && lv->pid == getpid(); i++)
-		virConnectClose(lv->dead[i]);
+		virt.virConnectClose(lv->dead[i]);
 	free(lv->dead);
 	pthread_mutex_destroy(&lv->lock);
 	free(lv->uri);

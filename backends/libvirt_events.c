@@ -61,7 +61,7 @@ lv_ev_lifecycle(virConnectPtr conn, virStoragePoolPtr pool, int event,
 	if (event < 0 || (size_t)event >= sizeof(map) / sizeof(map[0]))
 		return;
 	engine_event_write(ev->fd, POOL_EVENT_LIFECYCLE, map[event],
-			   virStoragePoolGetName(pool));
+			   virt.virStoragePoolGetName(pool));
 }
 
 static void
@@ -71,14 +71,14 @@ lv_ev_refresh(virConnectPtr conn, virStoragePoolPtr pool, void *opaque)
 
 	(void)conn;
 	engine_event_write(ev->fd, POOL_EVENT_REFRESH, POOL_EV_REFRESHED,
-			   virStoragePoolGetName(pool));
+			   virt.virStoragePoolGetName(pool));
 }
 
 static void
 lv_ev_closed(virConnectPtr conn, int reason, void *opaque)
 {
 	struct lv_ev *ev = opaque;
-	virErrorPtr le = virGetLastError();
+	virErrorPtr le = virt.virGetLastError();
 	const char *why;
 	char *line;
 
@@ -124,14 +124,14 @@ lv_events_open(struct cistern *c, struct err *e)
 		return err_setc(e, ERR_GENERIC, "pipe: %s", strerror(errno));
 	/* the event loop's thread never waits on the reader */
 	fcntl(p[1], F_SETFL, fcntl(p[1], F_GETFL) | O_NONBLOCK);
-	virConnectRef(conn);
+	virt.virConnectRef(conn);
 	lv->ev_conn = conn;
-	lv->ev_ids[0] = virConnectStoragePoolEventRegisterAny(conn, NULL,
+	lv->ev_ids[0] = virt.virConnectStoragePoolEventRegisterAny(conn, NULL,
 		VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
 		VIR_STORAGE_POOL_EVENT_CALLBACK(lv_ev_lifecycle),
 		lv_ev_new(p[1], lv->uri), lv_ev_free);
 	lv->ev_ids[1] = lv->ev_ids[0] < 0 ? -1 :
-		virConnectStoragePoolEventRegisterAny(conn, NULL,
+		virt.virConnectStoragePoolEventRegisterAny(conn, NULL,
 		VIR_STORAGE_POOL_EVENT_ID_REFRESH,
 		VIR_STORAGE_POOL_EVENT_CALLBACK(lv_ev_refresh),
 		lv_ev_new(p[1], lv->uri), lv_ev_free);
@@ -147,12 +147,12 @@ lv_events_open(struct cistern *c, struct err *e)
 	 * driver) says yes to the registration and never calls a free
 	 * function */
 	cev = lv_ev_new(p[1], lv->uri);
-	if (virConnectRegisterCloseCallback(conn, lv_ev_closed, cev,
-					    NULL) < 0)
+	if (virt.virConnectRegisterCloseCallback(conn, lv_ev_closed, cev,
+						 NULL) < 0)
 		lv_ev_free(cev);
 	else
 		lv->ev_close = cev;
-	virResetLastError();
+	virt.virResetLastError();
 	close(p[1]);
 	return p[0];
 }
@@ -165,14 +165,15 @@ lv_events_close(struct cistern *c, int fd)
 	if (lv != NULL && lv->ev_conn != NULL) {
 		for (int i = 0; i < 2; i++)
 			if (lv->ev_ids[i] >= 0)
-				virConnectStoragePoolEventDeregisterAny(
+				virt.virConnectStoragePoolEventDeregisterAny(
 					lv->ev_conn, lv->ev_ids[i]);
-		virConnectUnregisterCloseCallback(lv->ev_conn, lv_ev_closed);
-		virResetLastError();
+		virt.virConnectUnregisterCloseCallback(lv->ev_conn,
+						       lv_ev_closed);
+		virt.virResetLastError();
 		if (lv->ev_close != NULL)
 			lv_ev_free(lv->ev_close);
 		lv->ev_close = NULL;
-		virConnectClose(lv->ev_conn);
+		virt.virConnectClose(lv->ev_conn);
 		lv->ev_conn = NULL;
 	}
 	if (fd >= 0)

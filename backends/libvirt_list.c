@@ -78,8 +78,8 @@ vl_unref(struct vl_work *w)
 	for (int i = 0; i < w->n; i++) {
 		free(w->slots[i].xml);
 		if (w->slots[i].err != NULL)
-			virFreeError(w->slots[i].err);
-		virStorageVolFree(w->vols[i]);
+			virt.virFreeError(w->slots[i].err);
+		virt.virStorageVolFree(w->vols[i]);
 	}
 	if (w->dfd >= 0)
 		close(w->dfd);
@@ -112,28 +112,28 @@ vl_fetch(struct vl_work *w, int i)
 {
 	struct vl_slot *s = &w->slots[i];
 	virStorageVolPtr vol = w->vols[i];
-	const char *key = virStorageVolGetKey(vol);
+	const char *key = virt.virStorageVolGetKey(vol);
 	enum vol_type t;
 
 	s->full = w->what == 0 || key == NULL || w->dir == NULL ||
 		  !str_startswith(key, w->dir) || key[strlen(w->dir)] != '/';
 	if (!s->full && w->what >= VOL_LIST_SIZES) {
 		if (!lv_local_info(w->dir, w->dfd, vol, &s->info) &&
-		    virStorageVolGetInfo(vol, &s->info) < 0)
+		    virt.virStorageVolGetInfo(vol, &s->info) < 0)
 			goto fail;
 		/* no name for its type here: read in full */
 		s->full = !vl_type(s->info.type, &t);
 	}
 	if (s->full) {
-		s->xml = virStorageVolGetXMLDesc(vol, 0);
+		s->xml = virt.virStorageVolGetXMLDesc(vol, 0);
 		if (s->xml == NULL)
 			goto fail;
 	}
 	s->ok = true;
 	return;
 fail:
-	s->err = virSaveLastError();
-	if (virConnectIsAlive(virStorageVolGetConnect(vol)) == 0)
+	s->err = virt.virSaveLastError();
+	if (virt.virConnectIsAlive(virt.virStorageVolGetConnect(vol)) == 0)
 		__atomic_store_n(&w->lost, true, __ATOMIC_RELEASE);
 }
 
@@ -143,7 +143,7 @@ vl_make(struct cistern *c, const struct pool *p, struct vl_work *w, int i,
 	struct err *e)
 {
 	struct vl_slot *s = &w->slots[i];
-	const char *name = virStorageVolGetName(w->vols[i]);
+	const char *name = virt.virStorageVolGetName(w->vols[i]);
 	struct vol_def *v;
 	enum vol_type t = VOL_FILE;
 
@@ -156,7 +156,7 @@ vl_make(struct cistern *c, const struct pool *p, struct vl_work *w, int i,
 		vl_type(s->info.type, &t);
 	v = vol_def_new();
 	v->name = xstrdup(name);
-	v->key = xstrdup(virStorageVolGetKey(w->vols[i]));
+	v->key = xstrdup(virt.virStorageVolGetKey(w->vols[i]));
 	v->target.path = xstrdup(v->key);
 	v->type = t;
 	if (w->what >= VOL_LIST_SIZES) {
@@ -230,7 +230,7 @@ vl_read_all(struct cistern *c, struct vl_work *w, struct job *j,
 	    struct err *e)
 {
 	pthread_t t[LV_LIST_THREADS];
-	virConnectPtr conn = virStorageVolGetConnect(w->vols[0]);
+	virConnectPtr conn = virt.virStorageVolGetConnect(w->vols[0]);
 	int nt = 0, seen = -1, rc = 0;
 	int64_t quiet_since = now_ms();
 	bool held = true;
@@ -314,15 +314,15 @@ lv_vol_list_as(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
 
 	/* the burst on the bulk connection where there is one, the same
 	 * pool there (no answer: this connection's) */
-	if (bulk != NULL && virStoragePoolGetUUID(pp, uuid) == 0)
-		bp = virStoragePoolLookupByUUID(bulk, uuid);
+	if (bulk != NULL && virt.virStoragePoolGetUUID(pp, uuid) == 0)
+		bp = virt.virStoragePoolLookupByUUID(bulk, uuid);
 	if (bp != NULL) {
-		n = virStoragePoolListAllVolumes(bp, &vols, 0);
-		virStoragePoolFree(bp);
+		n = virt.virStoragePoolListAllVolumes(bp, &vols, 0);
+		virt.virStoragePoolFree(bp);
 	}
 	if (n < 0) {
-		virResetLastError();
-		n = virStoragePoolListAllVolumes(pp, &vols, 0);
+		virt.virResetLastError();
+		n = virt.virStoragePoolListAllVolumes(pp, &vols, 0);
 	}
 	if (n < 0)
 		return lv_fail(c, e, "pool '%s'", p->def->name);

@@ -29,8 +29,8 @@
 static const char *
 local_name(const char *dir, virStorageVolPtr vol)
 {
-	const char *key = virStorageVolGetKey(vol);
-	const char *name = virStorageVolGetName(vol);
+	const char *key = virt.virStorageVolGetKey(vol);
+	const char *name = virt.virStorageVolGetName(vol);
 	size_t dl;
 
 	if (key == NULL || name == NULL || dir == NULL)
@@ -104,14 +104,14 @@ lv_local_dir(struct cistern *c, const struct pool *p, virStorageVolPtr *vols,
 	for (int i = 0; i < n && i < LOCAL_TRIES; i++) {
 		if (!lv_local_info(dir, dfd, vols[i], &here))
 			continue;
-		if (virStorageVolGetInfo(vols[i], &there) == 0 &&
+		if (virt.virStorageVolGetInfo(vols[i], &there) == 0 &&
 		    here.type == there.type &&
 		    here.capacity == there.capacity &&
 		    here.allocation == there.allocation)
 			return dfd;
 		break;
 	}
-	virResetLastError();
+	virt.virResetLastError();
 	close(dfd);
 	return -1;
 }

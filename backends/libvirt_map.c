@@ -125,7 +125,7 @@ int
 lv_disk_map(struct cistern *c, struct pool *p, virStoragePoolPtr pp,
 	    struct err *e)
 {
-	char *xml = virStoragePoolGetXMLDesc(pp, 0);
+	char *xml = virt.virStoragePoolGetXMLDesc(pp, 0);
 	xmlDocPtr doc;
 	xmlNodePtr root, src;
 

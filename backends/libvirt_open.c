@@ -43,7 +43,7 @@ event_loop(void *arg)
 		while (holds > 0)
 			pthread_cond_wait(&hold_cond, &hold_lock);
 		pthread_mutex_unlock(&hold_lock);
-		if (virEventRunDefaultImpl() < 0)
+		if (virt.virEventRunDefaultImpl() < 0)
 			break;
 	}
 	return NULL;
@@ -70,7 +70,7 @@ event_start(void)
 	pthread_t t;
 	int rc;
 
-	if (virEventRegisterDefaultImpl() < 0)
+	if (virt.virEventRegisterDefaultImpl() < 0)
 		return;
 	/* signals (Ctrl-C) are the faces' thread's: it waits in poll() */
 	sigfillset(&all);
@@ -123,10 +123,10 @@ static void *
 probe_run(void *arg)
 {
 	struct lv_probe *p = arg;
-	int t = virEventAddTimeout(-1, probe_timer, NULL, NULL);
+	int t = virt.virEventAddTimeout(-1, probe_timer, NULL, NULL);
 
 	if (t >= 0)
-		virEventRemoveTimeout(t);
+		virt.virEventRemoveTimeout(t);
 	pthread_mutex_lock(&p->lock);
 	p->done = true;
 	pthread_cond_signal(&p->cond);
@@ -210,8 +210,8 @@ opener_auth(virConnectCredentialPtr cred, unsigned int ncred, void *arg)
 	pthread_mutex_lock(&o->lock);
 	o->prompting++;
 	pthread_mutex_unlock(&o->lock);
-	rc = virConnectAuthPtrDefault->cb(cred, ncred,
-					  virConnectAuthPtrDefault->cbdata);
+	rc = virt.auth_default->cb(cred, ncred,
+				   virt.auth_default->cbdata);
 	pthread_mutex_lock(&o->lock);
 	o->prompting--;
 	pthread_cond_broadcast(&o->cond);
@@ -230,7 +230,7 @@ static void *
 opener_run(void *arg)
 {
 	struct lv_opener *o = arg;
-	virConnectAuth auth = *virConnectAuthPtrDefault;
+	virConnectAuth auth = *virt.auth_default;
 	virConnectPtr conn;
 
 	auth.cb = opener_auth;
@@ -238,12 +238,13 @@ opener_run(void *arg)
 	/* the test driver reads its file with libxml2, whose default
 	 * handler would print a second line on stderr (per thread) */
 	xmlSetGenericErrorFunc(NULL, opener_xml_quiet);
-	conn = virConnectOpenAuth(o->uri, &auth, (o->flags & ENGINE_READ_ONLY) ?
-				  VIR_CONNECT_RO : 0);
+	conn = virt.virConnectOpenAuth(o->uri, &auth,
+				       (o->flags & ENGINE_READ_ONLY) ?
+				       VIR_CONNECT_RO : 0);
 	pthread_mutex_lock(&o->lock);
 	o->done = true;
 	if (conn == NULL) {
-		virErrorPtr le = virGetLastError();
+		virErrorPtr le = virt.virGetLastError();
 		o->msg = xstrdup((le && le->message) ? le->message :
 				 "cannot connect");
 		/* libvirt's own auth (SASL, polkit), or ssh refusing the key
@@ -255,7 +256,7 @@ opener_run(void *arg)
 			   strstr(o->msg, "Permission denied (") != NULL);
 	}
 	if (o->abandoned && conn != NULL)
-		virConnectClose(conn);
+		virt.virConnectClose(conn);
 	else
 		o->conn = conn;
 	pthread_cond_broadcast(&o->cond);

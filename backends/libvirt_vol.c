@@ -35,11 +35,11 @@ static struct vol_def *
 lv_vol_read(struct cistern *c, const struct pool *p, virStorageVolPtr vol,
 	    struct err *e)
 {
-	const char *name = virStorageVolGetName(vol);
+	const char *name = virt.virStorageVolGetName(vol);
 	struct vol_def *v;
 	char *xml;
 
-	xml = virStorageVolGetXMLDesc(vol, 0);
+	xml = virt.virStorageVolGetXMLDesc(vol, 0);
 	if (xml == NULL)
 		return lv_fail(c, e, "pool '%s': volume '%s'", p->def->name,
 			       name), NULL;
@@ -58,10 +58,10 @@ lv_vol(struct cistern *c, const struct pool *p, const struct vol_def *v,
 
 	if (pp == NULL)
 		return NULL;
-	vol = virStorageVolLookupByName(pp, v->name);
+	vol = virt.virStorageVolLookupByName(pp, v->name);
 	if (vol == NULL)
 		lv_fail(c, e, "pool '%s': volume '%s'", p->def->name, v->name);
-	virStoragePoolFree(pp);
+	virt.virStoragePoolFree(pp);
 	return vol;
 }
 
@@ -74,10 +74,10 @@ lv_vol_xml(struct cistern *c, const struct pool *p, const struct vol_def *v,
 
 	if (vol == NULL)
 		return NULL;
-	xml = virStorageVolGetXMLDesc(vol, 0);
+	xml = virt.virStorageVolGetXMLDesc(vol, 0);
 	if (xml == NULL)
 		lv_fail(c, e, "pool '%s': volume '%s'", p->def->name, v->name);
-	virStorageVolFree(vol);
+	virt.virStorageVolFree(vol);
 	return xml;
 }
 
@@ -100,7 +100,7 @@ add_made(struct cistern *c, struct pool *p, virStorageVolPtr vol,
 {
 	struct vol_def *v = lv_vol_read(c, p, vol, e);
 
-	virStorageVolFree(vol);
+	virt.virStorageVolFree(vol);
 	if (v == NULL)
 		return -1;
 	pool_add_vol(p, v);
@@ -119,11 +119,11 @@ lv_vol_create(struct cistern *c, struct pool *p, const struct vol_def *v,
 	if (pp == NULL)
 		return -1;
 	xml = vol_def_format(v, p->def->type);
-	vol = virStorageVolCreateXML(pp, xml, create_flags(flags));
+	vol = virt.virStorageVolCreateXML(pp, xml, create_flags(flags));
 	free(xml);
 	if (vol == NULL)
 		lv_fail(c, e, "pool '%s': volume '%s'", p->def->name, v->name);
-	virStoragePoolFree(pp);
+	virt.virStoragePoolFree(pp);
 	return vol == NULL ? -1 : add_made(c, p, vol, e);
 }
 
@@ -140,16 +140,16 @@ lv_vol_create_from(struct cistern *c, struct pool *p, const struct vol_def *v,
 	if ((sv = lv_vol(c, src_pool, src, e)) == NULL)
 		return -1;
 	if ((pp = lv_pool(c, p, e)) == NULL) {
-		virStorageVolFree(sv);
+		virt.virStorageVolFree(sv);
 		return -1;
 	}
 	xml = vol_def_format(v, p->def->type);
-	vol = virStorageVolCreateXMLFrom(pp, xml, sv, create_flags(flags));
+	vol = virt.virStorageVolCreateXMLFrom(pp, xml, sv, create_flags(flags));
 	free(xml);
 	if (vol == NULL)
 		lv_fail(c, e, "pool '%s': volume '%s'", p->def->name, v->name);
-	virStoragePoolFree(pp);
-	virStorageVolFree(sv);
+	virt.virStoragePoolFree(pp);
+	virt.virStorageVolFree(sv);
 	return vol == NULL ? -1 : add_made(c, p, vol, e);
 }
 
@@ -162,11 +162,11 @@ lv_vol_delete(struct cistern *c, struct pool *p, const struct vol_def *v,
 
 	if (vol == NULL)
 		return -1;
-	rc = virStorageVolDelete(vol, (flags & VOL_DELETE_SNAPSHOTS) ?
-				 VIR_STORAGE_VOL_DELETE_WITH_SNAPSHOTS : 0);
+	rc = virt.virStorageVolDelete(vol, (flags & VOL_DELETE_SNAPSHOTS) ?
+				      VIR_STORAGE_VOL_DELETE_WITH_SNAPSHOTS : 0);
 	if (rc < 0)
 		lv_fail(c, e, "pool '%s': volume '%s'", p->def->name, v->name);
-	virStorageVolFree(vol);
+	virt.virStorageVolFree(vol);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -183,12 +183,12 @@ lv_vol_wipe(struct cistern *c, struct pool *p, const struct vol_def *v,
 	/* cistern's algorithms are numbered as virStorageVolWipeAlgorithm;
 	 * the default one as virsh asks for it (drivers may lack Pattern) */
 	if (alg == WIPE_ZERO)
-		rc = virStorageVolWipe(vol, 0);
+		rc = virt.virStorageVolWipe(vol, 0);
 	else
-		rc = virStorageVolWipePattern(vol, (unsigned)alg, 0);
+		rc = virt.virStorageVolWipePattern(vol, (unsigned)alg, 0);
 	if (rc < 0)
 		lv_fail(c, e, "pool '%s': volume '%s'", p->def->name, v->name);
-	virStorageVolFree(vol);
+	virt.virStorageVolFree(vol);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -207,14 +207,14 @@ lv_vol_resize(struct cistern *c, struct pool *p, const struct vol_def *v,
 		lf |= VIR_STORAGE_VOL_RESIZE_ALLOCATE;
 	if (flags & VOL_RESIZE_SHRINK)
 		lf |= VIR_STORAGE_VOL_RESIZE_SHRINK;
-	if (virStorageVolResize(vol, capacity, lf) < 0) {
+	if (virt.virStorageVolResize(vol, capacity, lf) < 0) {
 		lv_fail(c, e, "pool '%s': volume '%s'", p->def->name, v->name);
-		virStorageVolFree(vol);
+		virt.virStorageVolFree(vol);
 		return -1;
 	}
 	/* the list holds what libvirt says now */
 	nv = lv_vol_read(c, p, vol, e);
-	virStorageVolFree(vol);
+	virt.virStorageVolFree(vol);
 	if (nv == NULL)
 		return -1;
 	for (size_t i = 0; i < p->nvols; i++) {
@@ -347,7 +347,7 @@ xfer_end(struct cistern *c, virStreamPtr st, int rc, struct xfer *x,
 
 	if (rc == 0) {
 		finished = true;
-		if (virStreamFinish(st) < 0)
+		if (virt.virStreamFinish(st) < 0)
 			rc = -1;
 	}
 	/* the error first: aborting the stream resets libvirt's */
@@ -362,9 +362,9 @@ xfer_end(struct cistern *c, virStreamPtr st, int rc, struct xfer *x,
 			lv_fail(c, e, "pool '%s': volume '%s'", p->def->name,
 				v->name);
 		if (!finished)
-			virStreamAbort(st);
+			virt.virStreamAbort(st);
 	}
-	virStreamFree(st);
+	virt.virStreamFree(st);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -393,21 +393,22 @@ lv_vol_upload(struct cistern *c, struct pool *p, const struct vol_def *v,
 	} else if (j != NULL && length > 0) {
 		job_set_total(j, length);
 	}
-	st = virStreamNew(conn, 0);
+	st = virt.virStreamNew(conn, 0);
 	if (st == NULL ||
-	    virStorageVolUpload(vol, st, offset, length, sparse ?
-				VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM : 0) < 0) {
+	    virt.virStorageVolUpload(vol, st, offset, length, sparse ?
+				     VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM : 0) < 0) {
 		lv_fail(c, e, "pool '%s': volume '%s'", p->def->name, v->name);
 		if (st != NULL)
-			virStreamFree(st);
-		virStorageVolFree(vol);
+			virt.virStreamFree(st);
+		virt.virStorageVolFree(vol);
 		return -1;
 	}
-	virStorageVolFree(vol);
+	virt.virStorageVolFree(vol);
 	if (sparse)
-		rc = virStreamSparseSendAll(st, src_cb, in_data_cb, hole_cb, &x);
+		rc = virt.virStreamSparseSendAll(st, src_cb, in_data_cb,
+						 hole_cb, &x);
 	else
-		rc = virStreamSendAll(st, src_cb, &x);
+		rc = virt.virStreamSendAll(st, src_cb, &x);
 	return xfer_end(c, st, rc, &x, p, v, e);
 }
 
@@ -428,22 +429,22 @@ lv_vol_download(struct cistern *c, struct pool *p, const struct vol_def *v,
 	if (j != NULL)
 		job_set_total(j, length > 0 ? length :
 			      (v->capacity > offset ? v->capacity - offset : 0));
-	st = virStreamNew(conn, 0);
+	st = virt.virStreamNew(conn, 0);
 	if (st == NULL ||
-	    virStorageVolDownload(vol, st, offset, length, sparse ?
-				  VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM :
-				  0) < 0) {
+	    virt.virStorageVolDownload(vol, st, offset, length, sparse ?
+				       VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM :
+				       0) < 0) {
 		lv_fail(c, e, "pool '%s': volume '%s'", p->def->name, v->name);
 		if (st != NULL)
-			virStreamFree(st);
-		virStorageVolFree(vol);
+			virt.virStreamFree(st);
+		virt.virStorageVolFree(vol);
 		return -1;
 	}
-	virStorageVolFree(vol);
+	virt.virStorageVolFree(vol);
 	if (sparse)
-		rc = virStreamSparseRecvAll(st, sink_cb, hole_cb, &x);
+		rc = virt.virStreamSparseRecvAll(st, sink_cb, hole_cb, &x);
 	else
-		rc = virStreamRecvAll(st, sink_cb, &x);
+		rc = virt.virStreamRecvAll(st, sink_cb, &x);
 	if (rc == 0 && sparse) {
 		/* a hole at the end: the file still has the volume's size */
 		off_t end = lseek(fd, 0, SEEK_CUR);

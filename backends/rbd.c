@@ -200,12 +200,13 @@ cluster_connect(const struct pool_def *d, const struct pool_host *hosts,
 	for (size_t i = 0; i < ARRAY_SIZE(opts) && r >= 0; i++)
 		if ((r = ceph.rados_conf_set(cl, opts[i][0], opts[i][1])) < 0)
 			rbd_fail(e, r, "librados option %s", opts[i][0]);
-	if (r >= 0 && key != NULL && (r = ceph.rados_conf_set(cl, "key", key)) < 0)
+	if (r >= 0 && key != NULL &&
+	    (r = ceph.rados_conf_set(cl, "key", key)) < 0)
 		err_setc(e, ERR_INVALID, "the stored cephx key of user '%s' is "
 			 "not a cephx key", user ? user : "admin");
 	for (size_t i = 0; d && r >= 0 && i + 1 < d->nrbd_opts; i += 2)
 		if ((r = ceph.rados_conf_set(cl, d->rbd_opts[i],
-					d->rbd_opts[i + 1])) < 0)
+					     d->rbd_opts[i + 1])) < 0)
 			rbd_fail(e, r, "Ceph option '%s' = '%s'", d->rbd_opts[i],
 				 d->rbd_opts[i + 1]);
 	if (r < 0) {
@@ -348,7 +349,8 @@ rbd_image_allocation(rbd_image_t img, uint64_t size)
 	    !(features & RBD_FEATURE_FAST_DIFF) ||
 	    ceph.rbd_get_flags(img, &flags) < 0 ||
 	    (flags & RBD_FLAG_FAST_DIFF_INVALID) ||
-	    ceph.rbd_diff_iterate2(img, NULL, 0, size, 0, 1, sum_extent, &used) < 0)
+	    ceph.rbd_diff_iterate2(img, NULL, 0, size, 0, 1, sum_extent,
+				   &used) < 0)
 		return size;
 	return used;
 }
@@ -412,8 +414,8 @@ open_batch(struct rbd_conn *c, rbd_image_spec_t *specs, size_t n,
 		images[i] = NULL;
 		comp[i] = NULL;
 		if (ceph.rbd_aio_create_completion(NULL, NULL, &comp[i]) < 0 ||
-		    ceph.rbd_aio_open_read_only(c->io, specs[i].name, &images[i],
-					   NULL, comp[i]) < 0) {
+		    ceph.rbd_aio_open_read_only(c->io, specs[i].name,
+						&images[i], NULL, comp[i]) < 0) {
 			if (comp[i] != NULL)
 				ceph.rbd_aio_release(comp[i]);
 			comp[i] = NULL;

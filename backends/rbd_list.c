@@ -65,8 +65,9 @@ send_header(rados_ioctx_t io, struct img *m)
 	snprintf(oid, sizeof(oid), "rbd_header.%s", m->spec->id);
 	m->op = ceph.rados_create_read_op();
 	for (int i = 0; i < 3; i++)
-		ceph.rados_read_op_exec(m->op, "rbd", methods[i], snap, sizeof(snap),
-				   &m->out[i], &m->outlen[i], &m->rv[i]);
+		ceph.rados_read_op_exec(m->op, "rbd", methods[i], snap,
+					sizeof(snap), &m->out[i],
+					&m->outlen[i], &m->rv[i]);
 	if (ceph.rados_aio_create_completion(NULL, NULL, NULL, &m->comp) < 0 ||
 	    ceph.rados_aio_read_op_operate(m->op, io, m->comp, oid, 0) < 0) {
 		if (m->comp != NULL)
@@ -129,8 +130,10 @@ send_map(rados_ioctx_t io, struct img *m)
 	snprintf(oid, sizeof(oid), "rbd_object_map.%s", m->spec->id);
 	m->maplen = MAP_DATA_OFF + (size_t)((objects(m) + 3) / 4);
 	m->map = xmalloc(m->maplen);
-	if (ceph.rados_aio_create_completion(NULL, NULL, NULL, &m->mapcomp) < 0 ||
-	    ceph.rados_aio_read(io, oid, m->mapcomp, m->map, m->maplen, 0) < 0) {
+	if (ceph.rados_aio_create_completion(NULL, NULL, NULL,
+					     &m->mapcomp) < 0 ||
+	    ceph.rados_aio_read(io, oid, m->mapcomp, m->map, m->maplen,
+				0) < 0) {
 		if (m->mapcomp != NULL)
 			ceph.rados_aio_release(m->mapcomp);
 		m->mapcomp = NULL;

@@ -54,7 +54,7 @@ new_image_opts(void)
 	ceph.rbd_image_options_create(&o);
 	ceph.rbd_image_options_set_uint64(o, RBD_IMAGE_OPTION_FORMAT, 2);
 	ceph.rbd_image_options_set_uint64(o, RBD_IMAGE_OPTION_FEATURES,
-				     RBD_CREATE_FEATURES);
+					  RBD_CREATE_FEATURES);
 	return o;
 }
 
@@ -144,7 +144,7 @@ unchanged_snapshot(rbd_image_t img, uint64_t size)
 		    !prot)
 			continue;
 		if (ceph.rbd_diff_iterate2(img, snaps[i].name, 0, size, 0, 1,
-				      note_change, &changed) < 0 && !changed)
+					   note_change, &changed) < 0 && !changed)
 			continue;
 		if (!changed)
 			found = xstrdup(snaps[i].name);
@@ -248,7 +248,8 @@ rbd_vol_create_from(struct pool *p, struct vol_def *v, struct pool *src_pool,
 	} else {
 		rbd_image_options_t o = new_image_opts();
 		job_phase(j, "copying");
-		r = ceph.rbd_copy_with_progress3(img, c.io, v->name, o, progress, j);
+		r = ceph.rbd_copy_with_progress3(img, c.io, v->name, o,
+						 progress, j);
 		ceph.rbd_image_options_destroy(o);
 		if (r < 0) {
 			rc = -1;
@@ -267,8 +268,8 @@ rbd_vol_create_from(struct pool *p, struct vol_def *v, struct pool *src_pool,
 	if (rc == 0 && v->capacity > size) {
 		rbd_image_t n;
 		if (rbd_image_open(&c, v->name, false, &n, e) == 0) {
-			if ((r = ceph.rbd_resize2(n, v->capacity, false, progress,
-					     j)) < 0)
+			if ((r = ceph.rbd_resize2(n, v->capacity, false,
+						  progress, j)) < 0)
 				rbd_fail(e, r, "cannot grow the clone");
 			else
 				size = v->capacity;
@@ -321,7 +322,8 @@ rbd_vol_delete(struct pool *p, const struct vol_def *v, unsigned flags,
 		int prot = 0;
 
 		ceph.rbd_snap_is_protected(img, snaps[i].name, &prot);
-		if (prot && (r = ceph.rbd_snap_unprotect(img, snaps[i].name)) < 0) {
+		if (prot &&
+		    (r = ceph.rbd_snap_unprotect(img, snaps[i].name)) < 0) {
 			if (r == -EBUSY)
 				err_setc(e, ERR_REFUSED, "snapshot '%s' has "
 					 "clones: flatten or delete them first",
@@ -337,7 +339,8 @@ rbd_vol_delete(struct pool *p, const struct vol_def *v, unsigned flags,
 	}
 	ceph.rbd_snap_list_end(snaps);
 	ceph.rbd_close(img);
-	if (rc == 0 && (r = ceph.rbd_remove(c.io, v->name)) < 0 && r != -ENOENT) {
+	if (rc == 0 && (r = ceph.rbd_remove(c.io, v->name)) < 0 &&
+	    r != -ENOENT) {
 		if (r == -EBUSY)
 			err_setc(e, ERR_REFUSED, "the image is in use (a client "
 				 "has it open)");
@@ -366,7 +369,7 @@ rbd_vol_resize(struct pool *p, const struct vol_def *v, uint64_t capacity,
 		return -1;
 	}
 	r = ceph.rbd_resize2(img, capacity, (flags & VOL_RESIZE_SHRINK) != 0,
-			progress, j);
+			     progress, j);
 	ceph.rbd_close(img);
 	rbd_conn_close(&c);
 	if (r == -ECANCELED)
@@ -504,7 +507,8 @@ rbd_vol_upload(struct pool *p, const struct vol_def *v, int fd,
 		if ((flags & VOL_UPLOAD_SPARSE) && all_zero(buf, (size_t)got))
 			w = ceph.rbd_discard(img, offset + done, (uint64_t)got);
 		else
-			w = ceph.rbd_write(img, offset + done, (size_t)got, buf);
+			w = ceph.rbd_write(img, offset + done, (size_t)got,
+					   buf);
 		if (w < 0) {
 			rc = rbd_fail(e, (int)w, "write at %llu failed",
 				      (unsigned long long)(offset + done));
