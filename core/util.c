@@ -432,9 +432,14 @@ path_join(const char *dir, const char *name)
 int
 mkdir_p(const char *path, unsigned mode)
 {
-	char *p = xstrdup(path);
+	char *p;
 	int rc = 0;
 
+	if (path == NULL || *path == '\0') {
+		errno = ENOENT;
+		return -1;
+	}
+	p = xstrdup(path);
 	for (char *s = p + 1; ; s++) {
 		if (*s == '/' || *s == '\0') {
 			char c = *s;

@@ -74,7 +74,12 @@ main(void)
 
 	if (mkdtemp(dir) == NULL)
 		return 1;
-	store_open(&s, dir, NULL, NULL);
+	{
+		char *run = path_join(dir, "run");
+
+		store_open(&s, dir, run, NULL);
+		free(run);
+	}
 	fd = store_watch_open(&s, true);
 	T_CHECK(fd >= 0, "the store's directories are watched");
 	store_watch_read(&s, fd);
