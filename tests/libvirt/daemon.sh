@@ -137,23 +137,25 @@ LPID=$(cat "$D/run/libvirtd.pid")
 mkdir -p "$T/other" "$T/other-daemon"
 truncate -s 1M "$T/other/a.img" "$T/other/b.img"
 truncate -s 3M "$T/other-daemon/a.img" "$T/other-daemon/b.img"
-nsenter -t "$LPID" -m mount --bind "$T/other-daemon" "$T/other"
+# (-r: the daemon's root as well, for a suite run in a chroot: entering
+# a mount namespace alone starts from the namespace's own root)
+nsenter -t "$LPID" -m -r mount --bind "$T/other-daemon" "$T/other"
 v pool-create-as other dir --target "$T/other" >/dev/null
 same "a daemon that sees other files at the path: its sizes, as virsh" \
 	vol-list other --details
 expect_eq "a daemon that sees other files: libvirt asked for each" \
 	"$(info_requests c vol-list other --details)" 3
 v pool-destroy other >/dev/null
-nsenter -t "$LPID" -m umount "$T/other"
-nsenter -t "$LPID" -m mount -t tmpfs -o size=8m tmpfs "$T/other"
-nsenter -t "$LPID" -m truncate -s 2M "$T/other/a.img" "$T/other/b.img"
+nsenter -t "$LPID" -m -r umount "$T/other"
+nsenter -t "$LPID" -m -r mount -t tmpfs -o size=8m tmpfs "$T/other"
+nsenter -t "$LPID" -m -r truncate -s 2M "$T/other/a.img" "$T/other/b.img"
 v pool-create-as other dir --target "$T/other" >/dev/null
 same "a daemon with another filesystem at the path: its sizes, as virsh" \
 	vol-list other --details
 expect_eq "another filesystem: no volume read here" \
 	"$(info_requests c vol-list other --details)" 2
 v pool-destroy other >/dev/null
-nsenter -t "$LPID" -m umount "$T/other"
+nsenter -t "$LPID" -m -r umount "$T/other"
 
 # libvirt lists at most 16384 volumes per pool, virsh as well: that is
 # the daemon's refusal over a good connection, not a lost one
@@ -319,7 +321,8 @@ expect_eq "Ctrl-C: cancelled" "$(cat "$T/up.err")" \
 # libvirtd's own pid file (the pid the starter recorded may be a setsid
 # or unshare that forked, depending on how the suite was started)
 lpid=$(cat "$D/run/libvirtd.pid" 2>/dev/null || cat "$D/pid")
-if [ "$(readlink "/proc/$lpid/exe")" = /usr/sbin/libvirtd ]; then
+# (by its name: /proc/PID/exe reads otherwise from a chroot)
+if [ "$(cat "/proc/$lpid/comm" 2>/dev/null)" = libvirtd ]; then
 	( head -c 1M /dev/zero; sleep 2; head -c 8M /dev/zero ) |
 		timeout 50 "$CISTERN" -c "$U" vol-upload big.img /dev/stdin \
 		--pool b >"$T/up.out" 2>"$T/up.err" &
