@@ -2,53 +2,29 @@
  * (libvirt_api.h). */
 #include "libvirt_api.h"
 
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdbool.h>
-#include <stdlib.h>
+#include "../core/util.h"
+#include "libload.h"
 
 struct virt_api virt;
 
-static pthread_mutex_t virt_lock = PTHREAD_MUTEX_INITIALIZER;
-static bool virt_loaded;
+#define VIRT_SYM(f) { #f, (void **)&virt.f },
+static const struct lib_sym virt_syms[] = {
+	VIRT_FUNCS(VIRT_SYM)
+	{ "virConnectAuthPtrDefault", (void **)&virt.auth_default },
+};
+#undef VIRT_SYM
+
+static struct lib_load virt_lib = {
+	.soname = "libvirt.so.0",
+	.what = "libvirt's client library",
+	.packages = "libvirt0",
+	.syms = virt_syms,
+	.nsyms = ARRAY_SIZE(virt_syms),
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+};
 
 int
 virt_load(struct err *e)
 {
-	const char *missing = NULL;
-	virConnectAuthPtr *auth;
-	void *lib;
-	int rc = 0;
-
-	pthread_mutex_lock(&virt_lock);
-	if (virt_loaded)
-		goto out;
-	lib = dlopen("libvirt.so.0", RTLD_NOW | RTLD_LOCAL);
-	if (lib == NULL) {
-		rc = err_setc(e, ERR_UNSUPPORTED, "cannot load libvirt's "
-			      "client library (libvirt0): %s", dlerror());
-		goto out;
-	}
-#define VIRT_LOOKUP(f) \
-	if (missing == NULL && \
-	    (*(void **)&virt.f = dlsym(lib, #f)) == NULL) \
-		missing = #f;
-	VIRT_FUNCS(VIRT_LOOKUP)
-#undef VIRT_LOOKUP
-	auth = dlsym(lib, "virConnectAuthPtrDefault");
-	if (missing == NULL && auth == NULL)
-		missing = "virConnectAuthPtrDefault";
-	if (missing != NULL) {
-		/* kept loaded: its threads and GLib's state are not unloaded
-		 * safely */
-		rc = err_setc(e, ERR_UNSUPPORTED, "cannot load libvirt's "
-			      "client library: libvirt.so.0 has no %s",
-			      missing);
-		goto out;
-	}
-	virt.auth_default = *auth;
-	virt_loaded = true;
-out:
-	pthread_mutex_unlock(&virt_lock);
-	return rc;
+	return lib_load(&virt_lib, e);
 }

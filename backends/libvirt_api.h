@@ -49,8 +49,9 @@ struct virt_api {
 #define VIRT_MEMBER(f) __typeof__(f) *f;
 	VIRT_FUNCS(VIRT_MEMBER)
 #undef VIRT_MEMBER
-	/* libvirt's default credentials prompt (virConnectAuthPtrDefault) */
-	virConnectAuthPtr auth_default;
+	/* libvirt's variable virConnectAuthPtrDefault: its default
+	 * credentials prompt */
+	virConnectAuthPtr *auth_default;
 };
 
 /* The library's functions, once virt_load has succeeded. */

@@ -210,8 +210,8 @@ opener_auth(virConnectCredentialPtr cred, unsigned int ncred, void *arg)
 	pthread_mutex_lock(&o->lock);
 	o->prompting++;
 	pthread_mutex_unlock(&o->lock);
-	rc = virt.auth_default->cb(cred, ncred,
-				   virt.auth_default->cbdata);
+	rc = (*virt.auth_default)->cb(cred, ncred,
+				      (*virt.auth_default)->cbdata);
 	pthread_mutex_lock(&o->lock);
 	o->prompting--;
 	pthread_cond_broadcast(&o->cond);
@@ -230,7 +230,7 @@ static void *
 opener_run(void *arg)
 {
 	struct lv_opener *o = arg;
-	virConnectAuth auth = *virt.auth_default;
+	virConnectAuth auth = **virt.auth_default;
 	virConnectPtr conn;
 
 	auth.cb = opener_auth;

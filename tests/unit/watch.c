@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../../core/fileio.h"
+#include "../../core/run.h"
 #include "../../core/util.h"
 #include "../../core/watch.h"
 #include "../lib/t.h"
@@ -129,15 +130,6 @@ main(void)
 
 	close(fd);
 	store_close(&s);
-	{
-		char *argv[] = { "rm", "-rf", dir, NULL };
-		pid_t pid = fork();
-
-		if (pid == 0) {
-			execvp("rm", argv);
-			_exit(127);
-		}
-		waitpid(pid, NULL, 0);
-	}
+	run_simple((const char *const[]){ "rm", "-rf", dir, NULL }, NULL);
 	return t_done();
 }
