@@ -16,10 +16,11 @@ SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 CC      ?= cc
 VERSION := 0.1.0
 
-PKGS := ncursesw menuw panelw libxml-2.0 blkid mount libparted json-c libiscsi
+PKGS := ncursesw menuw panelw libxml-2.0 blkid mount json-c libiscsi
 # compiled against, not linked: loaded when first needed
-# (backends/libvirt_api.c; librbd and librados: backends/ceph_api.c)
-PKGS_LOADED := libvirt
+# (backends/libvirt_api.c, backends/parted_api.c; librbd and librados:
+# backends/ceph_api.c)
+PKGS_LOADED := libvirt libparted
 
 ifeq ($(SANITIZE),1)
 BUILD   := build-san

@@ -17,9 +17,8 @@
 #include <strings.h>
 
 #include <blkid.h>
-#include <parted/parted.h>
-
 #include "../core/util.h"
+#include "parted_api.h"
 
 /* bsd and sun drop a partition whose type says "unused" (no hint), so a
  * plain partition there gets the ext2 hint (bsd: 4.2BSD, sun: Linux). */
@@ -191,8 +190,8 @@ dformat_read(const char *label, PedPartition *p, const struct typecode *tc)
 	if (p->type & PED_PARTITION_EXTENDED)
 		return "extended";
 	for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
-		if (ped_partition_is_flag_available(p, flags[i].flag) &&
-		    ped_partition_get_flag(p, flags[i].flag))
+		if (parted.ped_partition_is_flag_available(p, flags[i].flag) &&
+		    parted.ped_partition_get_flag(p, flags[i].flag))
 			return flags[i].format;
 	for (size_t i = 0; tc != NULL && i < ARRAY_SIZE(codes); i++) {
 		if (!str_eq(codes[i].label, label))

@@ -19,12 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <parted/parted.h>
-
 #include "../core/fileio.h"
 #include "../core/probe.h"
 #include "../core/run.h"
 #include "../core/util.h"
+#include "parted_api.h"
 
 static char ped_msg[512];
 static bool ped_msg_is_error;
@@ -88,19 +87,19 @@ ped_begin(void)
 	static bool hints;
 	PedFileSystemType *t;
 
-	ped_exception_set_handler(dparted_exception);
+	parted.ped_exception_set_handler(dparted_exception);
 	ped_msg[0] = '\0';
 	ped_msg_is_error = false;
 	if (!hints) {
 		for (size_t i = 0; i < ARRAY_SIZE(hint_names); i++)
-			hint_types[i] = ped_file_system_type_get(hint_names[i]);
+			hint_types[i] = parted.ped_file_system_type_get(hint_names[i]);
 		hints = true;
 	}
 	if (fs_nsaved > 0)
 		return;
 	while (fs_nsaved < ARRAY_SIZE(fs_saved) &&
-	       (t = ped_file_system_type_get_next(NULL)) != NULL) {
-		ped_file_system_type_unregister(t);
+	       (t = parted.ped_file_system_type_get_next(NULL)) != NULL) {
+		parted.ped_file_system_type_unregister(t);
 		fs_saved[fs_nsaved++] = t;
 	}
 }
@@ -110,7 +109,7 @@ static void
 ped_end(void)
 {
 	while (fs_nsaved > 0)
-		ped_file_system_type_register(fs_saved[--fs_nsaved]);
+		parted.ped_file_system_type_register(fs_saved[--fs_nsaved]);
 }
 
 /* Fail with `what` and libparted's last message. */
@@ -149,10 +148,10 @@ dparted_label_name(const char *format)
 
 /* cistern's name of a libparted label type, or NULL. */
 static const char *
-label_ours(const char *parted)
+label_ours(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(label_names); i++)
-		if (str_eq(label_names[i].parted, parted))
+		if (str_eq(label_names[i].parted, name))
 			return label_names[i].ours;
 	return NULL;
 }
@@ -185,8 +184,8 @@ static void
 cache_drop(void)
 {
 	if (cache.dev != NULL) {
-		ped_device_close(cache.dev);
-		ped_device_destroy(cache.dev);
+		parted.ped_device_close(cache.dev);
+		parted.ped_device_destroy(cache.dev);
 	}
 	free(cache.path);
 	memset(&cache, 0, sizeof(cache));
@@ -215,13 +214,13 @@ static void
 sess_close(struct dsess *s)
 {
 	if (s->disk != NULL)
-		ped_disk_destroy(s->disk);
+		parted.ped_disk_destroy(s->disk);
 	if (!s->cached) {
 		if (s->opened)
-			ped_device_close(s->dev);
+			parted.ped_device_close(s->dev);
 		/* drop libparted's device: the next call sees a new size */
 		if (s->dev != NULL)
-			ped_device_destroy(s->dev);
+			parted.ped_device_destroy(s->dev);
 	}
 	memset(s, 0, sizeof(*s));
 	ped_end();
@@ -231,7 +230,7 @@ sess_close(struct dsess *s)
 static int
 sess_label(struct dsess *s, const char *path, struct err *e)
 {
-	PedDiskType *t = ped_disk_probe(s->dev);
+	PedDiskType *t = parted.ped_disk_probe(s->dev);
 
 	if (t == NULL || strcmp(t->name, "loop") == 0) {
 		err_setc(e, ERR_NOT_FOUND, "no partition table on '%s' "
@@ -239,7 +238,7 @@ sess_label(struct dsess *s, const char *path, struct err *e)
 		sess_close(s);
 		return -1;
 	}
-	s->disk = ped_disk_new(s->dev);
+	s->disk = parted.ped_disk_new(s->dev);
 	if (s->disk == NULL) {
 		ped_fail(e, "read the partition table of", path);
 		sess_close(s);
@@ -247,8 +246,8 @@ sess_label(struct dsess *s, const char *path, struct err *e)
 	}
 	/* as parted with its default optimal alignment: no dos metadata for
 	 * a partial last cylinder, so the free space agrees with parted's */
-	if (ped_disk_is_flag_available(s->disk, PED_DISK_CYLINDER_ALIGNMENT))
-		ped_disk_set_flag(s->disk, PED_DISK_CYLINDER_ALIGNMENT, 0);
+	if (parted.ped_disk_is_flag_available(s->disk, PED_DISK_CYLINDER_ALIGNMENT))
+		parted.ped_disk_set_flag(s->disk, PED_DISK_CYLINDER_ALIGNMENT, 0);
 	return 0;
 }
 
@@ -259,15 +258,17 @@ static int
 sess_open(struct dsess *s, const char *path, bool label, struct err *e)
 {
 	memset(s, 0, sizeof(*s));
+	if (parted_load(e) < 0)
+		return -1;
 	cache_drop();
 	ped_begin();
-	s->dev = ped_device_get(path);
+	s->dev = parted.ped_device_get(path);
 	if (s->dev == NULL) {
 		ped_fail(e, "open", path);
 		sess_close(s);
 		return -1;
 	}
-	if (!ped_device_open(s->dev)) {
+	if (!parted.ped_device_open(s->dev)) {
 		ped_fail(e, "open", path);
 		sess_close(s);
 		return -1;
@@ -326,7 +327,7 @@ dparted_probe(const char *path, char *label, size_t n, char *other,
 		other[0] = '\0';
 	if (sess_open(&s, path, false, e) < 0)
 		return -1;
-	t = ped_disk_probe(s.dev);
+	t = parted.ped_disk_probe(s.dev);
 	ours = t ? label_ours(t->name) : NULL;
 	if (ours != NULL)
 		snprintf(label, n, "%s", ours);
@@ -389,8 +390,8 @@ static void
 layout_alignment(struct dlayout *l, PedDisk *disk)
 {
 	PedDevice *dev = disk->dev;
-	PedAlignment *a = ped_device_get_optimum_alignment(dev);
-	PedAlignment *d = ped_disk_get_partition_alignment(disk);
+	PedAlignment *a = parted.ped_device_get_optimum_alignment(dev);
+	PedAlignment *d = parted.ped_disk_get_partition_alignment(disk);
 	uint64_t grain = 2048;
 
 	if (a != NULL && a->grain_size > 1)
@@ -403,9 +404,9 @@ layout_alignment(struct dlayout *l, PedDisk *disk)
 		grain = lcm <= 16 * (grain > dg ? grain : dg) ? lcm : dg;
 	}
 	if (a != NULL)
-		ped_alignment_destroy(a);
+		parted.ped_alignment_destroy(a);
 	if (d != NULL)
-		ped_alignment_destroy(d);
+		parted.ped_alignment_destroy(d);
 	l->grain = grain * l->sector;
 	if (str_eq(l->label, "dos"))
 		l->cylinder = (uint64_t)dev->hw_geom.heads *
@@ -417,7 +418,7 @@ layout_alignment(struct dlayout *l, PedDisk *disk)
 static bool
 has_names(const PedDisk *disk)
 {
-	return ped_disk_type_check_feature(disk->type,
+	return parted.ped_disk_type_check_feature(disk->type,
 					   PED_DISK_TYPE_PARTITION_NAME);
 }
 
@@ -491,11 +492,11 @@ layout_fill(struct dlayout *l, PedDisk *disk, const char *path)
 		 disk->type->name);
 	l->sector = (uint64_t)dev->sector_size;
 	l->size = (uint64_t)dev->length * l->sector;
-	l->max_parts = ped_disk_get_max_primary_partition_count(disk);
+	l->max_parts = parted.ped_disk_get_max_primary_partition_count(disk);
 	layout_alignment(l, disk);
 	ntc = dformat_typecodes(path, &tc);
-	for (PedPartition *p = ped_disk_next_partition(disk, NULL); p != NULL;
-	     p = ped_disk_next_partition(disk, p)) {
+	for (PedPartition *p = parted.ped_disk_next_partition(disk, NULL); p != NULL;
+	     p = parted.ped_disk_next_partition(disk, p)) {
 		uint64_t s = (uint64_t)p->geom.start * l->sector;
 		uint64_t e = ((uint64_t)p->geom.end + 1) * l->sector;
 		int depth = (p->type & PED_PARTITION_LOGICAL) ? 1 : 0;
@@ -521,7 +522,7 @@ layout_fill(struct dlayout *l, PedDisk *disk, const char *path)
 				   dformat_read(l->label, p,
 						dformat_typecode_at(tc, ntc, s)));
 			if (k != SEG_EXTENDED && has_names(disk) &&
-			    str_eq(ped_partition_get_name(p), DPARTED_PARTIAL))
+			    str_eq(parted.ped_partition_get_name(p), DPARTED_PARTIAL))
 				l->parts[l->nparts - 1].partial = true;
 			if (k != SEG_EXTENDED && !has_names(disk)) {
 				if (mfd == -2)
@@ -558,9 +559,9 @@ label_parts(PedDisk *disk, struct kpart **out)
 	struct kpart *kp = NULL;
 	size_t n = 0;
 
-	for (PedPartition *p = ped_disk_next_partition(disk, NULL); p != NULL;
-	     p = ped_disk_next_partition(disk, p)) {
-		if (p->num <= 0 || !ped_partition_is_active(p))
+	for (PedPartition *p = parted.ped_disk_next_partition(disk, NULL); p != NULL;
+	     p = parted.ped_disk_next_partition(disk, p)) {
+		if (p->num <= 0 || !parted.ped_partition_is_active(p))
 			continue;
 		kp = xreallocarray(kp, n + 1, sizeof(*kp));
 		kp[n++] = (struct kpart){
@@ -581,10 +582,10 @@ sess_commit(struct dsess *s, const char *path, struct err *e)
 	if (run_dry_run())
 		return 0;
 	ped_begin();
-	if (!ped_disk_commit_to_dev(s->disk))
+	if (!parted.ped_disk_commit_to_dev(s->disk))
 		return ped_fail(e, "write the partition table of", path);
 	/* a kernel that cannot be told is handled by dkernel_sync */
-	ped_disk_commit_to_os(s->disk);
+	parted.ped_disk_commit_to_os(s->disk);
 	{
 		struct kpart *want;
 		size_t n = label_parts(s->disk, &want);
@@ -601,16 +602,19 @@ int
 dparted_mklabel(const char *path, const char *format, struct err *e)
 {
 	const char *name = dparted_label_name(format);
-	PedDiskType *t = name ? ped_disk_type_get(name) : NULL;
+	PedDiskType *t;
 	struct dsess s;
 	int rc;
 
+	if (parted_load(e) < 0)
+		return -1;
+	t = name ? parted.ped_disk_type_get(name) : NULL;
 	if (t == NULL)
 		return err_setc(e, ERR_UNSUPPORTED, "libparted here cannot "
 				"write %s labels", format);
 	if (sess_open(&s, path, false, e) < 0)
 		return -1;
-	s.disk = ped_disk_new_fresh(s.dev, t);
+	s.disk = parted.ped_disk_new_fresh(s.dev, t);
 	if (s.disk == NULL) {
 		ped_fail(e, "make a new label on", path);
 		sess_close(&s);
@@ -633,13 +637,13 @@ dparted_remove_all(const char *path, struct err *e)
 		return -1;
 	/* a new label of the same type: what a label needs of itself (the
 	 * mac partition map) stays, every partition goes */
-	fresh = ped_disk_new_fresh(s.dev, s.disk->type);
+	fresh = parted.ped_disk_new_fresh(s.dev, s.disk->type);
 	if (fresh == NULL) {
 		ped_fail(e, "remove the partitions of", path);
 		sess_close(&s);
 		return -1;
 	}
-	ped_disk_destroy(s.disk);
+	parted.ped_disk_destroy(s.disk);
 	s.disk = fresh;
 	rc = sess_commit(&s, path, e);
 	sess_close(&s);
@@ -656,18 +660,18 @@ add_exact(PedDisk *disk, PedPartitionType type, const char *hint,
 	PedPartition *p;
 	PedConstraint *c;
 
-	p = ped_partition_new(disk, type, fs, (PedSector)(start / sec),
+	p = parted.ped_partition_new(disk, type, fs, (PedSector)(start / sec),
 			      (PedSector)(end / sec - 1));
 	if (p == NULL)
 		return NULL;
-	c = ped_constraint_exact(&p->geom);
-	if (c == NULL || !ped_disk_add_partition(disk, p, c)) {
+	c = parted.ped_constraint_exact(&p->geom);
+	if (c == NULL || !parted.ped_disk_add_partition(disk, p, c)) {
 		if (c != NULL)
-			ped_constraint_destroy(c);
-		ped_partition_destroy(p);
+			parted.ped_constraint_destroy(c);
+		parted.ped_partition_destroy(p);
 		return NULL;
 	}
-	ped_constraint_destroy(c);
+	parted.ped_constraint_destroy(c);
 	return p;
 }
 
@@ -705,14 +709,14 @@ dparted_add(const char *path, const struct dplan *pl, const char *format,
 		ped_fail(e, "add a partition to", path);
 		goto fail;
 	}
-	if (r->flag != 0 && (!ped_partition_is_flag_available(p, r->flag) ||
-			     !ped_partition_set_flag(p, r->flag, 1))) {
+	if (r->flag != 0 && (!parted.ped_partition_is_flag_available(p, r->flag) ||
+			     !parted.ped_partition_set_flag(p, r->flag, 1))) {
 		ped_fail(e, "set the partition type on", path);
 		goto fail;
 	}
 	/* in the same commit as the partition: never an unmarked moment */
 	if (pl->partial && has_names(s.disk) &&
-	    !ped_partition_set_name(p, DPARTED_PARTIAL)) {
+	    !parted.ped_partition_set_name(p, DPARTED_PARTIAL)) {
 		ped_fail(e, "name a partition of", path);
 		goto fail;
 	}
@@ -746,7 +750,7 @@ dparted_unmark(const char *path, int num, uint64_t start, struct err *e)
 
 	if (sess_open(&s, path, true, e) < 0)
 		return -1;
-	p = ped_disk_get_partition(s.disk, num);
+	p = parted.ped_disk_get_partition(s.disk, num);
 	if (p == NULL || (uint64_t)p->geom.start * (uint64_t)s.dev->sector_size !=
 	    start) {
 		err_setc(e, ERR_STATE, "partition %d of '%s' has changed while "
@@ -759,7 +763,7 @@ dparted_unmark(const char *path, int num, uint64_t start, struct err *e)
 		sess_close(&s);
 		return partial_set(path, end, false, e);
 	}
-	if (!ped_partition_set_name(p, "")) {
+	if (!parted.ped_partition_set_name(p, "")) {
 		ped_fail(e, "name a partition of", path);
 		goto fail;
 	}
@@ -781,7 +785,7 @@ dparted_delete(const char *path, int num, uint64_t start, struct err *e)
 
 	if (sess_open(&s, path, true, e) < 0)
 		return -1;
-	p = ped_disk_get_partition(s.disk, num);
+	p = parted.ped_disk_get_partition(s.disk, num);
 	if (p == NULL || (uint64_t)p->geom.start * (uint64_t)s.dev->sector_size !=
 	    start) {
 		err_setc(e, ERR_STATE, "partition %d of '%s' has changed since "
@@ -804,7 +808,7 @@ dparted_delete(const char *path, int num, uint64_t start, struct err *e)
 		}
 		sbuf_free(&b);
 	}
-	if (!ped_disk_delete_partition(s.disk, p)) {
+	if (!parted.ped_disk_delete_partition(s.disk, p)) {
 		ped_fail(e, "delete a partition of", path);
 		goto fail;
 	}

@@ -1,4 +1,4 @@
-/* cistern — client libraries loaded when first needed (libload.h). */
+/* cistern — libraries loaded when first needed (libload.h). */
 #include "libload.h"
 
 #include <dlfcn.h>

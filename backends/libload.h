@@ -1,5 +1,6 @@
-/* cistern — a client library loaded when first needed, not linked
- * (libvirt's: backends/libvirt_api.c; Ceph's: backends/ceph_api.c):
+/* cistern — a library loaded when first needed, not linked (libvirt's:
+ * backends/libvirt_api.c; Ceph's: backends/ceph_api.c; libparted:
+ * backends/parted_api.c):
  * each fills its table of functions from the library's symbols. */
 #ifndef CISTERN_LIBLOAD_H
 #define CISTERN_LIBLOAD_H

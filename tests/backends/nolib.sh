@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# cistern — libvirt's and Ceph's client libraries are loaded when first
-# needed (a libvirt URI; an rbd pool's cluster), not at every start:
-# cistern does not link them. Without one (hidden by a bind mount of
+# cistern — libvirt's and Ceph's client libraries and libparted are
+# loaded when first needed (a libvirt URI; an rbd pool's cluster; a disk
+# pool's label), not at every start: cistern does not link them. Without one (hidden by a bind mount of
 # /dev/null in a private mount namespace: the dynamic loader finds an
 # empty file) everything else works, and what needs it says in one line
 # what is missing, changing nothing.
@@ -9,11 +9,22 @@
 need_root "no librbd" || exit 0
 need_cmd "no librbd" unshare ldconfig || exit 0
 
-if ldd "$CISTERN" | grep -Eq 'libvirt|librbd|librados|libceph'; then
-	t_fail "cistern does not link libvirt's nor Ceph's libraries" \
-		"$(ldd "$CISTERN" | grep -E 'virt|rbd|rados|ceph')"
+if ldd "$CISTERN" | grep -Eq 'libvirt|librbd|librados|libceph|libparted'; then
+	t_fail "cistern does not link libvirt's, Ceph's nor libparted" \
+		"$(ldd "$CISTERN" | grep -E 'virt|rbd|rados|ceph|parted')"
 else
-	t_ok "cistern does not link libvirt's nor Ceph's libraries"
+	t_ok "cistern does not link libvirt's, Ceph's nor libparted"
+fi
+
+# libparted's constructor runs `sh -c "dmidecode ..."`: loaded at start,
+# every run of cistern started a shell
+if command -v strace >/dev/null; then
+	strace -f -qq -o "$T/start.trace" -e trace=execve "$CISTERN" \
+		--config-dir "$CFG" pool-list --all >/dev/null
+	expect_eq "a start of cistern (pool-list) runs no other program" \
+		"$(grep -c execve "$T/start.trace")" 1
+else
+	t_skip "a start of cistern runs no other program" "no strace here"
 fi
 
 # without LIB CMD...: cistern with the library LIB an empty file
@@ -40,6 +51,31 @@ else
 		"$(without libvirt.so.0 pool-list --all)" "^ lv0 +inactive"
 	check "no libvirt: with libvirt, -c test:///default works" \
 		"$CISTERN" -c test:///default pool-list
+fi
+
+# ---- libparted ----
+if ! ldconfig -p | grep -q 'libparted\.so\.2 '; then
+	t_skip "no libparted" "libparted.so.2 is not installed here"
+else
+	img=$T/disk.img
+	truncate -s 64M "$img"
+	check "no libparted: a disk pool is defined" \
+		without libparted.so.2 pool-define-as dk disk --source-dev "$img" \
+		--source-format gpt --target /dev
+	out=$(without libparted.so.2 pool-build dk 2>&1); rc=$?
+	expect_eq "no libparted: building its label fails" "$rc" 1
+	expect_eq "no libparted: and says which library is missing, in one line" \
+		"$out" "error: pool 'dk': cannot load libparted (libparted2): $(ldconfig -p |
+			awk '$1 == "libparted.so.2" { print $NF; exit }'): file too short"
+	expect_eq "no libparted: the disk is left as it was (all zeros)" \
+		"$(cmp -n $((64 << 20)) "$img" /dev/zero 2>&1)" ""
+	check_fails "no libparted: the pool does not start" \
+		without libparted.so.2 pool-start dk
+	expect_match "no libparted: and stays inactive" \
+		"$(cis pool-list --all | awk '$1 == "dk"')" "inactive"
+	check "no libparted: with libparted the label is built" cis pool-build dk
+	expect_match "no libparted: and it is gpt (parted reads it)" \
+		"$(parted -s -m "$img" print 2>/dev/null | sed -n 2p)" ":gpt:"
 fi
 
 # ---- Ceph ----

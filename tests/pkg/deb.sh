@@ -86,6 +86,19 @@ check "the installed binary makes a pool and a volume" sh -c \
 	'cistern pool-define-as imgs dir --target /var/tmp/imgs &&
 	 cistern pool-start imgs --build && cistern vol-create-as imgs a.qcow2 1M --format qcow2 &&
 	 cistern vol-list imgs | grep -q a.qcow2'
+# libparted is loaded when first needed, not linked: named by hand
+case "$(dpkg-deb -f "$deb" Depends)" in
+*libparted2*) ok "Depends names libparted2" ;;
+*) notok "Depends names libparted2" "$(dpkg-deb -f "$deb" Depends)" ;;
+esac
+check "the installed binary labels a disk (libparted)" sh -c \
+	'truncate -s 64M /var/tmp/disk.img &&
+	 cistern pool-define-as dk disk --source-dev /var/tmp/disk.img \
+		--source-format gpt --target /dev &&
+	 cistern pool-build dk && cistern pool-start dk &&
+	 cistern vol-create-as dk dk1 8M && cistern vol-list dk | grep -q dk1 &&
+	 cistern pool-destroy dk && cistern pool-undefine dk &&
+	 rm /var/tmp/disk.img'
 
 # a TAB through bash-completion's loader, in an interactive login bash
 S=$R.tmux
