@@ -1,7 +1,8 @@
 /* cistern — disk pools: what the parts of the disk backend share.
  *
  * backends/disk.c is the backend (pool life cycle, refresh, volume create
- * and delete); disk_parted.c reads and writes labels with libparted;
+ * and delete); disk_parted.c reads labels with libparted and opens its
+ * sessions, disk_label.c writes labels (disk_sess.h between the two);
  * disk_format.c maps volume formats to partition types and flags;
  * disk_kernel.c makes the kernel's partitions follow the label;
  * disk_plan.c decides where a new partition goes (pure arithmetic on a
@@ -71,6 +72,8 @@ const void *dparted_hint(const char *name);
 
 /* Read the label of `path` into a layout. */
 int dparted_read(const char *path, struct dlayout *l, struct err *e);
+
+/* ---- disk_label.c: writing labels ---- */
 
 /* Write a new empty label of `format` (cistern's name). */
 int dparted_mklabel(const char *path, const char *format, struct err *e);

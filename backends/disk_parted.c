@@ -1,4 +1,5 @@
-/* cistern — disk pools: reading and writing labels with libparted.
+/* cistern — disk pools: reading labels with libparted, and the sessions
+ * in which disk_label.c writes them (disk_sess.h).
  *
  * libparted reads and writes the labels in process (disk_format.c maps
  * volume formats to partition types). libparted's questions (exceptions) are
@@ -23,7 +24,7 @@
 #include "../core/probe.h"
 #include "../core/run.h"
 #include "../core/util.h"
-#include "parted_api.h"
+#include "disk_sess.h"
 
 static char ped_msg[512];
 static bool ped_msg_is_error;
@@ -80,9 +81,9 @@ static size_t fs_nsaved;
  * partition contents, and without them libparted's read of a label no
  * longer probes every partition's content for every filesystem it knows
  * (most of the time of a refresh with many partitions). The hints are
- * kept aside; ped_end puts everything back (libparted checks at exit). */
-static void
-ped_begin(void)
+ * kept aside; dsess_end puts everything back (libparted checks at exit). */
+void
+dsess_begin(void)
 {
 	static bool hints;
 	PedFileSystemType *t;
@@ -92,7 +93,8 @@ ped_begin(void)
 	ped_msg_is_error = false;
 	if (!hints) {
 		for (size_t i = 0; i < ARRAY_SIZE(hint_names); i++)
-			hint_types[i] = parted.ped_file_system_type_get(hint_names[i]);
+			hint_types[i] =
+				parted.ped_file_system_type_get(hint_names[i]);
 		hints = true;
 	}
 	if (fs_nsaved > 0)
@@ -106,15 +108,15 @@ ped_begin(void)
 
 /* Register the filesystem types again, in their order. */
 static void
-ped_end(void)
+dsess_end(void)
 {
 	while (fs_nsaved > 0)
 		parted.ped_file_system_type_register(fs_saved[--fs_nsaved]);
 }
 
 /* Fail with `what` and libparted's last message. */
-static int
-ped_fail(struct err *e, const char *what, const char *path)
+int
+dsess_fail(struct err *e, const char *what, const char *path)
 {
 	char msg[sizeof(ped_msg)];
 	size_t n;
@@ -147,8 +149,8 @@ dparted_label_name(const char *format)
 }
 
 /* cistern's name of a libparted label type, or NULL. */
-static const char *
-label_ours(const char *name)
+const char *
+dparted_label_ours(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(label_names); i++)
 		if (str_eq(label_names[i].parted, name))
@@ -157,13 +159,6 @@ label_ours(const char *name)
 }
 
 /* ---- opening ---- */
-
-struct dsess {
-	PedDevice *dev;
-	PedDisk *disk;
-	bool opened;
-	bool cached;            /* dev belongs to the read cache */
-};
 
 /* The last device read, kept open: libparted flushes a block device and
  * every partition node of it (an fsync and a scan of the mount tables
@@ -210,8 +205,8 @@ dev_ident(const char *path, dev_t *rdev, ino_t *ino, uint64_t *size)
 }
 
 /* End a session (a cached device stays open). */
-static void
-sess_close(struct dsess *s)
+void
+dsess_close(struct dsess *s)
 {
 	if (s->disk != NULL)
 		parted.ped_disk_destroy(s->disk);
@@ -223,63 +218,65 @@ sess_close(struct dsess *s)
 			parted.ped_device_destroy(s->dev);
 	}
 	memset(s, 0, sizeof(*s));
-	ped_end();
+	dsess_end();
 }
 
 /* Read the label of an open device. */
 static int
-sess_label(struct dsess *s, const char *path, struct err *e)
+dsess_label(struct dsess *s, const char *path, struct err *e)
 {
 	PedDiskType *t = parted.ped_disk_probe(s->dev);
 
 	if (t == NULL || strcmp(t->name, "loop") == 0) {
 		err_setc(e, ERR_NOT_FOUND, "no partition table on '%s' "
 			 "(requires build)", path);
-		sess_close(s);
+		dsess_close(s);
 		return -1;
 	}
 	s->disk = parted.ped_disk_new(s->dev);
 	if (s->disk == NULL) {
-		ped_fail(e, "read the partition table of", path);
-		sess_close(s);
+		dsess_fail(e, "read the partition table of", path);
+		dsess_close(s);
 		return -1;
 	}
 	/* as parted with its default optimal alignment: no dos metadata for
 	 * a partial last cylinder, so the free space agrees with parted's */
-	if (parted.ped_disk_is_flag_available(s->disk, PED_DISK_CYLINDER_ALIGNMENT))
-		parted.ped_disk_set_flag(s->disk, PED_DISK_CYLINDER_ALIGNMENT, 0);
+	if (parted.ped_disk_is_flag_available(s->disk,
+					      PED_DISK_CYLINDER_ALIGNMENT))
+		parted.ped_disk_set_flag(s->disk, PED_DISK_CYLINDER_ALIGNMENT,
+					 0);
 	return 0;
 }
 
 /* Open the device; with `label`, read its partition table too. Every
  * session but a cached read closes the cached device first (libparted
  * keeps one object per path). */
-static int
-sess_open(struct dsess *s, const char *path, bool label, struct err *e)
+int
+dsess_open(struct dsess *s, const char *path, bool label, struct err *e)
 {
 	memset(s, 0, sizeof(*s));
 	if (parted_load(e) < 0)
 		return -1;
 	cache_drop();
-	ped_begin();
+	dsess_begin();
 	s->dev = parted.ped_device_get(path);
 	if (s->dev == NULL) {
-		ped_fail(e, "open", path);
-		sess_close(s);
+		dsess_fail(e, "open", path);
+		dsess_close(s);
 		return -1;
 	}
 	if (!parted.ped_device_open(s->dev)) {
-		ped_fail(e, "open", path);
-		sess_close(s);
+		dsess_fail(e, "open", path);
+		dsess_close(s);
 		return -1;
 	}
 	s->opened = true;
-	return label ? sess_label(s, path, e) : 0;
+	return label ? dsess_label(s, path, e) : 0;
 }
 
 /* A read session through the cache (see above). */
 static int
-sess_open_read(struct dsess *s, const char *path, struct err *e)
+dsess_open_read(struct dsess *s, const char *path, struct err *e)
 {
 	static bool at_exit;
 	dev_t rdev;
@@ -287,18 +284,18 @@ sess_open_read(struct dsess *s, const char *path, struct err *e)
 	uint64_t size;
 
 	if (!dev_ident(path, &rdev, &ino, &size))
-		return sess_open(s, path, true, e);
+		return dsess_open(s, path, true, e);
 	if (cache.dev != NULL && strcmp(cache.path, path) == 0 &&
 	    cache.rdev == rdev && cache.ino == ino && cache.size == size &&
 	    (uint64_t)cache.dev->length * (uint64_t)cache.dev->sector_size ==
 	    size) {
 		memset(s, 0, sizeof(*s));
-		ped_begin();
+		dsess_begin();
 		s->dev = cache.dev;
 		s->opened = s->cached = true;
-		return sess_label(s, path, e);
+		return dsess_label(s, path, e);
 	}
-	if (sess_open(s, path, false, e) < 0)
+	if (dsess_open(s, path, false, e) < 0)
 		return -1;
 	cache.dev = s->dev;
 	cache.path = xstrdup(path);
@@ -310,7 +307,7 @@ sess_open_read(struct dsess *s, const char *path, struct err *e)
 		atexit(cache_drop);
 		at_exit = true;
 	}
-	return sess_label(s, path, e);
+	return dsess_label(s, path, e);
 }
 
 /* Which label libparted finds on a device, if any. */
@@ -325,15 +322,15 @@ dparted_probe(const char *path, char *label, size_t n, char *other,
 	label[0] = '\0';
 	if (other != NULL && on > 0)
 		other[0] = '\0';
-	if (sess_open(&s, path, false, e) < 0)
+	if (dsess_open(&s, path, false, e) < 0)
 		return -1;
 	t = parted.ped_disk_probe(s.dev);
-	ours = t ? label_ours(t->name) : NULL;
+	ours = t ? dparted_label_ours(t->name) : NULL;
 	if (ours != NULL)
 		snprintf(label, n, "%s", ours);
 	else if (t != NULL && other != NULL)
 		snprintf(other, on, "%s", t->name);
-	sess_close(&s);
+	dsess_close(&s);
 	return 0;
 }
 
@@ -413,13 +410,12 @@ layout_alignment(struct dlayout *l, PedDisk *disk)
 			      (uint64_t)dev->hw_geom.sectors * l->sector;
 }
 
-/* The layout of an open disk (libvirt's free extents, see disk.h). */
 /* Does the label give partitions names (gpt, mac, pc98, dvh)? */
-static bool
-has_names(const PedDisk *disk)
+bool
+dparted_has_names(const PedDisk *disk)
 {
 	return parted.ped_disk_type_check_feature(disk->type,
-					   PED_DISK_TYPE_PARTITION_NAME);
+						  PED_DISK_TYPE_PARTITION_NAME);
 }
 
 /* Labels without partition names (dos, bsd, sun, ...): a clone's new
@@ -451,8 +447,9 @@ partial_marked(int fd, uint64_t end)
 
 /* Write (mark) or clear the marker at the end of [.., end) of `path`;
  * clearing touches the block only if it still holds the marker. */
-static int
-partial_set(const char *path, uint64_t end, bool mark, struct err *e)
+int
+dparted_partial_set(const char *path, uint64_t end, bool mark,
+		    struct err *e)
 {
 	unsigned char blk[PARTIAL_BLOCK];
 	int fd, rc = 0;
@@ -478,25 +475,26 @@ partial_set(const char *path, uint64_t end, bool mark, struct err *e)
 	return rc;
 }
 
+/* The layout of an open disk (libvirt's free extents, see disk.h). */
 static void
 layout_fill(struct dlayout *l, PedDisk *disk, const char *path)
 {
 	PedDevice *dev = disk->dev;
+	const char *ours = dparted_label_ours(disk->type->name);
 	struct typecode *tc;
 	size_t ntc;
 	int mfd = -2;               /* the device, opened when needed */
 
 	memset(l, 0, sizeof(*l));
 	snprintf(l->label, sizeof(l->label), "%s",
-		 label_ours(disk->type->name) ? label_ours(disk->type->name) :
-		 disk->type->name);
+		 ours ? ours : disk->type->name);
 	l->sector = (uint64_t)dev->sector_size;
 	l->size = (uint64_t)dev->length * l->sector;
 	l->max_parts = parted.ped_disk_get_max_primary_partition_count(disk);
 	layout_alignment(l, disk);
 	ntc = dformat_typecodes(path, &tc);
-	for (PedPartition *p = parted.ped_disk_next_partition(disk, NULL); p != NULL;
-	     p = parted.ped_disk_next_partition(disk, p)) {
+	for (PedPartition *p = parted.ped_disk_next_partition(disk, NULL);
+	     p != NULL; p = parted.ped_disk_next_partition(disk, p)) {
 		uint64_t s = (uint64_t)p->geom.start * l->sector;
 		uint64_t e = ((uint64_t)p->geom.end + 1) * l->sector;
 		int depth = (p->type & PED_PARTITION_LOGICAL) ? 1 : 0;
@@ -521,10 +519,11 @@ layout_fill(struct dlayout *l, PedDisk *disk, const char *path)
 			layout_add(l, k, depth, p->num, s, e,
 				   dformat_read(l->label, p,
 						dformat_typecode_at(tc, ntc, s)));
-			if (k != SEG_EXTENDED && has_names(disk) &&
-			    str_eq(parted.ped_partition_get_name(p), DPARTED_PARTIAL))
+			if (k != SEG_EXTENDED && dparted_has_names(disk) &&
+			    str_eq(parted.ped_partition_get_name(p),
+				   DPARTED_PARTIAL))
 				l->parts[l->nparts - 1].partial = true;
-			if (k != SEG_EXTENDED && !has_names(disk)) {
+			if (k != SEG_EXTENDED && !dparted_has_names(disk)) {
 				if (mfd == -2)
 					mfd = open(path, O_RDONLY | O_CLOEXEC);
 				l->parts[l->nparts - 1].partial =
@@ -544,279 +543,9 @@ dparted_read(const char *path, struct dlayout *l, struct err *e)
 	struct dsess s;
 
 	memset(l, 0, sizeof(*l));
-	if (sess_open_read(&s, path, e) < 0)
+	if (dsess_open_read(&s, path, e) < 0)
 		return -1;
 	layout_fill(l, s.disk, path);
-	sess_close(&s);
+	dsess_close(&s);
 	return 0;
-}
-
-/* The partitions the label has, as the kernel should have them. */
-static size_t
-label_parts(PedDisk *disk, struct kpart **out)
-{
-	uint64_t per = (uint64_t)disk->dev->sector_size / 512;
-	struct kpart *kp = NULL;
-	size_t n = 0;
-
-	for (PedPartition *p = parted.ped_disk_next_partition(disk, NULL); p != NULL;
-	     p = parted.ped_disk_next_partition(disk, p)) {
-		if (p->num <= 0 || !parted.ped_partition_is_active(p))
-			continue;
-		kp = xreallocarray(kp, n + 1, sizeof(*kp));
-		kp[n++] = (struct kpart){
-			.num = p->num,
-			.start = (uint64_t)p->geom.start * per,
-			.size = (uint64_t)p->geom.length * per,
-			.extended = (p->type & PED_PARTITION_EXTENDED) != 0,
-		};
-	}
-	*out = kp;
-	return n;
-}
-
-/* Write the label and tell the kernel. */
-static int
-sess_commit(struct dsess *s, const char *path, struct err *e)
-{
-	if (run_dry_run())
-		return 0;
-	ped_begin();
-	if (!parted.ped_disk_commit_to_dev(s->disk))
-		return ped_fail(e, "write the partition table of", path);
-	/* a kernel that cannot be told is handled by dkernel_sync */
-	parted.ped_disk_commit_to_os(s->disk);
-	{
-		struct kpart *want;
-		size_t n = label_parts(s->disk, &want);
-		int rc = dkernel_sync(path, want, n, e);
-		free(want);
-		return rc;
-	}
-}
-
-/* ---- writing ---- */
-
-/* Write a new empty label. */
-int
-dparted_mklabel(const char *path, const char *format, struct err *e)
-{
-	const char *name = dparted_label_name(format);
-	PedDiskType *t;
-	struct dsess s;
-	int rc;
-
-	if (parted_load(e) < 0)
-		return -1;
-	t = name ? parted.ped_disk_type_get(name) : NULL;
-	if (t == NULL)
-		return err_setc(e, ERR_UNSUPPORTED, "libparted here cannot "
-				"write %s labels", format);
-	if (sess_open(&s, path, false, e) < 0)
-		return -1;
-	s.disk = parted.ped_disk_new_fresh(s.dev, t);
-	if (s.disk == NULL) {
-		ped_fail(e, "make a new label on", path);
-		sess_close(&s);
-		return -1;
-	}
-	rc = sess_commit(&s, path, e);
-	sess_close(&s);
-	return rc;
-}
-
-/* Remove every partition, leaving an empty label. */
-int
-dparted_remove_all(const char *path, struct err *e)
-{
-	struct dsess s;
-	PedDisk *fresh;
-	int rc;
-
-	if (sess_open(&s, path, true, e) < 0)
-		return -1;
-	/* a new label of the same type: what a label needs of itself (the
-	 * mac partition map) stays, every partition goes */
-	fresh = parted.ped_disk_new_fresh(s.dev, s.disk->type);
-	if (fresh == NULL) {
-		ped_fail(e, "remove the partitions of", path);
-		sess_close(&s);
-		return -1;
-	}
-	parted.ped_disk_destroy(s.disk);
-	s.disk = fresh;
-	rc = sess_commit(&s, path, e);
-	sess_close(&s);
-	return rc;
-}
-
-/* Add one partition with exactly this geometry (bytes, end exclusive). */
-static PedPartition *
-add_exact(PedDisk *disk, PedPartitionType type, const char *hint,
-	  uint64_t start, uint64_t end)
-{
-	uint64_t sec = (uint64_t)disk->dev->sector_size;
-	const PedFileSystemType *fs = dparted_hint(hint);
-	PedPartition *p;
-	PedConstraint *c;
-
-	p = parted.ped_partition_new(disk, type, fs, (PedSector)(start / sec),
-			      (PedSector)(end / sec - 1));
-	if (p == NULL)
-		return NULL;
-	c = parted.ped_constraint_exact(&p->geom);
-	if (c == NULL || !parted.ped_disk_add_partition(disk, p, c)) {
-		if (c != NULL)
-			parted.ped_constraint_destroy(c);
-		parted.ped_partition_destroy(p);
-		return NULL;
-	}
-	parted.ped_constraint_destroy(c);
-	return p;
-}
-
-/* Add the planned partition, check its number, commit. */
-int
-dparted_add(const char *path, const struct dplan *pl, const char *format,
-	    dparted_check_fn check, void *arg, int *num, uint64_t *start,
-	    uint64_t *end, struct err *e)
-{
-	const struct fmt_rule *r;
-	struct dsess s;
-	PedPartition *p;
-	PedPartitionType type;
-	uint64_t sec;
-	char label[8];
-
-	if (sess_open(&s, path, true, e) < 0)
-		return -1;
-	snprintf(label, sizeof(label), "%s", label_ours(s.disk->type->name) ?
-		 label_ours(s.disk->type->name) : s.disk->type->name);
-	if (dparted_format_ok(label, format, e) < 0)
-		goto fail;
-	r = dformat_rule(label, format);
-	if (pl->new_extended &&
-	    add_exact(s.disk, PED_PARTITION_EXTENDED, NULL, pl->ext_start,
-		      pl->ext_end) == NULL) {
-		ped_fail(e, "add an extended partition to", path);
-		goto fail;
-	}
-	type = pl->kind == SEG_LOGICAL ? PED_PARTITION_LOGICAL :
-	       pl->kind == SEG_EXTENDED ? PED_PARTITION_EXTENDED :
-	       PED_PARTITION_NORMAL;
-	p = add_exact(s.disk, type, r->hint, pl->start, pl->end);
-	if (p == NULL) {
-		ped_fail(e, "add a partition to", path);
-		goto fail;
-	}
-	if (r->flag != 0 && (!parted.ped_partition_is_flag_available(p, r->flag) ||
-			     !parted.ped_partition_set_flag(p, r->flag, 1))) {
-		ped_fail(e, "set the partition type on", path);
-		goto fail;
-	}
-	/* in the same commit as the partition: never an unmarked moment */
-	if (pl->partial && has_names(s.disk) &&
-	    !parted.ped_partition_set_name(p, DPARTED_PARTIAL)) {
-		ped_fail(e, "name a partition of", path);
-		goto fail;
-	}
-	/* without names: the marker block at its end, written before the
-	 * commit (free space until then); a plain partition clears one an
-	 * interrupted attempt may have left there */
-	if (!has_names(s.disk) &&
-	    partial_set(path, ((uint64_t)p->geom.end + 1) *
-			(uint64_t)s.dev->sector_size, pl->partial, e) < 0)
-		goto fail;
-	if (check != NULL && check(p->num, arg, e) != 0)
-		goto fail;
-	sec = (uint64_t)s.dev->sector_size;
-	*num = p->num;
-	*start = (uint64_t)p->geom.start * sec;
-	*end = ((uint64_t)p->geom.end + 1) * sec;
-	if (sess_commit(&s, path, e) < 0)
-		goto fail;
-	sess_close(&s);
-	return 0;
-fail:
-	sess_close(&s);
-	return -1;
-}
-
-int
-dparted_unmark(const char *path, int num, uint64_t start, struct err *e)
-{
-	struct dsess s;
-	PedPartition *p;
-
-	if (sess_open(&s, path, true, e) < 0)
-		return -1;
-	p = parted.ped_disk_get_partition(s.disk, num);
-	if (p == NULL || (uint64_t)p->geom.start * (uint64_t)s.dev->sector_size !=
-	    start) {
-		err_setc(e, ERR_STATE, "partition %d of '%s' has changed while "
-			 "data was copied into it", num, path);
-		goto fail;
-	}
-	if (!has_names(s.disk)) {
-		uint64_t end = ((uint64_t)p->geom.end + 1) *
-			       (uint64_t)s.dev->sector_size;
-		sess_close(&s);
-		return partial_set(path, end, false, e);
-	}
-	if (!parted.ped_partition_set_name(p, "")) {
-		ped_fail(e, "name a partition of", path);
-		goto fail;
-	}
-	if (sess_commit(&s, path, e) < 0)
-		goto fail;
-	sess_close(&s);
-	return 0;
-fail:
-	sess_close(&s);
-	return -1;
-}
-
-/* Delete a partition that is where the pool saw it. */
-int
-dparted_delete(const char *path, int num, uint64_t start, struct err *e)
-{
-	struct dsess s;
-	PedPartition *p;
-
-	if (sess_open(&s, path, true, e) < 0)
-		return -1;
-	p = parted.ped_disk_get_partition(s.disk, num);
-	if (p == NULL || (uint64_t)p->geom.start * (uint64_t)s.dev->sector_size !=
-	    start) {
-		err_setc(e, ERR_STATE, "partition %d of '%s' has changed since "
-			 "the pool was refreshed; refresh it and try again",
-			 num, path);
-		goto fail;
-	}
-	if ((p->type & PED_PARTITION_EXTENDED) && p->part_list != NULL) {
-		struct sbuf b;
-		sbuf_init(&b);
-		for (PedPartition *q = p->part_list; q != NULL; q = q->next)
-			if (q->num > 0)
-				sbuf_printf(&b, "%s%d", b.len ? ", " : "", q->num);
-		if (b.len > 0) {
-			err_setc(e, ERR_REFUSED, "the extended partition %d "
-				 "still holds logical partitions (%s); delete "
-				 "them first", num, b.s);
-			sbuf_free(&b);
-			goto fail;
-		}
-		sbuf_free(&b);
-	}
-	if (!parted.ped_disk_delete_partition(s.disk, p)) {
-		ped_fail(e, "delete a partition of", path);
-		goto fail;
-	}
-	if (sess_commit(&s, path, e) < 0)
-		goto fail;
-	sess_close(&s);
-	return 0;
-fail:
-	sess_close(&s);
-	return -1;
 }

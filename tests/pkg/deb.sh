@@ -96,7 +96,8 @@ check "the installed binary labels a disk (libparted)" sh -c \
 	 cistern pool-define-as dk disk --source-dev /var/tmp/disk.img \
 		--source-format gpt --target /dev &&
 	 cistern pool-build dk && cistern pool-start dk &&
-	 cistern vol-create-as dk dk1 8M && cistern vol-list dk | grep -q dk1 &&
+	 cistern vol-create-as dk disk.img-part1 8M &&
+	 cistern vol-list dk | grep -q disk.img-part1 &&
 	 cistern pool-destroy dk && cistern pool-undefine dk &&
 	 rm /var/tmp/disk.img'
 
