@@ -176,16 +176,13 @@ pool_set_error(struct pool *p, const struct err *e)
 int
 pool_lock(struct cistern *c, struct pool *p, bool exclusive, struct err *e)
 {
-	char *file, *path;
+	char *path;
 	int fd;
 
 	if (store_run_dir(&c->store, e) < 0)
 		return -1;
-	file = xasprintf("%s.lock", p->def->name);
-	path = path_join(c->store.run_dir, file);
+	path = path_join_ext(c->store.run_dir, p->def->name, "lock");
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-
-	free(file);
 	if (fd < 0) {
 		err_errno(e, errno, "cannot open '%s'", path);
 		free(path);
@@ -230,313 +227,13 @@ unsupported(const struct pool *p, const char *what, struct err *e)
 			p->def->name, what, pool_type_name(p->def->type));
 }
 
-static int
-need_writable(struct cistern *c, struct err *e)
+int
+pool_need_writable(struct cistern *c, struct err *e)
 {
 	if (c->read_only)
 		return err_setc(e, ERR_REFUSED,
 				"cistern is in read-only mode");
 	return 0;
-}
-
-/* Record where a file pool's target leads now, at define time: volume
- * operations refuse a target that later leads elsewhere (a directory
- * replaced by a symbolic link). No target yet: the first use records. */
-static void
-note_target(struct cistern *c, const struct pool_def *d)
-{
-	char *real;
-
-	if (!(pool_type_info(d->type)->kind & POOL_TI_FILES))
-		return;
-	real = d->target_path ? realpath(d->target_path, NULL) : NULL;
-	store_target_set(&c->store, d->name, real, NULL);
-	free(real);
-}
-
-/* The same when nothing is recorded yet (a target that did not exist at
- * define time): the build that made it, or the first start, records. */
-static void
-note_target_first(struct cistern *c, const struct pool_def *d)
-{
-	char *have = store_target_get(&c->store, d->name);
-
-	if (have == NULL)
-		note_target(c, d);
-	free(have);
-}
-
-/* A new inactive pool around d (taken), at the end of c's list. */
-static struct pool *
-pool_append(struct cistern *c, struct pool_def *d)
-{
-	struct pool *p = pool_new(c, d);
-
-	c->pools = xreallocarray(c->pools, c->npools + 1, sizeof(*c->pools));
-	c->pools[c->npools++] = p;
-	return p;
-}
-
-/* Define (or, with `transient`, create and start) through a non-local
- * engine; takes d. The engine's pool goes into c's list. */
-static int
-engine_define(struct cistern *c, struct pool_def *d, bool transient,
-	      struct pool **out, struct err *e)
-{
-	struct pool *(*op)(struct cistern *, const struct pool_def *,
-			   struct err *) = transient ? c->engine->pool_create :
-						       c->engine->pool_define;
-	struct pool *np = NULL;
-
-	if (engine_check_write(c, e) < 0)
-		;
-	else if (op == NULL)
-		engine_unsupported(c, transient ? "pool-create" : "pool-define",
-				   e);
-	else
-		np = op(c, d, e);
-	pool_def_free(d);
-	if (np == NULL)
-		return -1;
-	np = cistern_adopt_pool(c, np);
-	if (out)
-		*out = np;
-	return 0;
-}
-
-int
-pool_define(struct cistern *c, struct pool_def *d, struct pool **out,
-	    struct err *e)
-{
-	struct pool_def **defs = NULL;
-	size_t n = 0;
-	struct pool *old;
-	int rc = -1;
-
-	if (need_writable(c, e) < 0) {
-		pool_def_free(d);
-		return -1;
-	}
-	if (engine_remote(c))
-		return engine_define(c, d, false, out, e);
-	if (model_check_name("pool", d->name, e) < 0) {
-		pool_def_free(d);
-		return -1;
-	}
-	if (store_lock(&c->store, e) < 0) {
-		pool_def_free(d);
-		return -1;
-	}
-	/* check against what is on disk now, not what we loaded earlier */
-	if (store_load(&c->store, &defs, &n, NULL, NULL, e) < 0)
-		goto out;
-	if (store_check_duplicates(d, defs, n, e) < 0)
-		goto out;
-	old = cistern_find_pool(c, d->name);
-	if (old != NULL) {
-		struct pool_status st;
-		struct err se;
-		err_init(&se);
-		store_read_status(&c->store, d->name, &st, &se);
-		err_clear(&se);
-		bool active = st.state != POOL_INACTIVE;
-		pool_status_clear(&st);
-		if (active) {
-			char *xa = pool_def_format(old->def, POOL_XML_INACTIVE);
-			char *xb = pool_def_format(d, POOL_XML_INACTIVE);
-			bool same = strcmp(xa, xb) == 0;
-			free(xa);
-			free(xb);
-			if (!same) {
-				err_setc(e, ERR_STATE,
-					 "pool '%s' is active: stop it before "
-					 "changing its definition", d->name);
-				goto out;
-			}
-		}
-	}
-	if (!run_dry_run() && store_write_def(&c->store, d, e) < 0)
-		goto out;
-	if (!run_dry_run())
-		note_target(c, d);
-	if (old != NULL && old->transient) {
-		/* as libvirt: defining a transient pool makes it persistent */
-		if (!run_dry_run())
-			store_remove_transient(&c->store, d->name, NULL);
-		old->transient = false;
-	}
-	if (old != NULL) {
-		/* keep run-time sizes */
-		d->capacity = old->def->capacity;
-		d->allocation = old->def->allocation;
-		d->available = old->def->available;
-		pool_clear_vols(old);
-		pool_def_free(old->def);
-		old->def = d;
-		if (out)
-			*out = old;
-	} else {
-		struct pool *p = pool_append(c, d);
-		if (out)
-			*out = p;
-	}
-	d = NULL;
-	rc = 0;
-out:
-	store_unlock(&c->store);
-	for (size_t i = 0; i < n; i++)
-		pool_def_free(defs[i]);
-	free(defs);
-	pool_def_free(d);
-	return rc;
-}
-
-int
-pool_define_transient(struct cistern *c, struct pool_def *d,
-		      struct pool **out, struct err *e)
-{
-	struct pool_def **defs = NULL, **tdefs = NULL;
-	size_t n = 0, tn = 0;
-	struct pool *p;
-	int rc = -1;
-
-	/* libvirt makes a transient pool running: the caller's start is not
-	 * needed (it sees the pool active) */
-	if (engine_remote(c))
-		return engine_define(c, d, true, out, e);
-	if (need_writable(c, e) < 0 ||
-	    model_check_name("pool", d->name, e) < 0) {
-		pool_def_free(d);
-		return -1;
-	}
-	if (store_lock(&c->store, e) < 0) {
-		pool_def_free(d);
-		return -1;
-	}
-	/* against every pool on disk now, persistent and transient */
-	if (store_load(&c->store, &defs, &n, NULL, NULL, e) < 0 ||
-	    store_load_transient(&c->store, &tdefs, &tn, NULL, NULL, e) < 0)
-		goto out;
-	defs = xreallocarray(defs, n + tn + 1, sizeof(*defs));
-	for (size_t i = 0; i < tn; i++)
-		defs[n++] = tdefs[i];
-	tn = 0;
-	if (cistern_find_pool(c, d->name) != NULL) {
-		err_setc(e, ERR_EXISTS, "pool '%s' already exists", d->name);
-		goto out;
-	}
-	if (store_check_duplicates(d, defs, n, e) < 0)
-		goto out;
-	if (!run_dry_run() && store_write_transient(&c->store, d, e) < 0)
-		goto out;
-	p = pool_append(c, d);
-	p->transient = true;
-	if (out)
-		*out = p;
-	d = NULL;
-	rc = 0;
-out:
-	store_unlock(&c->store);
-	for (size_t i = 0; i < n; i++)
-		pool_def_free(defs[i]);
-	free(defs);
-	free(tdefs);
-	pool_def_free(d);
-	return rc;
-}
-
-/* Forget a transient pool: its definition, state and lock file. */
-static void
-transient_remove(struct cistern *c, const char *name)
-{
-	char *file, *path;
-
-	if (run_dry_run())
-		return;
-	store_remove_transient(&c->store, name, NULL);
-	store_remove_status(&c->store, name);
-	file = xasprintf("%s.lock", name);
-	path = path_join(c->store.run_dir, file);
-	unlink(path);
-	free(path);
-	free(file);
-}
-
-void
-pool_drop_transient(struct cistern *c, struct pool *p)
-{
-	if (!p->transient || pool_is_active(p))
-		return;
-	transient_remove(c, p->def->name);
-	cistern_unlink_pool(c, p);
-	pool_free(p);
-}
-
-int
-pool_undefine(struct cistern *c, struct pool *p, struct err *e)
-{
-	int lk, rc = -1;
-
-	if (need_writable(c, e) < 0)
-		return -1;
-	if (engine_remote(c)) {
-		if (engine_check_write(c, e) < 0 ||
-		    ENGINE_CALL(c, pool_undefine, e, p, e) < 0)
-			return -1;
-		cistern_unlink_pool(c, p);
-		pool_free(p);
-		return 0;
-	}
-	if (p->transient)
-		return err_setc(e, ERR_STATE, "cannot undefine transient "
-				"storage pool '%s' (stop it: it goes)",
-				p->def->name);
-	if (pool_is_active(p))
-		return err_setc(e, ERR_STATE,
-				"pool '%s' is still active: stop it first",
-				p->def->name);
-	if ((lk = pool_lock(c, p, true, e)) < 0)
-		return -1;
-	if (store_lock(&c->store, e) < 0)
-		goto out;
-	if (!run_dry_run() && store_remove_def(&c->store, p->def->name, e) < 0) {
-		store_unlock(&c->store);
-		goto out;
-	}
-	store_unlock(&c->store);
-	cistern_unlink_pool(c, p);
-	pool_unlock(lk);
-	if (!run_dry_run()) {
-		char *file = xasprintf("%s.lock", p->def->name);
-		char *path = path_join(c->store.run_dir, file);
-		unlink(path);
-		free(path);
-		free(file);
-	}
-	pool_free(p);
-	return 0;
-out:
-	pool_unlock(lk);
-	return rc;
-}
-
-int
-pool_set_autostart(struct cistern *c, struct pool *p, bool on, struct err *e)
-{
-	ENGINE_FORWARD(c, true, pool_set_autostart, e, p, on, e);
-	if (need_writable(c, e) < 0)
-		return -1;
-	if (p->transient)
-		return err_setc(e, ERR_STATE, "cannot set autostart for "
-				"transient pool '%s'", p->def->name);
-	if (store_lock(&c->store, e) < 0)
-		return -1;
-	int rc = run_dry_run() ? 0 :
-		 store_autostart_set(&c->store, p->def->name, on, e);
-	store_unlock(&c->store);
-	if (rc == 0)
-		p->autostart = on;
-	return rc;
 }
 
 static int
@@ -565,7 +262,7 @@ pool_build_locked(struct cistern *c, struct pool *p,
 	rc = b->build(p, flags, j, e);
 	p->state = POOL_INACTIVE;
 	if (rc == 0 && !run_dry_run())
-		note_target_first(c, p->def);
+		pool_note_target_first(c, p->def);
 	if (rc == 0 && j != NULL)
 		j->did |= JOB_DID_BUILD;
 	if (rc < 0) {
@@ -589,7 +286,7 @@ pool_build(struct cistern *c, struct pool *p, unsigned flags, struct job *j,
 	ENGINE_FORWARD(c, true, pool_build, e, p, flags, j, e);
 	b = pool_backend(p, e);
 
-	if (b == NULL || need_writable(c, e) < 0 ||
+	if (b == NULL || pool_need_writable(c, e) < 0 ||
 	    check_overwrite_flags(p, flags, e) < 0)
 		return -1;
 	if (b->build == NULL)
@@ -619,7 +316,7 @@ pool_start(struct cistern *c, struct pool *p, unsigned flags, struct job *j,
 	ENGINE_FORWARD(c, true, pool_start, e, p, flags, j, e);
 	b = pool_backend(p, e);
 
-	if (b == NULL || need_writable(c, e) < 0 ||
+	if (b == NULL || pool_need_writable(c, e) < 0 ||
 	    check_overwrite_flags(p, flags, e) < 0)
 		return -1;
 	if (b->start == NULL && b->refresh == NULL)
@@ -651,7 +348,7 @@ pool_start(struct cistern *c, struct pool *p, unsigned flags, struct job *j,
 		rc = 0;
 		goto out;
 	}
-	note_target_first(c, p->def);
+	pool_note_target_first(c, p->def);
 	if (pool_refresh_locked(c, p, j, e) < 0) {
 		/* as libvirt: a pool that cannot be refreshed is stopped */
 		struct err stop_err;
@@ -686,7 +383,7 @@ pool_stop(struct cistern *c, struct pool *p, unsigned flags, struct err *e)
 	ENGINE_FORWARD(c, true, pool_stop, e, p, flags, e);
 	b = pool_backend(p, e);
 
-	if (b == NULL || need_writable(c, e) < 0)
+	if (b == NULL || pool_need_writable(c, e) < 0)
 		return -1;
 	if (!pool_is_active(p))
 		return err_setc(e, ERR_STATE, "pool '%s' is not active",
@@ -711,7 +408,7 @@ pool_stop(struct cistern *c, struct pool *p, unsigned flags, struct err *e)
 	 * its entry, inactive, until it reloads) */
 	pool_unlock(lk);
 	if (rc == 0 && p->transient)
-		transient_remove(c, p->def->name);
+		pool_forget_transient(c, p->def->name);
 	return rc;
 }
 
@@ -725,7 +422,7 @@ pool_delete(struct cistern *c, struct pool *p, unsigned flags, struct job *j,
 	ENGINE_FORWARD(c, true, pool_delete, e, p, flags, j, e);
 	b = pool_backend(p, e);
 
-	if (b == NULL || need_writable(c, e) < 0)
+	if (b == NULL || pool_need_writable(c, e) < 0)
 		return -1;
 	if (b->delete == NULL)
 		return unsupported(p, "delete", e);

@@ -1,5 +1,5 @@
-/* cistern — what core/pool.c, core/catalog.c and core/vol.c share and
- * nobody else sees. */
+/* cistern — what core/pool.c, core/pool_define.c, core/catalog.c and
+ * core/vol.c share and nobody else sees. */
 #ifndef CISTERN_POOL_INT_H
 #define CISTERN_POOL_INT_H
 
@@ -37,5 +37,17 @@ void pool_set_error(struct pool *p, const struct err *e);
 int pool_lock(struct cistern *c, struct pool *p, bool exclusive,
 	      struct err *e);
 void pool_unlock(int fd);
+
+/* Refuse a change in read-only mode. */
+int pool_need_writable(struct cistern *c, struct err *e);
+
+/* Record where a file pool's target leads, when nothing is recorded yet
+ * (a target that did not exist at define time): the build that made it,
+ * or the first start, records (core/pool_define.c). */
+void pool_note_target_first(struct cistern *c, const struct pool_def *d);
+
+/* Forget a transient pool: its definition, state and lock file (as
+ * libvirt, a stopped transient pool is gone). */
+void pool_forget_transient(struct cistern *c, const char *name);
 
 #endif

@@ -429,6 +429,16 @@ path_join(const char *dir, const char *name)
 	return xasprintf("%s/%s", dir, name);
 }
 
+char *
+path_join_ext(const char *dir, const char *name, const char *ext)
+{
+	char *file = xasprintf("%s.%s", name, ext);
+	char *p = path_join(dir, file);
+
+	free(file);
+	return p;
+}
+
 int
 mkdir_p(const char *path, unsigned mode)
 {

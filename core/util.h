@@ -71,6 +71,8 @@ int str_to_i64(const char *s, int base, int64_t *out);
  * as libvirt's virFileSanitizePath. Returns a new string. */
 char *path_sanitize(const char *path);
 char *path_join(const char *dir, const char *name);
+/* DIR/NAME.EXT (`ext` without its dot): a pool's file in a store dir. */
+char *path_join_ext(const char *dir, const char *name, const char *ext);
 /* mkdir -p with mode for the created components; 0 or -1 with errno. */
 int mkdir_p(const char *path, unsigned mode);
 
